@@ -1,0 +1,92 @@
+# The index of every command a developer runs. Start with `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := .make
+FLASK := $(BIN)/flask --app portal
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup lint format translations update-translations extract-translations \
+        migrate migration worker bench system-deps clean
+
+## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data)
+run: setup
+	$(FLASK) db upgrade
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## test: set everything up, then ruff and the whole pytest suite (browser tests included)
+test: setup lint
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+## setup: virtualenv, pinned packages, npm ci, compiled CSS and translations
+setup: $(STAMP)/python $(STAMP)/node css translations
+
+$(STAMP)/python: requirements.txt requirements-dev.txt constraints.txt
+	@mkdir -p $(STAMP)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	@touch $@
+
+$(STAMP)/node: package.json package-lock.json
+	@mkdir -p $(STAMP)
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+CSS_SOURCES := $(wildcard portal/static/scss/*.scss)
+BUILD := portal/static/build
+
+css: $(BUILD)/portal.css $(BUILD)/govuk-frontend.min.js
+
+$(BUILD)/portal.css: $(CSS_SOURCES) $(STAMP)/node
+	npm run --silent build:css
+
+$(BUILD)/govuk-frontend.min.js: $(STAMP)/node
+	@mkdir -p $(BUILD)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+## translations: compile every catalogue (.po -> .mo)
+translations: $(STAMP)/python
+	$(BIN)/pybabel compile -q -d translations
+
+## extract-translations: regenerate translations/messages.pot from the code and templates
+extract-translations: $(STAMP)/python
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output --no-wrap \
+	  --omit-header -o translations/messages.pot .
+
+## update-translations: extract, then merge new strings into every language's .po
+update-translations: extract-translations
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
+
+## lint: ruff check and format check
+lint: $(STAMP)/python
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## format: apply ruff's fixes and formatting
+format: $(STAMP)/python
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+## migrate: apply migrations to the configured database
+migrate: setup
+	$(FLASK) db upgrade
+
+## migration: autogenerate a migration after changing models (make migration m="what changed")
+migration: setup
+	$(FLASK) db migrate -m "$(m)"
+
+## bench: run the benchmarks and record results in bench/RESULTS.md
+bench: setup
+	$(BIN)/python bench/pages.py
+
+## system-deps: Debian packages the suite needs (browser, fonts, PDF tools); run as root
+system-deps:
+	apt-get update -q
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+	  chromium chromium-driver fonts-noto-core libharfbuzz-subset0 poppler-utils
+
+clean:
+	rm -rf $(STAMP) $(BUILD) .pytest_cache .ruff_cache .mypy_cache
+	find translations -name '*.mo' -delete

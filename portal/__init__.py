@@ -1,0 +1,84 @@
+"""Think Family privacy portal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from portal.config import settings_from_environment
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the portal: settings, extensions, Jinja loaders, blueprints, errors and CLI."""
+    app = Flask(__name__, instance_relative_config=True, static_folder="static")
+    instance_path = Path(app.instance_path)
+    app.config.from_mapping(settings_from_environment(instance_path))
+    app.config.update(
+        BABEL_TRANSLATION_DIRECTORIES=str(Path(app.root_path).parent / "translations"),
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="Europe/London",
+        MIGRATIONS_DIRECTORY=str(Path(app.root_path) / "migrations"),
+    )
+    if config:
+        app.config.update(config)
+
+    _init_council(app)
+    _init_extensions(app)
+    _init_templates(app)
+
+    from portal import errors, security
+    from portal.public import bp as public_bp
+    from portal.public import page_context, root
+
+    security.init_security(app)
+    app.context_processor(page_context)
+    app.register_blueprint(root)
+    app.register_blueprint(public_bp)
+    errors.init_errors(app)
+    return app
+
+
+def _init_council(app: Flask) -> None:
+    from portal.council import load_council
+    from portal.i18n import LANGUAGES
+
+    council = load_council(app.config["COUNCIL_PROFILE"])
+    unknown = set(council.languages) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"The council profile offers languages the portal lacks: {unknown}")
+    app.extensions["council"] = council
+
+
+def _init_extensions(app: Flask) -> None:
+    from portal import notices  # noqa: F401  (registers the model with the metadata)
+    from portal.extensions import babel, csrf, db, migrate
+    from portal.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+
+def _init_templates(app: Flask) -> None:
+    from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+    from flask_babel import format_date
+
+    from portal.assets import asset_url
+
+    assert app.jinja_loader is not None
+    app.jinja_loader = ChoiceLoader(
+        [
+            app.jinja_loader,
+            PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
+        ]
+    )
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.jinja_env.globals["asset_url"] = asset_url
+    app.jinja_env.globals["format_date"] = format_date
+    # Multi-line {% trans %} blocks give one clean message each (babel.cfg says the same).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -1,0 +1,51 @@
+"""Settings from environment variables, with safe defaults for the embedded mode.
+
+Production sets DATABASE_URL, SECRET_KEY and PORTAL_ENV=production. The embedded mode
+(`make run`) needs none of them: it uses an SQLite file and a secret generated once into
+the instance folder.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEFAULT_PROFILE = PACKAGE_DIR / "councils" / "wakefield.toml"
+
+
+def instance_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
+    """Read a secret from the instance folder, generating it on first use (embedded mode only)."""
+    instance_path.mkdir(parents=True, exist_ok=True)
+    path = instance_path / name
+    if not path.exists():
+        path.write_text(secrets.token_hex(nbytes))
+        path.chmod(0o600)
+        print(f" * Generated {name} in {instance_path} (embedded mode; set it in the environment in production)")
+    return path.read_text().strip()
+
+
+def settings_from_environment(instance_path: Path) -> dict[str, Any]:
+    env = os.environ
+    portal_env = env.get("PORTAL_ENV", "development")
+    production = portal_env == "production"
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite'}"
+    if production and not env.get("SECRET_KEY"):
+        raise RuntimeError("SECRET_KEY must be set when PORTAL_ENV=production")
+    secret_key = env.get("SECRET_KEY") or instance_secret(instance_path, "secret_key")
+    return {
+        "PORTAL_ENV": portal_env,
+        "SECRET_KEY": secret_key,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "COUNCIL_PROFILE": env.get("COUNCIL_PROFILE", str(DEFAULT_PROFILE)),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "SESSION_COOKIE_SECURE": production,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "portal_session",
+        # Static files carry a content hash in their URL, so they can be cached for a year.
+        "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,
+        "PREFERRED_URL_SCHEME": "https" if production else "http",
+    }

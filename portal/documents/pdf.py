@@ -1,0 +1,34 @@
+"""render_pdf: HTML to a tagged PDF/UA-1 document, fetching only the portal's static files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Response
+from weasyprint import HTML
+
+from portal.documents.fetcher import StaticOnlyFetcher
+
+STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
+
+
+def render_pdf(html: str, *, static_root: Path = STATIC_ROOT) -> bytes:
+    """Render HTML (with <html lang> and <title> set) as PDF/UA-1.
+
+    PDF/UA-1 makes WeasyPrint tag the structure (/StructTreeRoot, /MarkInfo) and write
+    the document's language and title into the catalogue, so screen readers can use it.
+    """
+    fetcher = StaticOnlyFetcher(static_root)
+    document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher)
+    pdf = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    assert pdf is not None
+    return pdf
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> Response:
+    safe_name = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in filename)
+    disposition = "inline" if inline else "attachment"
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{safe_name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

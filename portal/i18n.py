@@ -1,0 +1,91 @@
+"""Shipped languages, the locale in the URL, and text direction."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+DEFAULT_LOCALE = "en"
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str
+    native_name: str
+    english_name: str
+    direction: str = "ltr"
+
+
+LANGUAGES: dict[str, Language] = {
+    language.code: language
+    for language in (
+        Language("en", "English", "English"),
+        Language("pl", "Polski", "Polish"),
+        Language("ro", "Română", "Romanian"),
+        Language("ur", "اردو", "Urdu", "rtl"),
+        Language("lt", "Lietuvių", "Lithuanian"),
+    )
+}
+
+_CHECK_LINE = re.compile(r"^#\s*Council translator check:\s*(?P<status>.+?)\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class TranslationReview:
+    """What a catalogue's header says about its review by a council translator."""
+
+    checked: bool
+    statement: str
+
+
+@cache
+def translation_review(code: str) -> TranslationReview:
+    """Read the review line from the header comment of a language's catalogue.
+
+    Each .po file opens with a line such as
+    ``# Council translator check: not checked`` or
+    ``# Council translator check: checked by A. Name on 2026-12-01``.
+    English is the source language and needs no check.
+    """
+    if code == DEFAULT_LOCALE:
+        return TranslationReview(checked=True, statement="source language")
+    po_file = TRANSLATIONS_DIR / code / "LC_MESSAGES" / "messages.po"
+    header = po_file.read_text(encoding="utf-8")[:2000]
+    match = _CHECK_LINE.search(header)
+    if not match:
+        raise ValueError(f"{po_file} has no 'Council translator check:' line in its header")
+    statement = match["status"]
+    return TranslationReview(checked=statement.lower().startswith("checked"), statement=statement)
+
+
+def direction(code: str) -> str:
+    return LANGUAGES[code].direction
+
+
+def best_locale_for(accept_languages, offered: tuple[str, ...]) -> str:
+    """Pick an offered locale from a parsed Accept-Language header; English when none fits.
+
+    Werkzeug skips the malformed parts of a header, so a garbled header lands here as an
+    empty or partial list and falls back to English.
+    """
+    try:
+        match = accept_languages.best_match(offered, default=DEFAULT_LOCALE)
+    except (ValueError, TypeError):
+        return DEFAULT_LOCALE
+    return match if match in offered else DEFAULT_LOCALE
+
+
+def select_locale() -> str:
+    """The locale of this request: from the URL when it names one, else Accept-Language."""
+    from flask import current_app, g, request
+
+    if "locale" in g:
+        return g.locale
+    offered = current_app.extensions["council"].languages
+    first_segment = request.path.strip("/").split("/", 1)[0]
+    if first_segment in offered:
+        return first_segment
+    return best_locale_for(request.accept_languages, offered)

@@ -1,0 +1,138 @@
+"""Fixtures shared by every test: the app on a migrated database, a client, page checks.
+
+The database is SQLite in a temporary folder, or PostgreSQL when TEST_DATABASE_URL is
+set (CI sets it). Either way the schema comes from the real migrations.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from portal import create_app
+from portal.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'portal.sqlite'}"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return _database_url(tmp_path_factory)
+
+
+def make_app(database_url: str, instance_path: Path, **overrides):
+    os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "PUBLIC_BASE_URL": "http://portal.test",
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    app = make_app(database_url, tmp_path_factory.mktemp("instance"))
+    with app.app_context():
+        if database_url.startswith("postgresql"):
+            # Start from an empty schema so that the migrations are what is tested.
+            db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            db.session.commit()
+        upgrade()
+    yield app
+    with app.app_context():
+        downgrade(revision="base")
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: list[str] = []
+        self.html_attrs: dict[str, str | None] = {}
+        self.script_nonces: list[str | None] = []
+        self.inline_scripts = 0
+        self.title = ""
+        self._in_title = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if "id" in attributes:
+            self.ids.append(attributes["id"] or "")
+        if tag == "html":
+            self.html_attrs = attributes
+        if tag == "script" and "src" not in attributes:
+            self.inline_scripts += 1
+            self.script_nonces.append(attributes.get("nonce"))
+        if tag == "title":
+            self._in_title = True
+
+    def handle_endtag(self, tag):
+        if tag == "title":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+class Page:
+    def __init__(self, response, parser: _PageParser):
+        self.response = response
+        self.html = response.get_data(as_text=True)
+        self.title = " ".join(parser.title.split())
+        self.lang = parser.html_attrs.get("lang")
+        self.dir = parser.html_attrs.get("dir")
+
+    def text(self) -> str:
+        without_tags = re.sub(r"<[^>]+>", " ", self.html)
+        return " ".join(without_tags.split())
+
+
+def get_page(client, url: str, *, status: int = 200, lang: str | None = None, **kwargs) -> Page:
+    """Fetch a page and check what every page must get right.
+
+    Status; a title; <html lang> and dir matching the locale; no duplicate ids; every
+    inline script carrying the nonce that the Content-Security-Policy header names.
+    """
+    response = client.get(url, **kwargs)
+    assert response.status_code == status, f"{url}: {response.status_code}"
+    assert response.mimetype == "text/html"
+    parser = _PageParser()
+    parser.feed(response.get_data(as_text=True))
+    page = Page(response, parser)
+    assert page.title, f"{url} has no <title>"
+    expected_lang = lang or url.strip("/").split("/", 1)[0]
+    assert page.lang == expected_lang, f"{url}: lang={page.lang}, expected {expected_lang}"
+    assert page.dir == ("rtl" if expected_lang == "ur" else "ltr"), f"{url}: dir={page.dir}"
+    duplicates = [id_ for id_, count in Counter(parser.ids).items() if count > 1]
+    assert not duplicates, f"{url} repeats ids {duplicates}"
+    csp = response.headers["Content-Security-Policy"]
+    nonce = re.search(r"'nonce-([^']+)'", csp)
+    assert nonce, f"{url}: no nonce in the CSP"
+    assert parser.inline_scripts >= 1
+    assert all(n == nonce.group(1) for n in parser.script_nonces), f"{url}: script nonce mismatch"
+    return page
