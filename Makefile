@@ -8,8 +8,12 @@ FLASK := $(BIN)/flask --app portal
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup lint format translations update-translations extract-translations \
+.PHONY: help run test setup lint format translations update-translations extract-translations \
         migrate migration worker bench system-deps clean
+
+## help: list these commands
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  make /'
 
 ## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data)
 run: setup
@@ -48,7 +52,7 @@ $(BUILD)/govuk-frontend.min.js: $(STAMP)/node
 
 ## translations: compile every catalogue (.po -> .mo)
 translations: $(STAMP)/python
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations 2>&1 | grep -v "^compiling" || true
 
 ## extract-translations: regenerate translations/messages.pot from the code and templates
 extract-translations: $(STAMP)/python

@@ -23,6 +23,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
+    if app.config.get("TRUST_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _init_council(app)
     _init_extensions(app)
@@ -54,12 +58,12 @@ def _init_council(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     from portal import notices  # noqa: F401  (registers the model with the metadata)
     from portal.extensions import babel, csrf, db, migrate
-    from portal.i18n import select_locale
+    from portal.i18n import babel_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=babel_locale)
 
 
 def _init_templates(app: Flask) -> None:

@@ -41,6 +41,7 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "COUNCIL_PROFILE": env.get("COUNCIL_PROFILE", str(DEFAULT_PROFILE)),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -89,3 +89,9 @@ def select_locale() -> str:
     if first_segment in offered:
         return first_segment
     return best_locale_for(request.accept_languages, offered)
+
+
+def babel_locale() -> str:
+    """The Babel locale for formatting: British English dates for English pages."""
+    code = select_locale()
+    return "en_GB" if code == DEFAULT_LOCALE else code

@@ -136,3 +136,14 @@ def get_page(client, url: str, *, status: int = 200, lang: str | None = None, **
     assert parser.inline_scripts >= 1
     assert all(n == nonce.group(1) for n in parser.script_nonces), f"{url}: script nonce mismatch"
     return page
+
+
+def translated(locale: str, message: str) -> str:
+    """A message as the shipped catalogue of a language translates it."""
+    from babel.messages.pofile import read_po
+
+    with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalogue = read_po(fh)
+    entry = catalogue.get(message)
+    assert entry is not None and entry.string, f"{locale} lacks {message!r}"
+    return entry.string

@@ -1,0 +1,87 @@
+"""The notice as a tagged PDF/UA-1 document, in every language."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+
+import pikepdf
+import pytest
+
+from tests.conftest import translated
+
+LOCALES = ("en", "pl", "ro", "ur", "lt")
+
+
+def pdf_text(pdf: bytes) -> str:
+    """Extract text with poppler's pdftotext, as a screen reader's PDF engine would."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    return " ".join(result.stdout.decode("utf-8").split())
+
+
+@pytest.fixture(scope="module")
+def pdfs(app):
+    client = app.test_client()
+    rendered = {}
+    for locale in LOCALES:
+        response = client.get(f"/{locale}/privacy-notice.pdf")
+        assert response.status_code == 200
+        assert response.mimetype == "application/pdf"
+        rendered[locale] = response.data
+    return rendered
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_pdf_is_tagged_pdf_ua_with_language_and_title(pdfs, locale):
+    with pikepdf.open(io.BytesIO(pdfs[locale])) as pdf:
+        root = pdf.Root
+        assert "/StructTreeRoot" in root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == locale
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+            title = meta.get("dc:title")
+        assert title and title.startswith(translated(locale, "How we use your family's information") if locale != "en" else "How we use your family's information")
+        assert len(pdf.pages) >= 3
+
+
+def test_polish_pdf_text(pdfs):
+    text = pdf_text(pdfs["pl"])
+    for phrase in (
+        translated("pl", "The National Impact Study"),
+        translated("pl", "Your rights"),
+        "01924 306112",
+        "Wakefield Council",
+    ):
+        assert " ".join(phrase.split()) in text, phrase
+
+
+def test_urdu_pdf_text_extracts_as_urdu(pdfs):
+    text = pdf_text(pdfs["ur"])
+    for phrase in (
+        translated("ur", "The National Impact Study"),
+        translated("ur", "Your rights"),
+        translated("ur", "How to complain"),
+    ):
+        assert phrase in text, phrase
+    assert "01924 306112" in text
+
+
+def test_urdu_pdf_uses_noto_naskh_arabic(pdfs):
+    with pikepdf.open(io.BytesIO(pdfs["ur"])) as pdf:
+        fonts = {
+            str(font.get("/BaseFont"))
+            for page in pdf.pages
+            for _, font in page.Resources.get("/Font", {}).items()
+        }
+    assert any("NotoNaskhArabic" in name for name in fonts), fonts
+    assert not any("Nastaliq" in name for name in fonts)
+
+
+def test_english_pdf_keeps_the_facts(pdfs):
+    text = pdf_text(pdfs["en"])
+    for phrase in ("National Institute of Economic and Social Research", "Version 2.0", "Early Help Hub"):
+        assert phrase in text
