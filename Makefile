@@ -63,10 +63,11 @@ extract-translations: $(STAMP)/python
 update-translations: extract-translations
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-wrap --ignore-obsolete
 
-## lint: ruff check and format check
+## lint: ruff check, ruff format check and mypy
 lint: $(STAMP)/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## format: apply ruff's fixes and formatting
 format: $(STAMP)/python

@@ -67,16 +67,14 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_templates(app: Flask) -> None:
-    from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
-
     from flask_babel import format_date
+    from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
     from portal.assets import asset_url
 
-    assert app.jinja_loader is not None
     app.jinja_loader = ChoiceLoader(
         [
-            app.jinja_loader,
+            FileSystemLoader(Path(app.root_path) / "templates"),
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )

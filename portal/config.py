@@ -23,7 +23,7 @@ def instance_secret(instance_path: Path, name: str, nbytes: int = 32) -> str:
     if not path.exists():
         path.write_text(secrets.token_hex(nbytes))
         path.chmod(0o600)
-        print(f" * Generated {name} in {instance_path} (embedded mode; set it in the environment in production)")
+        print(f" * Generated {name} in {instance_path} (embedded mode only: set it in production)")
     return path.read_text().strip()
 
 

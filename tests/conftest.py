@@ -142,6 +142,8 @@ def translated(locale: str, message: str) -> str:
     """A message as the shipped catalogue of a language translates it."""
     from babel.messages.pofile import read_po
 
+    if locale == "en":
+        return message
     with open(ROOT / "translations" / locale / "LC_MESSAGES" / "messages.po", "rb") as fh:
         catalogue = read_po(fh)
     entry = catalogue.get(message)

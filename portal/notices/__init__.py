@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import Date, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import db
+from portal.extensions import Base
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ def current_release() -> NoticeRelease:
     return RELEASES[-1]
 
 
-class NoticeVersion(db.Model):
+class NoticeVersion(Base):
     __tablename__ = "notice_versions"
 
     id: Mapped[int] = mapped_column(primary_key=True)

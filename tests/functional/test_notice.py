@@ -96,7 +96,9 @@ def notice(app):
 def test_notice_has_a_contents_list_linking_every_section(notice):
     for anchor, heading in SECTIONS:
         assert f'href="#{anchor}"' in notice.html
-        assert re.search(rf'<h2 class="govuk-heading-l" id="{anchor}">{re.escape(heading)}</h2>', notice.html)
+        assert re.search(
+            rf'<h2 class="govuk-heading-l" id="{anchor}">{re.escape(heading)}</h2>', notice.html
+        )
 
 
 def test_notice_starts_with_an_at_a_glance_summary(notice):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 
 import pikepdf
@@ -18,7 +19,10 @@ def pdf_text(pdf: bytes) -> str:
     result = subprocess.run(
         ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf, capture_output=True, check=True
     )
-    return " ".join(result.stdout.decode("utf-8").split())
+    text = result.stdout.decode("utf-8")
+    # pdftotext marks right-to-left runs with Unicode bidi embedding controls; drop them.
+    text = re.sub("[\u202a-\u202e\u2066-\u2069]", "", text)
+    return " ".join(text.split())
 
 
 @pytest.fixture(scope="module")
@@ -44,7 +48,7 @@ def test_pdf_is_tagged_pdf_ua_with_language_and_title(pdfs, locale):
         with pdf.open_metadata() as meta:
             assert meta.get("pdfuaid:part") == "1"
             title = meta.get("dc:title")
-        assert title and title.startswith(translated(locale, "How we use your family's information") if locale != "en" else "How we use your family's information")
+        assert title.startswith(translated(locale, "How we use your family's information"))
         assert len(pdf.pages) >= 3
 
 
@@ -61,11 +65,9 @@ def test_polish_pdf_text(pdfs):
 
 def test_urdu_pdf_text_extracts_as_urdu(pdfs):
     text = pdf_text(pdfs["ur"])
-    for phrase in (
-        translated("ur", "The National Impact Study"),
-        translated("ur", "Your rights"),
-        translated("ur", "How to complain"),
-    ):
+    for message in ("Your rights", "How to complain", "Local research", "How long we keep it"):
+        phrase = translated("ur", message)
+        assert re.fullmatch(r"[\u0600-\u06ff ]+", phrase), "pick an all-Urdu phrase"
         assert phrase in text, phrase
     assert "01924 306112" in text
 
@@ -77,11 +79,16 @@ def test_urdu_pdf_uses_noto_naskh_arabic(pdfs):
             for page in pdf.pages
             for _, font in page.Resources.get("/Font", {}).items()
         }
-    assert any("NotoNaskhArabic" in name for name in fonts), fonts
+    names = {name.replace("-", "") for name in fonts}
+    assert any("NotoNaskhArabic" in name for name in names), fonts
     assert not any("Nastaliq" in name for name in fonts)
 
 
 def test_english_pdf_keeps_the_facts(pdfs):
     text = pdf_text(pdfs["en"])
-    for phrase in ("National Institute of Economic and Social Research", "Version 2.0", "Early Help Hub"):
+    for phrase in (
+        "National Institute of Economic and Social Research",
+        "Version 2.0",
+        "Early Help Hub",
+    ):
         assert phrase in text

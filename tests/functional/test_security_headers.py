@@ -92,9 +92,7 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch, tmp_path)
         settings_from_environment(tmp_path)
 
 
-def test_an_unexpected_error_is_a_branded_500_in_the_visitors_language(
-    database_url, tmp_path
-):
+def test_an_unexpected_error_is_a_branded_500_in_the_visitors_language(database_url, tmp_path):
     from tests.conftest import get_page, make_app, translated
 
     app = make_app(database_url, tmp_path)
