@@ -172,3 +172,19 @@ def test_translated_notice_is_translated(client, locale):
     assert translated(locale, "How we use your family's information") in page.title
     assert translated(locale, "The National Impact Study") in page.html
     assert "The National Impact Study" not in page.html
+
+
+def test_easy_read_uses_short_sentences_one_idea_per_line_with_pictures(client):
+    page = get_page(client, "/en/easy-read")
+    items = re.findall(r'<div class="portal-easy-read__item">(.*?)</div>\s*</div>', page.html, re.S)
+    assert len(items) >= 30
+    pictures = set(re.findall(r'src="/static/images/easy-read/([a-z-]+)\.svg', page.html))
+    assert len(pictures) >= 12
+    lines = re.findall(r"<p[^>]*>(.*?)</p>", "".join(items), re.S)
+    for line in lines:
+        words = re.sub(r"<[^>]+>", " ", line).split()
+        sentences = [s for s in re.split(r"[.?!](?:\s|$)", " ".join(words)) if s.strip()]
+        assert len(sentences) <= 2, f"more than one idea: {line}"
+        # addresses and opening hours come from the profile and may be longer
+        if "portal-address" not in line and "@" not in line:
+            assert all(len(s.split()) <= 16 for s in sentences), line
