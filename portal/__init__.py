@@ -59,11 +59,13 @@ def _init_extensions(app: Flask) -> None:
     from portal import notices  # noqa: F401  (registers the model with the metadata)
     from portal.extensions import babel, csrf, db, migrate
     from portal.i18n import babel_locale
+    from portal.sessions import DatabaseSessionInterface
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
     csrf.init_app(app)
     babel.init_app(app, locale_selector=babel_locale)
+    app.session_interface = DatabaseSessionInterface()
 
 
 def _init_templates(app: Flask) -> None:

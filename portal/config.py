@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_NAME": "portal_session",
+        # A server-side session ends after this long without a request.
+        "SESSION_IDLE_LIFETIME": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", "60"))),
         # Static files carry a content hash in their URL, so they can be cached for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,
         "PREFERRED_URL_SCHEME": "https" if production else "http",

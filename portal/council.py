@@ -6,6 +6,7 @@ and pointing COUNCIL_PROFILE at it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,12 +70,31 @@ def _contact(raw: dict) -> Contact:
     )
 
 
+# Hub slugs appear in addresses (/en/hubs/<slug>); these words are taken by other pages.
+RESERVED_SLUGS = frozenset({"links", "start"})
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def _check_hub_slugs(hubs: tuple[Hub, ...]) -> None:
+    slugs = [hub.slug for hub in hubs]
+    for slug in slugs:
+        if not SLUG_PATTERN.match(slug) or slug in RESERVED_SLUGS:
+            raise ValueError(f"Hub slug {slug!r} must be lower-case letters, digits and hyphens")
+    if len(set(slugs)) != len(slugs):
+        raise ValueError("Two hubs share a slug")
+
+
 def load_council(path: str | Path) -> Council:
     """Read and check a council profile; a missing field raises an error naming it."""
     with open(path, "rb") as fh:
         raw = tomllib.load(fh)
     try:
         council = raw["council"]
+        hubs = tuple(
+            Hub(slug=hub["slug"], name=hub["name"], area=hub["area"], contact=_contact(hub))
+            for hub in raw["hubs"]
+        )
+        _check_hub_slugs(hubs)
         retention = raw["retention"]
         return Council(
             name=council["name"],
@@ -84,10 +104,7 @@ def load_council(path: str | Path) -> Council:
             hubs_page=council.get("hubs_page", council["website"]),
             information_governance=_contact(raw["information_governance"]),
             data_protection_officer=_contact(raw["data_protection_officer"]),
-            hubs=tuple(
-                Hub(slug=hub["slug"], name=hub["name"], area=hub["area"], contact=_contact(hub))
-                for hub in raw["hubs"]
-            ),
+            hubs=hubs,
             languages=tuple(raw["languages"]["shipped"]),
             retention=Retention(
                 programme_records_years=int(retention["programme_records_years"]),

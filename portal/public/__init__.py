@@ -48,4 +48,12 @@ def page_context() -> dict:
     }
 
 
-from portal.public import notice, pages  # noqa: E402,F401  (routes register on import)
+from portal.public import (  # noqa: E402,F401  (routes register on import)
+    eligibility,
+    hubs,
+    notice,
+    pages,
+)
+from portal.public.signposting import remember_hub_from_query  # noqa: E402
+
+bp.before_request(remember_hub_from_query)

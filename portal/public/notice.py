@@ -6,12 +6,13 @@ from flask import current_app, g, redirect, render_template, url_for
 
 from portal.documents.pdf import pdf_response, render_pdf
 from portal.notices import current_release
+from portal.page_cache import cached_page
 from portal.public import bp
 
 
 @bp.get("/")
 def notice():
-    return render_template("public/notice.html", release=current_release())
+    return cached_page(lambda: render_template("public/notice.html", release=current_release()))
 
 
 @bp.get("/easy-read")

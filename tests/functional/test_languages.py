@@ -95,8 +95,11 @@ def test_unchecked_languages_say_so_in_their_language_and_in_english(client, loc
     assert first_paragraph.strip()
 
 
-def test_checked_language_has_no_banner(app, monkeypatch):
+def test_checked_language_has_no_banner(database_url, tmp_path, monkeypatch):
     from portal import i18n
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path)
 
     monkeypatch.setattr(
         i18n, "translation_review", lambda code: i18n.TranslationReview(True, "checked")

@@ -1,0 +1,139 @@
+"""Server-side sessions: the cookie holds only a random token; the data stays in the database.
+
+The server can end a session (sign-out, a disabled account) by deleting its row, and
+nothing a resident tells us travels back and forth in a cookie. A session row is created
+only when something is stored in it, so reading pages sets no cookie at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import DateTime, String, Text, delete, insert, select, update
+from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.datastructures import CallbackDict
+
+from portal.extensions import Base, db
+
+# A session's expiry is pushed back at most this often, not on every request.
+TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+
+    # sha256 of the cookie's token: a copy of the table cannot be replayed as cookies.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _key(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    def __init__(
+        self,
+        initial: dict[str, Any] | None = None,
+        token: str | None = None,
+        expires_at: datetime | None = None,
+    ) -> None:
+        def on_update(self: ServerSession) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.token = token
+        self.expires_at = expires_at
+        self.modified = False
+
+
+class DatabaseSessionInterface(SessionInterface):
+    def lifetime(self, app: Flask) -> timedelta:
+        return app.config["SESSION_IDLE_LIFETIME"]
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token or len(token) > 100:
+            return ServerSession()
+        with db.engine.connect() as connection:
+            row = connection.execute(
+                select(WebSession.data, WebSession.expires_at).where(WebSession.id == _key(token))
+            ).first()
+        if row is None:
+            return ServerSession()
+        expires_at = row.expires_at
+        if expires_at.tzinfo is None:  # SQLite returns naive datetimes
+            expires_at = expires_at.replace(tzinfo=UTC)
+        if expires_at <= _now():
+            return ServerSession()
+        return ServerSession(json.loads(row.data), token=token, expires_at=expires_at)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        if not isinstance(session, ServerSession):
+            raise TypeError("the database session interface saves only its own sessions")
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        if not session:
+            if session.token:
+                end_session(session.token)
+                response.delete_cookie(name, domain=domain, path=path)
+            return
+        expires_at = _now() + self.lifetime(app)
+        with db.engine.begin() as connection:
+            if session.token is None:
+                session.token = secrets.token_urlsafe(32)
+                connection.execute(
+                    insert(WebSession).values(
+                        id=_key(session.token),
+                        data=json.dumps(dict(session)),
+                        expires_at=expires_at,
+                    )
+                )
+            elif session.modified:
+                connection.execute(
+                    update(WebSession)
+                    .where(WebSession.id == _key(session.token))
+                    .values(data=json.dumps(dict(session)), expires_at=expires_at)
+                )
+            elif session.expires_at is None or session.expires_at < expires_at - TOUCH_INTERVAL:
+                connection.execute(
+                    update(WebSession)
+                    .where(WebSession.id == _key(session.token))
+                    .values(expires_at=expires_at)
+                )
+            else:
+                return
+        response.vary.add("Cookie")
+        response.set_cookie(
+            name,
+            session.token,
+            httponly=self.get_cookie_httponly(app),
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=domain,
+            path=path,
+        )
+
+
+def end_session(token: str) -> None:
+    """Forget a session on the server, so its cookie no longer works."""
+    with db.engine.begin() as connection:
+        connection.execute(delete(WebSession).where(WebSession.id == _key(token)))
+
+
+def purge_expired_sessions() -> int:
+    with db.engine.begin() as connection:
+        result = connection.execute(delete(WebSession).where(WebSession.expires_at <= _now()))
+    return result.rowcount or 0

@@ -1,0 +1,96 @@
+"""Posters: one A4 page per hub and language, tagged, with a QR code that really scans."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+import zxingcpp
+from PIL import Image
+
+from portal.config import DEFAULT_PROFILE
+from portal.council import load_council
+from tests.conftest import translated
+
+COUNCIL = load_council(DEFAULT_PROFILE)
+LOCALES = ("en", "pl", "ro", "ur", "lt")
+
+
+def render_page_image(pdf: bytes) -> Image.Image:
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "poster.pdf"
+        source.write_bytes(pdf)
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                "150",
+                "-png",
+                "-singlefile",
+                str(source),
+                str(source.with_suffix("")),
+            ],
+            check=True,
+        )
+        image = Image.open(source.with_suffix(".png"))
+        image.load()
+    return image
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("hub", COUNCIL.hubs[:2], ids=lambda hub: hub.slug)
+def test_poster_qr_code_opens_that_hub_in_that_language(client, locale, hub):
+    response = client.get(f"/{locale}/hubs/{hub.slug}/poster.pdf")
+    assert response.status_code == 200
+    assert response.mimetype == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        f'attachment; filename="{hub.slug}-poster-{locale}.pdf"'
+    )
+    codes = zxingcpp.read_barcodes(render_page_image(response.data))
+    assert [code.format for code in codes] == [zxingcpp.BarcodeFormat.QRCode]
+    assert codes[0].text == f"http://portal.test/{locale}/hubs/{hub.slug}/start"
+
+    follow = client.get(codes[0].text.removeprefix("http://portal.test"))
+    assert follow.status_code == 303
+    assert follow.headers["Location"] == f"/{locale}/hubs/{hub.slug}"
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_poster_is_one_tagged_a4_page_in_its_language(client, locale):
+    hub = COUNCIL.hubs[-1]
+    pdf_bytes = client.get(f"/{locale}/hubs/{hub.slug}/poster.pdf").data
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        assert len(pdf.pages) == 1
+        box = pdf.pages[0].MediaBox
+        width, height = float(box[2]), float(box[3])
+        assert (round(width), round(height)) == (595, 842)
+        assert "/StructTreeRoot" in pdf.Root
+        assert pdf.Root.MarkInfo.Marked is True
+        assert str(pdf.Root.Lang) == locale
+        with pdf.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+            assert translated(locale, "Your family's information: your rights") in meta.get(
+                "dc:title"
+            )
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Wakefield Council" in text
+    assert hub.contact.phone in text
+
+
+def test_poster_uses_the_configured_public_address(database_url, tmp_path):
+    from tests.conftest import make_app
+
+    app = make_app(database_url, tmp_path, PUBLIC_BASE_URL="https://families.example.gov.uk/")
+    pdf = app.test_client().get("/ro/hubs/south-east/poster.pdf").data
+    codes = zxingcpp.read_barcodes(render_page_image(pdf))
+    assert codes[0].text == "https://families.example.gov.uk/ro/hubs/south-east/start"
+
+
+def test_unknown_hub_has_no_poster(client):
+    assert client.get("/en/hubs/nowhere/poster.pdf").status_code == 404
