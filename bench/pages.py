@@ -1,0 +1,534 @@
+"""Throughput and latency of the notice pages against a bare Flask page, under gunicorn.
+
+Why: the issue's goal is that the notice page (/en/ and /ur/) keeps at least half the
+throughput of a bare Flask page served the same way. This script starts gunicorn itself
+(2 sync workers on 127.0.0.1), once for the portal and once for bench/bare_app.py, drives
+each target with the same closed-loop Python load generator in rotating rounds (so drift in
+the machine's other work hits every target alike), and records requests per second,
+p50/p95/p99 latency and the ratio in bench/RESULTS.md.
+
+Run from the repository root:  .venv/bin/python bench/pages.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import multiprocessing
+import os
+import platform
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib.metadata import version
+from multiprocessing.pool import Pool
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_FILE = ROOT / "bench" / "RESULTS.md"
+SECTION_TITLE = "## Pages (bench/pages.py)"
+COMMAND = ".venv/bin/python bench/pages.py"
+HOST = "127.0.0.1"
+WORKERS = 2
+GOAL = 0.5
+START_TIMEOUT_S = 30.0  # gunicorn must answer within this after launch
+STOP_TIMEOUT_S = 20.0  # then the whole process group is killed
+REQUEST_TIMEOUT_S = 10.0  # socket timeout for one request
+URDU_MO = ROOT / "translations" / "ur" / "LC_MESSAGES" / "messages.mo"
+POT_FILE = ROOT / "translations" / "messages.pot"
+
+# The WSGI entry point of each server; everything else on the command line is identical.
+APPS = {
+    "bare": "bench.bare_app:app",
+    "portal": "portal:create_app()",
+}
+
+
+@dataclass(frozen=True)
+class Target:
+    """One page to load: which server serves it, and text its body must contain."""
+
+    label: str
+    server: str
+    path: str
+    marker: bytes
+
+
+TARGETS = (
+    Target("bare Flask page `/`", "bare", "/", b"<h1>Bare page</h1>"),
+    Target("English notice `/en/`", "portal", "/en/", b'<html lang="en" dir="ltr"'),
+    Target("Urdu notice `/ur/`", "portal", "/ur/", b'<html lang="ur" dir="rtl"'),
+)
+
+
+@dataclass(frozen=True)
+class ClientResult:
+    """What one closed-loop client saw; perf_counter is system-wide, so clocks compare."""
+
+    started: float
+    finished: float
+    latencies_s: list[float]
+    errors: int
+    attempted: int
+
+
+@dataclass(frozen=True)
+class TargetResult:
+    """The timed phase of one target, summarised."""
+
+    target: Target
+    requests: int
+    errors: int
+    rps: float  # median over the rounds
+    round_rps: list[float]
+    p50_ms: float
+    p95_ms: float
+    p99_ms: float
+    body_bytes: int
+    warmup_errors: int
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--requests", type=int, default=2000, help="timed requests per target in each round"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds over all targets; rps is their median"
+    )
+    parser.add_argument("--concurrency", type=int, default=4, help="concurrent clients")
+    parser.add_argument("--warmup", type=int, default=200, help="untimed requests per target")
+    parser.add_argument(
+        "--deadline", type=float, default=300.0, help="seconds allowed for one target's load"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.concurrency < 1 or args.requests < args.concurrency or args.rounds < 1:
+        parser.error("need --concurrency >= 1, --requests >= --concurrency and --rounds >= 1")
+    if args.warmup < 0:
+        parser.error("need --warmup >= 0")
+    return args
+
+
+def free_port() -> int:
+    """Ask the kernel for a free port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes, bool]:
+    """One GET on a fresh connection: status, body, and whether the server closed it."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read(), response.will_close
+    finally:
+        conn.close()
+
+
+def server_env(tmp: Path) -> dict[str, str]:
+    """The portal's settings for the run; the database file is never created by these pages."""
+    env = dict(os.environ)
+    env.update(
+        SECRET_KEY="bench-not-secret",  # noqa: S106  (a throwaway key for a local benchmark)
+        PORTAL_ENV="development",
+        DATABASE_URL=f"sqlite:///{tmp / 'bench.sqlite'}",
+    )
+    return env
+
+
+def gunicorn_argv(app: str, port: int) -> list[str]:
+    """The server set-up shared by every target: only the WSGI app differs."""
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "sync",
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        app,
+    ]
+
+
+def log_tail(log: Path, lines: int = 30) -> str:
+    if not log.exists():
+        return ""
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+@contextmanager
+def gunicorn(server: str, env: dict[str, str], tmp: Path, probe: str) -> Iterator[int]:
+    """Run gunicorn for one app until the block ends, then stop it whatever happened.
+
+    gunicorn gets its own process group, so if the master ignores SIGTERM for too long the
+    whole group (master and workers) is killed and nothing is left behind.
+    """
+    port = free_port()
+    log = tmp / f"gunicorn-{server}.log"
+    with log.open("wb") as log_file:
+        proc = subprocess.Popen(
+            gunicorn_argv(APPS[server], port),
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        wait_until_answering(proc, port, probe, log)
+        yield port
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        noise = log_tail(log)
+        if noise:
+            print(f"gunicorn ({server}) logged:\n{noise}", file=sys.stderr)
+
+
+def wait_until_answering(proc: subprocess.Popen[bytes], port: int, path: str, log: Path) -> None:
+    """Poll until the server returns 200, failing fast if gunicorn exits."""
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}:\n{log_tail(log)}")
+        try:
+            status, _, _ = fetch(port, path)
+        except OSError:
+            time.sleep(0.1)
+            continue
+        if status == 200:
+            return
+        raise RuntimeError(f"GET {path} answered {status} at start-up:\n{log_tail(log)}")
+    raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT_S:.0f} s:\n{log_tail(log)}")
+
+
+def preflight(port: int, target: Target) -> tuple[int, bool]:
+    """Check the page is the one meant (not an error page) before timing it."""
+    status, body, closed = fetch(port, target.path)
+    if status != 200 or target.marker not in body:
+        raise RuntimeError(f"{target.path}: status {status}, marker {target.marker!r} missing")
+    return len(body), closed
+
+
+def client(job: tuple[int, str, int, float]) -> ClientResult:
+    """One closed-loop client: send the next request as soon as the last one is read.
+
+    http.client keeps the connection alive when the server allows it and reopens it
+    transparently when the server closes it (gunicorn's sync workers close every one).
+    """
+    port, path, count, deadline = job
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT_S)
+    latencies: list[float] = []
+    errors = attempted = 0
+    started = time.perf_counter()
+    try:
+        for _ in range(count):
+            if time.monotonic() > deadline:
+                break
+            attempted += 1
+            begin = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+            if ok:
+                latencies.append(time.perf_counter() - begin)
+            else:
+                errors += 1
+    finally:
+        conn.close()
+    return ClientResult(started, time.perf_counter(), latencies, errors, attempted)
+
+
+def drive(
+    pool: Pool, port: int, path: str, total: int, concurrency: int, budget_s: float
+) -> list[ClientResult]:
+    """Split `total` requests over the clients and run them together, bounded in time."""
+    base, extra = divmod(total, concurrency)
+    shares = [base + (1 if i < extra else 0) for i in range(concurrency)]
+    deadline = time.monotonic() + budget_s
+    jobs = [(port, path, share, deadline) for share in shares if share]
+    return pool.map_async(client, jobs).get(timeout=budget_s + 2 * REQUEST_TIMEOUT_S)
+
+
+def percentile_ms(cuts: list[float], p: int) -> float:
+    return cuts[p - 1] * 1000
+
+
+@dataclass(frozen=True)
+class Round:
+    """One timed run of one target."""
+
+    attempted: int
+    errors: int
+    latencies_s: list[float]
+    rps: float
+
+
+def run_round(pool: Pool, port: int, target: Target, args: argparse.Namespace) -> Round:
+    """Time a fixed number of requests; throughput counts only the 200s."""
+    results = drive(pool, port, target.path, args.requests, args.concurrency, args.deadline)
+    latencies = [latency for r in results for latency in r.latencies_s]
+    attempted = sum(r.attempted for r in results)
+    if attempted < args.requests:
+        print(f"{target.path}: deadline hit after {attempted} requests", file=sys.stderr)
+    wall = max(r.finished for r in results) - min(r.started for r in results)
+    return Round(
+        attempted=attempted,
+        errors=sum(r.errors for r in results) + (args.requests - attempted),
+        latencies_s=latencies,
+        rps=len(latencies) / wall if wall > 0 else 0.0,
+    )
+
+
+def summarise(
+    target: Target, rounds: list[Round], body_bytes: int, warmup_errors: int
+) -> TargetResult:
+    """Median throughput over the rounds; latency percentiles over every request."""
+    latencies = [latency for r in rounds for latency in r.latencies_s]
+    cuts = statistics.quantiles(latencies, n=100, method="inclusive") if len(latencies) > 1 else []
+    nan = float("nan")
+    return TargetResult(
+        target=target,
+        requests=sum(r.attempted for r in rounds),
+        errors=sum(r.errors for r in rounds),
+        rps=statistics.median(r.rps for r in rounds),
+        round_rps=[r.rps for r in rounds],
+        p50_ms=percentile_ms(cuts, 50) if cuts else nan,
+        p95_ms=percentile_ms(cuts, 95) if cuts else nan,
+        p99_ms=percentile_ms(cuts, 99) if cuts else nan,
+        body_bytes=body_bytes,
+        warmup_errors=warmup_errors,
+    )
+
+
+def urdu_catalogue() -> str:
+    """Say what the Urdu page was rendered with: translation is in progress elsewhere."""
+    if not URDU_MO.exists():
+        return "not compiled (the /ur/ page fell back to English text)"
+    from babel.messages.mofile import read_mo
+    from babel.messages.pofile import read_po
+
+    with URDU_MO.open("rb") as fh:
+        translated = sum(1 for m in read_mo(fh) if m.id and m.string)
+    with POT_FILE.open("rb") as fh:
+        total = sum(1 for m in read_po(fh) if m.id)
+    return f"compiled .mo with {translated} of the {total} messages in messages.pot translated"
+
+
+def load_average() -> str:
+    """Other work on the machine skews every figure; record how busy it was."""
+    return f"{os.getloadavg()[0]:.2f}"
+
+
+def cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown CPU"
+
+
+def render_section(
+    results: list[TargetResult], args: argparse.Namespace, notes: dict[str, str]
+) -> str:
+    """The Markdown section for RESULTS.md: set-up, table, ratios, verdict, command."""
+    bare = next(r for r in results if r.target.server == "bare")
+    rows = [
+        f"| {r.target.label} | {r.requests} | {r.errors} | {r.rps:.1f} | "
+        f"{', '.join(f'{x:.0f}' for x in r.round_rps)} | "
+        f"{r.p50_ms:.2f} | {r.p95_ms:.2f} | {r.p99_ms:.2f} | {r.body_bytes} |"
+        for r in results
+    ]
+    ratio_rows = []
+    verdicts = []
+    for r in results:
+        if r.target.server == "bare":
+            continue
+        # Each round's notice and bare runs are minutes apart at most, so their ratio cancels
+        # most of the drift in what else the machine is doing; the verdict uses the median.
+        per_round = [n / b if b else 0.0 for n, b in zip(r.round_rps, bare.round_rps, strict=True)]
+        ratio = statistics.median(per_round)
+        verdict = "PASS" if ratio >= GOAL and r.errors == 0 else "FAIL"
+        verdicts.append(verdict)
+        ratio_rows.append(
+            f"| {r.target.label} | {ratio:.3f} | {', '.join(f'{x:.3f}' for x in per_round)} | "
+            f"{r.p95_ms / bare.p95_ms:.2f} | >= {GOAL:.2f} | {verdict} |"
+        )
+    overall = "PASS" if all(v == "PASS" for v in verdicts) else "FAIL"
+    warmup_errors = sum(r.warmup_errors for r in results)
+    return "\n".join(
+        [
+            SECTION_TITLE,
+            "",
+            f"Recorded {notes['date']}.",
+            "",
+            f"- Machine: nproc {notes['nproc']}, {notes['cpu']}, "
+            f"Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}.",
+            f"- Server: gunicorn {version('gunicorn')}, {WORKERS} sync workers, bound to "
+            f"{HOST} on a free port, `--log-level warning`, run from the repository root. "
+            f"Portal as `{APPS['portal']}`, baseline as `{APPS['bare']}`; the command line is "
+            "otherwise identical.",
+            "- Portal environment: `SECRET_KEY=bench-not-secret`, `PORTAL_ENV=development`, "
+            "`DATABASE_URL=sqlite:///<temp dir>/bench.sqlite` (the notice pages do not query it).",
+            f"- Load: {args.concurrency} closed-loop clients in separate processes using "
+            f"`http.client`. Both servers stay up for the whole run; each target first gets "
+            f"{args.warmup} untimed warm-up requests, then {args.rounds} rounds of "
+            f"{args.requests} timed requests, the order of the targets rotating each round. "
+            "Every response must be 200. rps is the median over the rounds; latency is per "
+            "request, measured at the client, over all rounds.",
+            f"- Connections: {notes['connections']}",
+            f"- The load generator shares the machine's {notes['nproc']} cores with gunicorn, so "
+            "absolute figures understate what the server alone could do. Every target gets the "
+            "same generator, so the ratio is fair.",
+            f"- 1-minute load average before / after the run: {notes['load_before']} / "
+            f"{notes['load_after']} (the run itself adds up to {args.concurrency + WORKERS}; "
+            "more than that before the run means other work competed for the cores, so "
+            "compare ratios rather than absolute figures across runs).",
+            f"- Urdu catalogue: {notes['urdu']}.",
+            f"- Warm-up errors: {warmup_errors}.",
+            "",
+            "| target | requests | errors | rps (median) | rps per round | p50 ms | p95 ms "
+            "| p99 ms | body bytes |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+            "",
+            "Goal: the notice page at no less than half the bare page's throughput "
+            "(ratio = notice rps / bare rps in the same round; the verdict uses the median).",
+            "",
+            "| notice page | rps ratio (median) | rps ratio per round | p95 ratio to bare "
+            "| goal | verdict |",
+            "|---|---:|---:|---:|---:|---|",
+            *ratio_rows,
+            "",
+            f"**Verdict: {overall}.**",
+            "",
+            "Reproduce from the repository root (compile translations first with "
+            "`make translations` so /ur/ renders its catalogue):",
+            "",
+            "```sh",
+            COMMAND,
+            "```",
+            "",
+        ]
+    )
+
+
+def replace_section(text: str, section: str) -> str:
+    """Swap in this script's section, leaving any other benchmark's sections untouched."""
+    lines = text.splitlines(keepends=True)
+    start = next((i for i, line in enumerate(lines) if line.rstrip() == SECTION_TITLE), None)
+    if start is None:
+        return text.rstrip("\n") + "\n\n" + section
+    end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
+    rest = "".join(lines[end:])
+    return "".join(lines[:start]) + section + ("\n" + rest if rest else "")
+
+
+def write_results(section: str) -> None:
+    if RESULTS_FILE.exists():
+        text = replace_section(RESULTS_FILE.read_text(encoding="utf-8"), section)
+    else:
+        text = "# Benchmark results\n\n" + section
+    RESULTS_FILE.write_text(text, encoding="utf-8")
+
+
+def stop_on_sigterm(signum: int, frame: object) -> None:
+    """Turn SIGTERM into SystemExit so the finally blocks stop gunicorn and the clients."""
+    raise SystemExit(128 + signum)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
+    load_before = load_average()
+    connection_notes: list[str] = []
+    rounds: dict[Target, list[Round]] = {target: [] for target in TARGETS}
+    body_bytes: dict[Target, int] = {}
+    warmup_errors: dict[Target, int] = {}
+    # spawn: the clients must not inherit the parent's server handles or open files.
+    context = multiprocessing.get_context("spawn")
+    with (
+        tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp_name,
+        context.Pool(args.concurrency) as pool,
+        ExitStack() as servers,
+    ):
+        tmp = Path(tmp_name)
+        env = server_env(tmp)
+        ports: dict[str, int] = {}
+        for server in APPS:
+            probe = next(t.path for t in TARGETS if t.server == server)
+            ports[server] = servers.enter_context(gunicorn(server, env, tmp, probe))
+        for target in TARGETS:
+            port = ports[target.server]
+            body_bytes[target], closed = preflight(port, target)
+            connection_notes.append(f"{target.path}: {'closed' if closed else 'kept alive'}")
+            warm = drive(pool, port, target.path, args.warmup, args.concurrency, args.deadline)
+            warmup_errors[target] = sum(r.errors for r in warm)
+        for number in range(args.rounds):
+            shift = number % len(TARGETS)
+            for target in TARGETS[shift:] + TARGETS[:shift]:
+                result = run_round(pool, ports[target.server], target, args)
+                rounds[target].append(result)
+                print(
+                    f"round {number + 1} {target.path:5} requests={result.attempted} "
+                    f"errors={result.errors} rps={result.rps:.1f}"
+                )
+    results = [summarise(t, rounds[t], body_bytes[t], warmup_errors[t]) for t in TARGETS]
+    all_closed = all(note.endswith("closed") for note in connection_notes)
+    notes = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "nproc": str(len(os.sched_getaffinity(0))),
+        "cpu": cpu_model(),
+        "urdu": urdu_catalogue(),
+        "load_before": load_before,
+        "load_after": load_average(),
+        "connections": (
+            "gunicorn's sync workers close the connection after every response, so each "
+            "request opens a new TCP connection to 127.0.0.1 (the same for every target)."
+            if all_closed
+            else "; ".join(connection_notes) + "."
+        ),
+    }
+    section = render_section(results, args, notes)
+    print()
+    print(section)
+    if not args.no_write:
+        write_results(section)
+        print(f"Wrote {RESULTS_FILE.relative_to(ROOT)}")
+    failed = sum(r.errors + r.warmup_errors for r in results)
+    if failed:
+        print(f"{failed} request(s) failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
