@@ -15,10 +15,17 @@ PORT ?= 5000
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'
 
-## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data)
+## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data), with the job worker (emails go to instance/mail)
 run: setup
 	$(FLASK) db upgrade
+	$(FLASK) worker run & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## worker: run the job worker on its own (emails and other queued jobs); Ctrl-C stops it
+worker: setup
+	$(FLASK) db upgrade
+	$(FLASK) worker run
 
 ## test: set everything up, then ruff and the whole pytest suite (browser tests included)
 test: setup lint

@@ -30,17 +30,24 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_council(app)
     _init_extensions(app)
+    _init_evidence(app)
     _init_templates(app)
 
     from portal import errors, security
+    from portal.assets import revalidate_unversioned_static
     from portal.public import bp as public_bp
     from portal.public import page_context, root
 
     security.init_security(app)
+    app.after_request(revalidate_unversioned_static)
     app.context_processor(page_context)
     app.register_blueprint(root)
     app.register_blueprint(public_bp)
     errors.init_errors(app)
+
+    from portal.jobs.cli import worker_cli
+
+    app.cli.add_command(worker_cli)
     return app
 
 
@@ -55,10 +62,28 @@ def _init_council(app: Flask) -> None:
     app.extensions["council"] = council
 
 
+def _init_evidence(app: Flask) -> None:
+    """The key that encrypts residents' evidence: from EVIDENCE_KEY, or generated once into
+    the instance folder in the embedded mode."""
+    import os
+
+    from portal.evidence.crypto import EvidenceCipher, load_or_create_key
+
+    environ = dict(os.environ)
+    if app.config.get("EVIDENCE_KEY"):
+        environ["EVIDENCE_KEY"] = app.config["EVIDENCE_KEY"]
+    environ["PORTAL_ENV"] = app.config["PORTAL_ENV"]
+    key, _source = load_or_create_key(Path(app.instance_path), environ)
+    app.extensions["evidence_cipher"] = EvidenceCipher(key)
+
+
 def _init_extensions(app: Flask) -> None:
-    from portal import notices  # noqa: F401  (registers the model with the metadata)
+    # Importing the models registers their tables with the metadata.
+    from portal import notices  # noqa: F401
+    from portal.cases import models as case_models  # noqa: F401
     from portal.extensions import babel, csrf, db, migrate
     from portal.i18n import babel_locale
+    from portal.jobs import models as job_models  # noqa: F401
     from portal.sessions import DatabaseSessionInterface
 
     db.init_app(app)
@@ -73,6 +98,7 @@ def _init_templates(app: Flask) -> None:
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
     from portal.assets import asset_url
+    from portal.public.links import absolute_link
 
     app.jinja_loader = ChoiceLoader(
         [
@@ -84,5 +110,6 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
     app.jinja_env.globals["asset_url"] = asset_url
     app.jinja_env.globals["format_date"] = format_date
+    app.jinja_env.globals["absolute_link"] = absolute_link
     # Multi-line {% trans %} blocks give one clean message each (babel.cfg says the same).
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "COUNCIL_PROFILE": env.get("COUNCIL_PROFILE", str(DEFAULT_PROFILE)),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
         "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
+        # Five files of up to 10 MB each, plus the form around them.
+        "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -52,4 +55,23 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         # Static files carry a content hash in their URL, so they can be cached for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        **mail_settings(env, instance_path, production=production),
+    }
+
+
+def mail_settings(
+    env: Mapping[str, str], instance_path: Path, *, production: bool
+) -> dict[str, Any]:
+    """SMTP when MAIL_SERVER is set; otherwise (embedded mode) each email is written as an
+    .eml file under MAIL_FILE_DIR for the developer to read. STARTTLS is on by default in
+    production, because emails carry names and references."""
+    starttls = env.get("MAIL_USE_STARTTLS", "1" if production else "0") == "1"
+    return {
+        "MAIL_SERVER": env.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(env.get("MAIL_PORT") or (587 if starttls else 25)),
+        "MAIL_USE_STARTTLS": starttls,
+        "MAIL_USERNAME": env.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD", ""),
+        "MAIL_SENDER": env.get("MAIL_SENDER", "Think Family portal <noreply@localhost>"),
+        "MAIL_FILE_DIR": env.get("MAIL_FILE_DIR", str(instance_path / "mail")),
     }

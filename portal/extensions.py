@@ -1,11 +1,13 @@
 """Extensions, created here and bound to the app in create_app()."""
 
+from typing import Any
+
 from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session
 
 # Named constraints, so that migrations are the same on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -25,3 +27,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+
+# Service functions take either Flask-SQLAlchemy's scoped session or a plain Session.
+DbSession = Session | scoped_session[Any]

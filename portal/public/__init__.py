@@ -51,8 +51,10 @@ def page_context() -> dict:
 from portal.public import (  # noqa: E402,F401  (routes register on import)
     eligibility,
     hubs,
+    journeys,
     notice,
     pages,
+    tracking,
 )
 from portal.public.signposting import remember_hub_from_query  # noqa: E402
 

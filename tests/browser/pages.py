@@ -15,7 +15,17 @@ from pathlib import Path
 from tests.conftest import make_app
 
 # Routes that are not HTML pages, or that only redirect.
-NOT_PAGES = {"public.notice_pdf", "public.hub_poster", "public.hub_start"}
+NOT_PAGES = {
+    "public.notice_pdf",
+    "public.hub_poster",
+    "public.hub_start",
+    # need a signed-in tracking session (swept by the tracking browser tests), or not HTML
+    "public.track_code",
+    "public.track_status",
+    "public.track_evidence",
+    "public.track_withdraw",
+    "public.track_keep_alive",
+}
 # Routes that exist in one language only; the others redirect to it.
 ONLY_IN = {"public.easy_read": ("en",)}
 NOT_FOUND_PATH = "no-such-page"

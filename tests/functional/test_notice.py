@@ -126,9 +126,10 @@ def test_notice_lists_every_right(notice, right):
     assert f'<dt class="govuk-heading-s">{right}</dt>' in notice.html
 
 
-def test_rights_lead_to_the_phone_and_email_route_until_the_journeys_exist(notice):
+def test_rights_lead_to_the_journeys_and_the_phone_and_email_route(notice):
     assert "coming soon" not in notice.text().lower()
-    assert notice.html.count('href="#contact-us"') >= 2
+    assert 'href="/en/get-a-copy"' in notice.html
+    assert 'href="/en/object"' in notice.html
     assert 'href="tel:01924306112"' in notice.html
     assert 'href="mailto:dataprotection@wakefield.gov.uk"' in notice.html
 

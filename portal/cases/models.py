@@ -1,0 +1,222 @@
+"""The case file: requests, the people in them, their evidence, pauses and the audit trail.
+
+Statuses are StrEnums stored as strings. Instants are stored in UTC; legal dates
+(received on, due on) are Europe/London calendar dates, stored as dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import Base
+
+
+class CaseKind(StrEnum):
+    ACCESS = "access"  # UK GDPR Art 15
+    OBJECTION = "objection"  # UK GDPR Art 21
+
+
+class CaseState(StrEnum):
+    RECEIVED = "received"
+    AWAITING_IDENTITY = "awaiting_identity"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CLARIFICATION = "awaiting_clarification"
+    IN_REVIEW = "in_review"
+    READY = "ready"
+    COMPLETED = "completed"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class Channel(StrEnum):
+    ONLINE = "online"
+    PHONE = "phone"
+    LETTER = "letter"
+    EMAIL = "email"
+    IN_PERSON = "in_person"
+
+
+class ActingFor(StrEnum):
+    """C11: who the request is about, and on what authority the requester acts."""
+
+    MYSELF = "myself"
+    MY_CHILD = "my_child"
+    SOMEONE_ELSE = "someone_else"  # with their written authority
+
+
+class EvidencePurpose(StrEnum):
+    PHOTO_ID = "photo_id"
+    PROOF_OF_ADDRESS = "proof_of_address"
+    AUTHORITY = "authority"
+    MORE_EVIDENCE = "more_evidence"
+
+
+class Person(Base):
+    """A requester or a data subject, as they described themselves."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    other_names: Mapped[str] = mapped_column(Text, default="")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    address: Mapped[str] = mapped_column(Text, default="")
+    postcode: Mapped[str] = mapped_column(String(10), default="")
+    previous_addresses: Mapped[str] = mapped_column(Text, default="")
+    email: Mapped[str] = mapped_column(String(320), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    # Validated identifiers only (National Insurance number, NHS number, ...).
+    identifiers: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(12), unique=True)
+    kind: Mapped[CaseKind] = mapped_column(String(20))
+    state: Mapped[CaseState] = mapped_column(String(30), index=True)
+    channel: Mapped[Channel] = mapped_column(String(20))
+    # The Early Help Hub whose link brought the resident, if any (its slug).
+    hub_source: Mapped[str | None] = mapped_column(String(64), index=True)
+    notice_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(10))
+    received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    received_on: Mapped[date] = mapped_column(Date)
+    # C1: the relevant time; None while the council waits for proof of identity.
+    clock_started_on: Mapped[date | None] = mapped_column(Date)
+    extended: Mapped[bool] = mapped_column(Boolean, default=False)
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # One submission, one case: a double click or a resubmit finds the first.
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+    requester_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    subject_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    acting_for: Mapped[ActingFor] = mapped_column(String(20))
+    relationship_to_subject: Mapped[str] = mapped_column(Text, default="")
+    identity_at_hub: Mapped[bool] = mapped_column(Boolean, default=False)
+    # What the resident asked for, as answered in the journey (scope, delivery, format,
+    # processing objected to, reasons). Shape depends on kind; see portal.cases.requests.
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    requester: Mapped[Person] = relationship(foreign_keys=[requester_id])
+    subject: Mapped[Person] = relationship(foreign_keys=[subject_id])
+    files: Mapped[list[CaseFile]] = relationship(back_populates="case", order_by="CaseFile.id")
+    pauses: Mapped[list[ClockPause]] = relationship(
+        back_populates="case", order_by="ClockPause.asked_on"
+    )
+
+
+class CaseFile(Base):
+    """Evidence a resident sent, encrypted at rest (AES-GCM, bound to this row's case)."""
+
+    __tablename__ = "case_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    purpose: Mapped[EvidencePurpose] = mapped_column(String(30))
+    original_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    case: Mapped[Case] = relationship(back_populates="files")
+
+
+class ClockPause(Base):
+    """C4: the council asked what a request covers; the clock stops until the answer."""
+
+    __tablename__ = "clock_pauses"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    asked_on: Mapped[date] = mapped_column(Date)
+    answered_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="pauses")
+
+
+class AuditEvent(Base):
+    """Append-only; each row holds the hash of the one before, so edits are detectable."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(60))
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    previous_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditHead(Base):
+    """One row: the latest hash. Locking it serialises appends to the chain."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class TrackingCode(Base):
+    """A one-time code emailed to a resident who wants to follow their request."""
+
+    __tablename__ = "tracking_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    wrong_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LookupAttempt(Base):
+    """Attempts to follow a request, counted per reference and per address (keyed hashes)."""
+
+    __tablename__ = "lookup_attempts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope: Mapped[str] = mapped_column(String(20))  # "reference" or "email"
+    key_hash: Mapped[str] = mapped_column(String(64), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class DraftUpload(Base):
+    """A file sent during a journey, before the request is submitted (encrypted at rest).
+
+    Moved into the case when the request is sent; unsent drafts are deleted when they
+    expire.
+    """
+
+    __tablename__ = "draft_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    draft_token: Mapped[str] = mapped_column(String(64), index=True)
+    purpose: Mapped[EvidencePurpose] = mapped_column(String(30))
+    original_name: Mapped[str] = mapped_column(String(200))
+    media_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int] = mapped_column(Integer)
+    encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)

@@ -1,0 +1,6 @@
+"""Identity and authority evidence that residents upload with a request.
+
+``inspection`` decides what an upload is from its content and refuses what is unsafe or
+unusable; ``crypto`` encrypts what is kept. Neither imports Flask: the web layer turns a
+``RejectionReason`` into a message and stores the encrypted ``CleanFile``.
+"""

@@ -1,0 +1,121 @@
+"""The two request journeys as lists of question pages (GOV.UK: one question per page).
+
+A step says which form asks the question, when the step applies, and how its answers
+read on the check-your-answers page. The web layer (journeys.py) walks the list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+
+from portal.cases.models import CaseKind
+from portal.forms import journeys as forms
+
+Answers = dict[str, Any]
+
+
+def always(answers: Answers) -> bool:
+    return True
+
+
+def for_someone_else(answers: Answers) -> bool:
+    return answers.get("who", {}).get("acting_for") in ("my_child", "someone_else")
+
+
+@dataclass(frozen=True)
+class Step:
+    slug: str
+    form: type[FlaskForm]
+    title: Any  # lazy string: the page's question, also its <title>
+    applies: Callable[[Answers], bool] = always
+    multipart: bool = False
+    hint: Any = None
+
+
+@dataclass(frozen=True)
+class Journey:
+    kind: CaseKind
+    path: str  # first URL segment after the locale
+    name: Any
+    steps: tuple[Step, ...] = field(default_factory=tuple)
+
+    def step(self, slug: str) -> Step | None:
+        return next((step for step in self.steps if step.slug == slug), None)
+
+    def applicable(self, answers: Answers) -> list[Step]:
+        return [step for step in self.steps if step.applies(answers)]
+
+    def first_unanswered(self, answers: Answers) -> Step | None:
+        return next((s for s in self.applicable(answers) if s.slug not in answers), None)
+
+    def after(self, slug: str, answers: Answers) -> Step | None:
+        steps = self.applicable(answers)
+        slugs = [step.slug for step in steps]
+        if slug not in slugs:
+            return None
+        index = slugs.index(slug)
+        return steps[index + 1] if index + 1 < len(steps) else None
+
+    def before(self, slug: str, answers: Answers) -> Step | None:
+        steps = self.applicable(answers)
+        slugs = [step.slug for step in steps]
+        if slug not in slugs or slugs.index(slug) == 0:
+            return None
+        return steps[slugs.index(slug) - 1]
+
+
+def _about(answers: Answers) -> str:
+    return answers.get("who", {}).get("acting_for", "myself")
+
+
+PERSON_STEPS = (
+    Step("who", forms.WhoForm, _l("Who is the request about?")),
+    Step(
+        "you",
+        forms.RequesterForm,
+        _l("About you"),
+        applies=for_someone_else,
+        hint=_l("You are asking for someone else, so we need to know who you are."),
+    ),
+    Step("name", forms.SubjectNameForm, _l("What is their name?")),
+    Step("date-of-birth", forms.DateOfBirthForm, _l("What is their date of birth?")),
+    Step("address", forms.AddressForm, _l("What is their address?")),
+    Step("contact", forms.ContactForm, _l("How should we contact you?")),
+)
+
+IDENTITY_STEPS = (
+    Step("identity", forms.IdentityForm, _l("Prove who you are"), multipart=True),
+    Step("declaration", forms.DeclarationForm, _l("Declaration")),
+)
+
+ACCESS = Journey(
+    kind=CaseKind.ACCESS,
+    path="get-a-copy",
+    name=_l("Get a copy of the information we hold about you"),
+    steps=(
+        *PERSON_STEPS,
+        Step("identifiers", forms.IdentifiersForm, _l("Reference numbers that help us search")),
+        Step("what", forms.ScopeForm, _l("What information do you want?")),
+        Step("delivery", forms.DeliveryForm, _l("How would you like to receive it?")),
+        *IDENTITY_STEPS,
+    ),
+)
+
+OBJECTION = Journey(
+    kind=CaseKind.OBJECTION,
+    path="object",
+    name=_l("Object to how we use your information"),
+    steps=(
+        *PERSON_STEPS,
+        Step("processing", forms.ProcessingForm, _l("What do you object to?")),
+        Step("reasons", forms.ReasonsForm, _l("Why do you object?")),
+        *IDENTITY_STEPS,
+    ),
+)
+
+JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION)}

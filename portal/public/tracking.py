@@ -1,0 +1,532 @@
+"""Following a request: reference and email address, a 6-digit code by email, then the
+status page with its timeline, due date, messages, more evidence and withdrawal.
+
+Until the code is right, every answer reads the same whether or not the reference exists,
+and attempts are counted in the database (service.lookup_allowed). Once signed in, the
+session ends after 20 minutes without a request; the pages warn two minutes before
+(static/js/timeout-warning.mjs), and the server enforces it with or without JavaScript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from typing import Any
+
+from flask import (
+    Response,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from sqlalchemy.orm import Session
+
+from portal.cases import service
+from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
+from portal.cases.references import parse_reference
+from portal.cases.requests import Evidence
+from portal.cases.workflow import TransitionNotAllowed, is_closed
+from portal.evidence.inspection import (
+    MAX_BYTES,
+    MAX_FILES,
+    EvidenceRejected,
+    RejectionReason,
+    clean_file_name,
+    inspect_upload,
+)
+from portal.extensions import db
+from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartForm, WithdrawForm
+from portal.public import bp
+from portal.public.journeys import rejection_message
+from portal.sessions import ServerSession, end_session
+
+# The session key. Before sign-in it holds what the resident typed and tried, never whether
+# it matched: {"reference", "asked_at", "wrong_tries"}. Signed in: {"case_id", "reference",
+# "signed_in_at", "last_seen"} (and "banner", a one-off message for the status page).
+TRACKING = "tracking"
+IDLE_LIFETIME = timedelta(minutes=20)
+WARN_BEFORE = timedelta(minutes=2)
+
+S = CaseState
+
+# What each state means for the resident: a short name for the tag, and what is happening.
+# Messages stay whole on one line, so the extracted msgid is exact (hence the noqa: E501).
+STATE_WORDS: dict[CaseState, tuple[Any, Any]] = {
+    S.RECEIVED: (
+        _l("Received"),
+        _l("We have your request. We are checking the proof of identity you sent."),
+    ),
+    S.AWAITING_IDENTITY: (
+        _l("We need more proof"),
+        _l(
+            "We need more proof of who you are, or that you may act for the person the request is about. Our email or letter says what we need. You can send it below."  # noqa: E501
+        ),
+    ),
+    S.IN_PROGRESS: (
+        _l("In progress"),
+        _l("We are searching the records of the services involved."),
+    ),
+    S.AWAITING_CLARIFICATION: (
+        _l("Waiting for your answer"),
+        _l(
+            "We have asked you to tell us more about what you want. We will carry on when you reply."  # noqa: E501
+        ),
+    ),
+    S.IN_REVIEW: (
+        _l("Being checked"),
+        _l("A senior officer is checking our response before we send it."),
+    ),
+    S.READY: (
+        _l("Nearly ready"),
+        _l("Our response has been approved. We are preparing it to send to you."),
+    ),
+    S.COMPLETED: (
+        _l("Completed"),
+        _l("We have sent you our response. This request is closed."),
+    ),
+    S.REFUSED: (
+        _l("Refused"),
+        _l(
+            "We have refused this request. Our letter explains why, and how to complain if you disagree."  # noqa: E501
+        ),
+    ),
+    S.WITHDRAWN: (
+        _l("Withdrawn"),
+        _l("You withdrew this request. We will not do any more work on it."),
+    ),
+}
+# An objection is assessed, not searched for.
+OBJECTION_IN_PROGRESS = _l("We are looking at your reasons, and at why we use the information.")
+
+STATE_TAG_CLASSES: dict[CaseState, str] = {
+    S.RECEIVED: "govuk-tag--blue",
+    S.AWAITING_IDENTITY: "govuk-tag--orange",
+    S.IN_PROGRESS: "govuk-tag--light-blue",
+    S.AWAITING_CLARIFICATION: "govuk-tag--orange",
+    S.IN_REVIEW: "govuk-tag--purple",
+    S.READY: "govuk-tag--turquoise",
+    S.COMPLETED: "govuk-tag--green",
+    S.REFUSED: "govuk-tag--red",
+    S.WITHDRAWN: "govuk-tag--grey",
+}
+
+KIND_WORDS: dict[CaseKind, Any] = {
+    CaseKind.ACCESS: _l("Request for a copy of your information"),
+    CaseKind.OBJECTION: _l("Objection to how we use your information"),
+}
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _db() -> Session:
+    """This request's database session (the object behind the scoped db.session)."""
+    return db.session()
+
+
+def _secret() -> str:
+    return current_app.config["SECRET_KEY"]
+
+
+def _cipher():
+    return current_app.extensions["evidence_cipher"]
+
+
+def _tracking() -> dict[str, Any]:
+    state = session.get(TRACKING)
+    return state if isinstance(state, dict) else {}
+
+
+def _instant(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _new_session_id() -> None:
+    """A new cookie for the same session data at sign-in, so a cookie planted before
+    sign-in is worth nothing after it (session fixation)."""
+    if isinstance(session, ServerSession) and session.token:
+        end_session(session.token)
+        session.token = None
+        session.modified = True
+
+
+def _no_store(response: Response) -> Response:
+    # A case's details must not be kept by the browser for the Back button or by a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Signing in -------------------------------------------------------------------------
+
+
+@bp.route("/track", methods=["GET", "POST"])
+def track_start():
+    form = TrackStartForm()
+    if request.method == "GET":
+        form.reference.data = _tracking().get("reference", "")
+        return render_template("public/tracking/start.html", form=form)
+    if not form.validate():
+        return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
+    reference = parse_reference(form.reference.data)
+    if reference is None:  # the form has already checked it; this keeps the types honest
+        return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
+    email = form.email.data
+    now = _now()
+    if not service.lookup_allowed(
+        _db(), reference=reference, email=email, secret=_secret(), now=now
+    ):
+        response = make_response(render_template("public/tracking/too_many.html"), 429)
+        response.headers["Retry-After"] = str(int(service.LOOKUP_WINDOW.total_seconds()))
+        return response
+    service.start_tracking(_db(), reference=reference, email=email, secret=_secret(), now=now)
+    # What the resident typed and did, never whether it matched: the code page answers
+    # from this alone, so it reads the same whether or not the request exists.
+    session[TRACKING] = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
+    return redirect(url_for(".track_code"), 303)
+
+
+@bp.route("/track/code", methods=["GET", "POST"])
+def track_code():
+    state = _tracking()
+    if "case_id" in state:
+        return redirect(url_for(".track_status"), 303)
+    reference = state.get("reference")
+    if not isinstance(reference, str):
+        return redirect(url_for(".track_start"), 303)
+    form = TrackCodeForm()
+    if request.method == "GET":
+        return render_template("public/tracking/code.html", form=form, reference=reference)
+    if form.validate():
+        refusal = _refusal_from_session(state)
+        if refusal is None:
+            result = service.check_tracking_code(
+                _db(), reference=reference, code=form.code.data, secret=_secret()
+            )
+            if result.case is not None and result.reason == "ok":
+                _sign_in(result.case)
+                return redirect(url_for(".track_status"), 303)
+            state["wrong_tries"] = _wrong_tries(state) + 1
+            session[TRACKING] = state
+            refusal = _refusal_from_session(state) or "wrong"
+        form.code.errors = [_code_refused(refusal)]
+    page = render_template(
+        "public/tracking/code.html", form=form, reference=reference, form_has_errors=True
+    )
+    return page, 400
+
+
+def _wrong_tries(state: dict[str, Any]) -> int:
+    tries = state.get("wrong_tries")
+    return tries if isinstance(tries, int) else service.CODE_WRONG_TRIES
+
+
+def _refusal_from_session(state: dict[str, Any]) -> str | None:
+    """Why a code must be refused before it is checked: "used_up" after 5 wrong tries in
+    this session, "expired" 10 minutes after this session asked for it; else None.
+
+    The service refuses on the code's own record, which exists only for a real request;
+    answering from the session instead means that 5 wrong tries, or 10 minutes, read the
+    same for a reference that matched nothing. The service's refusal still stands.
+    """
+    if _wrong_tries(state) >= service.CODE_WRONG_TRIES:
+        return "used_up"
+    asked_at = _instant(state.get("asked_at"))
+    if asked_at is None or _now() - asked_at >= service.CODE_LIFETIME:
+        return "expired"
+    return None
+
+
+def _sign_in(case: Case) -> None:
+    _new_session_id()
+    now = _now().isoformat()
+    session[TRACKING] = {
+        "case_id": case.id,
+        "reference": case.reference,
+        "signed_in_at": now,
+        "last_seen": now,
+    }
+
+
+def _code_refused(reason: str) -> str:
+    if reason == "expired":
+        return _("The code has expired. Ask for a new code")
+    if reason == "used_up":
+        return _("You have entered a wrong code too many times. Ask for a new code")
+    return _("The code is not right. Check the email we sent, or ask for a new code")
+
+
+@bp.get("/track/session-ended")
+def track_session_ended():
+    session.pop(TRACKING, None)
+    return _no_store(make_response(render_template("public/tracking/session_ended.html")))
+
+
+@bp.post("/track/sign-out")
+def track_sign_out():
+    # CSRFProtect has checked the token before this runs.
+    session.pop(TRACKING, None)
+    return redirect(url_for(".track_start"), 303)
+
+
+# Signed-in pages --------------------------------------------------------------------
+
+
+def _signed_in_case() -> Case | str:
+    """The case this session is signed in to, with its idle clock restarted; or why not:
+    "signed_out" (never signed in) or "ended" (20 minutes without a request)."""
+    state = _tracking()
+    case_id = state.get("case_id")
+    if not isinstance(case_id, int):
+        return "signed_out"
+    now = _now()
+    last_seen = _instant(state.get("last_seen"))
+    if last_seen is None or now - last_seen >= IDLE_LIFETIME:
+        session.pop(TRACKING, None)
+        return "ended"
+    case = _db().get(Case, case_id)
+    if case is None or case.reference != state.get("reference"):
+        session.pop(TRACKING, None)
+        return "signed_out"
+    state["last_seen"] = now.isoformat()
+    session[TRACKING] = state
+    return case
+
+
+def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """The view gets the signed-in case; anyone else goes to sign in, or is told that
+    their session has ended."""
+
+    @wraps(view)
+    def wrapper(**kwargs: Any) -> Any:
+        case = _signed_in_case()
+        if case == "ended":
+            return redirect(url_for(".track_session_ended"), 303)
+        if not isinstance(case, Case):
+            return redirect(url_for(".track_start"), 303)
+        return _no_store(make_response(view(case, **kwargs)))
+
+    return wrapper
+
+
+def _timeout_warning() -> dict[str, Any]:
+    return {
+        "timeout_seconds": int(IDLE_LIFETIME.total_seconds()),
+        "warn_seconds": int(WARN_BEFORE.total_seconds()),
+    }
+
+
+def _set_banner(name: str) -> None:
+    state = _tracking()
+    state["banner"] = name
+    session[TRACKING] = state
+
+
+def _take_banner() -> str | None:
+    state = _tracking()
+    banner = state.pop("banner", None)
+    if banner is not None:
+        session[TRACKING] = state
+    return banner if banner in ("evidence", "withdrawn") else None
+
+
+@bp.get("/track/keep-alive")
+def track_keep_alive():
+    """'Stay signed in': restarts the idle clock. 204 while signed in, 401 once not."""
+    case = _signed_in_case()
+    return _no_store(Response(status=204 if isinstance(case, Case) else 401))
+
+
+@bp.get("/track/status")
+@signed_in
+def track_status(case: Case):
+    return render_template(
+        "public/tracking/status.html",
+        case=case,
+        kind=KIND_WORDS.get(CaseKind(case.kind), ""),
+        state_name=STATE_WORDS[CaseState(case.state)][0],
+        state_tag=STATE_TAG_CLASSES[CaseState(case.state)],
+        state_explanation=_state_explanation(case),
+        closed=is_closed(case.state),
+        due_explanation=_due_explanation(case),
+        timeline=[
+            {"entry": entry, "text": _timeline_text(entry, case)}
+            for entry in service.timeline(_db(), case)
+        ],
+        messages=service.messages_for(case),
+        can_add_evidence=service.can_add_evidence(case),
+        can_withdraw=service.can_withdraw(case),
+        banner=_take_banner(),
+        timeout=_timeout_warning(),
+    )
+
+
+def _state_explanation(case: Case) -> str:
+    if case.state == S.IN_PROGRESS and case.kind == CaseKind.OBJECTION:
+        return str(OBJECTION_IN_PROGRESS)
+    return str(STATE_WORDS[CaseState(case.state)][1])
+
+
+def _due_explanation(case: Case) -> str:
+    """C1-C4 in a sentence: why the due date is what it is, and what could move it."""
+    state = CaseState(case.state)
+    if state == S.AWAITING_IDENTITY:
+        return _(
+            "The month starts on the day we receive the proof we asked for, so this date may move later."  # noqa: E501
+        )
+    if state == S.AWAITING_CLARIFICATION:
+        return _(
+            "The time limit is paused while we wait for your answer. The date moves later by the days we wait."  # noqa: E501
+        )
+    if case.extended:
+        return _(
+            "We have extended the time limit by two months, because the request is complex or you have sent us several. We have written to tell you why."  # noqa: E501
+        )
+    if state == S.RECEIVED:
+        return _(
+            "This is one month from the day we received your request, if the proof of identity you sent is enough. If we need more, the month starts again when it arrives."  # noqa: E501
+        )
+    return _(
+        "The law gives us one month. When the last day is a weekend or a bank holiday, we have until the next working day."  # noqa: E501
+    )
+
+
+def _timeline_text(entry: service.TimelineEntry, case: Case) -> str:
+    if entry.action == "request_submitted":
+        if case.kind == CaseKind.OBJECTION:
+            return _("We received your objection")
+        return _("We received your request")
+    if entry.action == "evidence_added":
+        files = entry.details.get("files")
+        count = files if isinstance(files, int) and files > 0 else 1
+        if entry.by_requester:
+            return ngettext("You sent %(num)d more file", "You sent %(num)d more files", count)
+        return ngettext(
+            "We added %(num)d file you gave us", "We added %(num)d files you gave us", count
+        )
+    if entry.action == "request_withdrawn":
+        if entry.by_requester:
+            return _("You withdrew your request")
+        return _("Your request was withdrawn")
+    return _("We updated your request")
+
+
+# More evidence ----------------------------------------------------------------------
+
+
+@bp.route("/track/evidence", methods=["GET", "POST"])
+@signed_in
+def track_evidence(case: Case):
+    if not service.can_add_evidence(case):
+        return redirect(url_for(".track_status"), 303)
+    form = MoreEvidenceForm()
+    if request.method == "GET":
+        return _render_evidence(case, form)
+    if not form.validate():
+        return _render_evidence(case, form, status=400)
+    evidence, refused = _inspect_files()
+    if refused:
+        return _render_evidence(case, form, refused=refused, status=400)
+    service.add_evidence(_db(), case, evidence, cipher=_cipher())
+    _set_banner("evidence")
+    return redirect(url_for(".track_status"), 303)
+
+
+def _render_evidence(case: Case, form, *, refused: list[str] | None = None, status: int = 200):
+    page = render_template(
+        "public/tracking/evidence.html",
+        case=case,
+        form=form,
+        refused=refused or [],
+        form_has_errors=status == 400,
+        timeout=_timeout_warning(),
+    )
+    return page, status
+
+
+def _inspect_files() -> tuple[tuple[Evidence, ...], list[str]]:
+    """Every file sent, checked; nothing is kept unless all of them pass, so the resident
+    never has to work out which ones arrived."""
+    uploads = [
+        storage for storage in request.files.getlist("files") if storage and storage.filename
+    ]
+    if not uploads:
+        return (), [_("Choose a file to send")]
+    if len(uploads) > MAX_FILES:
+        return (), [_("You can send up to %(count)s files at a time", count=MAX_FILES)]
+    accepted: list[Evidence] = []
+    refused: list[str] = []
+    for storage in uploads:
+        data = storage.read(MAX_BYTES + 1)
+        try:
+            clean = inspect_upload(data, storage.filename or "")
+        except EvidenceRejected as rejection:
+            refused.append(_refusal(rejection.reason, storage.filename))
+            continue
+        accepted.append(
+            Evidence(
+                purpose=EvidencePurpose.MORE_EVIDENCE,
+                original_name=clean.original_name,
+                media_type=clean.media_type,
+                content=clean.content,
+            )
+        )
+    return tuple(accepted), refused
+
+
+def _refusal(reason: RejectionReason, filename: str | None) -> str:
+    name = clean_file_name(filename or "", fallback="?")
+    try:
+        return rejection_message(reason, name)
+    except KeyError:  # a reason newer than the journey's messages
+        return _(
+            "The file %(name)s could not be accepted. Send a photo or a scan instead", name=name
+        )
+
+
+# Withdrawing ------------------------------------------------------------------------
+
+
+@bp.route("/track/withdraw", methods=["GET", "POST"])
+@signed_in
+def track_withdraw(case: Case):
+    if not service.can_withdraw(case):
+        return redirect(url_for(".track_status"), 303)
+    form = WithdrawForm()
+    if request.method == "POST":
+        if not form.validate():
+            return _render_withdraw(case, form, status=400)
+        if form.confirm.data == "yes":
+            try:
+                service.withdraw(_db(), case, reason=form.reason.data or "")
+            except TransitionNotAllowed:  # closed by staff since the page was drawn
+                _db().rollback()
+                return redirect(url_for(".track_status"), 303)
+            _set_banner("withdrawn")
+        return redirect(url_for(".track_status"), 303)
+    return _render_withdraw(case, form)
+
+
+def _render_withdraw(case: Case, form, *, status: int = 200):
+    page = render_template(
+        "public/tracking/withdraw.html",
+        case=case,
+        form=form,
+        form_has_errors=status == 400,
+        timeout=_timeout_warning(),
+    )
+    return page, status
