@@ -35,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     from portal import errors, security
     from portal.assets import revalidate_unversioned_static
+    from portal.maintenance import init_maintenance
     from portal.public import bp as public_bp
     from portal.public import page_context, root
 
@@ -44,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(root)
     app.register_blueprint(public_bp)
     errors.init_errors(app)
+    init_maintenance(app)
 
     from portal.jobs.cli import worker_cli
 

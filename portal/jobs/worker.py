@@ -14,6 +14,7 @@ import logging
 import random
 import signal
 import threading
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -44,6 +45,9 @@ ERROR_LENGTH = 300
 
 # Payload entries dropped from a job once it is done.
 SECRET_PAYLOAD_KEYS = frozenset({"code"})
+# Expired sessions, drafts and codes are deleted this often by the worker.
+PURGE_EVERY_SECONDS = 600
+
 
 def retry_delay(attempts: int) -> timedelta:
     """The wait after the given number of failures: doubling from 30 s, at most an hour."""
@@ -79,8 +83,12 @@ def run_forever(
             level, "MAIL_SERVER is unset: emails go to files in %s", app.config["MAIL_FILE_DIR"]
         )
     app.logger.info("Job worker started")
+    next_purge = 0.0
     try:
         while not stop.is_set():
+            if time.monotonic() >= next_purge:
+                next_purge = time.monotonic() + PURGE_EVERY_SECONDS
+                _purge(app)
             try:
                 worked = _run_due(app, now=None, limit=20, stop=stop)
             except Exception:
@@ -93,6 +101,17 @@ def run_forever(
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         app.logger.info("Job worker stopped")
+
+
+def _purge(app: Flask) -> None:
+    from portal.maintenance import purge_expired
+
+    try:
+        with app.app_context():
+            counts = purge_expired()
+        app.logger.info("Purged expired data: %s", counts)
+    except Exception:
+        app.logger.exception("Could not purge expired data")
 
 
 def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
