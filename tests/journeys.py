@@ -19,11 +19,15 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
-def submit(client, url: str, data: dict, *, files: dict | None = None, follow: bool = False):
+def submit(
+    client, url: str, data: dict, *, files: dict | None = None, follow: bool = False, action=None
+):
+    """GET url for its CSRF token, then POST the data to it (or to `action`)."""
     page = client.get(url)
     assert page.status_code == 200, f"{url}: {page.status_code}"
     payload = dict(data)
     payload["csrf_token"] = csrf_token(page.get_data(as_text=True))
+    url = action or url
     if not files:
         return client.post(url, data=payload, follow_redirects=follow)
     # Encode the multipart body in memory: Werkzeug's test client would spool a large one

@@ -83,6 +83,41 @@ def journey_begin(journey: str):
     return redirect(url_for(".journey_step", journey=selected.path, step=first.slug), 303)
 
 
+# Residents are warned this long before their answers are deleted (WCAG 2.2.1).
+WARN_BEFORE_SECONDS = 120
+
+
+def timeout_settings() -> dict[str, int]:
+    return {
+        "timeout_seconds": int(current_app.config["SESSION_IDLE_LIFETIME"].total_seconds()),
+        "warn_seconds": WARN_BEFORE_SECONDS,
+    }
+
+
+@bp.get("/<any('get-a-copy','object'):journey>/keep-alive")
+def journey_keep_alive(journey: str):
+    """The warning's 'Continue': any request restarts the session's idle clock."""
+    draft = _draft(_journey(journey))
+    if draft is None:
+        return "", 401
+    session.modified = True
+    return "", 204
+
+
+@bp.post("/<any('get-a-copy','object'):journey>/discard")
+def journey_discard(journey: str):
+    """'Delete my answers': forget the draft and its files now."""
+    selected = _journey(journey)
+    draft = _draft(selected)
+    if draft is not None and draft.get("draft_token"):
+        db.session.execute(
+            delete(DraftUpload).where(DraftUpload.draft_token == draft["draft_token"])
+        )
+        db.session.commit()
+    session.pop(_key(selected), None)
+    return redirect(url_for(".journey_start", journey=selected.path), 303)
+
+
 @bp.get("/<any('get-a-copy','object'):journey>/session-ended")
 def journey_expired(journey: str):
     return render_template("public/journey/expired.html", journey=_journey(journey))
@@ -160,6 +195,7 @@ def _render_step(
             upload_errors=upload_errors or {},
             form_has_errors=bool(form.errors or upload_errors),
             processing_hints={value: hint for value, _label, hint in PROCESSING},
+            timeout=timeout_settings(),
             purpose_names=purpose_names(),
         ),
         status,
@@ -341,6 +377,7 @@ def journey_check(journey: str):
         journey=selected,
         rows=summary_rows(selected, draft),
         form=form,
+        timeout=timeout_settings(),
     )
 
 

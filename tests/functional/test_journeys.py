@@ -336,3 +336,45 @@ def test_skipping_ahead_goes_back_to_the_first_unanswered_question(app):
 
 def test_unknown_step_is_a_404(client):
     get_page(client, "/en/get-a-copy/no-such-step", status=404)
+
+
+def test_steps_warn_before_the_answers_are_deleted_and_can_keep_them(app):
+    client = app.test_client()
+    start(client, "lt", "object")
+    page = get_page(client, "/lt/object/who")
+    assert 'data-module="portal-timeout-warning"' in page.html
+    assert 'data-timeout-seconds="3600"' in page.html
+    assert 'data-warn-seconds="120"' in page.html
+    assert 'data-keep-alive-url="/lt/object/keep-alive"' in page.html
+    assert translated("lt", "Do you need more time?") in page.html
+    assert client.get("/lt/object/keep-alive").status_code == 204
+
+
+def test_delete_my_answers_forgets_the_draft_and_its_files(app):
+    from portal.cases.models import DraftUpload
+
+    client = app.test_client()
+    _to_identity(client)
+    files = {"photo_id": (io.BytesIO(png_bytes()), "passport.png")}
+    submit(client, "/en/get-a-copy/identity", {"how": "upload"}, files=files)
+    with client.session_transaction() as session:
+        token = session["journey:access"]["draft_token"]
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(DraftUpload.id)).where(DraftUpload.draft_token == token)
+            )
+            == 1
+        )
+    response = submit(client, "/en/get-a-copy/identity", {}, action="/en/get-a-copy/discard")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/en/get-a-copy"
+    with app.app_context():
+        assert (
+            db.session.scalar(
+                select(func.count(DraftUpload.id)).where(DraftUpload.draft_token == token)
+            )
+            == 0
+        )
+    assert client.get("/en/get-a-copy/keep-alive").status_code == 401
+    assert client.get("/en/get-a-copy/name").headers["Location"] == "/en/get-a-copy/session-ended"
