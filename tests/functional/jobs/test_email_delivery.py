@@ -26,7 +26,7 @@ from portal.jobs.outbox import enqueue
 from tests.factories import person, submission
 from tests.functional.jobs.conftest import eml_files
 
-TRACKING_SECRET = "tracking-test-key"  # noqa: S105  (a test key)
+TRACKING_SECRET = "tracking-test-key"
 PASSPORT = Evidence(EvidencePurpose.PHOTO_ID, "passport-scan.jpg", "image/jpeg", b"\xff\xd8 scan")
 
 

@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.jobs.models import Job
 from tests.factories import person, submission
 
-SECRET = "unit-test-secret"  # noqa: S105  (a test key)
+SECRET = "unit-test-secret"
 CIPHER = EvidenceCipher(b"k" * 32)
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
