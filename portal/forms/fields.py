@@ -68,10 +68,10 @@ class DateParts(Field):
             raise ValidationError(_l("Enter the day, month and year, for example 27 3 1990"))
         try:
             day, month, year = (int(parts[p]) for p in ("day", "month", "year"))
-            if year < 1000:
+            if not 1000 <= year <= 9999:
                 raise ValueError
             self.data = date(year, month, day)
-        except ValueError:
+        except (ValueError, OverflowError):
             self.data = None
             raise ValidationError(_l("Enter a real date, for example 27 3 1990")) from None
 

@@ -240,9 +240,7 @@ class IdentifiersForm(FlaskForm):
     )
     other_references = TextAreaField(
         _l("Any other reference numbers (optional)"),
-        description=_l(
-            "For example, a school, police or housing reference"
-        ),
+        description=_l("For example, a school, police or housing reference"),
         filters=TEXT,
         validators=[
             Optional(),
