@@ -38,12 +38,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.maintenance import init_maintenance
     from portal.public import bp as public_bp
     from portal.public import page_context, root
+    from portal.staff import init_staff
 
     security.init_security(app)
     app.after_request(revalidate_unversioned_static)
     app.context_processor(page_context)
     app.register_blueprint(root)
     app.register_blueprint(public_bp)
+    init_staff(app)
     errors.init_errors(app)
     init_maintenance(app)
 
@@ -82,11 +84,13 @@ def _init_evidence(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     # Importing the models registers their tables with the metadata.
     from portal import notices  # noqa: F401
+    from portal.cases import casework_models  # noqa: F401
     from portal.cases import models as case_models  # noqa: F401
     from portal.extensions import babel, csrf, db, migrate
     from portal.i18n import babel_locale
     from portal.jobs import models as job_models  # noqa: F401
     from portal.sessions import DatabaseSessionInterface
+    from portal.staff import models as staff_models  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])

@@ -1,0 +1,179 @@
+"""Who may do what in the staff workspace: one table, checked on every route and every case.
+
+ROLES_FOR is the permission table: each action and the roles that may take it.
+ENDPOINT_ACTIONS names the action every staff page performs, and PERMISSIONS reads the two
+together (endpoint -> roles). The staff blueprint's before_request refuses any endpoint
+that is not in it, so a new page is closed until someone decides who may use it; each view
+also declares its action with @requires, and a test checks the two agree.
+
+can(user, action, case) adds the rules about a particular case, for the case pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+from functools import wraps
+from types import MappingProxyType
+from typing import Any, TypeVar
+
+from flask import abort, request
+from flask_login import current_user
+
+from portal.cases import audit
+from portal.cases.models import Case
+from portal.cases.workflow import is_closed
+from portal.extensions import db
+from portal.staff.models import Role, StaffUser
+
+
+class Action(StrEnum):
+    USE_WORKSPACE = "use_workspace"  # the staff home page; signing out
+    VIEW_CASES = "view_cases"  # the queue and a case's pages
+    WORK_ON_CASE = "work_on_case"  # identity checks, searches, drafting a response or decision
+    REVIEW_CASE = "review_case"  # approve or return a draft (never one's own)
+    MANAGE_STAFF = "manage_staff"  # invite, disable, re-role staff, reset their sign-in
+
+
+EVERYONE = frozenset(Role)
+CASE_STAFF = frozenset({Role.CASEWORKER, Role.REVIEWER})
+
+# The permission table.
+ROLES_FOR: Mapping[Action, frozenset[Role]] = MappingProxyType(
+    {
+        Action.USE_WORKSPACE: EVERYONE,
+        Action.VIEW_CASES: CASE_STAFF,
+        Action.WORK_ON_CASE: CASE_STAFF,
+        Action.REVIEW_CASE: frozenset({Role.REVIEWER}),
+        Action.MANAGE_STAFF: frozenset({Role.ADMIN}),
+    }
+)
+
+# Pages anyone may open: they are how one signs in, and they handle a signed-out visitor
+# themselves (keep-alive answers 401 rather than a sign-in page).
+PUBLIC_STAFF_ENDPOINTS = frozenset(
+    {
+        "staff.sign_in",
+        "staff.sign_in_code",
+        "staff.enrol",
+        "staff.invitation",
+        "staff.keep_alive",
+        "staff.session_ended",
+        "staff.signed_out",
+    }
+)
+
+# Every other staff endpoint, and the action it performs.
+ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
+    {
+        "staff.dashboard": Action.USE_WORKSPACE,
+        "staff.sign_out": Action.USE_WORKSPACE,
+        "staff.admin_staff": Action.MANAGE_STAFF,
+        "staff.admin_invite": Action.MANAGE_STAFF,
+        "staff.admin_invitation_link": Action.MANAGE_STAFF,
+        "staff.admin_member": Action.MANAGE_STAFF,
+        "staff.admin_change_role": Action.MANAGE_STAFF,
+        "staff.admin_disable": Action.MANAGE_STAFF,
+        "staff.admin_renew_invitation": Action.MANAGE_STAFF,
+        "staff.admin_reset_sign_in": Action.MANAGE_STAFF,
+    }
+)
+
+# endpoint -> the roles that may use it.
+PERMISSIONS: Mapping[str, frozenset[Role]] = MappingProxyType(
+    {endpoint: ROLES_FOR[action] for endpoint, action in ENDPOINT_ACTIONS.items()}
+)
+
+
+def _not_closed(user: StaffUser, case: Case) -> bool:
+    """Nobody changes a case once it is completed, refused or withdrawn."""
+    return not is_closed(case.state)
+
+
+# Rules about a particular case, on top of the role: each must hold.
+CASE_RULES: Mapping[Action, tuple[Callable[[StaffUser, Case], bool], ...]] = MappingProxyType(
+    {
+        Action.WORK_ON_CASE: (_not_closed,),
+        Action.REVIEW_CASE: (_not_closed,),
+    }
+)
+
+
+def role_of(user: Any) -> Role | None:
+    """The role of a signed-in, active staff member; None for anyone else."""
+    if not isinstance(user, StaffUser) or not user.is_active:
+        return None
+    return Role(user.role)
+
+
+def can(user: Any, action: Action, case: Case | None = None) -> bool:
+    """Whether this user may take this action (on this case, when one is given)."""
+    role = role_of(user)
+    if role is None or role not in ROLES_FOR[action]:
+        return False
+    if case is None:
+        return True
+    return all(rule(user, case) for rule in CASE_RULES.get(action, ()))
+
+
+def refuse(*, action: Action | None = None, case: Case | None = None) -> None:
+    """Record the refusal in the audit trail, then answer 403 (the page says why)."""
+    db.session.rollback()  # nothing a refused request did may be kept
+    role = role_of(current_user)
+    user_id = current_user.id if isinstance(current_user, StaffUser) else None
+    details: dict[str, object] = {
+        "endpoint": request.endpoint,
+        "method": request.method,
+        "user_id": user_id,
+        "role": str(role) if role else None,
+    }
+    if action is not None:
+        details["action"] = str(action)
+    audit.record(
+        db.session,
+        action="permission_denied",
+        actor=f"staff:{user_id}" if user_id is not None else "anonymous",
+        case_id=case.id if case is not None else None,
+        details=details,
+    )
+    db.session.commit()
+    abort(403)
+
+
+def check_endpoint(endpoint: str | None) -> None:
+    """The blueprint's check, before any staff view runs: refuse endpoints missing from
+    the table, and roles the table does not allow."""
+    roles = PERMISSIONS.get(endpoint or "")
+    role = role_of(current_user)
+    if roles is None or role is None or role not in roles:
+        refuse(action=ENDPOINT_ACTIONS.get(endpoint or ""))
+
+
+def require(action: Action, case: Case | None = None) -> None:
+    """For views: refuse (403, recorded) unless the user may take this action on this case."""
+    if not can(current_user, action, case):
+        refuse(action=action, case=case)
+
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def requires(action: Action) -> Callable[[View], View]:
+    """Declares the action a view performs, and checks it again when the view runs."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            require(action)
+            return view(*args, **kwargs)
+
+        wrapper.staff_action = action  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: View) -> View:
+    """Declares a page anyone may open (it must be in PUBLIC_STAFF_ENDPOINTS too)."""
+    view.staff_action = None  # type: ignore[attr-defined]
+    return view
