@@ -1,0 +1,258 @@
+"""The staff side of a case file: notes, assignment, searches, disclosures, reviews,
+objection decisions, the restriction register and messages to the resident.
+
+Rows are written only by portal.cases.casework. Who acted is stored as a string such as
+"staff:12" (no foreign key to the staff table), the same form the audit trail uses.
+Statuses are StrEnums stored as strings; instants are UTC; legal dates are Europe/London
+calendar dates.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import Base
+
+ACTOR_LENGTH = 100  # as AuditEvent.actor
+
+
+class SearchOutcome(StrEnum):
+    """C6: what a department's search found (a reasonable search, not an exhaustive one)."""
+
+    RECORDS_FOUND = "records_found"
+    NONE_HELD = "none_held"
+    NOT_SEARCHED = "not_searched"  # needs a reason
+
+
+class DisclosureKind(StrEnum):
+    TYPED = "typed"  # staff typed the information (for example read from a screen)
+    UPLOADED = "uploaded"  # a file, encrypted at rest
+
+
+class ExemptionCode(StrEnum):
+    """C8: why some information in an item is withheld (DPA 2018 Schedules 2 to 4)."""
+
+    THIRD_PARTY = "third_party"
+    CRIME_PREVENTION = "crime_prevention"
+    SOCIAL_WORK_SERIOUS_HARM = "social_work_serious_harm"
+    HEALTH_SERIOUS_HARM = "health_serious_harm"
+    EDUCATION_SERIOUS_HARM = "education_serious_harm"
+    CHILD_ABUSE_DATA = "child_abuse_data"
+    RESEARCH_STATISTICS = "research_statistics"
+    LEGAL_PROFESSIONAL_PRIVILEGE = "legal_professional_privilege"
+    MANAGEMENT_FORECASTING = "management_forecasting"
+
+
+class ReviewDecision(StrEnum):
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class DecisionOutcome(StrEnum):
+    """C9: the answer to an objection."""
+
+    UPHELD = "upheld"
+    PARTLY_UPHELD = "partly_upheld"
+    NOT_UPHELD = "not_upheld"
+
+
+class DecisionStatus(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    RETURNED = "returned"
+
+
+class MessageKind(StrEnum):
+    """Messages from the council to the requester (shown on the tracking page and emailed)."""
+
+    IDENTITY_REQUEST = "identity_request"
+    CLARIFICATION_REQUEST = "clarification_request"
+    EXTENSION_NOTICE = "extension_notice"
+    REFUSAL = "refusal"
+    RESPONSE_READY = "response_ready"
+    DECISION_READY = "decision_ready"
+
+
+class CaseNote(Base):
+    """A caseworker's note on a case. Staff only; never shown to the requester."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseAssignment(Base):
+    """Who is working on a case now (one row per case; the history is in the audit trail)."""
+
+    __tablename__ = "case_assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    assignee: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH), index=True)
+    assigned_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Clarification(Base):
+    """C4: the question behind a clock pause, and the requester's answer."""
+
+    __tablename__ = "clarifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    pause_id: Mapped[int] = mapped_column(ForeignKey("clock_pauses.id"), unique=True)
+    question: Mapped[str] = mapped_column(Text)
+    asked_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answer_recorded_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
+    answer_recorded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DepartmentSearch(Base):
+    """C6: one department searched (or, with a reason, not searched) for a request."""
+
+    __tablename__ = "department_searches"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    department: Mapped[str] = mapped_column(String(200))
+    searched_on: Mapped[date] = mapped_column(Date)
+    outcome: Mapped[SearchOutcome] = mapped_column(String(20))
+    reason_not_searched: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DisclosureItem(Base):
+    """C7-C8: one item of the access response, with the exemptions applied to it.
+
+    Typed items keep their text; uploaded items keep the file encrypted (AES-GCM, bound to
+    the case reference and the file's digest), loaded only when asked for.
+    """
+
+    __tablename__ = "disclosure_items"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    source_department: Mapped[str] = mapped_column(String(200))
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[DisclosureKind] = mapped_column(String(20))
+    item_date: Mapped[date | None] = mapped_column(Date)
+    text: Mapped[str] = mapped_column(Text, default="")
+    original_name: Mapped[str] = mapped_column(String(200), default="")
+    media_type: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # ExemptionCode values, in the order staff gave them.
+    exemptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    redaction_note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Review(Base):
+    """A draft response or decision put to the reviewer, and what the reviewer decided."""
+
+    __tablename__ = "reviews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    submitted_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    submitted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    summary: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decision: Mapped[ReviewDecision | None] = mapped_column(String(20))
+    comments: Mapped[str] = mapped_column(Text, default="")
+
+
+class ObjectionAssessment(Base):
+    """C9: the caseworker's weighing of an objection. The latest one counts."""
+
+    __tablename__ = "objection_assessments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    grounds_raised: Mapped[str] = mapped_column(Text)
+    # "programme", "sharing:<agency>", "national_study", "local_research"
+    processing_affected: Mapped[list[str]] = mapped_column(JSON)
+    compelling_grounds: Mapped[str] = mapped_column(Text, default="")
+    public_interest_research: Mapped[str] = mapped_column(Text, default="")
+    legal_claims: Mapped[bool] = mapped_column(Boolean, default=False)
+    assessed_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    assessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class ObjectionDecision(Base):
+    """C9: a proposed decision on an objection; the drafter and approver always differ."""
+
+    __tablename__ = "objection_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("objection_assessments.id"))
+    outcome: Mapped[DecisionOutcome] = mapped_column(String(20))
+    upheld_processing: Mapped[list[str]] = mapped_column(JSON)
+    reasons: Mapped[str] = mapped_column(Text)
+    status: Mapped[DecisionStatus] = mapped_column(String(20))
+    proposed_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    proposed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    approved_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class RestrictionEntry(Base):
+    """A processing that stops for one person, from an approved objection decision.
+
+    The subject's name and date of birth are copied so data teams can match records
+    without reading the case.
+    """
+
+    __tablename__ = "restriction_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    decision_id: Mapped[int] = mapped_column(ForeignKey("objection_decisions.id"))
+    reference: Mapped[str] = mapped_column(String(12))
+    subject_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    subject_name: Mapped[str] = mapped_column(String(200))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    processing: Mapped[str] = mapped_column(String(60))
+    from_date: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class CaseMessage(Base):
+    """A message from the council to the requester; its words come from templates, by kind,
+    in the requester's language, filled with `params` (see casework.message_text_keys)."""
+
+    __tablename__ = "case_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[MessageKind] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
+    visible_to_resident: Mapped[bool] = mapped_column(Boolean, default=True)
+    params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

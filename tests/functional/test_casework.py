@@ -1,0 +1,248 @@
+"""Casework on the migrated database: an access request from receipt to release, an
+objection from assessment to the restriction register, and a letter keyed in by staff.
+
+These run on the schema the migrations build (SQLite here, PostgreSQL in CI), through the
+app's own session, so the JSON, date and locking behaviour is the production one.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from portal.cases import audit, casework, service
+from portal.cases.casework_models import (
+    CaseMessage,
+    DecisionOutcome,
+    DisclosureItem,
+    DisclosureKind,
+    ExemptionCode,
+    MessageKind,
+    SearchOutcome,
+)
+from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.extensions import db
+from portal.jobs.models import Job
+from tests.factories import person, submission
+
+CASEWORKER = "staff:1"
+REVIEWER = "staff:2"
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+@pytest.fixture()
+def session(app):
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture()
+def cipher(app):
+    return app.extensions["evidence_cipher"]
+
+
+def filed(session, cipher, **changes) -> Case:
+    return service.submit_request(
+        session,
+        submission(**changes),
+        idempotency_key=secrets.token_urlsafe(16),
+        cipher=cipher,
+        now=at(date(2026, 3, 2)),
+    )
+
+
+def message_jobs(session, case: Case) -> list[dict]:
+    jobs = session.scalars(select(Job).where(Job.kind == "email.case_message").order_by(Job.id))
+    return [job.payload for job in jobs if job.payload.get("case_id") == case.id]
+
+
+def test_an_access_request_from_receipt_to_release(session, cipher):
+    case = filed(session, cipher)
+    casework.request_identity(
+        session, case, what_is_needed="Proof of address", actor=CASEWORKER, now=at(date(2026, 3, 3))
+    )
+    casework.accept_identity(
+        session,
+        case,
+        evidence_arrived_on=date(2026, 3, 5),
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 6)),
+    )
+    casework.assign(session, case, assignee=CASEWORKER, actor=REVIEWER, now=at(date(2026, 3, 6)))
+    casework.ask_clarification(
+        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
+    )
+    casework.record_clarification_answer(
+        session,
+        case,
+        answer="Since 2020",
+        answered_on=date(2026, 3, 11),
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 11)),
+    )
+    # 5 March + 1 month = 5 April (a Sunday), + 3 paused days = 8 April, a Wednesday.
+    assert case.due_on == date(2026, 4, 8)
+    casework.extend(
+        session,
+        case,
+        reason="Six departments hold records",
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 12)),
+    )
+    assert case.due_on == date(2026, 6, 8)
+    for department, outcome in (
+        ("Early Help", SearchOutcome.RECORDS_FOUND),
+        ("Housing", SearchOutcome.NONE_HELD),
+    ):
+        casework.record_search(
+            session,
+            case,
+            department=department,
+            searched_on=date(2026, 3, 13),
+            outcome=outcome,
+            actor=CASEWORKER,
+            now=at(date(2026, 3, 13)),
+        )
+    item = casework.add_disclosure_item(
+        session,
+        case,
+        source_department="Early Help",
+        title="Family support plan",
+        kind=DisclosureKind.UPLOADED,
+        content=b"%PDF-1.7 support plan",
+        item_date=date(2025, 9, 1),
+        exemptions=[ExemptionCode.THIRD_PARTY, ExemptionCode.SOCIAL_WORK_SERIOUS_HARM],
+        redaction_note="Grandmother's health details removed",
+        actor=CASEWORKER,
+        cipher=cipher,
+        original_name="plan.pdf",
+        media_type="application/pdf",
+        now=at(date(2026, 3, 16)),
+    )
+    casework.submit_for_review(session, case, actor=CASEWORKER, summary="One plan, redacted")
+    casework.approve(session, case, actor=REVIEWER)
+    casework.complete(session, case, actor=CASEWORKER)
+    session.expire_all()
+
+    stored = session.get(Case, case.id)
+    assert stored.state == CaseState.COMPLETED
+    assert (stored.clock_started_on, stored.extended) == (date(2026, 3, 5), True)
+    saved = session.get(DisclosureItem, item.id)
+    assert saved.exemptions == ["third_party", "social_work_serious_harm"]
+    assert (
+        casework.decrypt_disclosure_item(stored, saved, cipher=cipher) == b"%PDF-1.7 support plan"
+    )
+    assert casework.assignee_of(session, stored) == CASEWORKER
+    kinds = [m.kind for m in casework.messages_for(session, stored)]
+    assert kinds == [
+        MessageKind.RESPONSE_READY,
+        MessageKind.EXTENSION_NOTICE,
+        MessageKind.CLARIFICATION_REQUEST,
+        MessageKind.IDENTITY_REQUEST,
+    ]
+    ids = [m.id for m in reversed(casework.messages_for(session, stored))]
+    assert [p["message_id"] for p in message_jobs(session, stored)] == ids
+    assert audit.verify(session) > 0
+    timeline = [entry.action for entry in service.timeline(session, stored)]
+    assert timeline[0] == "response_completed"
+    assert timeline[-1] == "request_submitted"
+
+
+def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
+    case = filed(
+        session,
+        cipher,
+        kind=CaseKind.OBJECTION,
+        subject=person(full_name='=HYPERLINK("http://evil.example","x")'),
+        details={"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}},
+    )
+    casework.accept_identity(
+        session,
+        case,
+        evidence_arrived_on=date(2026, 3, 2),
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 2)),
+    )
+    affected = casework.processing_objected_to(case)
+    assert affected == ["programme", "sharing:police"]
+    casework.assess_objection(
+        session,
+        case,
+        grounds_raised="Fled domestic abuse; the police link puts her at risk",
+        processing_affected=affected,
+        compelling_grounds="Child protection plan requires the programme link",
+        actor=CASEWORKER,
+    )
+    casework.propose_decision(
+        session,
+        case,
+        outcome=DecisionOutcome.PARTLY_UPHELD,
+        upheld_processing=["sharing:police"],
+        reasons="Her safety outweighs the benefit of sharing with the police",
+        actor=CASEWORKER,
+    )
+    with pytest.raises(casework.OwnDraft):
+        casework.approve_decision(session, case, actor=CASEWORKER)
+    session.rollback()
+    casework.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
+    session.expire_all()
+
+    assert session.get(Case, case.id).state == CaseState.READY
+    rows = [r for r in casework.restriction_register(session) if r.reference == case.reference]
+    assert [(r.processing, r.from_date) for r in rows] == [("sharing:police", date(2026, 3, 20))]
+    lines = list(csv.reader(io.StringIO(casework.restriction_register_csv(rows))))
+    assert lines[1][1] == '\'=HYPERLINK("http://evil.example","x")'
+    message = session.scalars(select(CaseMessage).where(CaseMessage.case_id == case.id)).one()
+    assert message.kind == MessageKind.DECISION_READY
+    assert message.params["upheld_processing"] == ["sharing:police"]
+    assert message.params["continuing_processing"] == ["programme"]
+    assert audit.verify(session) > 0
+
+
+def test_a_letter_keyed_in_later_keeps_the_day_it_arrived(session, cipher):
+    case = casework.log_staff_intake(
+        session,
+        submission(subject=person(email="")),
+        channel=Channel.LETTER,
+        received_at=at(date(2026, 2, 27)),
+        actor=CASEWORKER,
+        idempotency_key=secrets.token_urlsafe(16),
+        cipher=cipher,
+        now=at(date(2026, 3, 4)),
+    )
+    session.expire_all()
+    stored = session.get(Case, case.id)
+    assert (stored.channel, stored.received_on, stored.due_on) == (
+        Channel.LETTER,
+        date(2026, 2, 27),
+        date(2026, 3, 27),
+    )
+    assert stored.details["staff_intake"]["keyed_in_by"] == CASEWORKER
+
+
+def test_a_refusal_by_the_reviewer_closes_the_case(session, cipher):
+    case = filed(session, cipher)
+    with pytest.raises(casework.ReviewerRequired):
+        casework.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="x")
+    casework.refuse(
+        session,
+        case,
+        actor=REVIEWER,
+        actor_role="reviewer",
+        reasons="A copy of the same records was sent three weeks ago",
+    )
+    session.expire_all()
+    stored = session.get(Case, case.id)
+    assert stored.state == CaseState.REFUSED
+    assert not service.can_withdraw(stored)
+    [message] = casework.messages_for(session, stored)
+    assert message.kind == MessageKind.REFUSAL
