@@ -18,6 +18,7 @@ help:
 ## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data), with the job worker (emails go to instance/mail)
 run: setup
 	$(FLASK) db upgrade
+	$(FLASK) demo seed
 	$(FLASK) worker run & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)

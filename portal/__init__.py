@@ -52,6 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.jobs.cli import worker_cli
 
     app.cli.add_command(worker_cli)
+    from portal.demo import demo_cli
+
+    app.cli.add_command(demo_cli)
     return app
 
 

@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import object_session
 
 from portal.cases import audit, clock
+from portal.cases.casework_models import CaseMessage
 from portal.cases.models import (
     AuditEvent,
     Case,
@@ -357,12 +359,15 @@ class TimelineEntry:
 def timeline(session: DbSession, case: Case) -> list[TimelineEntry]:
     """What has happened to a request, newest first, from its audit events.
 
-    The requester's own sign-ins are left out. Events the page has no words for (staff
-    actions arrive later) still appear, so nothing that happened is hidden.
+    The requester's own sign-ins and the staff's working steps are left out. Events the
+    page has no words for still appear, so nothing that happened is hidden.
     """
+    from portal.cases import casework  # casework builds on this module
+
+    hidden = PRIVATE_ACTIONS | casework.STAFF_ONLY_ACTIONS
     events = session.scalars(
         select(AuditEvent)
-        .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(PRIVATE_ACTIONS))
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(hidden))
         .order_by(AuditEvent.id.desc())
     )
     return [
@@ -377,22 +382,12 @@ def timeline(session: DbSession, case: Case) -> list[TimelineEntry]:
     ]
 
 
-@dataclass(frozen=True)
-class CouncilMessage:
-    """A message from the council to the requester about their request."""
+def messages_for(case: Case) -> list[CaseMessage]:
+    """The council's messages the requester may see, newest first (casework.messages_for)."""
+    from portal.cases import casework  # casework builds on this module
 
-    sent_at: datetime
-    subject: str
-    body: str
-
-
-def messages_for(case: Case) -> list[CouncilMessage]:
-    """The council's messages to the requester about this case, newest first.
-
-    Staff write them from the case page, which arrives with the staff casework issue;
-    until then no case has any.
-    """
-    return []
+    session = object_session(case)
+    return casework.messages_for(session, case) if session is not None else []
 
 
 def can_add_evidence(case: Case) -> bool:

@@ -19,6 +19,7 @@ from flask import Flask, current_app, g, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
 from portal.cases.models import Case, CaseKind
 from portal.extensions import db
 from portal.i18n import DEFAULT_LOCALE
@@ -77,6 +78,93 @@ def _tracking_code_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
     return _("Your code to follow your request")
 
 
+def _case_message_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
+    message = _case_message(payload)
+    return f"{message_title(message.kind)} ({facts.reference})"
+
+
+# The council's messages to the requester (casework): one title per kind, for the email's
+# subject and the tracking page.
+def message_title(kind: str) -> str:
+    titles = {
+        MessageKind.IDENTITY_REQUEST: _("We need more proof of identity"),
+        MessageKind.CLARIFICATION_REQUEST: _("We need to know more about your request"),
+        MessageKind.EXTENSION_NOTICE: _("We need more time to reply"),
+        MessageKind.REFUSAL: _("We have refused your request"),
+        MessageKind.RESPONSE_READY: _("Your information is ready"),
+        MessageKind.DECISION_READY: _("Our decision on your objection"),
+    }
+    return titles.get(MessageKind(kind), "")
+
+
+def message_summary(message: CaseMessage) -> str:
+    """What the message means, in a sentence or two (dates in the current locale)."""
+    params = message.params or {}
+    kind = MessageKind(message.kind)
+    if kind == MessageKind.IDENTITY_REQUEST:
+        return _(
+            "We need more proof of who you are, or that you may act for someone, before we can start work on your request. The month we have to reply starts on the day we receive it."  # noqa: E501
+        )
+    if kind == MessageKind.CLARIFICATION_REQUEST:
+        return _(
+            "We need you to tell us more about what your request covers. The time limit is paused from %(date)s until the day we get your answer.",  # noqa: E501
+            date=_long_date(params.get("asked_on")),
+        )
+    if kind == MessageKind.EXTENSION_NOTICE:
+        return _(
+            "We need more time, because your request is complex or you have sent us several. We will now reply by %(due_date)s instead of %(previous_due_date)s.",  # noqa: E501
+            due_date=_long_date(params.get("due_on")),
+            previous_due_date=_long_date(params.get("previous_due_on")),
+        )
+    if kind == MessageKind.REFUSAL:
+        return _("We have decided not to deal with your request. Our reasons are below.")
+    if kind == MessageKind.RESPONSE_READY:
+        delivery = params.get("delivery")
+        if delivery == "post":
+            return _("We have finished your request. We have sent your information to you by post.")
+        if delivery == "hub":
+            return _(
+                "We have finished your request. You can collect your information at an Early Help Hub."  # noqa: E501
+            )
+        return _("We have finished your request. Your information is ready.")
+    outcome = params.get("outcome")
+    if outcome == DecisionOutcome.UPHELD:
+        return _(
+            "We agree with your objection. We have stopped using your information in the ways you objected to."  # noqa: E501
+        )
+    if outcome == DecisionOutcome.PARTLY_UPHELD:
+        return _(
+            "We agree with part of your objection. We have stopped some of the uses you objected to and will carry on with others, for the reasons below."  # noqa: E501
+        )
+    return _(
+        "We do not agree with your objection. We will carry on using your information, for the reasons below."  # noqa: E501
+    )
+
+
+# The words staff wrote for each kind of message, shown as written.
+STAFF_TEXT_PARAMS = {
+    MessageKind.IDENTITY_REQUEST: "what_is_needed",
+    MessageKind.CLARIFICATION_REQUEST: "question",
+    MessageKind.EXTENSION_NOTICE: "reason",
+    MessageKind.REFUSAL: "reasons",
+    MessageKind.DECISION_READY: "reasons",
+}
+
+
+def message_staff_text(message: CaseMessage) -> str:
+    """What staff wrote in the message (the question, the reasons), or ''."""
+    key = STAFF_TEXT_PARAMS.get(MessageKind(message.kind))
+    value = (message.params or {}).get(key) if key else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _long_date(value: object) -> str:
+    try:
+        return format_date(date.fromisoformat(str(value)), "long")
+    except ValueError:
+        return ""
+
+
 @dataclass(frozen=True)
 class EmailKind:
     template: str
@@ -92,6 +180,8 @@ EMAIL_KINDS: dict[str, EmailKind] = {
         "emails/request_withdrawn.txt", _request_withdrawn_subject
     ),
     "email.tracking_code": EmailKind("emails/tracking_code.txt", _tracking_code_subject),
+    # The template is chosen by the message's kind: emails/<kind>.txt.
+    "email.case_message": EmailKind("emails/{kind}.txt", _case_message_subject),
 }
 
 
@@ -146,6 +236,11 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         "code": str(payload.get("code", "")),
         "code_minutes": CODE_MINUTES,
     }
+    template = email_kind.template
+    message = _case_message(payload) if kind == "email.case_message" else None
+    if message is not None:
+        template = template.format(kind=MessageKind(message.kind).value)
+        context["rights"] = list((message.params or {}).get("rights") or [])
     # A fresh app context, so nothing this email sets (locale, translations) reaches the next.
     with (
         app.app_context(),
@@ -155,7 +250,10 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         with force_locale(babel_locale(facts.language)):
             due_date = format_date(facts.due_on, "long") if facts.due_on else ""
             subject = email_kind.subject(facts, payload)
-            body = render_template(email_kind.template, due_date=due_date, **context)
+            if message is not None:
+                context["summary"] = message_summary(message)
+                context["staff_text"] = message_staff_text(message)
+            body = render_template(template, due_date=due_date, **context)
     return Email(to=to, subject=subject, body=body, language=facts.language)
 
 
@@ -180,6 +278,16 @@ def _case_facts(app: Flask, payload: Mapping[str, Any]) -> CaseFacts:
         name=case.requester.full_name,
         email=case.requester.email.strip(),
     )
+
+
+def _case_message(payload: Mapping[str, Any]) -> CaseMessage:
+    message_id = payload.get("message_id")
+    if not isinstance(message_id, int):
+        raise Undeliverable("the job names no message")
+    message = db.session.get(CaseMessage, message_id, populate_existing=True)
+    if message is None or message.case_id != payload.get("case_id"):
+        raise Undeliverable(f"message {message_id} does not exist for this case")
+    return message
 
 
 def _message_id(job: Job, sender: str) -> str:

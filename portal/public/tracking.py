@@ -44,6 +44,7 @@ from portal.evidence.inspection import (
 )
 from portal.extensions import db
 from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartForm, WithdrawForm
+from portal.jobs import emails
 from portal.public import bp
 from portal.public.journeys import rejection_message
 from portal.sessions import ServerSession, end_session
@@ -367,7 +368,15 @@ def track_status(case: Case):
             {"entry": entry, "text": _timeline_text(entry, case)}
             for entry in service.timeline(_db(), case)
         ],
-        messages=service.messages_for(case),
+        messages=[
+            {
+                "message": message,
+                "title": emails.message_title(message.kind),
+                "summary": emails.message_summary(message),
+                "staff_text": emails.message_staff_text(message),
+            }
+            for message in service.messages_for(case)
+        ],
         can_add_evidence=service.can_add_evidence(case),
         can_withdraw=service.can_withdraw(case),
         banner=_take_banner(),
@@ -422,7 +431,23 @@ def _timeline_text(entry: service.TimelineEntry, case: Case) -> str:
         if entry.by_requester:
             return _("You withdrew your request")
         return _("Your request was withdrawn")
+    words = TIMELINE_WORDS.get(entry.action)
+    if words is not None:
+        return str(words)
     return _("We updated your request")
+
+
+# What the council's steps mean to the requester (casework's audit actions).
+TIMELINE_WORDS = {
+    "identity_requested": _l("We asked for more proof of identity"),
+    "identity_accepted": _l("We confirmed who you are and started work on your request"),
+    "clarification_requested": _l("We asked you what your request covers"),
+    "clarification_answered": _l("We received your answer"),
+    "deadline_extended": _l("We extended the time limit by two months"),
+    "request_refused": _l("We refused your request"),
+    "response_completed": _l("We finished work on your request"),
+    "decision_approved": _l("We made our decision on your objection"),
+}
 
 
 # More evidence ----------------------------------------------------------------------

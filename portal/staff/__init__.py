@@ -146,4 +146,10 @@ def not_found(error: HTTPException) -> Any:
     return page, 404
 
 
-from portal.staff import admin, auth, home  # noqa: E402,F401  (routes register on import)
+from portal.staff import (  # noqa: E402,F401  (routes register on import)
+    admin,
+    auth,
+    case,
+    evidence,
+    home,
+)

@@ -1,14 +1,26 @@
-"""The staff home page: where signing in lands."""
+"""The staff home page: where signing in lands. Case staff see the workload at a glance."""
 
 from __future__ import annotations
 
 from flask import render_template
+from flask_login import current_user
 
+from portal.cases import queue as case_queue
+from portal.extensions import db
 from portal.staff import bp
-from portal.staff.permissions import Action, requires
+from portal.staff.permissions import Action, can, requires
+from portal.staff.queue_views import STATE_LABELS, london_today
 
 
 @bp.get("/")
 @requires(Action.USE_WORKSPACE)
 def dashboard():
-    return render_template("staff/dashboard.html")
+    figures = None
+    if can(current_user, Action.VIEW_CASES):
+        figures = case_queue.dashboard_figures(db.session, today=london_today())
+    return render_template(
+        "staff/dashboard.html",
+        figures=figures,
+        state_labels=STATE_LABELS,
+        due_soon_days=case_queue.DUE_SOON_WORKING_DAYS,
+    )

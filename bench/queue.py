@@ -1,0 +1,319 @@
+"""The case queue's query time over 100,000 cases, on SQLite and on PostgreSQL.
+
+Seeds 100,000 cases (with their people and assignments) by bulk insert into a temporary
+SQLite file and into a throwaway PostgreSQL database (created here and dropped at the
+end; never the `test` database), then times portal.cases.queue.queue_page for several
+filter combinations and page depths. Writes the "## Queue (bench/queue.py)" section of
+bench/RESULTS.md and leaves the other sections alone.
+
+    .venv/bin/python bench/queue.py            # --cases N --runs N --no-postgres --no-write
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+# Run as a script, this file's folder comes first on the path, and its name would hide the
+# standard library's `queue` (which psycopg imports): take the folder off, put the root on.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
+sys.path.insert(0, str(ROOT))
+
+from portal.cases import casework_models, references  # noqa: E402
+from portal.cases import queue as q  # noqa: E402
+from portal.cases.models import Case, CaseKind, CaseState, Channel, Person  # noqa: E402
+from portal.extensions import Base  # noqa: E402
+from portal.jobs import models as job_models  # noqa: E402
+from portal.staff import models as staff_models  # noqa: E402
+
+RESULTS = ROOT / "bench" / "RESULTS.md"
+SECTION = "## Queue (bench/queue.py)"
+PG_HOST, PG_USER, PG_DB = "127.0.0.1", "postgres", "bench_queue"
+TODAY = date(2026, 11, 24)
+GOAL_MS = 50.0
+HUBS = ["wakefield-central", "castleford-airedale", "pontefract-knottingley", "south-east"]
+STAFF = [f"staff:{n}" for n in range(1, 21)]
+FIRST = "Anna Jan Maria Piotr Ioana Andrei Ayesha Imran Ruta Jonas Sarah David Emma Tom".split()
+LAST = (
+    "Kowalska Nowak Popescu Ionescu Khan Hussain Kazlauskas Petrauskas Smith Jones Taylor "
+    "Brown Wilson Walker Wright Green Hall Wood Clarke Hughes"
+).split()
+OPEN_SHARE = 0.2  # a fifth of the cases still open: a busy office with a long history
+assert casework_models and job_models and staff_models  # every table in the metadata
+
+
+def seed(engine: Engine, cases: int, rng: random.Random) -> list[str]:
+    """Bulk-insert `cases` cases with people and assignments; returns the references."""
+    Base.metadata.create_all(engine)
+    people, rows, assignments, refs = [], [], [], set()
+    open_states = list(q.OPEN_STATES)
+    closed_states = [CaseState.COMPLETED] * 8 + [CaseState.REFUSED, CaseState.WITHDRAWN]
+    channels = [Channel.ONLINE] * 6 + [Channel.PHONE, Channel.LETTER, Channel.EMAIL]
+    channels += [Channel.IN_PERSON]
+    while len(refs) < cases:
+        refs.add(references.new_reference())
+    ordered_refs = sorted(refs, key=lambda _: rng.random())
+    person_id = 0
+    for case_id in range(1, cases + 1):
+        person_id += 1
+        subject_id = person_id
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}-{rng.randrange(10000)}"
+        people.append({"id": subject_id, "full_name": name})
+        requester_id = subject_id
+        if rng.random() < 0.1:
+            person_id += 1
+            requester_id = person_id
+            people.append({"id": requester_id, "full_name": f"{rng.choice(FIRST)} Parent"})
+        is_open = rng.random() < OPEN_SHARE
+        received = TODAY - timedelta(
+            days=rng.randrange(30, 1500) if not is_open else rng.randrange(0, 60)
+        )
+        due_on: date | None = received + timedelta(days=30)
+        state = rng.choice(open_states) if is_open else rng.choice(closed_states)
+        if state in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY) and rng.random() < 0.3:
+            due_on = None
+        received_at = datetime(received.year, received.month, received.day, 12, tzinfo=UTC)
+        rows.append(
+            {
+                "id": case_id,
+                "reference": ordered_refs[case_id - 1],
+                "kind": CaseKind.OBJECTION if rng.random() < 0.25 else CaseKind.ACCESS,
+                "state": state,
+                "channel": rng.choice(channels),
+                "hub_source": rng.choice(HUBS) if rng.random() < 0.4 else None,
+                "notice_version": "2.0",
+                "language": "en",
+                "received_at": received_at,
+                "received_on": received,
+                "clock_started_on": received if due_on else None,
+                "extended": False,
+                "due_on": due_on,
+                "closed_at": None
+                if is_open
+                else received_at + timedelta(days=rng.randrange(5, 40)),
+                "idempotency_key": f"bench-{case_id}",
+                "requester_id": requester_id,
+                "subject_id": subject_id,
+                "acting_for": "myself" if requester_id == subject_id else "my_child",
+                "relationship_to_subject": "",
+                "identity_at_hub": False,
+                "details": {},
+            }
+        )
+        if rng.random() < 0.7:
+            assignments.append(
+                {
+                    "case_id": case_id,
+                    "assignee": rng.choice(STAFF),
+                    "assigned_by": "staff:1",
+                    "assigned_at": received_at,
+                }
+            )
+    with engine.begin() as connection:
+        for table, values in (
+            (Person.__table__, people),
+            (Case.__table__, rows),
+            (casework_models.CaseAssignment.__table__, assignments),
+        ):
+            for start in range(0, len(values), 10000):
+                connection.execute(insert(table), values[start : start + 10000])
+        connection.execute(text("ANALYZE"))
+    return [row["reference"] for row in rows]
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    filters: q.QueueFilters
+    depth: int = 0  # pages skipped before the timed page (followed by keyset)
+
+
+def scenarios(sample_reference: str) -> list[Scenario]:
+    f = q.QueueFilters
+    return [
+        Scenario("open cases, page 1", f()),
+        Scenario("open cases, page 20", f(), depth=19),
+        Scenario("open cases, page 200", f(), depth=199),
+        Scenario("state in_progress, page 1", f(states=(CaseState.IN_PROGRESS,))),
+        Scenario("state completed, page 50", f(states=(CaseState.COMPLETED,)), depth=49),
+        Scenario(
+            "objection + in_review",
+            f(kinds=(CaseKind.OBJECTION,), states=(CaseState.IN_REVIEW,)),
+        ),
+        Scenario("assignee staff:3", f(assignees=("staff:3",))),
+        Scenario("unassigned", f(assignees=(q.UNASSIGNED,))),
+        Scenario("channel phone", f(channels=(Channel.PHONE,))),
+        Scenario("hub castleford-airedale", f(hub_sources=("castleford-airedale",))),
+        Scenario("due within 5 working days", f(due=q.DueWindow.SOON)),
+        Scenario("overdue", f(due=q.DueWindow.OVERDUE)),
+        Scenario(
+            "access + online + unassigned + overdue",
+            f(
+                kinds=(CaseKind.ACCESS,),
+                channels=(Channel.ONLINE,),
+                assignees=(q.UNASSIGNED,),
+                due=q.DueWindow.OVERDUE,
+            ),
+        ),
+        Scenario(
+            "search by reference", f(search=sample_reference.lower(), states=tuple(CaseState))
+        ),
+        Scenario("search by name, open cases", f(search="kowalska-12")),
+        Scenario("search by name, all states", f(search="nowak-77", states=tuple(CaseState))),
+    ]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def time_scenarios(engine: Engine, items: list[Scenario], runs: int) -> list[dict[str, object]]:
+    results = []
+    with Session(engine) as session:
+        for scenario in items:
+            after = None
+            for _ in range(scenario.depth):
+                page = q.queue_page(session, scenario.filters, today=TODAY, after=after)
+                after = page.next_cursor
+            timings = []
+            for run in range(runs + 10):
+                started = time.perf_counter()
+                page = q.queue_page(session, scenario.filters, today=TODAY, after=after)
+                elapsed = (time.perf_counter() - started) * 1000
+                if run >= 10:  # the first ten warm the caches
+                    timings.append(elapsed)
+            results.append(
+                {
+                    "name": scenario.name,
+                    "rows": len(page.rows),
+                    "p50": statistics.median(timings),
+                    "p95": percentile(timings, 0.95),
+                }
+            )
+            last = results[-1]
+            print(f"  {scenario.name}: p50 {last['p50']:.2f} ms, p95 {last['p95']:.2f} ms")
+    return results
+
+
+def run_postgres(action: Callable[[str], list[dict[str, object]]]) -> list[dict[str, object]]:
+    subprocess.run(["dropdb", "-h", PG_HOST, "-U", PG_USER, "--if-exists", PG_DB], check=True)
+    subprocess.run(["createdb", "-h", PG_HOST, "-U", PG_USER, PG_DB], check=True)
+    try:
+        return action(f"postgresql+psycopg://{PG_USER}@{PG_HOST}/{PG_DB}")
+    finally:
+        subprocess.run(["dropdb", "-h", PG_HOST, "-U", PG_USER, "--if-exists", PG_DB], check=True)
+
+
+def measure(url: str, cases: int, runs: int) -> list[dict[str, object]]:
+    engine = create_engine(url)
+    try:
+        started = time.perf_counter()
+        refs = seed(engine, cases, random.Random(20261124))
+        print(f"  seeded {cases} cases in {time.perf_counter() - started:.1f} s")
+        return time_scenarios(engine, scenarios(refs[len(refs) // 2]), runs)
+    finally:
+        engine.dispose()
+
+
+def section(cases: int, runs: int, results: dict[str, list[dict[str, object]]]) -> str:
+    engines = list(results)
+    worst = max(float(r["p95"]) for rows in results.values() for r in rows)  # type: ignore[arg-type]
+    lines = [
+        SECTION,
+        "",
+        f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
+        "",
+        f"- Machine: nproc {os.cpu_count()}, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}.",
+        f"- Data: {cases:,} cases by bulk insert, about {OPEN_SHARE:.0%} open (received in the "
+        "last 60 days), the rest completed, refused or withdrawn over four years; a quarter "
+        "objections; 40% from a hub; 70% assigned among 20 staff; 10% with a separate "
+        "requester; some awaiting identity with no due date. ANALYZE after seeding. Schema "
+        "from the models (the same as the migrations, which a test checks), so the queue "
+        "indexes of migration 0007 are in place.",
+        f"- Timed: `portal.cases.queue.queue_page` (50 rows, keyset), in one session, "
+        f'{runs} timed runs per scenario after 10 untimed; "page N" follows the keyset '
+        "cursor N-1 times first, untimed. Time includes building the row objects.",
+        "- Today is fixed at " + TODAY.isoformat() + " so the due windows are reproducible.",
+        "",
+        "| scenario | rows | " + " | ".join(f"{e} p50 ms | {e} p95 ms" for e in engines) + " |",
+        "|---|---:|" + "---:|---:|" * len(engines),
+    ]
+    first = results[engines[0]]
+    for index, row in enumerate(first):
+        cells = []
+        for engine in engines:
+            other = results[engine][index]
+            cells += [f"{float(other['p50']):.2f}", f"{float(other['p95']):.2f}"]  # type: ignore[arg-type]
+        lines.append(f"| {row['name']} | {row['rows']} | " + " | ".join(cells) + " |")
+    verdict = "PASS" if worst < GOAL_MS else "FAIL"
+    lines += [
+        "",
+        f"Goal: p95 under {GOAL_MS:.0f} ms for every scenario on every engine. Worst p95: "
+        f"{worst:.2f} ms. **Verdict: {verdict}.**",
+        "",
+        "Reproduce from the repository root (needs `createdb`/`dropdb` for PostgreSQL on "
+        "127.0.0.1 as `postgres`; it creates and drops `bench_queue`):",
+        "",
+        "```sh",
+        ".venv/bin/python bench/queue.py   # --cases N --runs N --no-postgres --no-write",
+        "```",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_section(body: str) -> None:
+    existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
+    if SECTION in existing:
+        before, _, rest = existing.partition(SECTION)
+        following = rest.find("\n## ")
+        after = rest[following + 1 :] if following != -1 else ""
+        updated = before + body + ("\n" + after if after else "")
+    else:
+        updated = existing.rstrip("\n") + "\n\n" + body
+    RESULTS.write_text(updated, encoding="utf-8")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+
+    results: dict[str, list[dict[str, object]]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        print("SQLite")
+        results["SQLite"] = measure(f"sqlite:///{folder}/queue.sqlite", args.cases, args.runs)
+    if not args.no_postgres:
+        print("PostgreSQL")
+        results["PostgreSQL"] = run_postgres(lambda url: measure(url, args.cases, args.runs))
+    body = section(args.cases, args.runs, results)
+    if not args.no_write:
+        write_section(body)
+    print(body)
+    worst = max(float(r["p95"]) for rows in results.values() for r in rows)  # type: ignore[arg-type]
+    return 0 if worst < GOAL_MS else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,428 @@
+"""The case queue and the dashboard figures: plain queries, no Flask.
+
+The queue is every case matching a set of filters, soonest due first (cases with no due
+date last, while identity is awaited), then by id. Pages are found by keyset: the next
+page starts after the last (due_on, id) seen, never with OFFSET, so a deep page costs the
+same as the first and a case moved while someone pages is neither skipped nor repeated
+because of rows before it.
+
+Due windows and "due soon" count working days (C2): weekends and bank holidays in England
+and Wales do not count. Dates are Europe/London calendar dates.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import Index, Select, func, or_, select, tuple_
+from sqlalchemy.orm import aliased
+
+from portal.cases import clock, references
+from portal.cases.casework_models import CaseAssignment
+from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
+from portal.cases.workflow import CLOSED
+from portal.extensions import DbSession
+
+PAGE_SIZE = 50
+DUE_SOON_WORKING_DAYS = 5
+CLOSED_STATES = CLOSED
+OPEN_STATES = tuple(state for state in CaseState if state not in CLOSED)
+UNASSIGNED = "unassigned"
+_MAX_SEARCH_LENGTH = 100
+
+# The queue's indexes (migration 0007_queue_indexes): a state (and kind) filter reads its
+# cases already in due order; channel filters read only their rows; a name search goes
+# from the people who match to their cases. hub_source and due_on
+# have single-column indexes on the model already.
+QUEUE_INDEXES = (
+    Index("ix_cases_subject_id", Case.subject_id),
+    Index("ix_cases_requester_id", Case.requester_id),
+    Index("ix_cases_state_due_on_id", Case.state, Case.due_on, Case.id),
+    Index("ix_cases_kind_state_due_on_id", Case.kind, Case.state, Case.due_on, Case.id),
+    Index("ix_cases_channel_due_on_id", Case.channel, Case.due_on, Case.id),
+)
+
+
+class DueWindow(StrEnum):
+    OVERDUE = "overdue"  # open and due before today
+    SOON = "soon"  # due today or within five working days
+    LATER = "later"  # due after that
+    NONE = "none"  # no due date yet (the clock has not started)
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows. Empty tuples mean "any"; states default to the open ones."""
+
+    kinds: tuple[CaseKind, ...] = ()
+    states: tuple[CaseState, ...] = OPEN_STATES
+    assignees: tuple[str, ...] = ()  # actor strings ("staff:12") or UNASSIGNED
+    channels: tuple[Channel, ...] = ()
+    hub_sources: tuple[str, ...] = ()
+    due: DueWindow | None = None
+    search: str = ""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """The last row of a page: the next page starts after it."""
+
+    due_on: date | None
+    case_id: int
+
+    def encode(self) -> str:
+        return f"{self.due_on.isoformat() if self.due_on else 'none'}.{self.case_id}"
+
+    @classmethod
+    def decode(cls, text: str | None) -> Cursor | None:
+        """The cursor in a "next page" link, or None for anything else (never raises)."""
+        if not text or len(text) > 40 or "." not in text:
+            return None
+        due_text, _, id_text = text.partition(".")
+        if not id_text.isascii() or not id_text.isdigit():
+            return None
+        try:
+            due_on = None if due_text == "none" else date.fromisoformat(due_text)
+        except ValueError:
+            return None
+        return cls(due_on, int(id_text))
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    case_id: int
+    reference: str
+    kind: str
+    state: str
+    channel: str
+    hub_source: str | None
+    received_on: date
+    due_on: date | None
+    subject_name: str
+    requester_name: str
+    assignee: str | None
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    next_cursor: Cursor | None
+
+
+def parse_filters(
+    args: Mapping[str, Any],
+    *,
+    hub_sources: Iterable[str] = (),
+    assignees: Iterable[str] = (),
+) -> QueueFilters:
+    """Filters from a query string (anything with getlist, or a plain dict). Unknown values
+    are dropped, never an error: a stale bookmark still opens the queue."""
+
+    def values(name: str) -> list[str]:
+        getlist = getattr(args, "getlist", None)
+        raw = getlist(name) if getlist else args.get(name, [])
+        if isinstance(raw, str):
+            raw = [raw]
+        return [str(value) for value in raw]
+
+    def known(name: str, allowed: Iterable[str]) -> tuple[str, ...]:
+        allowed_set = set(allowed)
+        return tuple(dict.fromkeys(v for v in values(name) if v in allowed_set))
+
+    states = tuple(CaseState(v) for v in known("state", CaseState))
+    due_values = known("due", DueWindow)
+    search = (values("q") or [""])[0].strip()[:_MAX_SEARCH_LENGTH]
+    return QueueFilters(
+        kinds=tuple(CaseKind(v) for v in known("kind", CaseKind)),
+        states=states or OPEN_STATES,
+        assignees=known("assignee", [UNASSIGNED, *assignees]),
+        channels=tuple(Channel(v) for v in known("channel", Channel)),
+        hub_sources=known("hub", hub_sources),
+        due=DueWindow(due_values[0]) if due_values else None,
+        search=search,
+    )
+
+
+def due_soon_until(today: date, working_days: int = DUE_SOON_WORKING_DAYS) -> date:
+    """The last date whose due day is at most `working_days` working days after today:
+    the day before the next working day after that (a due date on the weekend after the
+    fifth working day is still five working days away)."""
+    day = today
+    counted = 0
+    while counted <= working_days:
+        day += timedelta(days=1)
+        if clock.is_working_day(day):
+            counted += 1
+    return day - timedelta(days=1)
+
+
+def _is_name_search(filters: QueueFilters) -> bool:
+    return bool(filters.search) and references.normalise(filters.search) is None
+
+
+_MAX_LISTED_PEOPLE = 2000
+
+
+def _search_condition(session: DbSession, text: str) -> Any:
+    """A reference (as a person would type it) finds that case; anything else is part of
+    the subject's or requester's name, any case. The people who match are found first, in
+    one pass over their names, then their cases through the subject_id and requester_id
+    indexes."""
+    reference = references.normalise(text)
+    if reference is not None:
+        return Case.reference == reference
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite's LIKE already ignores case (ASCII, as its lower() does) and runs twice
+        # as fast without lower() on every name.
+        matches = Person.full_name.like(pattern, escape="\\")
+    else:
+        # lower() LIKE reads PostgreSQL's names in about half the time ILIKE takes.
+        matches = func.lower(Person.full_name).like(pattern.lower(), escape="\\")
+    people: Any = select(Person.id).where(matches)
+    found = list(session.scalars(people.limit(_MAX_LISTED_PEOPLE + 1)))
+    if len(found) <= _MAX_LISTED_PEOPLE:
+        people = found
+    return or_(Case.subject_id.in_(people), Case.requester_id.in_(people))
+
+
+def _assigned(to: list[str] | None) -> Any:
+    """EXISTS an assignment of the case to one of `to` (None: to anybody)."""
+    assignment = aliased(CaseAssignment)
+    who = assignment.assignee.is_not(None) if to is None else assignment.assignee.in_(to)
+    return select(assignment.id).where(assignment.case_id == Case.id, who).exists()
+
+
+def _base_query(session: DbSession, filters: QueueFilters, today: date) -> Select[Any]:
+    subject = aliased(Person)
+    requester = aliased(Person)
+    query = (
+        select(
+            Case.id,
+            Case.reference,
+            Case.kind,
+            Case.state,
+            Case.channel,
+            Case.hub_source,
+            Case.received_on,
+            Case.due_on,
+            subject.full_name,
+            requester.full_name,
+            CaseAssignment.assignee,
+        )
+        .join(subject, subject.id == Case.subject_id)
+        .join(requester, requester.id == Case.requester_id)
+        .outerjoin(CaseAssignment, CaseAssignment.case_id == Case.id)
+    )
+    conditions: list[Any] = []
+    if filters.kinds:
+        conditions.append(Case.kind.in_([str(k) for k in filters.kinds]))
+    if filters.channels:
+        conditions.append(Case.channel.in_([str(c) for c in filters.channels]))
+    if filters.hub_sources:
+        conditions.append(Case.hub_source.in_(filters.hub_sources))
+    if filters.assignees:
+        # EXISTS rather than the joined column: the database then walks the queue's index
+        # and looks up each case's assignment, instead of reading every assignment.
+        named = [a for a in filters.assignees if a != UNASSIGNED]
+        either = []
+        if named:
+            either.append(_assigned(named))
+        if UNASSIGNED in filters.assignees:
+            either.append(~_assigned(None))
+        conditions.append(or_(*either))
+    if filters.due is DueWindow.OVERDUE:
+        conditions.append(Case.due_on < today)
+    elif filters.due is DueWindow.SOON:
+        conditions.append(Case.due_on.between(today, due_soon_until(today)))
+    elif filters.due is DueWindow.LATER:
+        conditions.append(Case.due_on > due_soon_until(today))
+    elif filters.due is DueWindow.NONE:
+        conditions.append(Case.due_on.is_(None))
+    if filters.search:
+        conditions.append(_search_condition(session, filters.search))
+    return query.where(*conditions)
+
+
+def _rows(result: Iterable[Any]) -> list[QueueRow]:
+    return [QueueRow(*row) for row in result]
+
+
+def queue_page(
+    session: DbSession,
+    filters: QueueFilters,
+    *,
+    today: date,
+    after: Cursor | None = None,
+    page_size: int = PAGE_SIZE,
+) -> QueuePage:
+    """One page of the queue, after `after` (None for the first page).
+
+    Ordered by due_on with no date last, then id. Each state is read on its own, along the
+    (state, due_on, id) index, and the states merged here: one query over several states
+    would walk the due-date index through every closed case, or sort every open one. Dated
+    cases come first; once they run out, the undated ones by id (SQLite cannot read a NULLS
+    LAST order from an index).
+    """
+    base = _base_query(session, filters, today)
+    wanted = page_size + 1  # one more tells whether there is a next page
+    states = [str(state) for state in (filters.states or tuple(CaseState))]
+    name_search = _is_name_search(filters)
+    rows: list[QueueRow] = []
+    if after is None or after.due_on is not None:
+        dated = base.where(Case.due_on.is_not(None))
+        if after is not None:
+            # A row comparison, which both databases read as a range on the index.
+            dated = dated.where(tuple_(Case.due_on, Case.id) > (after.due_on, after.case_id))
+        rows = _merged(
+            session,
+            _by_state(dated, states, split=not name_search),
+            order=(Case.due_on, Case.id),
+            key=lambda row: (row.due_on or date.max, row.case_id),
+            limit=wanted,
+        )
+    if len(rows) < wanted:
+        undated = base.where(Case.due_on.is_(None))
+        if after is not None and after.due_on is None:
+            undated = undated.where(Case.id > after.case_id)
+        rows += _merged(
+            session,
+            _by_state(undated, states, split=not name_search),
+            order=(Case.id,),
+            key=lambda row: (date.max, row.case_id),
+            limit=wanted - len(rows),
+        )
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        last = rows[-1]
+        next_cursor = Cursor(last.due_on, last.case_id)
+    return QueuePage(rows, next_cursor)
+
+
+def _by_state(query: Select[Any], states: list[str], *, split: bool) -> list[Select[Any]]:
+    """One query per state; or one for them all when a name search has already narrowed
+    the cases to a handful (reading each state's index would then cost more)."""
+    if split:
+        return [query.where(Case.state == state) for state in states]
+    return [query.where(Case.state.in_(states))]
+
+
+def _merged(
+    session: DbSession,
+    queries: list[Select[Any]],
+    *,
+    order: tuple[Any, ...],
+    key: Callable[[QueueRow], tuple[date, int]],
+    limit: int,
+) -> list[QueueRow]:
+    """The first `limit` rows of several queries, each already in `order`, merged."""
+    parts = [_rows(session.execute(query.order_by(*order).limit(limit))) for query in queries]
+    return list(itertools.islice(heapq.merge(*parts, key=key), limit))
+
+
+def hub_sources_in_use(session: DbSession) -> list[str]:
+    """Every hub that has brought in a case (for the filter's options)."""
+    query = select(Case.hub_source).where(Case.hub_source.is_not(None)).distinct()
+    return sorted(h for h in session.scalars(query) if h)
+
+
+# -- The dashboard ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnTimeRate:
+    completed: int
+    on_time: int
+
+    @property
+    def percent(self) -> int | None:
+        """Whole per cent on time, or None when nothing has been completed yet."""
+        if not self.completed:
+            return None
+        return round(100 * self.on_time / self.completed)
+
+
+@dataclass(frozen=True)
+class DashboardFigures:
+    today: date
+    open_by_state: dict[CaseState, int] = field(default_factory=dict)
+    open_total: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    on_time: OnTimeRate = OnTimeRate(0, 0)
+
+
+def _london_midnight(day: date) -> datetime:
+    # As a UTC instant: that is how closed_at is stored (SQLite keeps no offset).
+    return datetime.combine(day, time(0), tzinfo=clock.LONDON).astimezone(UTC)
+
+
+def month_bounds(today: date) -> tuple[date, date]:
+    """The first day of today's month and the first day of the next."""
+    first = today.replace(day=1)
+    return first, clock.add_months(first, 1)
+
+
+def dashboard_figures(session: DbSession, *, today: date) -> DashboardFigures:
+    """Open cases by state; open cases due within five working days (today included);
+    open cases overdue (due before today); and this month's on-time rate: cases completed
+    this month (Europe/London) whose closing date was on or before their due date, over
+    all cases completed this month."""
+    open_states = [str(s) for s in OPEN_STATES]
+    counts = session.execute(
+        select(Case.state, func.count()).where(Case.state.in_(open_states)).group_by(Case.state)
+    )
+    by_state: Counter[CaseState] = Counter()
+    for state, count in counts:
+        by_state[CaseState(state)] += count
+    open_cases = Case.state.in_(open_states)
+    due_soon = session.scalar(
+        select(func.count())
+        .select_from(Case)
+        .where(open_cases, Case.due_on.between(today, due_soon_until(today)))
+    )
+    overdue = session.scalar(
+        select(func.count()).select_from(Case).where(open_cases, Case.due_on < today)
+    )
+    first, next_first = month_bounds(today)
+    completed = session.execute(
+        select(Case.closed_at, Case.due_on).where(
+            Case.state == str(CaseState.COMPLETED),
+            Case.closed_at >= _london_midnight(first),
+            Case.closed_at < _london_midnight(next_first),
+        )
+    ).all()
+    on_time = sum(
+        1
+        for closed_at, due_on in completed
+        if closed_at is not None and due_on is not None and _closed_on(closed_at) <= due_on
+    )
+    return DashboardFigures(
+        today=today,
+        open_by_state={state: by_state[state] for state in OPEN_STATES if by_state[state]},
+        open_total=sum(by_state.values()),
+        due_soon=due_soon or 0,
+        overdue=overdue or 0,
+        on_time=OnTimeRate(len(completed), on_time),
+    )
+
+
+def _closed_on(closed_at: datetime) -> date:
+    # SQLite hands back naive datetimes for timezone-aware columns: they were stored in UTC.
+    if closed_at.tzinfo is None:
+        closed_at = closed_at.replace(tzinfo=UTC)
+    return clock.received_on(closed_at)
+
+
+def working_days_left(today: date, due_on: date | None) -> int | None:
+    """C2: working days from today to the due date; negative once overdue."""
+    return None if due_on is None else clock.working_days_between(today, due_on)

@@ -1,0 +1,360 @@
+"""Forms for the staff case page: one per casework action.
+
+Several forms share the case page, so each is made with a prefix (its field ids stay
+unique), and the page carries one CSRF token that the app-wide CSRF check reads; the forms
+themselves do not check it again. Staff pages are English only: plain strings.
+"""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+
+from portal.cases.casework import EXEMPTIONS, NOTE_LENGTH
+from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
+from portal.cases.models import Channel
+from portal.forms.fields import Checkboxes, Choice, DateParts, Radios, choices, clean_text
+
+TEXT_LENGTH = 5_000
+
+
+class CaseActionForm(FlaskForm):
+    class Meta:
+        csrf = False  # the app-wide CSRFProtect checks the page's single token
+
+
+def _text(label: str, message: str, *, hint: str = "", limit: int = TEXT_LENGTH) -> TextAreaField:
+    return TextAreaField(
+        label,
+        description=hint,
+        filters=[clean_text],
+        validators=[
+            DataRequired(message),
+            Length(max=limit, message=f"{label} must be {limit} characters or fewer"),
+        ],
+    )
+
+
+def _name(label: str, message: str) -> StringField:
+    return StringField(
+        label,
+        filters=[clean_text],
+        validators=[
+            DataRequired(message),
+            Length(max=200, message=f"{label} must be 200 characters or fewer"),
+        ],
+    )
+
+
+class AcceptIdentityForm(CaseActionForm):
+    evidence_arrived_on = DateParts(
+        "Date the accepted evidence arrived",
+        description="The clock starts on this date, or on the date the request was received if later. For example 27 3 2026",
+        required_message="Enter the date the evidence arrived, for example 27 3 2026",
+    )
+
+
+class RequestIdentityForm(CaseActionForm):
+    what_is_needed = _text(
+        "What proof of identity or authority is needed",
+        "Say what proof of identity or authority is needed",
+        hint="The requester is sent this. The clock does not start until acceptable proof arrives.",
+    )
+
+
+class ClarificationForm(CaseActionForm):
+    question = _text(
+        "Question for the requester",
+        "Write the question the requester needs to answer",
+        hint="The requester is sent this. The clock stops from today until they answer (C4).",
+    )
+
+
+class ClarificationAnswerForm(CaseActionForm):
+    answer = _text("The requester's answer", "Write down the requester's answer")
+    answered_on = DateParts(
+        "Date the answer arrived",
+        description="For example 27 3 2026",
+        required_message="Enter the date the answer arrived, for example 27 3 2026",
+    )
+
+
+class ExtendForm(CaseActionForm):
+    reason = _text(
+        "Why the request needs more time",
+        "Give the reason the request needs more time",
+        hint="For example, records are held by six departments. The requester is sent this reason.",
+    )
+
+
+class SearchForm(CaseActionForm):
+    department = _name("Department", "Name the department searched")
+    searched_on = DateParts(
+        "Date searched",
+        description="For example 27 3 2026",
+        required_message="Enter the date of the search, for example 27 3 2026",
+    )
+    outcome = Radios(
+        "Outcome",
+        choices=choices(
+            [
+                (SearchOutcome.RECORDS_FOUND.value, "Records found"),
+                (SearchOutcome.NONE_HELD.value, "No records held"),
+                (SearchOutcome.NOT_SEARCHED.value, "Not searched"),
+            ]
+        ),
+        validators=[DataRequired("Select the outcome of the search")],
+    )
+    reason_not_searched = TextAreaField(
+        "Why this department was not searched",
+        description="Only if it was not searched",
+        filters=[clean_text],
+        validators=[Length(max=TEXT_LENGTH, message="The reason must be 5000 characters or fewer")],
+    )
+
+
+def exemption_choices() -> list:
+    return choices(
+        (code.value, f"{exemption.source}: {exemption.staff_explanation}")
+        for code, exemption in EXEMPTIONS.items()
+    )
+
+
+class DisclosureItemForm(CaseActionForm):
+    source_department = _name("Source department", "Name the department the item comes from")
+    title = StringField(
+        "Title",
+        filters=[clean_text],
+        validators=[
+            DataRequired("Give the item a title"),
+            Length(max=300, message="The title must be 300 characters or fewer"),
+        ],
+    )
+    kind = Radios(
+        "Type of item",
+        choices=choices(
+            [
+                (DisclosureKind.TYPED.value, "Typed record"),
+                (DisclosureKind.UPLOADED.value, "Uploaded document"),
+            ]
+        ),
+        validators=[DataRequired("Select whether the item is typed or uploaded")],
+    )
+    text = TextAreaField("Typed record", description="For a typed record", filters=[clean_text])
+    document = FileField("Document", description="For an uploaded document")
+    item_date = DateParts("Date of the record (optional)", description="For example 27 3 2026")
+    exemptions = Checkboxes(
+        "Exemptions applied (C8)",
+        description="Leave empty if nothing was withheld",
+        choices=exemption_choices(),
+        validators=[Optional()],
+    )
+    redaction_note = TextAreaField(
+        "What was withheld or redacted, and why",
+        description="Required when an exemption is applied",
+        filters=[clean_text],
+        validators=[Length(max=TEXT_LENGTH, message="The note must be 5000 characters or fewer")],
+    )
+
+
+class SubmitForReviewForm(CaseActionForm):
+    summary = _text("Summary for the reviewer", "Summarise the draft for the reviewer")
+
+
+class ConfirmActionForm(CaseActionForm):
+    """A button only (approve, complete)."""
+
+
+class ReturnForm(CaseActionForm):
+    comments = _text("What needs to change", "Say what needs to change")
+
+
+class RefuseForm(CaseActionForm):
+    reasons = _text(
+        "Reasons the request is manifestly unfounded or excessive",
+        "Give the reasons for refusing the request",
+        hint="The requester is sent these reasons with their right to complain to the ICO and to go to court (C5).",
+    )
+
+
+class WithdrawalForm(CaseActionForm):
+    how_received = Radios(
+        "How the withdrawal was received",
+        choices=choices(
+            [
+                (Channel.PHONE.value, "Phone"),
+                (Channel.LETTER.value, "Letter"),
+                (Channel.EMAIL.value, "Email"),
+                (Channel.IN_PERSON.value, "In person"),
+            ]
+        ),
+        validators=[DataRequired("Select how the withdrawal was received")],
+    )
+
+
+class AssignForm(CaseActionForm):
+    assignee = Choice("Assign to", validators=[Optional()])
+
+    def __init__(self, *args, staff: list[tuple[str, str]] = (), **kwargs):  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.assignee.choices = choices([("", "Nobody"), *staff])
+
+
+class NoteForm(CaseActionForm):
+    text = _text(
+        "Note", "Write the note", hint="Staff only: never shown to the requester", limit=NOTE_LENGTH
+    )
+
+
+class AssessObjectionForm(CaseActionForm):
+    grounds_raised = _text("Grounds the person raised", "Summarise the grounds the person raised")
+    processing_affected = Checkboxes(
+        "Processing the objection affects",
+        validators=[DataRequired("Choose at least one processing the objection affects")],
+    )
+    compelling_grounds = TextAreaField(
+        "Compelling legitimate grounds to continue (programme and sharing)",
+        description="Leave empty if there are none: that processing must then stop (C9)",
+        filters=[clean_text],
+        validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
+    )
+    public_interest_research = TextAreaField(
+        "Why the research is necessary for a task in the public interest",
+        description="Leave empty if it is not: research use must then stop (C9)",
+        filters=[clean_text],
+        validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
+    )
+    legal_claims = BooleanField("The council needs the data for legal claims")
+
+    def __init__(self, *args, processing: list[tuple[str, str]] = (), **kwargs):  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.processing_affected.choices = choices(processing)
+
+
+class ProposeDecisionForm(CaseActionForm):
+    outcome = Radios(
+        "Decision",
+        choices=choices(
+            [
+                (DecisionOutcome.UPHELD.value, "Upheld: all the processing affected stops"),
+                (DecisionOutcome.PARTLY_UPHELD.value, "Partly upheld: some of it stops"),
+                (DecisionOutcome.NOT_UPHELD.value, "Not upheld: none of it stops"),
+            ]
+        ),
+        validators=[DataRequired("Select the decision")],
+    )
+    upheld_processing = Checkboxes(
+        "Processing that stops",
+        description="For a partly upheld objection. For upheld, leave empty to stop all of it",
+        validators=[Optional()],
+    )
+    reasons = _text("Reasons for the decision", "Give the reasons for the decision")
+
+    def __init__(self, *args, processing: list[tuple[str, str]] = (), **kwargs):  # type: ignore[assignment]
+        super().__init__(*args, **kwargs)
+        self.upheld_processing.choices = choices(processing)
+
+
+class IntakeForm(FlaskForm):
+    """A request made by phone, letter, email or in person at a hub, keyed in by staff."""
+
+    idempotency_key = HiddenField(validators=[DataRequired("Reload the page and try again")])
+    kind = Radios(
+        "Type of request",
+        choices=choices([("access", "Subject access request"), ("objection", "Objection")]),
+        validators=[DataRequired("Select the type of request")],
+    )
+    channel = Radios(
+        "How the request was made",
+        choices=choices(
+            [
+                (Channel.PHONE.value, "Phone"),
+                (Channel.LETTER.value, "Letter"),
+                (Channel.EMAIL.value, "Email"),
+                (Channel.IN_PERSON.value, "In person at a hub"),
+            ]
+        ),
+        validators=[DataRequired("Select how the request was made")],
+    )
+    received_on = DateParts(
+        "Date the council received it",
+        description="The date the letter arrived or the call was taken, for example 27 3 2026",
+        required_message="Enter the date the request was received, for example 27 3 2026",
+    )
+    received_time = StringField(
+        "Time it was received (UK time)",
+        description="24-hour clock, for example 14:30",
+        filters=[clean_text],
+        validators=[
+            DataRequired("Enter the time the request was received, for example 14:30"),
+            Regexp(
+                r"^([01]?[0-9]|2[0-3]):[0-5][0-9]$",
+                message="Enter the time on the 24-hour clock, for example 14:30",
+            ),
+        ],
+    )
+    full_name = _name("Full name of the person the request is about", "Enter their full name")
+    date_of_birth = DateParts("Date of birth (optional)", description="For example 27 3 1990")
+    address = TextAreaField(
+        "Address (optional)",
+        filters=[clean_text],
+        validators=[Length(max=1000, message="The address must be 1000 characters or fewer")],
+    )
+    postcode = StringField(
+        "Postcode (optional)",
+        filters=[clean_text],
+        validators=[Length(max=10, message="Enter a real postcode, like WF1 2EB")],
+    )
+    email = EmailField(
+        "Email address (optional)",
+        filters=[clean_text],
+        validators=[
+            Optional(),
+            Email("Enter an email address like name@example.com", check_deliverability=False),
+        ],
+    )
+    phone = StringField(
+        "Phone number (optional)",
+        filters=[clean_text],
+        validators=[Length(max=40, message="The phone number must be 40 characters or fewer")],
+    )
+    delivery = Radios(
+        "How they want their information (access requests)",
+        choices=choices(
+            [("post", "By post"), ("download", "Secure download"), ("hub", "Collect at a hub")]
+        ),
+        validate_choice=False,
+    )
+    processing = Checkboxes(
+        "What they object to (objections)",
+        choices=choices(
+            [
+                ("programme", "Linking their information for the programme"),
+                ("national_study", "The National Impact Study"),
+                ("local_research", "Local research"),
+            ]
+        ),
+    )
+    reasons = TextAreaField(
+        "Why they object (objections)",
+        filters=[clean_text],
+        validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
+    )
+    identity_at_hub = BooleanField("Their identity was checked in person at a hub")
+
+    def validate_delivery(self, field):
+        if self.kind.data == "access" and field.data not in ("post", "download", "hub"):
+            raise ValidationError("Select how they want their information")
+
+    def validate_processing(self, field):
+        if self.kind.data == "objection" and not field.data:
+            raise ValidationError("Select at least one thing they object to")

@@ -1,0 +1,99 @@
+"""Files on a case, for staff: identity evidence the requester sent, and uploaded disclosure
+items. Each is decrypted only here, served as an attachment under a name we make (never
+the sender's), never cached, and every viewing or download is an audit event
+(DESIGN.md section 3).
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal.cases import audit, casework, service
+from portal.cases.casework_models import DisclosureItem
+from portal.cases.models import Case, CaseFile
+from portal.extensions import db
+from portal.staff import bp
+from portal.staff.case import load_case
+from portal.staff.permissions import Action, requires
+
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+
+
+def _file_response(content: bytes, media_type: str, name: str) -> Response:
+    # Anything but the three accepted types is served as opaque bytes.
+    served_type = media_type if media_type in EXTENSIONS else "application/octet-stream"
+    response = Response(content, mimetype=served_type)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _safe_name(case: Case, what: str, file_id: int, media_type: str) -> str:
+    return f"{case.reference}-{what}-{file_id}.{EXTENSIONS.get(media_type, 'bin')}"
+
+
+def _record(case: Case, action: str, **details: object) -> None:
+    audit.record(
+        db.session,
+        action=action,
+        actor=f"staff:{current_user.id}",
+        case_id=case.id,
+        details={**details, "staff_id": current_user.id},
+    )
+    db.session.commit()
+
+
+def _evidence(case: Case, file_id: int) -> CaseFile:
+    found = db.session.scalar(
+        select(CaseFile).where(CaseFile.id == file_id, CaseFile.case_id == case.id)
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _serve_evidence(reference: str, file_id: int, action: str) -> Response:
+    case = load_case(reference, Action.VIEW_CASES)
+    evidence = _evidence(case, file_id)
+    content = current_app.extensions["evidence_cipher"].decrypt(
+        evidence.encrypted,
+        associated_data=service.file_associated_data(case.reference, evidence.sha256),
+    )
+    _record(case, action, file_id=evidence.id, purpose=str(evidence.purpose))
+    name = _safe_name(case, "evidence", evidence.id, evidence.media_type)
+    return _file_response(content, evidence.media_type, name)
+
+
+@bp.get("/cases/<reference>/evidence/<int:file_id>")
+@requires(Action.VIEW_CASES)
+def case_evidence_view(reference: str, file_id: int):
+    return _serve_evidence(reference, file_id, "evidence_viewed")
+
+
+@bp.get("/cases/<reference>/evidence/<int:file_id>/download")
+@requires(Action.VIEW_CASES)
+def case_evidence_download(reference: str, file_id: int):
+    return _serve_evidence(reference, file_id, "evidence_downloaded")
+
+
+@bp.get("/cases/<reference>/items/<int:item_id>/download")
+@requires(Action.VIEW_CASES)
+def case_item_download(reference: str, item_id: int):
+    case = load_case(reference, Action.VIEW_CASES)
+    item = db.session.scalar(
+        select(DisclosureItem).where(
+            DisclosureItem.id == item_id, DisclosureItem.case_id == case.id
+        )
+    )
+    if item is None or item.encrypted is None:
+        abort(404)
+    content = casework.decrypt_disclosure_item(
+        case, item, cipher=current_app.extensions["evidence_cipher"]
+    )
+    _record(case, "evidence_downloaded", disclosure_item_id=item.id)
+    return _file_response(
+        content, item.media_type, _safe_name(case, "item", item.id, item.media_type)
+    )

@@ -1,0 +1,466 @@
+"""The staff case page: what it shows, and every casework action through its real forms
+(CSRF on), for the roles and states that allow it."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from portal.cases import casework, clock, service
+from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
+from portal.cases.requests import Evidence
+from portal.extensions import db
+from portal.staff.models import Role
+from tests.conftest import get_page
+from tests.factories import submission
+from tests.functional.staff.conftest import events_since, last_event_id
+from tests.journeys import csrf_token
+
+PHOTO = b"\x89PNG\r\n\x1a\n" + b"not really a picture"
+
+
+def today() -> date:
+    return clock.received_on(datetime.now(UTC))
+
+
+def date_parts(name: str, day: date) -> dict[str, str]:
+    return {
+        f"{name}-day": str(day.day),
+        f"{name}-month": str(day.month),
+        f"{name}-year": str(day.year),
+    }
+
+
+@pytest.fixture()
+def new_case(app):
+    """new_case(received=...) -> reference of an access request with a photo ID."""
+
+    def make(received: datetime | None = None, **changes) -> str:
+        evidence = (Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", PHOTO),)
+        with app.app_context():
+            case = service.submit_request(
+                db.session,
+                submission(evidence=evidence, **changes),
+                idempotency_key=secrets.token_urlsafe(16),
+                cipher=app.extensions["evidence_cipher"],
+                now=received,
+            )
+            return case.reference
+
+    return make
+
+
+def state_of(app, reference: str) -> CaseState:
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        return CaseState(case.state)
+
+
+def url(reference: str, action: str = "") -> str:
+    return f"/staff/cases/{reference}" + (f"/{action}" if action else "")
+
+
+def act(client, reference: str, action: str, data: dict, *, status: int = 303, **kwargs):
+    """Post one action's form with the page's CSRF token; follow the redirect back."""
+    page = client.get(url(reference))
+    assert page.status_code == 200
+    token = csrf_token(page.get_data(as_text=True))
+    response = client.post(url(reference, action), data={"csrf_token": token, **data}, **kwargs)
+    assert response.status_code == status, response.get_data(as_text=True)[:3000]
+    if status == 303:
+        assert response.location == url(reference)
+    return response
+
+
+def text_of(client, reference: str) -> str:
+    return get_page(client, url(reference), lang="en").text()
+
+
+def test_the_page_shows_the_summary_due_date_and_timeline(app, client, signed_in, new_case):
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    page = get_page(client, url(reference), lang="en")
+    text = page.text()
+    assert reference in page.title
+    assert "Anna Kowalska" in text
+    assert "Received" in text
+    due = clock.due_date(today())
+    assert f"Due {due.strftime('%-d %B %Y')}" in text
+    days = clock.working_days_between(today(), due)
+    assert f"{days} working days left" in text
+    assert "How the due date was worked out" in text
+    assert f"The clock started on {today().strftime('%-d %B %Y')}" in text
+    assert "Request received" in text  # the timeline
+    assert "Photo id" in text
+    # Actions for a received case: accepting identity, not approving.
+    assert 'id="action-accept_identity"' in page.html
+    assert 'id="action-approve"' not in page.html
+    assert 'id="action-refuse"' not in page.html  # the reviewer's alone
+
+
+def test_an_access_request_through_every_step(app, signed_in, new_case):
+    worker = app.test_client()
+    reviewer = app.test_client()
+    worker_account = signed_in(worker, Role.CASEWORKER)
+    signed_in(reviewer, Role.REVIEWER)
+    reference = new_case()
+    day = today()
+
+    act(worker, reference, "request-identity", {"identity-what_is_needed": "Proof of address"})
+    assert state_of(app, reference) == CaseState.AWAITING_IDENTITY
+    assert "No due date" in text_of(worker, reference)
+
+    act(worker, reference, "accept-identity", date_parts("accept-evidence_arrived_on", day))
+    assert state_of(app, reference) == CaseState.IN_PROGRESS
+
+    act(worker, reference, "clarification", {"clarify-question": "Which years?"})
+    assert state_of(app, reference) == CaseState.AWAITING_CLARIFICATION
+    act(
+        worker,
+        reference,
+        "clarification-answer",
+        {"answer-answer": "Since 2020", **date_parts("answer-answered_on", day)},
+    )
+    assert state_of(app, reference) == CaseState.IN_PROGRESS
+    text = text_of(worker, reference)
+    assert "1 day waiting for clarification do not count" in text
+
+    act(worker, reference, "extend", {"extend-reason": "Six departments hold records"})
+    assert "including the two-month extension" in text_of(worker, reference)
+
+    act(worker, reference, "assign", {"assign-assignee": f"staff:{worker_account.id}"})
+    act(worker, reference, "notes", {"note-text": "Called the requester"})
+    text = text_of(worker, reference)
+    assert "Called the requester" in text
+    assert "Case assigned" in text
+
+    search = {
+        "search-department": "Early Help",
+        "search-outcome": "records_found",
+        **date_parts("search-searched_on", day),
+    }
+    act(worker, reference, "searches", search)
+    act(
+        worker,
+        reference,
+        "items",
+        {
+            "item-source_department": "Early Help",
+            "item-title": "Case summary",
+            "item-kind": "typed",
+            "item-text": "Visited twice in 2024.",
+            "item-exemptions": "third_party",
+            "item-redaction_note": "A neighbour's name removed",
+        },
+    )
+    act(
+        worker,
+        reference,
+        "items",
+        {
+            "item-source_department": "Housing",
+            "item-title": "Tenancy letter",
+            "item-kind": "uploaded",
+            "item-document": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf", "application/pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    text = text_of(worker, reference)
+    assert "Case summary (Early Help" in text
+    assert "DPA 2018 Sch 2 para 16" in text
+    assert "Tenancy letter (Housing" in text
+
+    act(worker, reference, "submit-for-review", {"submit-summary": "Two items, one redacted"})
+    assert state_of(app, reference) == CaseState.IN_REVIEW
+
+    page = reviewer.get(url(reference)).get_data(as_text=True)
+    assert 'id="action-approve"' in page
+    act(reviewer, reference, "approve", {})
+    assert state_of(app, reference) == CaseState.READY
+
+    act(worker, reference, "complete", {})
+    assert state_of(app, reference) == CaseState.COMPLETED
+    text = text_of(worker, reference)
+    assert "Response completed" in text
+    assert "There is nothing you can do on this case now" in text
+
+
+def ready_for_review(app, reference: str, actor: str) -> None:
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor=actor)
+        casework.record_search(
+            db.session,
+            case,
+            department="Early Help",
+            searched_on=today(),
+            outcome="records_found",
+            actor=actor,
+        )
+        casework.submit_for_review(db.session, case, summary="Draft", actor=actor)
+
+
+def test_the_reviewer_returns_a_draft_with_comments(app, client, signed_in, new_case):
+    signed_in(client, Role.REVIEWER)
+    reference = new_case()
+    ready_for_review(app, reference, "staff:someone-else")
+    act(client, reference, "return", {"return-comments": "Check Housing too"})
+    assert state_of(app, reference) == CaseState.IN_PROGRESS
+    assert "Check Housing too" in text_of(client, reference)
+
+
+def test_a_caseworker_cannot_approve(app, client, signed_in, new_case):
+    account = signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    ready_for_review(app, reference, "staff:someone-else")
+    assert 'id="action-approve"' not in client.get(url(reference)).get_data(as_text=True)
+    before = last_event_id(app)
+    act(client, reference, "approve", {}, status=403)
+    [event] = events_since(app, before, "permission_denied")
+    assert event.actor == f"staff:{account.id}"
+    assert event.details["endpoint"] == "staff.case_approve"
+    assert state_of(app, reference) == CaseState.IN_REVIEW
+
+
+def test_nobody_approves_their_own_draft(app, client, signed_in, new_case):
+    account = signed_in(client, Role.REVIEWER)
+    reference = new_case()
+    ready_for_review(app, reference, f"staff:{account.id}")
+    page = client.get(url(reference)).get_data(as_text=True)
+    assert 'id="action-approve"' not in page
+    response = act(client, reference, "approve", {}, status=400)
+    assert "Nobody approves their own draft" in response.get_data(as_text=True)
+    assert state_of(app, reference) == CaseState.IN_REVIEW
+
+
+def test_the_reviewer_refuses_with_reasons(app, client, signed_in, new_case):
+    signed_in(client, Role.REVIEWER)
+    reference = new_case()
+    response = act(client, reference, "refuse", {"refuse-reasons": ""}, status=400)
+    assert "Give the reasons for refusing the request" in response.get_data(as_text=True)
+    act(client, reference, "refuse", {"refuse-reasons": "The fortieth identical request"})
+    assert state_of(app, reference) == CaseState.REFUSED
+
+
+def test_a_caseworker_cannot_refuse(app, client, signed_in, new_case):
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    act(client, reference, "refuse", {"refuse-reasons": "Excessive"}, status=403)
+    assert state_of(app, reference) == CaseState.RECEIVED
+
+
+def test_a_withdrawal_is_recorded(app, client, signed_in, new_case):
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    act(client, reference, "withdrawal", {"withdraw-how_received": "phone"})
+    assert state_of(app, reference) == CaseState.WITHDRAWN
+    assert "Request withdrawn" in text_of(client, reference)
+
+
+def test_extension_after_the_first_month_is_refused_with_a_message(
+    app, client, signed_in, new_case
+):
+    signed_in(client, Role.CASEWORKER)
+    long_ago = datetime.now(UTC) - timedelta(days=70)
+    reference = new_case(received=long_ago)
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        casework.accept_identity(
+            db.session,
+            case,
+            evidence_arrived_on=clock.received_on(long_ago),
+            actor="staff:x",
+            now=long_ago,
+        )
+    assert 'id="action-extend"' not in client.get(url(reference)).get_data(as_text=True)
+    response = act(client, reference, "extend", {"extend-reason": "Many records"}, status=400)
+    html = response.get_data(as_text=True)
+    assert "Too late to extend: the first month ended on" in html
+    assert "<title>Error:" in html
+    assert "working days late" in html
+
+
+def test_a_form_with_a_missing_answer_says_what_to_fix(app, client, signed_in, new_case):
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    response = act(
+        client, reference, "request-identity", {"identity-what_is_needed": ""}, status=400
+    )
+    html = response.get_data(as_text=True)
+    assert "There is a problem" in html
+    assert 'href="#identity-what_is_needed"' in html
+    assert state_of(app, reference) == CaseState.RECEIVED
+
+
+def test_evidence_download_is_an_audit_event_with_safe_headers(app, client, signed_in, new_case):
+    account = signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        file_id = case.files[0].id
+    for path, action in (("", "evidence_viewed"), ("/download", "evidence_downloaded")):
+        before = last_event_id(app)
+        response = client.get(f"{url(reference)}/evidence/{file_id}{path}")
+        assert response.status_code == 200
+        assert response.data == PHOTO
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{reference}-evidence-{file_id}.png"'
+        )
+        assert response.headers["Cache-Control"] == "no-store"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        [event] = events_since(app, before, action)
+        assert event.details["file_id"] == file_id
+        assert event.details["staff_id"] == account.id
+        assert event.actor == f"staff:{account.id}"
+    assert client.get(f"{url(reference)}/evidence/999999/download").status_code == 404
+
+
+def test_an_uploaded_disclosure_item_downloads_as_an_audit_event(app, client, signed_in, new_case):
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:x")
+        item = casework.add_disclosure_item(
+            db.session,
+            case,
+            source_department="Housing",
+            title="Letter",
+            kind="uploaded",
+            content=b"%PDF-1.4 letter",
+            item_date=None,
+            actor="staff:x",
+            cipher=app.extensions["evidence_cipher"],
+            original_name="../../evil name.pdf",
+            media_type="application/pdf",
+        )
+        item_id = item.id
+    before = last_event_id(app)
+    response = client.get(f"{url(reference)}/items/{item_id}/download")
+    assert response.status_code == 200
+    assert response.data == b"%PDF-1.4 letter"
+    assert "evil" not in response.headers["Content-Disposition"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    [event] = events_since(app, before, "evidence_downloaded")
+    assert event.details["disclosure_item_id"] == item_id
+
+
+def test_an_unknown_reference_is_not_found(app, client, signed_in):
+    signed_in(client, Role.CASEWORKER)
+    get_page(client, "/staff/cases/TF-0000-0000", status=404, lang="en")
+
+
+def test_anonymous_visitors_and_administrators_cannot_see_a_case(app, client, signed_in, new_case):
+    reference = new_case()
+    response = client.get(url(reference))
+    assert response.status_code == 303
+    assert response.location.startswith("/staff/sign-in")
+    signed_in(client, Role.ADMIN)
+    assert client.get(url(reference)).status_code == 403
+
+
+def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case):
+    worker = app.test_client()
+    reviewer = app.test_client()
+    signed_in(worker, Role.CASEWORKER)
+    signed_in(reviewer, Role.REVIEWER)
+    reference = new_case(
+        kind=CaseKind.OBJECTION,
+        details={"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}},
+    )
+    act(worker, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
+    page = worker.get(url(reference)).get_data(as_text=True)
+    assert 'id="action-add_disclosure_item"' not in page
+    assert "Sharing their information with police" in page
+    act(
+        worker,
+        reference,
+        "objection-assessment",
+        {
+            "assess-grounds_raised": "Worried about the police seeing it",
+            "assess-processing_affected": ["programme", "sharing:police"],
+            "assess-compelling_grounds": "Safeguarding duties for the children",
+        },
+    )
+    act(
+        worker,
+        reference,
+        "decision",
+        {
+            "decision-outcome": "partly_upheld",
+            "decision-upheld_processing": "sharing:police",
+            "decision-reasons": "No need to share with the police",
+        },
+    )
+    assert state_of(app, reference) == CaseState.IN_REVIEW
+    act(reviewer, reference, "decision/approve", {})
+    assert state_of(app, reference) == CaseState.READY
+    assert "Decision approved" in text_of(reviewer, reference)
+
+
+def test_a_decision_that_breaks_rule_c9_is_shown_as_an_error(app, client, signed_in, new_case):
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case(
+        kind=CaseKind.OBJECTION, details={"processing": {"processing": ["programme"]}}
+    )
+    act(client, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
+    act(
+        client,
+        reference,
+        "objection-assessment",
+        {"assess-grounds_raised": "No reason", "assess-processing_affected": "programme"},
+    )
+    response = act(
+        client,
+        reference,
+        "decision",
+        {"decision-outcome": "not_upheld", "decision-reasons": "We want to keep going"},
+        status=400,
+    )
+    assert "The assessment shows no grounds to continue" in response.get_data(as_text=True)
+    assert state_of(app, reference) == CaseState.IN_PROGRESS
+
+
+def test_staff_log_a_letter_received_last_week(app, client, signed_in):
+    account = signed_in(client, Role.CASEWORKER)
+    page = get_page(client, "/staff/cases/log-request", lang="en")
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.html).group(1)
+    received = today() - timedelta(days=7)
+    data = {
+        "csrf_token": csrf_token(page.html),
+        "idempotency_key": key,
+        "kind": "access",
+        "channel": "letter",
+        **date_parts("received_on", received),
+        "received_time": "10:15",
+        "full_name": "Jan Nowak",
+        "delivery": "post",
+    }
+    response = client.post("/staff/cases/log-request", data=data)
+    assert response.status_code == 303
+    reference = response.location.rsplit("/", 1)[1]
+    again = client.post("/staff/cases/log-request", data=data)  # a double click
+    assert again.location == response.location
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        assert case.received_on == received
+        assert case.channel == "letter"
+        assert case.details["staff_intake"]["keyed_in_by"] == f"staff:{account.id}"
+    assert "Jan Nowak" in text_of(client, reference)
+
+
+def test_logging_a_request_says_what_is_missing(app, client, signed_in):
+    signed_in(client, Role.CASEWORKER)
+    page = get_page(client, "/staff/cases/log-request", lang="en")
+    response = client.post(
+        "/staff/cases/log-request",
+        data={"csrf_token": csrf_token(page.html), "idempotency_key": "k", "kind": "objection"},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    assert "Select how the request was made" in html
+    assert "Select at least one thing they object to" in html

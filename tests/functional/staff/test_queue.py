@@ -1,0 +1,201 @@
+"""The case queue and the dashboard, through the staff pages."""
+
+from __future__ import annotations
+
+import html
+import re
+import secrets
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from portal.cases import casework, clock, service
+from portal.cases import queue as case_queue
+from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.extensions import db
+from portal.staff.models import Role
+from portal.staff.queue_views import london_today
+from tests.conftest import get_page
+from tests.factories import person, submission
+
+REFERENCE_LINK = re.compile(r'href="/staff/cases/(TF-[0-9A-Z]{4}-[0-9A-Z]{4})"')
+NEXT_LINK = re.compile(r'href="([^"]+)" rel="next"')
+
+
+def make_cases(
+    app,
+    count: int,
+    *,
+    surname: str,
+    due_offsets: list[int] | None = None,
+    state: CaseState = CaseState.IN_PROGRESS,
+    assignee: str | None = None,
+    **fields,
+) -> list[tuple[str, date | None, int]]:
+    """Open cases for a made-up surname, due `due_offsets` days from today (by default a
+    spread, every tenth with no due date); returns (reference, due_on, id) for each."""
+    made = []
+    with app.app_context():
+        today = london_today()
+        for index in range(count):
+            case = service.submit_request(
+                db.session,
+                submission(subject=person(full_name=f"Tester {surname}"), **fields),
+                idempotency_key=secrets.token_hex(16),
+                cipher=app.extensions["evidence_cipher"],
+            )
+            case.state = state
+            if due_offsets:
+                case.due_on = today + timedelta(days=due_offsets[index % len(due_offsets)])
+            else:
+                case.due_on = None if index % 10 == 9 else today + timedelta(days=index % 9 - 3)
+            db.session.commit()
+            if assignee:
+                casework.assign(db.session, case, assignee=assignee, actor="test")
+            made.append((case.reference, case.due_on, case.id))
+    return made
+
+
+def references_on(page) -> list[str]:
+    return REFERENCE_LINK.findall(page.html)
+
+
+@pytest.fixture()
+def caseworker(app, signed_in):
+    client = app.test_client()
+    account = signed_in(client, Role.CASEWORKER)
+    return client, account
+
+
+def test_every_case_once_in_due_order_across_pages(app, caseworker):
+    client, _ = caseworker
+    surname = "Pager" + secrets.token_hex(4)
+    made = make_cases(app, 57, surname=surname)
+    expected = [
+        reference
+        for reference, _, _ in sorted(made, key=lambda m: (m[1] is None, m[1] or date.max, m[2]))
+    ]
+    url, seen, pages = f"/staff/queue?q={surname}", [], 0
+    while url:
+        page = get_page(client, url, lang="en")
+        seen += references_on(page)
+        pages += 1
+        match = NEXT_LINK.search(page.html)
+        url = html.unescape(match.group(1)) if match else ""
+        assert "offset" not in url
+    assert pages == 2
+    assert seen == expected
+
+
+def test_search_by_reference_and_name(app, caseworker):
+    client, _ = caseworker
+    surname = "Searchable" + secrets.token_hex(4)
+    (reference, _, _), (other, _, _) = make_cases(app, 2, surname=surname)
+    typed = reference.lower().replace("-", " ")
+    page = get_page(client, f"/staff/queue?q={typed}", lang="en")
+    assert references_on(page) == [reference]
+    page = get_page(client, f"/staff/queue?q={surname.upper()}", lang="en")
+    assert sorted(references_on(page)) == sorted([reference, other])
+    assert f"Tester {surname}" in page.text()
+
+
+def test_filters_by_kind_channel_hub_assignee_state_and_due(app, caseworker):
+    client, account = caseworker
+    surname = "Filter" + secrets.token_hex(4)
+    [plain] = make_cases(app, 1, surname=surname, due_offsets=[-2])
+    [objection] = make_cases(
+        app,
+        1,
+        surname=surname,
+        kind=CaseKind.OBJECTION,
+        channel=Channel.PHONE,
+        hub_source="castleford",
+        assignee=f"staff:{account.id}",
+        due_offsets=[40],
+    )
+    [received] = make_cases(app, 1, surname=surname, state=CaseState.RECEIVED, due_offsets=[40])
+
+    def shown(query: str) -> set[str]:
+        page = get_page(client, f"/staff/queue?q={surname}&{query}", lang="en")
+        return set(references_on(page))
+
+    everything = {plain[0], objection[0], received[0]}
+    assert shown("") == everything
+    assert shown("kind=objection") == {objection[0]}
+    assert shown("channel=phone") == {objection[0]}
+    assert shown("hub=castleford") == {objection[0]}
+    assert shown(f"assignee=staff:{account.id}") == {objection[0]}
+    assert shown("assignee=unassigned") == {plain[0], received[0]}
+    assert shown("state=received") == {received[0]}
+    assert shown("due=overdue") == {plain[0]}
+    assert shown("state=completed") == set()
+    # Unknown values are ignored, never an error.
+    assert shown("kind=bogus&state=nope&due=x&assignee=staff:0&hub=nowhere&after=zz") == everything
+
+
+def test_overdue_cases_say_how_late_in_working_days(app, caseworker):
+    client, _ = caseworker
+    surname = "Late" + secrets.token_hex(4)
+    [(reference, due_on, _)] = make_cases(app, 1, surname=surname, due_offsets=[-14])
+    page = get_page(client, f"/staff/queue?q={reference}", lang="en")
+    assert due_on is not None
+    late = -clock.working_days_between(london_today(), due_on)
+    assert f"{late} working days overdue" in page.text()
+
+
+def test_queue_is_for_case_staff_only(app, signed_in):
+    reviewer = app.test_client()
+    signed_in(reviewer, Role.REVIEWER)
+    get_page(reviewer, "/staff/queue", lang="en")
+    admin = app.test_client()
+    signed_in(admin, Role.ADMIN)
+    assert admin.get("/staff/queue").status_code == 403
+    page = get_page(admin, "/staff/", lang="en")
+    assert "Overdue" not in page.text()
+
+
+def figure(page, element_id: str) -> str:
+    match = re.search(rf'id="{element_id}">\s*([^<]*?)\s*<', page.html)
+    assert match, element_id
+    return match.group(1)
+
+
+def test_dashboard_shows_the_workload(app, caseworker):
+    client, _ = caseworker
+    with app.app_context():
+        before = case_queue.dashboard_figures(db.session, today=london_today())
+    surname = "Dash" + secrets.token_hex(4)
+    make_cases(app, 1, surname=surname, due_offsets=[-1])  # overdue
+    make_cases(app, 1, surname=surname, due_offsets=[0])  # due today
+    page = get_page(client, "/staff/", lang="en")
+    with app.app_context():
+        after = case_queue.dashboard_figures(db.session, today=london_today())
+    assert after.overdue == before.overdue + 1
+    assert after.due_soon == before.due_soon + 1
+    assert figure(page, "figure-overdue") == str(after.overdue)
+    assert figure(page, "figure-due-soon") == str(after.due_soon)
+    on_time = figure(page, "figure-on-time")
+    if after.on_time.percent is None:
+        assert on_time == "No cases completed yet this month"
+    else:
+        assert on_time.startswith(f"{after.on_time.percent}%")
+    assert f'data-state="in_progress">{after.open_by_state[CaseState.IN_PROGRESS]}<' in page.html
+    assert 'href="/staff/queue?due=overdue"' in page.html
+
+
+def test_dashboard_counts_a_case_completed_on_time(app, caseworker):
+    client, _ = caseworker
+    [(reference, _, case_id)] = make_cases(
+        app, 1, surname="Done" + secrets.token_hex(4), due_offsets=[5]
+    )
+    with app.app_context():
+        case = db.session.get(Case, case_id)
+        assert case is not None
+        case.state = CaseState.COMPLETED
+        case.closed_at = datetime.now(UTC)
+        db.session.commit()
+        figures = case_queue.dashboard_figures(db.session, today=london_today())
+    assert figures.on_time.completed >= 1
+    page = get_page(client, "/staff/", lang="en")
+    assert figure(page, "figure-on-time").startswith(f"{figures.on_time.percent}%")
+    assert reference

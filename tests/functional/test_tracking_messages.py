@@ -1,0 +1,93 @@
+"""The council's messages and steps on the tracking status page, in the resident's language:
+each message with its title, date and what staff wrote; the timeline in plain words; staff
+working steps never shown."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from babel.dates import format_date
+
+from portal.cases import casework, clock
+from portal.cases.models import Case
+from portal.extensions import db
+from tests.conftest import get_page
+from tests.functional.test_tracking import file_request, sign_in
+
+CASEWORKER = "staff:1"
+REVIEWER = "staff:2"
+
+
+def test_messages_and_steps_show_on_the_status_page_in_polish(app, client):
+    filed = file_request(app, language="pl")
+    with app.app_context():
+        case = db.session.get(Case, filed.id)
+        today = clock.received_on(datetime.now(UTC))
+        casework.assign(db.session, case, assignee=CASEWORKER, actor=REVIEWER)
+        casework.add_note(db.session, case, text="Secret staff note", actor=CASEWORKER)
+        casework.request_identity(
+            db.session, case, what_is_needed="A recent council tax bill", actor=CASEWORKER
+        )
+        casework.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
+        casework.ask_clarification(
+            db.session, case, question="Which years do you mean?", actor=CASEWORKER
+        )
+        casework.record_clarification_answer(
+            db.session, case, answer="2020 to 2024", answered_on=today, actor=CASEWORKER
+        )
+        casework.extend(db.session, case, reason="Six departments hold records", actor=CASEWORKER)
+    sign_in(app, client, filed, locale="pl")
+    page = get_page(client, "/pl/track/status")
+    text = page.text()
+
+    titles = [
+        "Potrzebujemy więcej czasu na odpowiedź",
+        "Potrzebujemy więcej informacji o Twoim wniosku",
+        "Potrzebujemy dodatkowego dowodu tożsamości",
+    ]
+    positions = [text.index(title) for title in titles]
+    assert positions == sorted(positions)  # newest first
+    assert "Urząd napisał:" in text
+    for written in (
+        "A recent council tax bill",
+        "Which years do you mean?",
+        "Six departments hold records",
+    ):
+        assert written in text
+    assert "Brak wiadomości" not in text
+    assert format_date(today, "long", locale="pl") in text
+
+    for step in (
+        "Poprosiliśmy o dodatkowy dowód tożsamości",
+        "Potwierdziliśmy Twoją tożsamość i rozpoczęliśmy pracę nad Twoim wnioskiem",
+        "Zapytaliśmy Cię, czego dotyczy Twój wniosek",
+        "Otrzymaliśmy Twoją odpowiedź",
+        "Przedłużyliśmy termin o dwa miesiące",
+        "Otrzymaliśmy Twój wniosek",
+    ):
+        assert step in text
+    # Staff steps (assigning, the note) and the sign-in are not on the timeline.
+    assert page.html.count('class="portal-timeline__item"') == 6
+    assert "Zaktualizowaliśmy Twój wniosek" not in text
+    assert "Secret staff note" not in text
+
+
+def test_a_refusal_shows_its_reasons_and_the_step_in_urdu(app, client):
+    filed = file_request(app, language="ur")
+    with app.app_context():
+        case = db.session.get(Case, filed.id)
+        casework.refuse(
+            db.session,
+            case,
+            actor=REVIEWER,
+            actor_role=casework.REVIEWER_ROLE,
+            reasons="The same records were sent last month",
+        )
+    sign_in(app, client, filed, locale="ur")
+    text = get_page(client, "/ur/track/status").text()
+    assert "ہم نے آپ کی درخواست مسترد کر دی ہے" in text  # the message's title
+    assert "ہم نے فیصلہ کیا ہے کہ ہم آپ کی درخواست پر کارروائی نہیں کریں گے" in text
+    assert "کونسل نے لکھا:" in text
+    assert "The same records were sent last month" in text
+    # The timeline step, besides the title (which it begins).
+    assert text.count("ہم نے آپ کی درخواست مسترد کر دی") == 2

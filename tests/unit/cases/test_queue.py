@@ -1,0 +1,237 @@
+"""The case queue and dashboard figures, called as plain functions on a throwaway SQLite
+database (tables from the models, as in test_casework.py)."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+
+from portal.cases import audit, casework, service
+from portal.cases import casework_models as cm
+from portal.cases import models as case_models
+from portal.cases import queue as q
+from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.evidence.crypto import EvidenceCipher
+from portal.extensions import Base
+from portal.jobs import models as job_models
+from tests.factories import person, submission
+
+CIPHER = EvidenceCipher(b"q" * 32)
+TODAY = date(2026, 3, 16)  # a Monday
+_keys = itertools.count()
+
+
+@pytest.fixture()
+def session(tmp_path):
+    assert case_models and cm and job_models
+    engine = create_engine(f"sqlite:///{tmp_path / 'queue.sqlite'}")
+    Base.metadata.create_all(engine)
+    with Session(engine) as session:
+        session.add(case_models.AuditHead(id=1, last_hash=audit.GENESIS_HASH))
+        session.commit()
+        yield session
+    engine.dispose()
+
+
+def make_case(
+    session,
+    *,
+    name: str = "Anna Kowalska",
+    due_on: date | None = TODAY,
+    state: CaseState = CaseState.IN_PROGRESS,
+    closed_at: datetime | None = None,
+    **overrides,
+) -> Case:
+    case = service.submit_request(
+        session,
+        submission(subject=person(full_name=name), **overrides),
+        idempotency_key=f"queue-{next(_keys)}",
+        cipher=CIPHER,
+        now=datetime(2026, 2, 16, 12, tzinfo=UTC),
+    )
+    case.state = state
+    case.due_on = due_on
+    case.closed_at = closed_at
+    session.commit()
+    return case
+
+
+def all_pages(session, filters: q.QueueFilters, page_size: int) -> list[list[int]]:
+    pages, after = [], None
+    while True:
+        page = q.queue_page(session, filters, today=TODAY, after=after, page_size=page_size)
+        pages.append([row.case_id for row in page.rows])
+        if page.next_cursor is None:
+            return pages
+        after = page.next_cursor
+
+
+def test_due_soon_counts_working_days():
+    # Monday 16 March 2026: the fifth working day after is Monday 23 March.
+    assert q.due_soon_until(TODAY) == date(2026, 3, 23)
+    # Thursday 2 April 2026: Good Friday and Easter Monday do not count.
+    assert q.due_soon_until(date(2026, 4, 2)) == date(2026, 4, 13)
+    # Friday 20 March: the fifth working day is Friday 27, and that weekend is still five away.
+    assert q.due_soon_until(date(2026, 3, 20)) == date(2026, 3, 29)
+
+
+def test_pages_return_every_case_once_in_due_order(session):
+    dues = [date(2026, 3, d) for d in (20, 17, 17, 25, 17, 30, 18)] + [None, None, None]
+    cases = [make_case(session, due_on=due) for due in dues]
+    make_case(session, state=CaseState.COMPLETED)  # closed: not in the default queue
+    pages = all_pages(session, q.QueueFilters(), page_size=3)
+    assert [len(p) for p in pages] == [3, 3, 3, 1]
+    seen = [case_id for page in pages for case_id in page]
+    expected = sorted(cases, key=lambda c: (c.due_on is None, c.due_on or date.max, c.id))
+    assert seen == [c.id for c in expected]
+
+
+def test_page_boundary_on_the_last_dated_case(session):
+    dated = [make_case(session, due_on=date(2026, 3, 20)) for _ in range(2)]
+    undated = [make_case(session, due_on=None) for _ in range(2)]
+    pages = all_pages(session, q.QueueFilters(), page_size=2)
+    assert pages == [[c.id for c in dated], [c.id for c in undated]]
+
+
+def test_filters(session):
+    access = make_case(session, name="Jan Nowak", due_on=date(2026, 3, 10))
+    objection = make_case(
+        session,
+        kind=CaseKind.OBJECTION,
+        channel=Channel.PHONE,
+        hub_source="castleford",
+        due_on=date(2026, 3, 20),
+    )
+    later = make_case(session, due_on=date(2026, 4, 20), state=CaseState.RECEIVED)
+    closed = make_case(session, state=CaseState.COMPLETED)
+    casework.assign(session, objection, assignee="staff:7", actor="staff:1")
+
+    def ids(**filters) -> set[int]:
+        page = q.queue_page(session, q.QueueFilters(**filters), today=TODAY)
+        return {row.case_id for row in page.rows}
+
+    assert ids() == {access.id, objection.id, later.id}
+    assert ids(kinds=(CaseKind.OBJECTION,)) == {objection.id}
+    assert ids(channels=(Channel.PHONE,)) == {objection.id}
+    assert ids(hub_sources=("castleford",)) == {objection.id}
+    assert ids(assignees=("staff:7",)) == {objection.id}
+    assert ids(assignees=(q.UNASSIGNED,)) == {access.id, later.id}
+    assert ids(states=(CaseState.RECEIVED,)) == {later.id}
+    assert ids(states=(CaseState.COMPLETED,)) == {closed.id}
+    assert ids(due=q.DueWindow.OVERDUE) == {access.id}
+    assert ids(due=q.DueWindow.SOON) == {objection.id}
+    assert ids(due=q.DueWindow.LATER) == {later.id}
+
+
+def test_search_by_reference_and_by_name(session):
+    anna = make_case(session, name="Anna Kowalska")
+    jan = make_case(session, name="Jan Nowak")
+    typed = anna.reference.lower().replace("-", " ")
+    for text, expected in [
+        (typed, {anna.id}),
+        (anna.reference.removeprefix("TF-"), {anna.id}),
+        ("nowak", {jan.id}),
+        ("KOWAL", {anna.id}),
+        ("100%_", set()),
+    ]:
+        page = q.queue_page(session, q.QueueFilters(search=text), today=TODAY)
+        assert {row.case_id for row in page.rows} == expected, text
+
+
+def test_parse_filters_drops_unknown_values():
+    args = MultiDict(
+        [
+            ("kind", "access"),
+            ("kind", "nonsense"),
+            ("state", "received"),
+            ("state", "'; drop table"),
+            ("channel", "phone"),
+            ("hub", "castleford"),
+            ("hub", "unknown-hub"),
+            ("assignee", "staff:3"),
+            ("assignee", "staff:999"),
+            ("due", "whenever"),
+            ("q", "  TF-ABCD  "),
+        ]
+    )
+    filters = q.parse_filters(args, hub_sources=["castleford"], assignees=["staff:3"])
+    assert filters.kinds == (CaseKind.ACCESS,)
+    assert filters.states == (CaseState.RECEIVED,)
+    assert filters.channels == (Channel.PHONE,)
+    assert filters.hub_sources == ("castleford",)
+    assert filters.assignees == ("staff:3",)
+    assert filters.due is None
+    assert filters.search == "TF-ABCD"
+    assert q.parse_filters({}).states == q.OPEN_STATES
+
+
+@pytest.mark.parametrize("text", ["", "x", "2026-13-01.4", "none.x", "2026-01-01.", "." * 50])
+def test_bad_cursors_are_ignored(text):
+    assert q.Cursor.decode(text) is None
+
+
+def test_cursor_round_trip():
+    for cursor in (q.Cursor(date(2026, 3, 1), 42), q.Cursor(None, 7)):
+        assert q.Cursor.decode(cursor.encode()) == cursor
+
+
+def utc(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
+
+
+def test_dashboard_figures(session):
+    make_case(session, due_on=date(2026, 3, 13))  # overdue (Friday before)
+    make_case(session, due_on=TODAY)  # due today: within five working days
+    make_case(session, due_on=date(2026, 3, 23), state=CaseState.IN_REVIEW)  # fifth day
+    make_case(session, due_on=date(2026, 3, 24), state=CaseState.IN_REVIEW)  # sixth day
+    make_case(session, due_on=None, state=CaseState.AWAITING_IDENTITY)
+    completed = CaseState.COMPLETED
+    # Completed this month: on time, on the due date itself, and late.
+    make_case(session, state=completed, due_on=date(2026, 3, 20), closed_at=utc(TODAY, 9))
+    make_case(
+        session, state=completed, due_on=date(2026, 3, 5), closed_at=utc(date(2026, 3, 5), 17)
+    )
+    make_case(session, state=completed, due_on=date(2026, 3, 2), closed_at=utc(TODAY, 1))
+    # Completed last month (23:30 UTC on 28 February is still February in London).
+    make_case(
+        session,
+        state=completed,
+        due_on=date(2026, 2, 27),
+        closed_at=utc(date(2026, 2, 28), 23, 30),
+    )
+    make_case(session, state=CaseState.WITHDRAWN, due_on=date(2026, 3, 1))
+
+    figures = q.dashboard_figures(session, today=TODAY)
+    assert figures.open_by_state == {
+        CaseState.AWAITING_IDENTITY: 1,
+        CaseState.IN_PROGRESS: 2,
+        CaseState.IN_REVIEW: 2,
+    }
+    assert figures.open_total == 5
+    assert figures.overdue == 1
+    assert figures.due_soon == 2
+    assert (figures.on_time.completed, figures.on_time.on_time) == (3, 2)
+    assert figures.on_time.percent == 67
+
+
+def test_on_time_rate_uses_the_london_date(session):
+    # British Summer Time began on 29 March 2026: 23:30 UTC on 30 March is 00:30 on the
+    # 31st in London, a day after the due date.
+    day = date(2026, 3, 31)
+    make_case(
+        session,
+        state=CaseState.COMPLETED,
+        due_on=date(2026, 3, 30),
+        closed_at=utc(date(2026, 3, 30), 23, 30),
+    )
+    figures = q.dashboard_figures(session, today=day)
+    assert (figures.on_time.completed, figures.on_time.on_time) == (1, 0)
+
+
+def test_no_completed_cases_gives_no_rate(session):
+    assert q.dashboard_figures(session, today=TODAY).on_time.percent is None
