@@ -1251,7 +1251,8 @@ def restriction_register(session: DbSession) -> list[RestrictionRow]:
     ]
 
 
-def _csv_cell(value: object) -> str:
+def csv_cell(value: object) -> str:
+    """A CSV cell a spreadsheet shows as text: dates as ISO, formula starts quoted."""
     text = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
     return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
 
@@ -1264,7 +1265,7 @@ def restriction_register_csv(rows: Iterable[RestrictionRow]) -> str:
     writer.writerow(REGISTER_HEADER)
     for row in rows:
         writer.writerow(
-            _csv_cell(value)
+            csv_cell(value)
             for value in (
                 row.reference,
                 row.subject_name,

@@ -152,4 +152,6 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     case,
     evidence,
     home,
+    register,
+    reports,
 )

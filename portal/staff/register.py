@@ -1,0 +1,82 @@
+"""The restriction register: every processing that stops for someone because an objection
+was upheld (rule C9), for the data teams who must act on it, with a CSV download.
+
+The register holds a few entries per month, so it is read whole and filtered here. The
+CSV holds names and dates of birth: each download is an audit event, and the file is
+safe to open in a spreadsheet (no cell is read as a formula).
+"""
+
+from __future__ import annotations
+
+from flask import Response, render_template, request
+from flask_login import current_user
+
+from portal.cases import audit, casework
+from portal.extensions import db
+from portal.staff import bp
+from portal.staff.permissions import Action, requires
+from portal.staff.queue_views import london_today
+
+_MAX_SEARCH_LENGTH = 100
+
+
+def _processing_options(rows: list[casework.RestrictionRow]) -> dict[str, str]:
+    """Every processing that can be objected to, plus any agency sharing in the register."""
+    options = {
+        code: casework.processing_description(code)
+        for code in sorted(casework.PUBLIC_TASK_PROCESSING | casework.RESEARCH_PROCESSING)
+    }
+    for row in rows:
+        options.setdefault(row.processing, row.description)
+    return options
+
+
+def _matches(row: casework.RestrictionRow, processing: str, search: str) -> bool:
+    if processing and row.processing != processing:
+        return False
+    if not search:
+        return True
+    needle = search.casefold()
+    return needle in row.subject_name.casefold() or needle in row.reference.casefold()
+
+
+@bp.get("/restrictions")
+@requires(Action.VIEW_CASES)
+def restrictions():
+    everything = casework.restriction_register(db.session)
+    options = _processing_options(everything)
+    processing = request.args.get("processing", "")
+    if processing not in options:
+        processing = ""
+    search = request.args.get("q", "").strip()[:_MAX_SEARCH_LENGTH]
+    rows = [row for row in reversed(everything) if _matches(row, processing, search)]
+    return render_template(
+        "staff/restrictions.html",
+        rows=rows,
+        total=len(everything),
+        options=options,
+        processing=processing,
+        search=search,
+        filtered=bool(processing or search),
+    )
+
+
+@bp.get("/restrictions.csv")
+@requires(Action.VIEW_CASES)
+def restrictions_csv():
+    rows = casework.restriction_register(db.session)
+    audit.record(
+        db.session,
+        action="restriction_register_downloaded",
+        actor=f"staff:{current_user.id}",
+        case_id=None,
+        details={"staff_id": current_user.id, "rows": len(rows)},
+    )
+    db.session.commit()
+    response = Response(casework.restriction_register_csv(rows), mimetype="text/csv")
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    name = f"restriction-register-{london_today().isoformat()}.csv"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

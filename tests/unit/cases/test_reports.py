@@ -1,0 +1,137 @@
+"""The monthly report's figures, from cases moved through the real casework functions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, date, datetime
+
+from portal.cases import casework, reports
+from portal.cases.models import Case, CaseKind, CaseState, Channel
+from tests.unit.cases import test_casework
+from tests.unit.cases.test_casework import CASEWORKER, REVIEWER, at, filed, searched
+
+session = test_casework.session  # the same throwaway database fixture
+
+MARCH = date(2026, 3, 1)
+
+
+def completed(session, *, received: datetime, closed: datetime, **changes) -> Case:
+    """An access request received, worked and completed on the given instants."""
+    case = filed(session, now=received, **changes)
+    day = received.date()
+    casework.accept_identity(session, case, evidence_arrived_on=day, actor=CASEWORKER, now=received)
+    searched(session, case, now=received)
+    casework.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=received)
+    casework.approve(session, case, actor=REVIEWER, now=received)
+    casework.complete(session, case, actor=CASEWORKER, now=closed)
+    return case
+
+
+def test_a_month_counts_what_arrived_and_what_closed(session):
+    # Completed on time (due 2 April), after 9 days.
+    completed(session, received=at(date(2026, 3, 2)), closed=at(date(2026, 3, 11)))
+    # Received in February, completed late in March (due 2 March... received 30 Jan).
+    completed(
+        session,
+        received=at(date(2026, 1, 30)),
+        closed=at(date(2026, 3, 20)),
+        channel=Channel.PHONE,
+        hub_source="castleford-airedale",
+    )
+    refused = filed(session, now=at(date(2026, 3, 3)), kind=CaseKind.OBJECTION)
+    casework.refuse(
+        session,
+        refused,
+        actor=REVIEWER,
+        actor_role="reviewer",
+        reasons="Repeated",
+        now=at(date(2026, 3, 4)),
+    )
+    withdrawn = filed(session, now=at(date(2026, 3, 5)))
+    casework.record_withdrawal(
+        session, withdrawn, actor=CASEWORKER, how_received="letter", now=at(date(2026, 3, 6))
+    )
+    extended = filed(session, now=at(date(2026, 3, 9)))
+    casework.accept_identity(
+        session,
+        extended,
+        evidence_arrived_on=date(2026, 3, 9),
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 9)),
+    )
+    casework.extend(
+        session, extended, reason="Complex", actor=CASEWORKER, now=at(date(2026, 3, 10))
+    )
+    filed(session, now=at(date(2026, 4, 1)))  # next month: not counted
+
+    report = reports.monthly_report(session, date(2026, 3, 17))
+
+    total = report.total
+    assert report.month == MARCH
+    assert (total.received, total.completed, total.on_time) == (4, 2, 1)
+    assert (total.extended, total.refused, total.withdrawn) == (1, 1, 1)
+    assert total.on_time_percent == 50.0
+    assert total.median_days == (9 + 49) / 2
+
+    by_kind = dict(report.by_kind.rows)
+    assert by_kind["objection"].received == 1 and by_kind["objection"].refused == 1
+    assert by_kind["access"].received == 3 and by_kind["access"].completed == 2
+    by_channel = dict(report.by_channel.rows)
+    assert by_channel["phone"].completed == 1 and by_channel["phone"].on_time == 0
+    assert by_channel["phone"].received == 0  # it arrived in January
+    assert by_channel["letter"].received == 0
+    by_hub = dict(report.by_hub.rows)
+    assert by_hub["castleford-airedale"].completed == 1
+    assert by_hub[reports.NOT_FROM_A_HUB].received == 4
+
+
+def test_months_follow_london_dates(session):
+    # 23:30 UTC on 31 March 2026 is 00:30 BST on 1 April: an April case.
+    filed(session, now=datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+    assert reports.monthly_report(session, MARCH).total.received == 0
+    assert reports.monthly_report(session, date(2026, 4, 1)).total.received == 1
+
+
+def test_an_empty_month_has_no_rate_rather_than_a_made_up_one(session):
+    report = reports.monthly_report(session, date(2025, 6, 1))
+    assert report.total.received == 0
+    assert report.total.on_time_percent is None
+    assert report.total.median_days is None
+    assert [point.received for point in report.trend] == [0] * 12
+
+
+def test_the_trend_covers_twelve_months_ending_with_the_chosen_one(session):
+    completed(session, received=at(date(2026, 2, 2)), closed=at(date(2026, 3, 2)))  # due 2 March
+    filed(session, now=at(date(2025, 4, 10)))
+    trend = reports.monthly_report(session, MARCH).trend
+    assert trend[0].month == date(2025, 4, 1)
+    assert trend[-1].month == MARCH
+    points = {p.month: p for p in trend}
+    assert points[date(2025, 4, 1)].received == 1
+    assert points[date(2026, 2, 1)].received == 1
+    assert (points[MARCH].completed, points[MARCH].on_time) == (1, 1)
+
+
+def test_the_csv_has_every_group_and_neutralises_formulas(session):
+    completed(
+        session,
+        received=at(date(2026, 3, 2)),
+        closed=at(date(2026, 3, 4)),
+        hub_source="=HYPERLINK(evil)",
+    )
+    report = reports.monthly_report(session, MARCH)
+    rows = list(csv.reader(io.StringIO(reports.report_csv(report, lambda d, k: k or "none"))))
+    assert rows[0] == list(reports.CSV_HEADER)
+    assert rows[1][:6] == ["2026-03", "All cases", "All", "1", "1", "1"]
+    assert rows[1][6] == "100.0"
+    hub_rows = [row for row in rows if row[1] == "By hub source"]
+    assert [row[2] for row in hub_rows] == ["'=HYPERLINK(evil)", "none"]
+    assert len(rows) == 1 + 1 + len(CaseKind) + len(Channel) + 2
+
+
+def test_states_that_are_not_closed_are_not_counted_as_closed(session):
+    case = filed(session, now=at(date(2026, 3, 2)))
+    assert case.state == CaseState.RECEIVED
+    total = reports.monthly_report(session, MARCH).total
+    assert (total.received, total.completed, total.refused, total.withdrawn) == (1, 0, 0, 0)
