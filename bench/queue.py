@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 from portal.cases import casework_models, references  # noqa: E402
 from portal.cases import queue as q  # noqa: E402
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person  # noqa: E402
-from portal.extensions import Base  # noqa: E402
+from portal.extensions import Base, engine_options  # noqa: E402
 from portal.jobs import models as job_models  # noqa: E402
 from portal.staff import models as staff_models  # noqa: E402
 
@@ -222,7 +222,7 @@ def run_postgres(action: Callable[[str], list[dict[str, object]]]) -> list[dict[
 
 
 def measure(url: str, cases: int, runs: int) -> list[dict[str, object]]:
-    engine = create_engine(url)
+    engine = create_engine(url, **engine_options(url))  # the portal's own engine options
     try:
         started = time.perf_counter()
         refs = seed(engine, cases, random.Random(20261124))
@@ -247,7 +247,10 @@ def section(cases: int, runs: int, results: dict[str, list[dict[str, object]]]) 
         "objections; 40% from a hub; 70% assigned among 20 staff; 10% with a separate "
         "requester; some awaiting identity with no due date. ANALYZE after seeding. Schema "
         "from the models (the same as the migrations, which a test checks), so the queue "
-        "indexes of migration 0007 are in place.",
+        "indexes of migrations 0007 and 0008 are in place (with the partial index of open "
+        "cases and, on PostgreSQL, the pg_trgm name index). PostgreSQL connections use the "
+        "portal's own engine options (portal/extensions.py: jit=off, no server-side "
+        "prepared statements).",
         f"- Timed: `portal.cases.queue.queue_page` (50 rows, keyset), in one session, "
         f'{runs} timed runs per scenario after 10 untimed; "page N" follows the keyset '
         "cursor N-1 times first, untimed. Time includes building the row objects.",

@@ -89,12 +89,14 @@ def _init_extensions(app: Flask) -> None:
     from portal import notices  # noqa: F401
     from portal.cases import casework_models  # noqa: F401
     from portal.cases import models as case_models  # noqa: F401
-    from portal.extensions import babel, csrf, db, migrate
+    from portal.extensions import babel, csrf, db, engine_options, migrate
     from portal.i18n import babel_locale
     from portal.jobs import models as job_models  # noqa: F401
     from portal.sessions import DatabaseSessionInterface
     from portal.staff import models as staff_models  # noqa: F401
 
+    for name, value in engine_options(app.config["SQLALCHEMY_DATABASE_URI"]).items():
+        app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault(name, value)
     db.init_app(app)
     migrate.init_app(app, db, directory=app.config["MIGRATIONS_DIRECTORY"])
     csrf.init_app(app)

@@ -21,7 +21,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, Select, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from portal.cases import clock, references
@@ -37,17 +37,7 @@ OPEN_STATES = tuple(state for state in CaseState if state not in CLOSED)
 UNASSIGNED = "unassigned"
 _MAX_SEARCH_LENGTH = 100
 
-# The queue's indexes (migration 0007_queue_indexes): a state (and kind) filter reads its
-# cases already in due order; channel filters read only their rows; a name search goes
-# from the people who match to their cases. hub_source and due_on
-# have single-column indexes on the model already.
-QUEUE_INDEXES = (
-    Index("ix_cases_subject_id", Case.subject_id),
-    Index("ix_cases_requester_id", Case.requester_id),
-    Index("ix_cases_state_due_on_id", Case.state, Case.due_on, Case.id),
-    Index("ix_cases_kind_state_due_on_id", Case.kind, Case.state, Case.due_on, Case.id),
-    Index("ix_cases_channel_due_on_id", Case.channel, Case.due_on, Case.id),
-)
+# The queue's indexes are declared on the models (Case and Person.__table_args__).
 
 
 class DueWindow(StrEnum):
@@ -163,10 +153,6 @@ def due_soon_until(today: date, working_days: int = DUE_SOON_WORKING_DAYS) -> da
     return day - timedelta(days=1)
 
 
-def _is_name_search(filters: QueueFilters) -> bool:
-    return bool(filters.search) and references.normalise(filters.search) is None
-
-
 _MAX_LISTED_PEOPLE = 2000
 
 
@@ -185,8 +171,9 @@ def _search_condition(session: DbSession, text: str) -> Any:
         # as fast without lower() on every name.
         matches = Person.full_name.like(pattern, escape="\\")
     else:
-        # lower() LIKE reads PostgreSQL's names in about half the time ILIKE takes.
-        matches = func.lower(Person.full_name).like(pattern.lower(), escape="\\")
+        # PostgreSQL answers ILIKE '%part%' from the trigram index ix_people_full_name_trgm
+        # (planned for the actual pattern: see portal.extensions.POSTGRESQL_CONNECT_ARGS).
+        matches = Person.full_name.ilike(pattern, escape="\\")
     people: Any = select(Person.id).where(matches)
     found = list(session.scalars(people.limit(_MAX_LISTED_PEOPLE + 1)))
     if len(found) <= _MAX_LISTED_PEOPLE:
@@ -275,7 +262,10 @@ def queue_page(
     base = _base_query(session, filters, today)
     wanted = page_size + 1  # one more tells whether there is a next page
     states = [str(state) for state in (filters.states or tuple(CaseState))]
-    name_search = _is_name_search(filters)
+    split = not _in_one_query(session, filters, states)
+    # SQLite's planner may prefer a kind or channel index that also holds every closed
+    # case; the open-cases index is always the better road when the query can use it.
+    open_index = not split and not filters.search and session.get_bind().dialect.name == "sqlite"
     rows: list[QueueRow] = []
     if after is None or after.due_on is not None:
         dated = base.where(Case.due_on.is_not(None))
@@ -284,7 +274,7 @@ def queue_page(
             dated = dated.where(tuple_(Case.due_on, Case.id) > (after.due_on, after.case_id))
         rows = _merged(
             session,
-            _by_state(dated, states, split=not name_search),
+            _by_state(dated, states, split=split, open_index=open_index),
             order=(Case.due_on, Case.id),
             key=lambda row: (row.due_on or date.max, row.case_id),
             limit=wanted,
@@ -295,7 +285,7 @@ def queue_page(
             undated = undated.where(Case.id > after.case_id)
         rows += _merged(
             session,
-            _by_state(undated, states, split=not name_search),
+            _by_state(undated, states, split=split, open_index=open_index),
             order=(Case.id,),
             key=lambda row: (date.max, row.case_id),
             limit=wanted - len(rows),
@@ -308,12 +298,40 @@ def queue_page(
     return QueuePage(rows, next_cursor)
 
 
-def _by_state(query: Select[Any], states: list[str], *, split: bool) -> list[Select[Any]]:
-    """One query per state; or one for them all when a name search has already narrowed
-    the cases to a handful (reading each state's index would then cost more)."""
+def _in_one_query(session: DbSession, filters: QueueFilters, states: list[str]) -> bool:
+    """Whether to read every state in one query rather than one query per state.
+
+    One query when a search has already narrowed the cases to a handful (reading each
+    state's index would cost more); and on PostgreSQL whenever only open states are
+    wanted, as it reads them in due order from the partial index ix_cases_open_due_on_id
+    without passing a closed case. SQLite uses a partial index only for a query whose
+    WHERE repeats the index's own: there, one query when exactly the open states are
+    wanted (and no kind or channel, whose own indexes serve it better).
+    """
+    if filters.search:
+        return True
+    if session.get_bind().dialect.name == "postgresql":
+        return set(states) <= set(OPEN_STATES)
+    # On SQLite, a kind or channel filter reads its own (kind or channel, state, due_on)
+    # index, state by state, faster: the open-cases index would be read whole when few
+    # cases match.
+    everything_open = states == [str(state) for state in OPEN_STATES]
+    return everything_open and not filters.kinds and not filters.channels
+
+
+def _by_state(
+    query: Select[Any], states: list[str], *, split: bool, open_index: bool = False
+) -> list[Select[Any]]:
+    """One query per state, each along the (state, due_on, id) index; or one for them all
+    (`open_index`: told to read ix_cases_open_due_on_id, on SQLite)."""
     if split:
         return [query.where(Case.state == state) for state in states]
-    return [query.where(Case.state.in_(states))]
+    # The states as literals in the SQL, as in the partial index's own WHERE: SQLite uses
+    # the index only for a query whose WHERE repeats that term.
+    one = query.where(Case.state.in_(bindparam("states", states, literal_execute=True)))
+    if open_index:
+        one = one.with_hint(Case, "INDEXED BY ix_cases_open_due_on_id", dialect_name="sqlite")
+    return [one]
 
 
 def _merged(

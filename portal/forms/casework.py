@@ -23,6 +23,7 @@ from portal.cases.casework import EXEMPTIONS, NOTE_LENGTH
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import Channel
 from portal.forms.fields import Checkboxes, Choice, DateParts, Radios, choices, clean_text
+from portal.i18n import LANGUAGES
 
 TEXT_LENGTH = 5_000
 
@@ -301,6 +302,23 @@ class IntakeForm(FlaskForm):
                 message="Enter the time on the 24-hour clock, for example 14:30",
             ),
         ],
+    )
+    language = Radios(
+        "Language for letters and emails",
+        description="The language the person wrote or spoke in, if we offer it",
+        choices=choices(
+            [
+                (
+                    code,
+                    lang.english_name
+                    if lang.native_name == lang.english_name
+                    else f"{lang.english_name} ({lang.native_name})",
+                )
+                for code, lang in LANGUAGES.items()
+            ]
+        ),
+        default="en",
+        validators=[DataRequired("Select the language for letters and emails")],
     )
     full_name = _name("Full name of the person the request is about", "Enter their full name")
     date_of_birth = DateParts("Date of birth (optional)", description="For example 27 3 1990")

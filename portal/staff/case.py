@@ -583,7 +583,7 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
         relationship_to_subject="",
         details=details,
         identity_at_hub=bool(form.identity_at_hub.data),
-        language="en",
+        language=form.language.data,
         notice_version=current_release().version,
         channel=Channel(form.channel.data),
     )

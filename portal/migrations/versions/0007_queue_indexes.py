@@ -1,5 +1,5 @@
 """The case queue's indexes: state (and kind) filters read cases already in due order;
-channel filters read only their rows; name searches go from people to their cases. See portal.cases.queue.QUEUE_INDEXES.
+channel filters read only their rows; name searches go from people to their cases. Declared on Case.__table_args__.
 
 Revision ID: 0007_queue_indexes
 Revises: 0006_casework

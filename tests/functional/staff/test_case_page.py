@@ -438,6 +438,7 @@ def test_staff_log_a_letter_received_last_week(app, client, signed_in):
         **date_parts("received_on", received),
         "received_time": "10:15",
         "full_name": "Jan Nowak",
+        "language": "pl",
         "delivery": "post",
     }
     response = client.post("/staff/cases/log-request", data=data)
@@ -449,6 +450,7 @@ def test_staff_log_a_letter_received_last_week(app, client, signed_in):
         case = db.session.query(Case).filter_by(reference=reference).one()
         assert case.received_on == received
         assert case.channel == "letter"
+        assert case.language == "pl"  # his letters and emails will be in Polish
         assert case.details["staff_intake"]["keyed_in_by"] == f"staff:{account.id}"
     assert "Jan Nowak" in text_of(client, reference)
 
@@ -464,3 +466,17 @@ def test_logging_a_request_says_what_is_missing(app, client, signed_in):
     html = response.get_data(as_text=True)
     assert "Select how the request was made" in html
     assert "Select at least one thing they object to" in html
+
+
+def test_a_language_we_do_not_offer_is_refused(app, client, signed_in):
+    signed_in(client, Role.CASEWORKER)
+    page = get_page(client, "/staff/cases/log-request", lang="en")
+    assert 'value="ur"' in page.html and "Urdu" in page.html
+    response = client.post(
+        "/staff/cases/log-request",
+        data={"csrf_token": csrf_token(page.html), "idempotency_key": "k", "language": "xx"},
+    )
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    language_error = html.split('id="language-error"', 1)[1].split("</p>", 1)[0]
+    assert "Select one of the options shown" in language_error

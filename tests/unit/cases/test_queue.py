@@ -235,3 +235,9 @@ def test_on_time_rate_uses_the_london_date(session):
 
 def test_no_completed_cases_gives_no_rate(session):
     assert q.dashboard_figures(session, today=TODAY).on_time.percent is None
+
+
+def test_the_open_cases_index_covers_exactly_the_open_states():
+    from portal.cases.models import OPEN_STATE_VALUES
+
+    assert tuple(str(state) for state in q.OPEN_STATES) == OPEN_STATE_VALUES
