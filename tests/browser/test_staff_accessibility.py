@@ -1,0 +1,207 @@
+"""WCAG 2.2 AA in a real browser for the staff workspace: axe-core on every staff page,
+as each role that may open it, over the demonstration cases (every state and kind), and
+on forms in their error state.
+
+The staff site gets its own app and SQLite file seeded with the demo data, so the cases
+it shows do not depend on what other tests did. The list of pages comes from the URL
+map: a new staff page is swept (or must be named in NOT_PAGES with a reason).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from portal.cases.models import Case, CaseState
+from portal.extensions import db
+from portal.staff import accounts
+from portal.staff.models import Role, StaffUser
+from portal.staff.permissions import PERMISSIONS
+from tests.browser.conftest import RequestLog, describe_violations, run_axe
+from tests.conftest import make_app
+from tests.functional.staff.conftest import StaffAccount, make_account
+
+# Staff GET routes that are not HTML pages, with the reason.
+NOT_PAGES = {
+    "staff.keep_alive": "answers 204 or 401 to the idle-timeout script",
+    "staff.case_evidence_view": "serves an evidence file, not a page",
+    "staff.case_evidence_download": "serves an evidence file, not a page",
+    "staff.case_item_download": "serves a disclosure file, not a page",
+    "staff.reports_csv": "a CSV download",
+    "staff.restrictions_csv": "a CSV download",
+}
+# Pages for someone who is not signed in (swept anonymously).
+SIGNED_OUT_PAGES = {
+    "staff.sign_in": "/staff/sign-in",
+    "staff.session_ended": "/staff/session-ended",
+    "staff.signed_out": "/staff/signed-out",
+}
+# Reached only in the middle of a sign-in: swept on the way (see sign_in()).
+SIGN_IN_STEPS = {"staff.sign_in_code", "staff.enrol", "staff.invitation"}
+
+
+@dataclass(frozen=True)
+class StaffSite:
+    url: str
+    accounts: dict[Role, StaffAccount]
+    case_references: tuple[str, ...]  # one case for each (kind, state) in the demo data
+    member_id: int
+    invited_id: int
+    invitation_token: str
+
+
+@pytest.fixture(scope="module")
+def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
+    folder = tmp_path_factory.mktemp("staff-site")
+    app = make_app(f"sqlite:///{folder / 'staff.sqlite'}", folder)
+    with app.app_context():
+        upgrade()
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output
+    made = {role: make_account(app, role) for role in Role}
+    with app.app_context():
+        seen: dict[tuple[str, str], str] = {}
+        for case in db.session.scalars(select(Case).order_by(Case.id)):
+            seen.setdefault((case.kind, case.state), case.reference)
+        admin = db.session.get(StaffUser, made[Role.ADMIN].id)
+        invitation = accounts.invite(
+            db.session,
+            email="invited.person@example.gov.uk",
+            name="Invited Person",
+            role=Role.CASEWORKER,
+            invited_by=admin,
+        )
+        db.session.commit()
+        invited_id, token = invitation.user.id, invitation.token
+    # The demo data holds both kinds in every state a case can be in (a few combinations,
+    # such as an objection awaiting clarification, do not occur).
+    assert {state for _kind, state in seen} == {str(state) for state in CaseState}
+    assert len(seen) >= 12
+    yield StaffSite(
+        url=serve(app),
+        accounts=made,
+        case_references=tuple(seen.values()),
+        member_id=made[Role.CASEWORKER].id,
+        invited_id=invited_id,
+        invitation_token=token,
+    )
+
+
+def staff_get_endpoints(app) -> dict[str, str]:
+    return {
+        rule.endpoint: rule.rule
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint.startswith("staff.") and "GET" in (rule.methods or ())
+    }
+
+
+def test_every_staff_page_is_swept_or_named(app):
+    endpoints = set(staff_get_endpoints(app))
+    swept = set(SIGNED_OUT_PAGES) | SIGN_IN_STEPS | set(ROLE_PAGES)
+    assert endpoints - swept - set(NOT_PAGES) == set()
+    assert swept.isdisjoint(NOT_PAGES)
+    assert set(NOT_PAGES) <= endpoints
+
+
+def check(page, url: str, axe_source: str, log: RequestLog, base_url: str) -> None:
+    violations = run_axe(page, axe_source)
+    assert not violations, describe_violations(url, violations)
+    log.assert_same_origin(base_url)
+    log.assert_no_script_problems()
+
+
+def open_page(page, url: str, status: int = 200) -> None:
+    response = page.goto(url)
+    assert response is not None and response.status == status, (
+        f"{url}: {response and response.status}"
+    )
+
+
+def sign_in(page, site: StaffSite, account: StaffAccount, axe_source: str, log) -> None:
+    """The real two-step sign-in; the code page is swept on the way."""
+    open_page(page, site.url + "/staff/sign-in")
+    page.fill("input[name=email]", account.email)
+    page.fill("input[name=password]", account.password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/sign-in/code$"))
+    check(page, page.url, axe_source, log, site.url)
+    page.fill("input[name=code]", account.code())
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/$"))
+
+
+# endpoint -> the paths to open (given the site), for each page a role may see.
+ROLE_PAGES = {
+    "staff.dashboard": lambda s: ["/staff/"],
+    "staff.queue": lambda s: [
+        "/staff/queue",
+        "/staff/queue?due=overdue&kind=access&state=in_progress&channel=phone",
+        "/staff/queue?q=nobody-is-called-this",
+    ],
+    "staff.case": lambda s: [f"/staff/cases/{ref}" for ref in s.case_references],
+    "staff.case_intake": lambda s: ["/staff/cases/log-request"],
+    "staff.reports": lambda s: ["/staff/reports"],
+    "staff.restrictions": lambda s: ["/staff/restrictions"],
+    "staff.admin_staff": lambda s: ["/staff/admin/staff"],
+    "staff.admin_invite": lambda s: ["/staff/admin/staff/invite"],
+    "staff.admin_member": lambda s: [f"/staff/admin/staff/{s.member_id}"],
+    "staff.admin_disable": lambda s: [f"/staff/admin/staff/{s.member_id}/disable"],
+    "staff.admin_invitation_link": lambda s: [f"/staff/admin/staff/{s.invited_id}/invitation"],
+}
+
+
+@pytest.mark.parametrize("role", list(Role), ids=str)
+def test_staff_pages_have_no_axe_violations(new_page, request_log, axe_source, staff_site, role):
+    page = new_page()
+    account = staff_site.accounts[role]
+    sign_in(page, staff_site, account, axe_source, request_log)
+    opened = 0
+    for endpoint, paths in ROLE_PAGES.items():
+        if role not in PERMISSIONS[endpoint]:
+            continue
+        for path in paths(staff_site):
+            request_log.urls.clear()
+            # The invitation link is shown once; afterwards the page says so.
+            open_page(page, staff_site.url + path)
+            check(page, path, axe_source, request_log, staff_site.url)
+            opened += 1
+    assert opened >= (3 if role == Role.ADMIN else 15)
+
+
+def test_signed_out_pages_and_the_invitation(new_page, request_log, axe_source, staff_site):
+    page = new_page()
+    for path in SIGNED_OUT_PAGES.values():
+        open_page(page, staff_site.url + path)
+        check(page, path, axe_source, request_log, staff_site.url)
+    path = f"/staff/invitation/{staff_site.invitation_token}"
+    open_page(page, staff_site.url + path)
+    check(page, path, axe_source, request_log, staff_site.url)
+
+
+def test_forms_with_errors_have_no_axe_violations(new_page, request_log, axe_source, staff_site):
+    page = new_page()
+    open_page(page, staff_site.url + "/staff/sign-in")
+    page.click("main button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, "/staff/sign-in (errors)", axe_source, request_log, staff_site.url)
+
+    sign_in(page, staff_site, staff_site.accounts[Role.CASEWORKER], axe_source, request_log)
+    open_page(page, staff_site.url + "/staff/cases/log-request")
+    page.click("main form[method=post] button[type=submit] >> nth=-1")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, "/staff/cases/log-request (errors)", axe_source, request_log, staff_site.url)
+
+    reference = staff_site.case_references[0]
+    open_page(page, staff_site.url + f"/staff/cases/{reference}")
+    page.click("#action-add_note summary")
+    page.click("#action-add_note button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"/staff/cases/{reference} (note errors)", axe_source, request_log, staff_site.url)
+
+    open_page(page, staff_site.url + "/staff/reports?month=1999-01", status=400)
+    check(page, "/staff/reports (errors)", axe_source, request_log, staff_site.url)
