@@ -12,12 +12,13 @@ from typing import Any
 import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
-from sqlalchemy import CursorResult, delete
+from sqlalchemy import CursorResult, delete, select
 
 from portal.cases import audit
 from portal.cases.models import DraftUpload, LookupAttempt, TrackingCode
 from portal.extensions import db
 from portal.sessions import WebSession
+from portal.staff.models import StaffSession
 
 # Lookup counters only matter for the rate-limit window (an hour); keep a day for support.
 LOOKUP_RETENTION = timedelta(days=1)
@@ -26,7 +27,12 @@ LOOKUP_RETENTION = timedelta(days=1)
 def purge_expired(now: datetime | None = None) -> dict[str, int]:
     moment = now or datetime.now(UTC)
     draft_cutoff = moment - 2 * current_app.config["SESSION_IDLE_LIFETIME"]
+    live_sessions = select(WebSession.id).where(WebSession.expires_at > moment)
     statements = {
+        # First, links to sessions that have ended (SQLite does not cascade the delete).
+        "staff_sessions": delete(StaffSession).where(
+            StaffSession.web_session_id.not_in(live_sessions)
+        ),
         "sessions": delete(WebSession).where(WebSession.expires_at <= moment),
         "draft_uploads": delete(DraftUpload).where(DraftUpload.created_at <= draft_cutoff),
         "tracking_codes": delete(TrackingCode).where(

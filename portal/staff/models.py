@@ -85,7 +85,7 @@ class StaffSession(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("staff_users.id"), index=True)
     # The WebSession's id (a hash of the cookie's token). On PostgreSQL the link goes when
-    # the session row does (expired sessions are purged); SQLite leaves it, harmlessly.
+    # the session row does; SQLite does not cascade, so `flask purge` deletes it too.
     web_session_id: Mapped[str] = mapped_column(
         String(64), ForeignKey("web_sessions.id", ondelete="CASCADE"), unique=True
     )
