@@ -89,6 +89,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import notices  # noqa: F401
     from portal.cases import casework_models  # noqa: F401
     from portal.cases import models as case_models  # noqa: F401
+    from portal.documents import models as document_models  # noqa: F401
     from portal.extensions import babel, csrf, db, engine_options, migrate
     from portal.i18n import babel_locale
     from portal.jobs import models as job_models  # noqa: F401

@@ -52,6 +52,10 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_NAME": "portal_session",
         # A server-side session ends after this long without a request.
         "SESSION_IDLE_LIFETIME": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", "60"))),
+        # Response packs: how long a resident may download one, and the worker's limits.
+        "RESPONSE_AVAILABLE_DAYS": int(env.get("RESPONSE_AVAILABLE_DAYS", "90")),
+        "PDF_PAGE_CAP": int(env.get("PDF_PAGE_CAP", "500")),
+        "PDF_TIME_LIMIT_SECONDS": float(env.get("PDF_TIME_LIMIT_SECONDS", "120")),
         # Static files carry a content hash in their URL, so they can be cached for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,
         "PREFERRED_URL_SCHEME": "https" if production else "http",

@@ -52,6 +52,12 @@ from portal.cases.casework_models import (
 from portal.cases.models import Case, CaseKind, CaseState, Channel, ClockPause
 from portal.cases.requests import Submission
 from portal.cases.workflow import can_move, check_move, is_closed
+from portal.documents.models import (
+    RESPONSE_PACK_JOB,
+    CaseDocument,
+    DocumentKind,
+    DocumentStatus,
+)
 from portal.evidence.crypto import EvidenceCipher
 from portal.extensions import DbSession
 from portal.jobs.outbox import enqueue
@@ -716,7 +722,7 @@ def submit_for_review(
 
 def approve(session: DbSession, case: Case, *, actor: str, now: datetime | None = None) -> None:
     """The reviewer approves the draft access response: nobody approves their own draft.
-    The case is ready for its response documents."""
+    The case is ready, and the worker is asked to make the response pack."""
     moment = _moment(now)
     _lock(session, case)
     _of_kind(case, CaseKind.ACCESS)
@@ -728,8 +734,27 @@ def approve(session: DbSession, case: Case, *, actor: str, now: datetime | None 
     review.decided_by = actor
     review.decided_at = moment
     case.state = S.READY
-    _audit(session, case, "draft_approved", actor, moment, review_id=review.id)
+    document = queue_response_pack(session, case, now=moment)
+    _audit(
+        session, case, "draft_approved", actor, moment, review_id=review.id, document_id=document.id
+    )
     session.commit()
+
+
+def queue_response_pack(session: DbSession, case: Case, *, now: datetime) -> CaseDocument:
+    """In the caller's transaction: a queued response pack and the job that will make it
+    (portal.documents.production)."""
+    document = CaseDocument(
+        case_id=case.id,
+        kind=DocumentKind.RESPONSE_PACK,
+        status=DocumentStatus.QUEUED,
+        language=case.language,
+        created_at=now,
+    )
+    session.add(document)
+    session.flush()
+    enqueue(session, RESPONSE_PACK_JOB, {"case_id": case.id, "document_id": document.id}, now=now)
+    return document
 
 
 def return_for_changes(

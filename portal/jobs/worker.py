@@ -23,6 +23,8 @@ from typing import Any, cast
 from flask import Flask
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
+from portal.documents import production
+from portal.documents.models import RESPONSE_PACK_JOB
 from portal.extensions import db
 from portal.jobs import emails
 from portal.jobs.models import Job, JobStatus
@@ -31,9 +33,15 @@ Handler = Callable[[Job], str | None]
 """Does one job; returns a note to keep on the job (or None), raises to have it retried."""
 
 HANDLERS: dict[str, Handler] = {kind: emails.send_case_email for kind in emails.EMAIL_KINDS}
+HANDLERS[RESPONSE_PACK_JOB] = production.render_pack_job
 
 # Failures that retrying cannot mend: the job fails at once, for staff to see.
-PERMANENT_ERRORS: tuple[type[Exception], ...] = (emails.Undeliverable,)
+PERMANENT_ERRORS: tuple[type[Exception], ...] = (emails.Undeliverable, production.DocumentFailed)
+
+# Job kinds that give up sooner than MAX_ATTEMPTS (a render failing three times will fail
+# again), and what to do, in the same commit, when a job of a kind gives up.
+MAX_ATTEMPTS_FOR: dict[str, int] = {RESPONSE_PACK_JOB: production.MAX_ATTEMPTS}
+ON_GIVING_UP: dict[str, Callable[[Job, str], None]] = {RESPONSE_PACK_JOB: production.pack_failed}
 
 CLAIM_DURATION = timedelta(minutes=5)
 FIRST_RETRY = timedelta(seconds=30)
@@ -230,7 +238,7 @@ def _fresh(job_id: int) -> Job:
 
 
 def _retry_or_give_up(app: Flask, job: Job, error: str, now: datetime) -> None:
-    if job.attempts >= MAX_ATTEMPTS:
+    if job.attempts >= MAX_ATTEMPTS_FOR.get(job.kind, MAX_ATTEMPTS):
         _give_up(app, job, f"gave up after {job.attempts} attempts: {error}", now)
         return
     job.last_error = error
@@ -251,6 +259,9 @@ def _give_up(app: Flask, job: Job, error: str, now: datetime) -> None:
     job.last_error = error[:ERROR_LENGTH]
     job.locked_until = None
     job.done_at = None
+    hook = ON_GIVING_UP.get(job.kind)
+    if hook is not None:
+        hook(job, error)
     app.logger.error("Job %s (%s) failed for good: %s", job.id, job.kind, error)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from flask import (
     Response,
+    abort,
     current_app,
     make_response,
     redirect,
@@ -24,9 +25,9 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from sqlalchemy.orm import Session
 
 from portal.cases import service
@@ -34,6 +35,8 @@ from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.references import parse_reference
 from portal.cases.requests import Evidence
 from portal.cases.workflow import TransitionNotAllowed, is_closed
+from portal.documents import production
+from portal.documents.pdf import pdf_response
 from portal.evidence.inspection import (
     MAX_BYTES,
     MAX_FILES,
@@ -381,7 +384,45 @@ def track_status(case: Case):
         can_withdraw=service.can_withdraw(case),
         banner=_take_banner(),
         timeout=_timeout_warning(),
+        **_response_download(case),
     )
+
+
+def _response_download(case: Case) -> dict[str, Any]:
+    """The response pack, when it was released for download: available, or expired."""
+    document = production.latest_pack(_db(), case)
+    now = _now()
+    if document is None or document.available_until is None:
+        return {}
+    until = format_date(document.available_until, "long")
+    if production.is_available(document, now):
+        size = format_decimal(max(round(document.size / 1_000_000, 1), 0.1))
+        return {"download": {"pages": document.pages, "size": size, "until": until}}
+    if production.has_expired(document, now):
+        return {"download_expired": until}
+    return {}
+
+
+@bp.get("/track/your-information.pdf")
+@signed_in
+def track_response_download(case: Case):
+    """The response pack, for the signed-in resident only, while it is available."""
+    document = production.latest_pack(_db(), case)
+    now = _now()
+    if document is not None and document.available_until and production.has_expired(document, now):
+        page = render_template(
+            "public/tracking/download_expired.html",
+            until=format_date(document.available_until, "long"),
+            contact=current_app.extensions["council"].information_governance,
+        )
+        return page, 410
+    if document is None or not production.is_available(document, now):
+        abort(404)
+    content = production.decrypt(case, document, cipher=_cipher())
+    production.record_download(
+        _db(), case, document, actor=service.RESIDENT, action="response_downloaded"
+    )
+    return pdf_response(content, document.filename or f"{case.reference}-your-information.pdf")
 
 
 def _state_explanation(case: Case) -> str:

@@ -30,6 +30,7 @@ from portal.cases.casework_models import (
 from portal.cases.models import ActingFor, AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.cases.requests import PersonDetails, Submission
 from portal.cases.workflow import TransitionNotAllowed
+from portal.documents import production
 from portal.extensions import db
 from portal.forms import casework as forms
 from portal.notices import current_release
@@ -78,6 +79,11 @@ EVENT_LABELS = {
     "evidence_viewed": "Evidence viewed",
     "evidence_downloaded": "File downloaded",
     "permission_denied": "Action refused (no permission)",
+    "response_pack_ready": "Response pack made",
+    "response_pack_failed": "Response pack could not be made",
+    "response_pack_retried": "Response pack asked for again",
+    "response_pack_downloaded": "Response pack downloaded by staff",
+    "response_downloaded": "Response downloaded by the requester",
 }
 
 
@@ -220,6 +226,7 @@ def render_case(
         open_action=action,
         error=error,
         uploaded=DisclosureKind.UPLOADED,
+        pack=production.latest_pack(db.session, case),
     )
 
 

@@ -6,13 +6,15 @@ the sender's), never cached, and every viewing or download is an audit event
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app
+from flask import Response, abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal.cases import audit, casework, service
 from portal.cases.casework_models import DisclosureItem
 from portal.cases.models import Case, CaseFile
+from portal.documents import production
+from portal.documents.models import DocumentStatus
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.case import load_case
@@ -97,3 +99,36 @@ def case_item_download(reference: str, item_id: int):
     return _file_response(
         content, item.media_type, _safe_name(case, "item", item.id, item.media_type)
     )
+
+
+@bp.get("/cases/<reference>/response-pack.pdf")
+@requires(Action.VIEW_CASES)
+def case_pack_download(reference: str):
+    """The response pack as made, to check it or to print it for the post."""
+    case = load_case(reference, Action.VIEW_CASES)
+    document = production.latest_pack(db.session, case)
+    if document is None or document.status != DocumentStatus.READY:
+        abort(404)
+    content = production.decrypt(case, document, cipher=current_app.extensions["evidence_cipher"])
+    production.record_download(
+        db.session,
+        case,
+        document,
+        actor=f"staff:{current_user.id}",
+        action="response_pack_downloaded",
+    )
+    return _file_response(content, "application/pdf", f"{case.reference}-response-pack.pdf")
+
+
+@bp.post("/cases/<reference>/response-pack/retry")
+@requires(Action.WORK_ON_CASE)
+def case_pack_retry(reference: str):
+    case = load_case(reference, Action.WORK_ON_CASE)
+    try:
+        production.retry(db.session, case, actor=f"staff:{current_user.id}")
+    except casework.CaseworkError as error:
+        db.session.rollback()
+        flash(str(error))
+    else:
+        flash("The response pack is being made again")
+    return redirect(url_for("staff.case", reference=case.reference), 303)

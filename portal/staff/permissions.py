@@ -85,6 +85,8 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_evidence_view": Action.VIEW_CASES,
         "staff.case_evidence_download": Action.VIEW_CASES,
         "staff.case_item_download": Action.VIEW_CASES,
+        "staff.case_pack_download": Action.VIEW_CASES,
+        "staff.case_pack_retry": Action.WORK_ON_CASE,
         "staff.case_accept_identity": Action.WORK_ON_CASE,
         "staff.case_request_identity": Action.WORK_ON_CASE,
         "staff.case_ask_clarification": Action.WORK_ON_CASE,

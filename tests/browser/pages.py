@@ -25,6 +25,7 @@ NOT_PAGES = {
     "public.track_evidence",
     "public.track_withdraw",
     "public.track_keep_alive",
+    "public.track_response_download",
 }
 # Routes that exist in one language only; the others redirect to it.
 ONLY_IN = {"public.easy_read": ("en",)}

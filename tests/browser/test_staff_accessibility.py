@@ -32,6 +32,7 @@ NOT_PAGES = {
     "staff.case_evidence_view": "serves an evidence file, not a page",
     "staff.case_evidence_download": "serves an evidence file, not a page",
     "staff.case_item_download": "serves a disclosure file, not a page",
+    "staff.case_pack_download": "serves the response pack PDF, not a page",
     "staff.reports_csv": "a CSV download",
     "staff.restrictions_csv": "a CSV download",
 }

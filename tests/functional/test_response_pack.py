@@ -39,12 +39,19 @@ def uploaded_pdf(pages: int) -> bytes:
 
 def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) -> int:
     """An access request with a search, a typed record (with markup in it), an image and
-    an uploaded PDF, approved by a reviewer."""
+    an uploaded PDF, ready to send for review. Each has its own email address (tracking
+    sign-ins are limited per address)."""
     cipher = app.extensions["evidence_cipher"]
     with app.app_context():
         case = service.submit_request(
             db.session,
-            submission(subject=person(full_name="Ana Popescu"), language=language, **extra),
+            submission(
+                subject=person(
+                    full_name="Ana Popescu", email=f"ana.{secrets.token_hex(5)}@example.com"
+                ),
+                language=language,
+                **extra,
+            ),
             idempotency_key=secrets.token_hex(16),
             cipher=cipher,
             now=RECEIVED,
