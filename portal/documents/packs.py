@@ -1,30 +1,37 @@
-"""The access response pack (rule C7): a cover letter, the disclosure schedule, the records,
-and how the council uses the information, as one tagged PDF in the resident's language.
+"""The access response pack (rule C7): a cover letter, the list of the items with what was
+removed and why (C8), the items, and how the council uses information, as one tagged PDF
+(PDF/UA-1) in the requester's language and print size.
 
-Typed records are rendered as text (escaped, never as HTML). Uploaded images are drawn on
-their own pages with their title as alternative text; uploaded PDFs are appended, in order,
-after the rendered part, each with a bookmark and the same footer as every other page:
-"Page x of y", the case reference and who the pack was disclosed to.
+Typed records are rendered as text (escaped, never as HTML). Uploaded images are checked
+and encoded again (pixels only: no location or other metadata) and drawn with their title
+as alternative text. Each page of an uploaded PDF gets a page of its own at the end of the
+pack, laid out by WeasyPrint with the same footer as every other page ("Page x of y", the
+reference, who the pack was disclosed to) and a bookmark; the document's page is drawn
+onto it afterwards, scaled into the margins, and tagged as a figure. Only the pages'
+drawing is taken from an uploaded PDF, never its links, scripts, forms or attachments.
 
-Nothing here reaches beyond the portal's static files: the fetcher serves the stylesheet
-and fonts, and the images of this pack from memory, and refuses anything else.
+WeasyPrint lays the pack out once: the pages left for uploaded PDFs are counted in, so
+"Page x of y" is right everywhere without a second layout. The page cap is checked before
+anything costly (from what the pack must at least hold) and again after layout.
+
+Nothing is fetched beyond the portal's static files and this pack's own images, which the
+fetcher serves from memory; anything else a document names is refused.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import pikepdf
-from flask import current_app, g, render_template
-from flask_babel import force_locale, format_date
+from flask import current_app, render_template
+from flask_babel import format_date
 from flask_babel import gettext as _
+from pikepdf import Name
 from sqlalchemy import select
-from weasyprint import HTML
 from weasyprint.urls import URLFetcherResponse
 
 from portal.cases import casework, clock
@@ -37,15 +44,44 @@ from portal.cases.casework_models import (
 )
 from portal.cases.models import Case
 from portal.documents.fetcher import RefusedResource, StaticOnlyFetcher
-from portal.documents.pdf import STATIC_ROOT
+from portal.documents.letters import (
+    RenderedDocument,
+    appended_margins_mm,
+    document_filename,
+    in_language,
+    letter_language,
+    margin_css,
+    recipient_address,
+    wants_large_print,
+)
+from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
+from portal.evidence.inspection import (
+    JPEG,
+    PDF,
+    PNG,
+    EvidenceRejected,
+    detect_media_type,
+    inspect_upload,
+)
 from portal.extensions import DbSession
 from portal.i18n import LANGUAGES
-from portal.jobs.emails import babel_locale
 from portal.notices import current_release
 
+__all__ = [
+    "PAGE_CAP",
+    "PackTooLong",
+    "RenderedDocument",
+    "UnusableItem",
+    "build_response_pack",
+    "exemption_explanation",
+]
+
 PAGE_CAP = 500
-IMAGE_TYPES = {"image/png", "image/jpeg"}
 PACK_SCHEME = "pack:"
+# The fewest pages the rendered part can take besides the items (each starts a page):
+# the cover letter, the list of the items, and the privacy notice.
+FIXED_PAGES = 3
+_MM = 72 / 25.4
 
 
 class PackTooLong(Exception):
@@ -57,17 +93,20 @@ class PackTooLong(Exception):
         self.cap = cap
 
 
-@dataclass(frozen=True)
-class RenderedDocument:
-    pdf: bytes
-    pages: int
-    title: str
-    language: str
-    filename: str  # generated, never from what anyone typed
+class UnusableItem(Exception):
+    """An uploaded item cannot go into a pack as it is: staff must replace it (a file that
+    is not a PDF, PNG or JPEG; a PDF that is damaged or needs a password; an image that is
+    damaged or too large). Trying again will not help."""
+
+    def __init__(self, number: int, title: str, reason: str) -> None:
+        super().__init__(f"Item {number} ({title}) cannot go in the pack: {reason}")
+        self.number = number
+        self.reason = reason
 
 
 def exemption_explanation(code: str) -> str:
-    """C8 in plain words for the resident, in the current language."""
+    """C8 in plain words for the resident, in the current language. The English is
+    casework.EXEMPTIONS' resident_explanation, word for word (a test keeps them equal)."""
     explanations = {
         ExemptionCode.THIRD_PARTY: _(
             "Some information is about other people. We removed it to protect their privacy."
@@ -119,12 +158,25 @@ class PackFetcher(StaticOnlyFetcher):
         return super().fetch(url, headers)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Record:
+    """One disclosure item on its way into the pack."""
+
     number: int
     item: DisclosureItem
-    image_url: str | None = None
-    appended: bool = False
+    media_type: str = ""  # from the content, for uploaded items
+    content: bytes = field(default=b"", repr=False)
+    document: pikepdf.Pdf | None = None  # an uploaded PDF, opened
+
+    @property
+    def pages(self) -> int:
+        """Pages of an uploaded PDF (0 for anything else)."""
+        return len(self.document.pages) if self.document is not None else 0
+
+    @property
+    def anchors(self) -> list[str]:
+        """The ids of the pages left for an uploaded PDF's pages."""
+        return [f"item-{self.number}-page-{page}" for page in range(1, self.pages + 1)]
 
 
 def build_response_pack(
@@ -135,7 +187,12 @@ def build_response_pack(
     page_cap: int = PAGE_CAP,
     large_print: bool | None = None,
 ) -> RenderedDocument:
-    """The pack, rendered in the case's language; raises PackTooLong over the cap."""
+    """C7-C8: the access response pack, in the requester's language (letters.letter_language)
+    and print size (large_print defaults to what they asked for).
+
+    Raises PackTooLong, before rendering when the items alone exceed page_cap and after
+    layout otherwise; UnusableItem when an uploaded item cannot be used.
+    """
     items = list(
         session.scalars(
             select(DisclosureItem)
@@ -150,203 +207,279 @@ def build_response_pack(
             .order_by(DepartmentSearch.searched_on, DepartmentSearch.id)
         )
     )
-    images: dict[str, tuple[bytes, str]] = {}
-    appendices: list[tuple[_Record, pikepdf.Pdf]] = []
     records: list[_Record] = []
-    for number, item in enumerate(items, start=1):
-        if item.kind != DisclosureKind.UPLOADED:
-            records.append(_Record(number, item))
-            continue
-        content = casework.decrypt_disclosure_item(case, item, cipher=cipher)
-        if item.media_type in IMAGE_TYPES:
-            url = f"{PACK_SCHEME}{number}"
-            images[url] = (content, item.media_type)
-            records.append(_Record(number, item, image_url=url))
-        else:
-            record = _Record(number, item, appended=True)
-            records.append(record)
-            appendices.append((record, pikepdf.open(io.BytesIO(content))))
-    appended_pages = sum(len(pdf.pages) for _record, pdf in appendices)
-    if appended_pages > page_cap:
-        raise PackTooLong(appended_pages, page_cap)
+    try:
+        for number, item in enumerate(items, start=1):
+            records.append(_opened(case, number, item, cipher))
+        return _build(case, searches, records, page_cap=page_cap, large_print=large_print)
+    finally:
+        for record in records:
+            if record.document is not None:
+                record.document.close()
 
-    language = case.language if case.language in LANGUAGES else "en"
+
+def _build(
+    case: Case,
+    searches: Sequence[DepartmentSearch],
+    records: Sequence[_Record],
+    *,
+    page_cap: int,
+    large_print: bool | None,
+) -> RenderedDocument:
+    least = FIXED_PAGES + len(records) + sum(record.pages for record in records)
+    if least > page_cap:
+        raise PackTooLong(least, page_cap)
+    images = _images(records)
+
+    language = letter_language(case)
     if large_print is None:
-        large_print = "large_print" in _formats(case)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
-    # Links in the notice point at the portal in the pack's language, as in the emails.
-    page = app.test_request_context(f"/{language}/", base_url=app.config["PUBLIC_BASE_URL"])
-    with page, force_locale(babel_locale(language)), _locale_in_urls(language):
-        context = _context(case, searches, records, language, large_print)
-        title = context["title"]
-        footer = _footer_css(case, context["disclosed_to"], total=None)
-        html = render_template("documents/response_pack.html", footer_css=footer, **context)
-        fetcher = PackFetcher(images)
-        document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render()
-        rendered_pages = len(document.pages)
-        total = rendered_pages + appended_pages
+        large_print = wants_large_print(case)
+    requester = case.requester
+    with in_language(language):
+        context = _context(case, searches, records, language, large_print, requester.full_name)
+        html = render_template("documents/letters/pack.html", **context)
+        document = render_document(html, fetcher=PackFetcher(images))
+        total = len(document.pages)
         if total > page_cap:
             raise PackTooLong(total, page_cap)
-        if appendices:
-            # The footer counts every page of the pack, appended ones included.
-            footer = _footer_css(case, context["disclosed_to"], total=total)
-            html = render_template("documents/response_pack.html", footer_css=footer, **context)
-            document = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).render()
-            stamps = _stamps(case, context["disclosed_to"], rendered_pages, appended_pages, total)
-        pdf = document.write_pdf(pdf_variant="pdf/ua-1")
-        if pdf is None:  # only when given a target to write to, which we never do
-            raise RuntimeError("WeasyPrint returned no PDF")
-        if appendices:
-            pdf = _append(pdf, appendices, stamps, context["headings"])
-    filename = f"{case.reference}-your-information.pdf"
-    safe = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "-" for ch in filename)
-    return RenderedDocument(pdf, total, title, language, safe)
+        pdf = document_pdf(document)
+        # Where each uploaded PDF's pages go, and how a screen reader announces them.
+        page_of_anchor = {
+            anchor: index for index, page in enumerate(document.pages) for anchor in page.anchors
+        }
+        placements = [
+            _Placement(
+                source=record.document.pages[index],
+                page_index=page_of_anchor[anchor],
+                alt=_place_alt(context["headings"][record.number], index + 1, record.pages),
+            )
+            for record in records
+            if record.document is not None
+            for index, anchor in enumerate(record.anchors)
+        ]
+    if placements:
+        pdf = _draw_documents(pdf, placements, large_print=large_print)
+    return RenderedDocument(
+        pdf=pdf,
+        pages=total,
+        title=context["title"],
+        language=language,
+        filename=document_filename(case.reference, "your-information"),
+    )
 
 
-@contextmanager
-def _locale_in_urls(language: str) -> Iterator[None]:
-    """url_for() of a resident page gives this language's address while the pack renders."""
-    had, previous = "locale" in g, g.get("locale")
-    g.locale = language
-    try:
-        yield
-    finally:
-        if had:
-            g.locale = previous
-        else:
-            g.pop("locale", None)
+def _opened(case: Case, number: int, item: DisclosureItem, cipher: Any) -> _Record:
+    """Decrypt an uploaded item and tell its type from its content; open a PDF (cheap: its
+    pages are counted, not drawn)."""
+    record = _Record(number, item)
+    if item.kind != DisclosureKind.UPLOADED:
+        return record
+    content = casework.decrypt_disclosure_item(case, item, cipher=cipher)
+    record.media_type = detect_media_type(content) or ""
+    record.content = content
+    if record.media_type == PDF:
+        try:
+            record.document = pikepdf.open(io.BytesIO(content))
+        except pikepdf.PasswordError:
+            raise UnusableItem(number, item.title, "the PDF needs a password") from None
+        except pikepdf.PdfError as error:
+            raise UnusableItem(number, item.title, f"the PDF is damaged ({error})") from None
+        if not record.document.pages:
+            raise UnusableItem(number, item.title, "the PDF has no pages")
+    elif record.media_type not in (PNG, JPEG):
+        raise UnusableItem(number, item.title, "only PDF, PNG and JPEG files can be used")
+    return record
 
 
-def _formats(case: Case) -> list[str]:
-    delivery = (case.details or {}).get("delivery") or {}
-    formats = delivery.get("formats") if isinstance(delivery, dict) else None
-    return [str(f) for f in formats] if isinstance(formats, list) else []
+def _images(records: Sequence[_Record]) -> dict[str, tuple[bytes, str]]:
+    """The pack's images by the address the HTML names them with, checked and encoded
+    again (portal.evidence.inspection): pixels only, turned the right way up."""
+    images: dict[str, tuple[bytes, str]] = {}
+    for record in records:
+        if record.media_type not in (PNG, JPEG):
+            continue
+        try:
+            clean = inspect_upload(record.content, f"item{record.number}")
+        except EvidenceRejected as rejected:
+            raise UnusableItem(record.number, record.item.title, str(rejected)) from None
+        images[_image_url(record)] = (clean.content, clean.media_type)
+    return images
+
+
+def _image_url(record: _Record) -> str:
+    return f"{PACK_SCHEME}{record.number}"
 
 
 def _context(
     case: Case,
-    searches: list[DepartmentSearch],
-    records: list[_Record],
+    searches: Sequence[DepartmentSearch],
+    records: Sequence[_Record],
     language: str,
     large_print: bool,
+    disclosed_to: str,
 ) -> dict[str, Any]:
     council = current_app.extensions["council"]
     outcomes = {
         SearchOutcome.RECORDS_FOUND: _("we found information about you."),
         SearchOutcome.NONE_HELD: _("we hold no information about you."),
     }
-    found_any = any(s.outcome == SearchOutcome.RECORDS_FOUND for s in searches)
+    headings = {
+        record.number: _(
+            "Item %(number)s: %(title)s", number=record.number, title=record.item.title
+        )
+        for record in records
+    }
+    rows = [
+        {
+            "number": record.number,
+            "item": record.item,
+            "heading": headings[record.number],
+            "form": _form_words(record),
+            "image_url": _image_url(record) if record.media_type in (PNG, JPEG) else None,
+            "pages": record.pages,
+            "anchors": record.anchors,
+            "date": format_date(record.item.item_date, "long") if record.item.item_date else "",
+            "exemptions": [exemption_explanation(code) for code in record.item.exemptions],
+        }
+        for record in records
+    ]
     return {
-        "case": case,
         "council": council,
         "contact": council.information_governance,
         "release": current_release(),
-        "language": LANGUAGES[language],
         "locale": language,
+        "language": LANGUAGES[language],
         "large_print": large_print,
         "title": _("Your information: reference %(reference)s", reference=case.reference),
-        "disclosed_to": case.requester.full_name,
-        "received": format_date(case.received_on, "long"),
-        "today": format_date(clock.received_on(datetime.now(UTC)), "long"),
+        "reference": case.reference,
+        "written_on": format_date(clock.received_on(datetime.now(UTC)), "long"),
+        "name": disclosed_to,
+        "address": recipient_address(case),
+        "page_css": margin_css(case.reference, disclosed_to=disclosed_to, large_print=large_print),
+        "received_on": format_date(case.received_on, "long"),
         "searches": [
             {
-                "department": s.department,
-                "text": outcomes.get(SearchOutcome(s.outcome))
-                or _("we did not search, because: %(reason)s", reason=s.reason_not_searched),
+                "department": search.department,
+                "text": outcomes.get(SearchOutcome(search.outcome))
+                or _("we did not search, because: %(reason)s", reason=search.reason_not_searched),
             }
-            for s in searches
+            for search in searches
         ],
-        "found_any": found_any,
-        "records": [
-            {
-                "number": r.number,
-                "item": r.item,
-                "image_url": r.image_url,
-                "appended": r.appended,
-                "date": format_date(r.item.item_date, "long") if r.item.item_date else "",
-                "exemptions": [exemption_explanation(code) for code in r.item.exemptions],
-            }
-            for r in records
-        ],
-        "headings": {
-            r.number: _("Item %(number)s: %(title)s", number=r.number, title=r.item.title)
-            for r in records
-        },
+        "found_any": any(search.outcome == SearchOutcome.RECORDS_FOUND for search in searches),
+        "records": rows,
+        "documents": [row for row in rows if row["pages"]],
+        "headings": headings,
     }
 
 
-def _css_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+def _form_words(record: _Record) -> str:
+    if record.document is not None:
+        return _("Document")
+    if record.media_type in (PNG, JPEG):
+        return _("Image")
+    return _("Typed copy")
 
 
-def _page_of(page: str, pages: str) -> str:
-    """'Page x of y' in the current language, as CSS content with the two numbers
-    (counters or literals) in place."""
-    marker = "\x00"
-    words = _("Page %(page)s of %(pages)s", page=marker + "P" + marker, pages=marker + "N" + marker)
-    parts = []
-    for piece in words.split(marker):
-        if piece == "P":
-            parts.append(page)
-        elif piece == "N":
-            parts.append(pages)
-        elif piece:
-            parts.append(_css_string(piece))
-    return " ".join(parts)
+def _place_alt(heading: str, page: int, pages: int) -> str:
+    return f"{heading}. {_('Page %(page)s of %(pages)s', page=page, pages=pages)}"
 
 
-def _footer_css(case: Case, disclosed_to: str, *, total: int | None) -> str:
-    pages = "counter(pages)" if total is None else _css_string(str(total))
-    return (
-        "@page { "
-        f"@bottom-left {{ content: {_css_string(case.reference)}; }} "
-        f"@bottom-center {{ content: {_css_string(_('Disclosed to %(name)s', name=disclosed_to))}; }} "  # noqa: E501
-        f"@bottom-right {{ content: {_page_of('counter(page)', pages)}; }} "
-        "}"
-    )
+# Drawing uploaded PDFs onto their pages ----------------------------------------------------
 
 
-def _stamps(case: Case, disclosed_to: str, first: int, count: int, total: int) -> pikepdf.Pdf:
-    """Blank pages carrying only the footer, for the appended documents' pages."""
-    rules = []
-    for index in range(count):
-        number = first + index + 1
-        rules.append(
-            f"@page p{number} {{ "
-            f"@bottom-left {{ content: {_css_string(case.reference)}; }} "
-            f"@bottom-center {{ content: {_css_string(_('Disclosed to %(name)s', name=disclosed_to))}; }} "  # noqa: E501
-            f"@bottom-right {{ content: {_page_of(_css_string(str(number)), _css_string(str(total)))}; }} "  # noqa: E501
-            "}"
-        )
-    pages = "".join(
-        f'<div style="page: p{first + i + 1}; break-after: page">&nbsp;</div>' for i in range(count)
-    )
-    html = render_template("documents/stamps.html", rules="\n".join(rules), pages=pages)
-    fetcher = StaticOnlyFetcher(STATIC_ROOT)
-    pdf = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher).write_pdf()
-    if pdf is None:
-        raise RuntimeError("WeasyPrint returned no PDF")
-    return pikepdf.open(io.BytesIO(pdf))
+@dataclass(frozen=True)
+class _Placement:
+    source: pikepdf.Page  # a page of an uploaded PDF
+    page_index: int  # the pack page left for it
+    alt: str  # what a screen reader says for it
 
 
-def _append(
-    pdf: bytes,
-    appendices: list[tuple[_Record, pikepdf.Pdf]],
-    stamps: pikepdf.Pdf,
-    headings: Mapping[int, str],
-) -> bytes:
-    """The uploaded PDFs after the rendered pages, each stamped and bookmarked; the
-    rendered part's tags, language and title stay as they are."""
+def _draw_documents(pdf: bytes, placements: Sequence[_Placement], *, large_print: bool) -> bytes:
+    """Draw each uploaded page, scaled into the margins of the page left for it, as a
+    tagged figure. The pack's structure tree, language, title and outline are untouched
+    but for the figures; only the pages' drawing comes from the uploaded PDFs."""
     pack = pikepdf.open(io.BytesIO(pdf))
-    stamp_index = 0
-    with pack.open_outline() as outline:
-        for record, appendix in appendices:
-            first = len(pack.pages)
-            for page in appendix.pages:
-                pack.pages.append(page)
-                pack.pages[-1].add_overlay(stamps.pages[stamp_index], rect=None)
-                stamp_index += 1
-            outline.root.append(pikepdf.OutlineItem(headings[record.number], first))
+    top, right, bottom, left = (mm * _MM for mm in appended_margins_mm(large_print=large_print))
+    left_divs = _empty_divs_by_page(pack)
+    mcid_arrays = _parent_tree_arrays(pack)
+    for placement in placements:
+        page = pack.pages[placement.page_index]
+        form = pack.copy_foreign(placement.source.as_form_xobject())
+        _drop_foreign_marked_content_ids(form)
+        name = page.add_resource(form, Name.XObject, prefix="Fx")
+        box = page.mediabox
+        area = pikepdf.Rectangle(
+            float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right, float(box[3]) - top
+        )
+        drawing = page.calc_form_xobject_placement(
+            form, name, area, invert_transformations=True, allow_shrink=True, allow_expand=True
+        )
+        mcids = mcid_arrays[int(page.obj.StructParents)]
+        mcid = len(mcids)
+        div = left_divs[page.obj.objgen]
+        figure = pack.make_indirect(
+            pikepdf.Dictionary(
+                Type=Name.StructElem,
+                S=Name.Figure,
+                P=div,
+                Pg=page.obj,
+                K=mcid,
+                Alt=pikepdf.String(placement.alt),
+            )
+        )
+        div.K = pikepdf.Array([figure])
+        mcids.append(figure)
+        marked = b"/Figure <</MCID %d>> BDC\n" % mcid + drawing + b"\nEMC\n"
+        page.contents_add(pikepdf.Stream(pack, marked), prepend=True)
     out = io.BytesIO()
     pack.save(out)
     return out.getvalue()
+
+
+def _empty_divs_by_page(pack: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dictionary]:
+    """The structure elements of the empty pages left for uploaded PDFs (children of the
+    document element: they follow <main>), by the page they are on."""
+    root = pack.Root.StructTreeRoot.K
+    document = root[0] if isinstance(root, pikepdf.Array) else root
+    children = document.K
+    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
+    if not isinstance(children, pikepdf.Array):
+        return found
+    for element in reversed(children):
+        if not isinstance(element, pikepdf.Dictionary) or element.get("/S") != Name.Div:
+            break
+        kids = element.get("/K")
+        if "/Pg" in element and (kids is None or (isinstance(kids, pikepdf.Array) and not kids)):
+            found[element.Pg.objgen] = element
+    return found
+
+
+def _parent_tree_arrays(pack: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
+    """Each page's marked-content-id to structure-element array, by its /StructParents."""
+    numbers = pack.Root.StructTreeRoot.ParentTree.Nums
+    arrays: dict[int, pikepdf.Array] = {}
+    for i in range(0, len(numbers), 2):
+        value = numbers[i + 1]
+        if isinstance(value, pikepdf.Array):
+            arrays[int(numbers[i])] = value
+    return arrays
+
+
+def _drop_foreign_marked_content_ids(form: pikepdf.Object) -> None:
+    """A tagged upload's marked-content ids point into its own structure tree, which is
+    not copied: keep the marks, drop the ids, so the pack's tags stay consistent."""
+    if b"/MCID" not in form.read_bytes():
+        return
+    instructions: list[Any] = []
+    for instruction in pikepdf.parse_content_stream(form):
+        operands = instruction.operands
+        if (
+            isinstance(instruction, pikepdf.ContentStreamInstruction)
+            and str(instruction.operator) == "BDC"
+            and len(operands) == 2
+            and isinstance(operands[1], pikepdf.Dictionary)
+            and "/MCID" in operands[1]
+        ):
+            instruction = pikepdf.ContentStreamInstruction([operands[0]], pikepdf.Operator("BMC"))
+        instructions.append(instruction)
+    form.write(pikepdf.unparse_content_stream(instructions))

@@ -40,7 +40,8 @@ WORKER = "system:documents"
 
 
 class DocumentFailed(Exception):
-    """The pack cannot be made as things stand (too long, too slow): do not retry."""
+    """The pack cannot be made as things stand (too long, too slow, a file that cannot be
+    used): do not retry."""
 
 
 class RenderTimeout(BaseException):
@@ -127,7 +128,7 @@ def render_pack_job(job: Job) -> str | None:
             pack = packs.build_response_pack(
                 session, case, cipher=cipher, page_cap=app.config["PDF_PAGE_CAP"]
             )
-    except (packs.PackTooLong, RenderTimeout) as error:
+    except (packs.PackTooLong, packs.UnusableItem, RenderTimeout) as error:
         raise DocumentFailed(str(error)) from error
     now = datetime.now(UTC)
     document.encrypted = cipher.encrypt(

@@ -1,0 +1,534 @@
+"""Letters to the requester as tagged PDFs, in the language and print size they asked for.
+
+One letter per step a requester must hear about on paper: the acknowledgement of their
+request, and one for each council message (casework.message_text_keys) that a postal
+requester would otherwise miss. The words are the ones the emails and the tracking page
+already use (portal.jobs.emails), so a letter and an email never say different things and
+few new strings need translating.
+
+What staff wrote (a question, reasons) is shown as written, escaped, with its line breaks.
+Rendering needs an app context; it runs in a fresh one, so the language it sets never
+leaks into the caller's request.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Any
+
+from flask import current_app, g, render_template
+from flask_babel import force_locale, format_date, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+
+from portal.cases import casework, clock
+from portal.cases.casework_models import (
+    CaseMessage,
+    DecisionStatus,
+    MessageKind,
+    ObjectionAssessment,
+    ObjectionDecision,
+    RestrictionEntry,
+)
+from portal.cases.models import Case, CaseKind, CaseState
+from portal.documents.pdf import document_pdf, render_document
+from portal.extensions import DbSession
+from portal.i18n import DEFAULT_LOCALE, LANGUAGES
+from portal.jobs.emails import babel_locale, message_staff_text, message_summary, message_title
+
+
+class LetterKind(StrEnum):
+    ACKNOWLEDGEMENT = "acknowledgement"
+    IDENTITY_REQUEST = "identity_request"
+    CLARIFICATION_REQUEST = "clarification_request"
+    EXTENSION_NOTICE = "extension_notice"
+    REFUSAL = "refusal"
+    OBJECTION_DECISION = "objection_decision"
+
+
+# The council message each letter puts on paper (the acknowledgement has none).
+MESSAGE_KINDS: Mapping[LetterKind, MessageKind] = MappingProxyType(
+    {
+        LetterKind.IDENTITY_REQUEST: MessageKind.IDENTITY_REQUEST,
+        LetterKind.CLARIFICATION_REQUEST: MessageKind.CLARIFICATION_REQUEST,
+        LetterKind.EXTENSION_NOTICE: MessageKind.EXTENSION_NOTICE,
+        LetterKind.REFUSAL: MessageKind.REFUSAL,
+        LetterKind.OBJECTION_DECISION: MessageKind.DECISION_READY,
+    }
+)
+
+LARGE_PRINT = "large_print"  # DeliveryForm's format choice
+
+
+class LetterUnavailable(ValueError):
+    """The letter cannot be written: its message is missing or belongs elsewhere."""
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    pdf: bytes
+    pages: int
+    title: str  # as in the PDF's metadata
+    language: str  # a shipped locale code: en, pl, ro, ur, lt
+    filename: str  # generated from the reference and the kind, never from what anyone typed
+
+
+# Rendering in the requester's language ------------------------------------------------
+
+
+def letter_language(case: Case) -> str:
+    """The language to write in: the one the requester chose for letters, else the one
+    they made the request in, if the council offers it; else English."""
+    offered = current_app.extensions["council"].languages
+    details = case.details or {}
+    for code in (details.get("letters_language"), case.language):
+        if isinstance(code, str) and code in offered and code in LANGUAGES:
+            return code
+    return DEFAULT_LOCALE
+
+
+def wants_large_print(case: Case) -> bool:
+    """Whether the requester asked for large print (the delivery question's formats)."""
+    delivery = (case.details or {}).get("delivery")
+    formats = delivery.get("formats") if isinstance(delivery, dict) else None
+    return isinstance(formats, list) and LARGE_PRINT in formats
+
+
+@contextmanager
+def in_language(language: str) -> Iterator[None]:
+    """A fresh app and request context in `language`: translations, dates and links to
+    the portal's pages (url_for, absolute_link) all in that language."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    with (
+        app.app_context(),
+        app.test_request_context(f"/{language}/", base_url=app.config["PUBLIC_BASE_URL"]),
+    ):
+        g.locale = language
+        with force_locale(babel_locale(language)):
+            yield
+
+
+def css_string(text: str) -> str:
+    """A CSS string literal that can hold any text safely: everything but letters, digits
+    and spaces is written as a hex escape, so no quote, backslash or `</style>` survives."""
+    # A hex escape ends at the one space after it, which CSS drops: a space that follows
+    # in the text is kept.
+    escaped = "".join(
+        ch if (ch.isascii() and ch.isalnum()) or ch == " " else f"\\{ord(ch):x} " for ch in text
+    )
+    return f'"{escaped}"'
+
+
+def page_of_css() -> str:
+    """'Page x of y' as CSS content in the current language, the numbers as counters."""
+    marker = "\x00"
+    words = _("Page %(page)s of %(pages)s", page=f"{marker}P{marker}", pages=f"{marker}N{marker}")
+    parts = []
+    for piece in words.split(marker):
+        if piece == "P":
+            parts.append("counter(page)")
+        elif piece == "N":
+            parts.append("counter(pages)")
+        elif piece:
+            parts.append(css_string(piece))
+    return " ".join(parts)
+
+
+# The margins (top, right, bottom, left, in mm) of a page left for a page of an uploaded
+# PDF: wide, and deep enough at the bottom for the footer.
+APPENDED_MARGINS_MM = (10, 10, 24, 10)
+LARGE_PRINT_FOOTER_MM = 34
+
+
+def appended_margins_mm(*, large_print: bool) -> tuple[float, float, float, float]:
+    top, right, bottom, left = APPENDED_MARGINS_MM
+    return (top, right, LARGE_PRINT_FOOTER_MM if large_print else bottom, left)
+
+
+def margin_css(
+    reference: str,
+    *,
+    disclosed_to: str | None = None,
+    large_print: bool = False,
+) -> Markup:
+    """The running footer of every page: the reference, 'Page x of y' and, on a pack, who
+    it was disclosed to; larger in large print. Built only from css_string, counters and
+    numbers, so it is safe inside <style>."""
+    size = "font-size: 14pt; " if large_print else ""
+    boxes = [f"@bottom-left {{ {size}content: {css_string(reference)}; }}"]
+    if disclosed_to is not None:
+        words = _("Disclosed to %(name)s", name=disclosed_to)
+        boxes.append(f"@bottom-center {{ {size}content: {css_string(words)}; }}")
+    page_of = page_of_css()
+    boxes.append(f"@bottom-right {{ {size}content: {page_of}; }}")
+    footer = f"margin-bottom: {LARGE_PRINT_FOOTER_MM}mm; " if large_print else ""
+    appended = " ".join(f"{mm:g}mm" for mm in appended_margins_mm(large_print=large_print))
+    rules = f"@page {{ {footer}{' '.join(boxes)} }} @page appended {{ margin: {appended}; }}"
+    return Markup(rules)  # noqa: S704  (every string in it went through css_string)
+
+
+def document_filename(reference: str, name: str) -> str:
+    """A file name made of the reference and a fixed word: safe in any header or path."""
+    safe_reference = re.sub(r"[^A-Z0-9-]", "", reference.upper()) or "document"
+    return f"{safe_reference}-{name}.pdf"
+
+
+def letter_date(moment: datetime | None = None) -> date:
+    return clock.received_on(moment or datetime.now(UTC))
+
+
+# What a letter says ---------------------------------------------------------------------
+
+
+def recipient_address(case: Case) -> list[str]:
+    """The lines of the address we write to: the one given for replies, else the
+    requester's own, with the postcode."""
+    details = case.details or {}
+    given = details.get("postal_address")
+    requester = case.requester
+    text = given if isinstance(given, str) and given.strip() else requester.address
+    lines = [line.strip(" ,") for line in re.split(r"[\r\n]+", text or "") if line.strip(" ,")]
+    postcode = requester.postcode.strip()
+    if postcode and not any(postcode.replace(" ", "") in line.replace(" ", "") for line in lines):
+        lines.append(postcode)
+    return lines
+
+
+def tracking_link(language: str) -> str:
+    """The address where a requester follows their request (as in the emails)."""
+    return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/{language}/track"
+
+
+# The words for what a resident asked for or objected to are the journey's own labels.
+AGENCY_WORDS: Mapping[str, Any] = MappingProxyType(
+    {
+        "police": _l("Police"),
+        "schools": _l("Schools and colleges"),
+        "health": _l("Health services, including the NHS"),
+        "dwp": _l("Department for Work and Pensions (DWP)"),
+        "housing": _l("Housing"),
+        "probation": _l("Probation services"),
+        "social_care": _l("Social care"),
+        "council": _l("Other council departments"),
+    }
+)
+OBJECTED_WORDS: Mapping[str, Any] = MappingProxyType(
+    {
+        "programme": _l("Linking my information for the whole programme"),
+        "sharing": _l("Sharing with particular organisations"),
+        "national_study": _l("The National Impact Study"),
+        "local_research": _l("Local research"),
+    }
+)
+SCOPE_WORDS: Mapping[str, Any] = MappingProxyType(
+    {
+        "everything": _l("Everything the council holds about me for the programme"),
+        "agencies": _l("Information from particular organisations"),
+    }
+)
+
+
+def agency_name(slug: str) -> str:
+    words = AGENCY_WORDS.get(slug)
+    return str(words) if words is not None else slug.replace("_", " ")
+
+
+def processing_words(processing: str) -> str:
+    """C9: a processing key ("sharing:police") as the requester reads it, in the current
+    language (casework.processing_description is the staff wording)."""
+    if processing.startswith("sharing:"):
+        return _(
+            "Sharing your information with: %(organisation)s",
+            organisation=agency_name(processing.partition(":")[2]),
+        )
+    if processing == "programme":
+        return _("Linking your information for the Think Family programme")
+    if processing == "national_study":
+        return _("Sending your information to the National Impact Study (ONS and NIESR)")
+    if processing == "local_research":
+        return _("Using your information for local research on the programme")
+    return processing
+
+
+def _what_was_asked(case: Case) -> list[str]:
+    details = case.details or {}
+    lines: list[str] = []
+    if case.kind == CaseKind.OBJECTION:
+        answers = details.get("processing")
+        if isinstance(answers, dict):
+            for key in answers.get("processing") or []:
+                words = OBJECTED_WORDS.get(str(key))
+                if words is None:
+                    continue
+                if key == "sharing" and answers.get("agencies"):
+                    names = ", ".join(agency_name(str(a)) for a in answers["agencies"])
+                    lines.append(f"{words}: {names}")
+                else:
+                    lines.append(str(words))
+        return lines
+    what = details.get("what")
+    if isinstance(what, dict):
+        words = SCOPE_WORDS.get(str(what.get("scope")))
+        if words is not None:
+            if what.get("scope") == "agencies" and what.get("agencies"):
+                names = ", ".join(agency_name(str(a)) for a in what["agencies"])
+                lines.append(f"{words}: {names}")
+            else:
+                lines.append(str(words))
+        start, end = _iso_date(what.get("date_from")), _iso_date(what.get("date_to"))
+        if start or end:
+            lines.append(
+                _(
+                    "Dates: %(start)s to %(end)s",
+                    start=format_date(start, "long") if start else "…",
+                    end=format_date(end, "long") if end else "…",
+                )
+            )
+    return lines
+
+
+def _iso_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def due_date_lines(case: Case) -> list[str]:
+    """C1-C4 in the requester's words: the date we reply by and how it is worked out."""
+    explanation = casework.explain_case_due_date(case)
+    if explanation is None or case.due_on is None:
+        return [_("We will tell you the date we will reply by once we have confirmed who you are.")]
+    lines = [
+        _("We will reply by %(due_date)s.", due_date=format_date(case.due_on, "long")),
+        _(
+            "The law gives us one month. When the last day is a weekend or a bank holiday, we have until the next working day."  # noqa: E501
+        ),
+        _("We count the month from %(date)s.", date=format_date(explanation.start, "long")),
+    ]
+    if explanation.pause_days:
+        lines.append(
+            ngettext(
+                "The date is %(num)d day later because we waited for your answer to a question.",
+                "The date is %(num)d days later because we waited for your answer to a question.",
+                explanation.pause_days,
+            )
+        )
+    if case.extended:
+        lines.append(
+            _(
+                "We have extended the time limit by two months, because the request is complex or you have sent us several. We have written to tell you why."  # noqa: E501
+            )
+        )
+    if case.state == CaseState.RECEIVED:
+        lines.append(
+            _(
+                "This date is right if the proof of identity you sent is enough. If we need more proof, the date will change."  # noqa: E501
+            )
+        )
+    return lines
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """C9: what an objection decision stopped (and from when) and what continues, with
+    the grounds the assessment recorded for carrying on. Processing keys, not words."""
+
+    outcome: str
+    stopped: list[str]
+    stopped_on: date
+    continuing: list[str]
+    compelling_grounds: bool
+    legal_claims: bool
+
+
+def _decision_facts(session: DbSession, case: Case, message: CaseMessage) -> DecisionFacts:
+    params = message.params or {}
+    decision = session.scalar(
+        select(ObjectionDecision)
+        .where(
+            ObjectionDecision.case_id == case.id,
+            ObjectionDecision.status == DecisionStatus.APPROVED,
+        )
+        .order_by(ObjectionDecision.id.desc())
+        .limit(1)
+    )
+    stopped_on = clock.received_on(_aware(message.created_at))
+    assessment = None
+    if decision is not None:
+        first = session.scalar(
+            select(RestrictionEntry.from_date)
+            .where(RestrictionEntry.decision_id == decision.id)
+            .order_by(RestrictionEntry.from_date)
+            .limit(1)
+        )
+        stopped_on = first or stopped_on
+        assessment = session.get(ObjectionAssessment, decision.assessment_id)
+    return DecisionFacts(
+        outcome=str(params.get("outcome", "")),
+        stopped=[str(p) for p in params.get("upheld_processing") or []],
+        stopped_on=stopped_on,
+        continuing=[str(p) for p in params.get("continuing_processing") or []],
+        compelling_grounds=bool(assessment and assessment.compelling_grounds.strip()),
+        legal_claims=bool(assessment and assessment.legal_claims),
+    )
+
+
+def continuing_because(facts: DecisionFacts) -> list[str]:
+    """C9: why processing the requester objected to carries on, in their words: compelling
+    legitimate grounds or legal claims (public task), public-interest research."""
+    because: list[str] = []
+    public_task = any(not casework.is_research(p) for p in facts.continuing)
+    if public_task and facts.compelling_grounds:
+        because.append(
+            _(
+                "We have strong and legitimate reasons to carry on that outweigh your interests, rights and freedoms."  # noqa: E501
+            )
+        )
+    if public_task and facts.legal_claims:
+        because.append(_("We need the information to make, use or defend legal claims."))
+    if any(casework.is_research(p) for p in facts.continuing):
+        because.append(_("The research is needed for a task we carry out in the public interest."))
+    return because
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive UTC datetimes; PostgreSQL aware ones."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _message_for(
+    session: DbSession, case: Case, kind: LetterKind, message: CaseMessage | None
+) -> CaseMessage:
+    wanted = MESSAGE_KINDS[kind]
+    if message is None:
+        message = session.scalar(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id, CaseMessage.kind == wanted)
+            .order_by(CaseMessage.id.desc())
+            .limit(1)
+        )
+        if message is None:
+            raise LetterUnavailable(f"Case {case.reference} has no {wanted} message to send")
+    if message.case_id != case.id or message.kind != wanted:
+        raise LetterUnavailable(f"That message is not a {wanted} message of {case.reference}")
+    return message
+
+
+def _heading(case: Case, kind: LetterKind, message: CaseMessage | None) -> str:
+    if message is not None:
+        return message_title(message.kind)
+    if case.kind == CaseKind.OBJECTION:
+        return _("We have received your objection (%(reference)s)", reference=case.reference)
+    return _(
+        "We have received your request for your information (%(reference)s)",
+        reference=case.reference,
+    )
+
+
+def letter_html(
+    session: DbSession,
+    case: Case,
+    kind: LetterKind | str,
+    *,
+    message: CaseMessage | None = None,
+    large_print: bool | None = None,
+) -> str:
+    """The letter as HTML, in the requester's language (see letter_language).
+
+    Message letters (every kind but the acknowledgement) say what `message` says, or what
+    the latest message of their kind says. large_print defaults to what the requester
+    asked for. Raises LetterUnavailable when there is no such message for this case.
+    """
+    html, _title_text, _language = _letter(session, case, LetterKind(kind), message, large_print)
+    return html
+
+
+def render_letter(
+    session: DbSession,
+    case: Case,
+    kind: LetterKind | str,
+    *,
+    message: CaseMessage | None = None,
+    large_print: bool | None = None,
+) -> RenderedDocument:
+    """The letter as a tagged PDF/UA-1 document (see letter_html)."""
+    kind = LetterKind(kind)
+    html, title, language = _letter(session, case, kind, message, large_print)
+    document = render_document(html)
+    return RenderedDocument(
+        pdf=document_pdf(document),
+        pages=len(document.pages),
+        title=title,
+        language=language,
+        filename=document_filename(case.reference, kind.value.replace("_", "-")),
+    )
+
+
+def _letter(
+    session: DbSession,
+    case: Case,
+    kind: LetterKind,
+    message: CaseMessage | None,
+    large_print: bool | None,
+) -> tuple[str, str, str]:
+    """(html, title, language). Everything read from the database is read here, in the
+    caller's session, before rendering switches to the requester's language."""
+    if kind != LetterKind.ACKNOWLEDGEMENT:
+        message = _message_for(session, case, kind, message)
+    else:
+        message = None
+    language = letter_language(case)
+    if large_print is None:
+        large_print = wants_large_print(case)
+    written_on = clock.received_on(_aware(message.created_at)) if message else letter_date()
+    decision = (
+        _decision_facts(session, case, message)
+        if kind == LetterKind.OBJECTION_DECISION and message is not None
+        else None
+    )
+    files = len(case.files) if kind == LetterKind.ACKNOWLEDGEMENT else 0
+    requester = case.requester
+    with in_language(language):
+        council = current_app.extensions["council"]
+        heading = _heading(case, kind, message)
+        title = heading if message is None else f"{heading} ({case.reference})"
+        context: dict[str, Any] = {
+            "council": council,
+            "contact": council.information_governance,
+            "locale": language,
+            "language": LANGUAGES[language],
+            "large_print": large_print,
+            "title": title,
+            "heading": heading,
+            "reference": case.reference,
+            "written_on": format_date(written_on, "long"),
+            "name": requester.full_name,
+            "address": recipient_address(case),
+            "objection": case.kind == CaseKind.OBJECTION,
+            "tracking_url": tracking_link(language),
+            "has_email": bool(requester.email.strip()),
+            "page_css": margin_css(case.reference, large_print=large_print),
+            "summary": message_summary(message) if message is not None else "",
+            "staff_text": message_staff_text(message) if message is not None else "",
+            "rights": list((message.params or {}).get("rights") or []) if message else [],
+            "decision": decision,
+            "stopped": [processing_words(p) for p in decision.stopped] if decision else [],
+            "stopped_on": format_date(decision.stopped_on, "long") if decision else "",
+            "continuing": [processing_words(p) for p in decision.continuing] if decision else [],
+            "because": continuing_because(decision) if decision else [],
+            "asked_for": _what_was_asked(case) if message is None else [],
+            "received_on": format_date(case.received_on, "long"),
+            "files": files,
+            "due_lines": due_date_lines(case) if kind == LetterKind.ACKNOWLEDGEMENT else [],
+        }
+        html = render_template(f"documents/letters/{kind.value}.html", **context)
+    return html, title, language

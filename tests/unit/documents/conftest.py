@@ -1,0 +1,217 @@
+"""Letters and packs are read back as a resident's PDF reader would: poppler's pdftotext
+for the words and where they sit, pikepdf for tags, language, title and bookmarks."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+import statistics
+import subprocess
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+
+import pikepdf
+import pytest
+
+from portal.cases import casework, service
+from portal.cases.casework_models import SearchOutcome
+from portal.cases.models import Case
+from portal.documents.fetcher import StaticOnlyFetcher
+from portal.documents.pdf import STATIC_ROOT
+from portal.extensions import db
+from tests.factories import person, submission
+
+CASEWORKER = "staff:1"
+REVIEWER = "staff:2"
+RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)  # Monday 5 October 2026
+HOSTILE = (
+    '<img src="file:///etc/passwd" alt="x"> '
+    '<a rel="attachment" href="file:///etc/passwd">passwd</a> '
+    '<link rel="attachment" href="http://127.0.0.1:1/x"> '
+    '<div style="background: url(http://127.0.0.1:1/bg)">styled</div>'
+)
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+@pytest.fixture()
+def session(app):
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture()
+def cipher(app):
+    return app.extensions["evidence_cipher"]
+
+
+def filed(session, cipher, *, now: datetime = RECEIVED, **changes) -> Case:
+    """A request as a resident sends it (Anna Kowalska, English, a download) unless changed."""
+    return service.submit_request(
+        session,
+        submission(**changes),
+        idempotency_key=secrets.token_hex(16),
+        cipher=cipher,
+        now=now,
+    )
+
+
+def started(session, cipher, **changes) -> Case:
+    case = filed(session, cipher, **changes)
+    casework.accept_identity(
+        session, case, evidence_arrived_on=case.received_on, actor=CASEWORKER, now=RECEIVED
+    )
+    return case
+
+
+def searched(session, case: Case, department: str, outcome: SearchOutcome, reason: str = ""):
+    casework.record_search(
+        session,
+        case,
+        department=department,
+        searched_on=case.received_on,
+        outcome=outcome,
+        reason_not_searched=reason,
+        actor=CASEWORKER,
+        now=RECEIVED,
+    )
+
+
+def named(name: str, **changes):
+    return person(full_name=name, **changes)
+
+
+# Reading the PDF back ---------------------------------------------------------------------
+
+
+def page_texts(pdf: bytes, *, layout: bool = True) -> list[str]:
+    """The text of each page, with right-to-left marks dropped; laid out as on the page,
+    or (layout=False) in reading order, a table's cells one after another."""
+    result = subprocess.run(
+        ["pdftotext", *(["-layout"] if layout else []), "-enc", "UTF-8", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+    )
+    text = re.sub("[\u202a-\u202e\u2066-\u2069]", "", result.stdout.decode("utf-8"))
+    return text.split("\f")[:-1]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def all_text(pdf: bytes) -> str:
+    return flat(" ".join(page_texts(pdf)))
+
+
+def has_page_numbers(text: str, page: int, pages: int) -> bool:
+    """'Page x of y' in any language: the two numbers next to each other, in either order
+    (pdftotext gives right-to-left lines in visual order)."""
+    x, y = rf"(?<!\d){page}(?!\d)", rf"(?<!\d){pages}(?!\d)"
+    return re.search(rf"{x}\D{{0,20}}{y}|{y}\D{{0,20}}{x}", flat(text)) is not None
+
+
+def word_heights(pdf: bytes) -> list[float]:
+    """The height of every word pdftotext finds: it follows the type size."""
+    result = subprocess.run(
+        ["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+    )
+    boxes = re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)"', result.stdout.decode())
+    return [float(bottom) - float(top) for top, bottom in boxes]
+
+
+def median_word_height(pdf: bytes) -> float:
+    return statistics.median(word_heights(pdf))
+
+
+def open_pdf(pdf: bytes) -> pikepdf.Pdf:
+    return pikepdf.open(io.BytesIO(pdf))
+
+
+def font_names(pdf: bytes) -> set[str]:
+    with open_pdf(pdf) as document:
+        return {
+            str(font.get("/BaseFont", ""))
+            for page in document.pages
+            for _name, font in (page.Resources.get("/Font") or {}).items()
+        }
+
+
+def outline_titles(pdf: bytes) -> list[str]:
+    """Every bookmark's title, depth first."""
+    titles: list[str] = []
+
+    def walk(items):
+        for item in items:
+            titles.append(item.title)
+            walk(item.children)
+
+    with open_pdf(pdf) as document, document.open_outline() as outline:
+        walk(outline.root)
+    return titles
+
+
+def assert_tagged(pdf: bytes, *, language: str, title: str) -> None:
+    """PDF/UA-1 as WeasyPrint makes it: structure tree, marked, language, title shown."""
+    with open_pdf(pdf) as document:
+        root = document.Root
+        assert "/StructTreeRoot" in root
+        assert root.MarkInfo.Marked is True
+        assert str(root.Lang) == language
+        assert root.ViewerPreferences.DisplayDocTitle is True
+        assert str(document.docinfo["/Title"]) == title
+        with document.open_metadata() as meta:
+            assert meta.get("pdfuaid:part") == "1"
+            assert meta.get("dc:title") == title
+        assert "/EmbeddedFiles" not in root.get("/Names", {})
+
+
+class HtmlRoot(HTMLParser):
+    """The <html> element's attributes and the <title>."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__()
+        self.attrs: dict[str, str | None] = {}
+        self.title = ""
+        self._in_title = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "html":
+            self.attrs = dict(attrs)
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+
+
+class RecordingFetcher(StaticOnlyFetcher):
+    """The portal's fetcher, noting every URL a document asks for and what it served."""
+
+    def __init__(self, static_root=STATIC_ROOT):
+        super().__init__(static_root)
+        self.asked: list[str] = []
+        self.served: list[str] = []
+
+    def fetch(self, url, headers=None):
+        self.asked.append(url)
+        response = super().fetch(url, headers)
+        self.served.append(url)
+        return response
+
+
+@pytest.fixture()
+def fetch_spy(monkeypatch):
+    """Every document rendered in the test goes through one recording fetcher."""
+    spy = RecordingFetcher()
+    monkeypatch.setattr("portal.documents.pdf.StaticOnlyFetcher", lambda root: spy)
+    return spy

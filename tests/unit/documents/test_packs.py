@@ -1,0 +1,425 @@
+"""The access response pack (portal.documents.packs), read back from the PDF."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+
+import pikepdf
+import pytest
+from PIL import Image
+from weasyprint import HTML
+
+from portal.cases import casework
+from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
+from portal.cases.models import Case
+from portal.demo import tiny_png
+from portal.documents import packs
+from portal.documents.packs import PackTooLong, UnusableItem
+from portal.extensions import db
+from tests.unit.documents.conftest import (
+    CASEWORKER,
+    HOSTILE,
+    RECEIVED,
+    HtmlRoot,
+    RecordingFetcher,
+    all_text,
+    assert_tagged,
+    flat,
+    font_names,
+    has_page_numbers,
+    median_word_height,
+    named,
+    open_pdf,
+    outline_titles,
+    page_texts,
+    searched,
+    started,
+)
+
+REQUESTER = 'Ana "</style><b>" Popescu'  # what a footer must show, exactly, on every page
+EXIF_SECRET = "SECRET-CAMERA-OWNER"
+
+
+def tagged_pdf(pages: int, *, link: str = "") -> bytes:
+    """A tagged PDF (marked-content ids and all) with words on each page, as a scanner's
+    software or another council system might send; optionally a link and a script."""
+    body = "".join(
+        f"<p style='break-before: {'page' if n > 1 else 'auto'}'>"
+        f"Uploaded page {n} of the attendance report</p>"
+        for n in range(1, pages + 1)
+    )
+    if link:
+        body += f'<p><a href="{link}">Open this</a></p>'
+    html = f"<html lang='en'><head><title>Upload</title></head><body>{body}</body></html>"
+    pdf = pikepdf.open(io.BytesIO(HTML(string=html).write_pdf(pdf_variant="pdf/ua-1")))
+    if link:
+        script = pikepdf.Dictionary(S=pikepdf.Name.JavaScript, JS=pikepdf.String("app.alert(1)"))
+        pdf.Root.OpenAction = pdf.make_indirect(script)
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def photo_with_exif() -> bytes:
+    image = Image.new("RGB", (640, 480), (30, 120, 200))
+    exif = Image.Exif()
+    exif[0x013B] = EXIF_SECRET  # Artist
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif.tobytes())
+    return out.getvalue()
+
+
+def add_item(session, case: Case, cipher, title: str, content, **options):
+    kind = DisclosureKind.TYPED if isinstance(content, str) else DisclosureKind.UPLOADED
+    return casework.add_disclosure_item(
+        session,
+        case,
+        source_department=options.pop("department", "Early Help"),
+        title=title,
+        kind=kind,
+        content=content,
+        item_date=options.pop("item_date", date(2026, 9, 1)),
+        actor=CASEWORKER,
+        cipher=cipher,
+        now=RECEIVED,
+        **options,
+    )
+
+
+def access_case(session, cipher, *, pdf_pages: int = 2, **changes) -> Case:
+    """Approved-style content: three searches (found, none held, not searched), a typed
+    record with markup in it and an exemption, a photo, and an uploaded tagged PDF."""
+    changes.setdefault("subject", named(REQUESTER))
+    case = started(session, cipher, **changes)
+    searched(session, case, "Early Help", SearchOutcome.RECORDS_FOUND)
+    searched(session, case, "Housing", SearchOutcome.NONE_HELD)
+    searched(session, case, "Youth Justice", SearchOutcome.NOT_SEARCHED, "You asked us not to")
+    add_item(
+        session,
+        case,
+        cipher,
+        "Lead worker notes",
+        f"Home visit went well.\nThe children were at school.\n{HOSTILE}",
+        exemptions=[ExemptionCode.THIRD_PARTY, ExemptionCode.HEALTH_SERIOUS_HARM],
+        redaction_note="A neighbour's name and a GP's opinion",
+    )
+    add_item(
+        session,
+        case,
+        cipher,
+        "Photo of the family plan",
+        photo_with_exif(),
+        media_type="application/pdf",  # what the browser said; the content says JPEG
+        original_name="plan.pdf",
+    )
+    if pdf_pages:
+        add_item(
+            session,
+            case,
+            cipher,
+            "Attendance report",
+            tagged_pdf(pdf_pages, link="https://evil.example/track"),
+            department="Schools",
+            media_type="application/pdf",
+            original_name="attendance.pdf",
+        )
+    return case
+
+
+@pytest.fixture(scope="module")
+def english(app):
+    """One pack for the tests that only read it: (reference, pack)."""
+    with app.app_context():
+        cipher = app.extensions["evidence_cipher"]
+        case = access_case(db.session, cipher)
+        spy = RecordingFetcher()
+        original = packs.PackFetcher.fetch
+
+        def recording(self, url, headers=None):
+            spy.asked.append(url)
+            response = original(self, url, headers)
+            spy.served.append(url)
+            return response
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(packs.PackFetcher, "fetch", recording)
+            pack = packs.build_response_pack(db.session, case, cipher=cipher)
+        return case.reference, pack, spy
+
+
+def test_every_page_has_page_x_of_y_the_reference_and_who_it_was_disclosed_to(english):
+    reference, pack, _spy = english
+    pages = page_texts(pack.pdf)
+    assert len(pages) == pack.pages
+    for number, text in enumerate(pages, start=1):
+        words = flat(text)
+        assert f"Page {number} of {pack.pages}" in words, number
+        assert reference in words, number
+        assert f"Disclosed to {REQUESTER}" in words, number
+    assert pack.filename == f"{reference}-your-information.pdf"
+    assert pack.language == "en"
+
+
+def test_the_cover_letter_is_adapted_to_the_searches_and_gives_every_right(english):
+    _reference, pack, _spy = english
+    letter = flat(" ".join(page_texts(pack.pdf)[:3]))
+    for words in (
+        f"Dear {REQUESTER},",
+        "Thank you for your request of 5 October 2026.",
+        "Early Help: we found information about you.",
+        "Housing: we hold no information about you.",
+        "Youth Justice: we did not search, because: You asked us not to",
+        "To have it corrected",
+        "To have it deleted",
+        "To limit how we use it",
+        "To object",
+        "We do not make decisions about you by automated means alone.",
+        "please complain to us first",
+        "Information Commissioner's Office (ICO)",
+        "ico.org.uk/make-a-complaint",
+    ):
+        assert words in letter, words
+    # Purposes, categories, recipients, retention and source: the notice, as an annex.
+    text = all_text(pack.pdf)
+    for heading in (
+        "How we use your family's information",
+        "What information we collect",
+        "Why we use it, and our lawful basis",
+        "Who we share it with",
+        "How long we keep it",
+    ):
+        assert heading in text, heading
+
+
+def test_the_list_of_items_says_where_each_came_from_and_what_was_removed_and_why(english):
+    _reference, pack, _spy = english
+    text = all_text(pack.pdf)
+    for code in (ExemptionCode.THIRD_PARTY, ExemptionCode.HEALTH_SERIOUS_HARM):
+        explanation = " ".join(casework.EXEMPTIONS[code].resident_explanation.split())
+        assert explanation in text, code
+    schedule = flat(
+        next(page for page in page_texts(pack.pdf, layout=False) if "List of the items" in page)
+    )
+    for words in (
+        "Lead worker notes",
+        "Typed copy",
+        "Photo of the family plan",
+        "Image",
+        "Attendance report",
+        "Document",
+        "Schools",
+        "1 September 2026",
+        "A neighbour's name and a GP's opinion",
+        "Nothing removed",
+    ):
+        assert words in schedule, words
+
+
+def test_typed_records_are_text_with_their_line_breaks_and_nothing_is_fetched(english):
+    _reference, pack, spy = english
+    record = next(page for page in page_texts(pack.pdf) if "Item 1: Lead worker notes" in page)
+    lines = [line.strip() for line in record.splitlines()]
+    assert "Home visit went well." in lines
+    assert "The children were at school." in lines
+    unbroken = "".join(all_text(pack.pdf).split())
+    assert "".join(HOSTILE.split()) in unbroken
+    # Only the stylesheet and the pack's own photo were read; nothing the record names.
+    assert spy.asked == spy.served
+    assert spy.served == [spy.base_url + "documents/letter.css", "pack:2"]
+    with open_pdf(pack.pdf) as pdf:
+        assert not pdf.attachments
+        assert "/EmbeddedFiles" not in pdf.Root.get("/Names", {})
+    assert b"root:x:0:0" not in pack.pdf
+
+
+def test_the_pack_is_tagged_pdf_ua_with_bookmarks_for_every_part(english):
+    reference, pack, _spy = english
+    title = f"Your information: reference {reference}"
+    assert pack.title == title
+    assert_tagged(pack.pdf, language="en", title=title)
+    titles = outline_titles(pack.pdf)
+    for expected in (
+        "A copy of the information we hold about you",
+        "Where we looked",
+        "List of the items in this pack",
+        "Item 1: Lead worker notes",
+        "Item 2: Photo of the family plan",
+        "Item 3: Attendance report",
+        "How we use your family's information",
+    ):
+        assert expected in titles, expected
+    # The uploaded document has a bookmark where its pages begin, at the end.
+    with open_pdf(pack.pdf) as pdf, pdf.open_outline() as outline:
+        marks = [item for item in outline.root if item.title == "Item 3: Attendance report"]
+        pages = [pikepdf.Page(mark.destination[0]).index for mark in marks]
+    assert pack.pages - 2 in pages
+
+
+def test_uploaded_pdf_pages_come_last_with_the_footer_and_as_tagged_figures(english):
+    reference, pack, _spy = english
+    pages = page_texts(pack.pdf)
+    for offset, number in ((2, 1), (1, 2)):
+        text = flat(pages[-offset])
+        assert f"Uploaded page {number} of the attendance report" in text
+        assert f"Page {pack.pages - offset + 1} of {pack.pages}" in text
+        assert reference in text
+        assert f"Disclosed to {REQUESTER}" in text
+    with open_pdf(pack.pdf) as pdf:
+        parent_tree = pdf.Root.StructTreeRoot.ParentTree.Nums
+        arrays = {int(parent_tree[i]): parent_tree[i + 1] for i in range(0, len(parent_tree), 2)}
+        for offset, number in ((2, 1), (1, 2)):
+            page = pdf.pages[pack.pages - offset]
+            contents = page.obj.Contents
+            streams = contents if isinstance(contents, pikepdf.Array) else [contents]
+            content = b"".join(stream.read_bytes() for stream in streams)
+            mcid = int(re.search(rb"/Figure <</MCID (\d+)>> BDC", content).group(1))
+            figure = arrays[int(page.obj.StructParents)][mcid]
+            assert figure.S == pikepdf.Name.Figure
+            assert str(figure.Alt) == f"Item 3: Attendance report. Page {number} of 2"
+            assert figure.Pg.objgen == page.obj.objgen
+            # Only the drawing came in: not its links, nor its own tags' ids.
+            assert "/Annots" not in page.obj
+            forms = [x for _n, x in page.Resources.XObject.items() if x.Subtype == "/Form"]
+            assert forms
+            for form in forms:
+                assert b"/MCID" not in form.read_bytes()
+        assert "/OpenAction" not in pdf.Root
+        assert "/JavaScript" not in pdf.Root.get("/Names", {})
+    assert b"evil.example" not in pack.pdf
+
+
+def test_photos_are_drawn_with_their_title_and_without_their_metadata(english):
+    _reference, pack, _spy = english
+    assert EXIF_SECRET.encode() not in pack.pdf
+    with open_pdf(pack.pdf) as pdf:
+        figures = []
+
+        def walk(element):
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if kid.S == pikepdf.Name.Figure:
+                        figures.append(str(kid.get("/Alt", "")))
+                    walk(kid)
+
+        walk(pdf.Root.StructTreeRoot)
+    assert "Photo of the family plan" in figures
+
+
+def test_the_plain_english_of_each_exemption_is_casework_s(app):
+    with app.test_request_context("/en/"):
+        for code, exemption in casework.EXEMPTIONS.items():
+            assert packs.exemption_explanation(code) == exemption.resident_explanation
+
+
+def test_a_pack_over_the_cap_is_refused_before_anything_is_rendered(session, cipher, monkeypatch):
+    case = access_case(session, cipher, pdf_pages=4)
+
+    def must_not_render(*args, **kwargs):
+        raise AssertionError("rendered a pack that was already over the cap")
+
+    monkeypatch.setattr(packs, "render_document", must_not_render)
+    monkeypatch.setattr(packs, "inspect_upload", must_not_render)
+    with pytest.raises(PackTooLong, match="the limit is 8") as refused:
+        packs.build_response_pack(session, case, cipher=cipher, page_cap=8)
+    assert refused.value.pages > 8
+
+
+def test_a_pack_that_lays_out_over_the_cap_is_refused(session, cipher):
+    case = access_case(session, cipher, pdf_pages=0)
+    add_item(session, case, cipher, "Case history", "A long history.\n" * 400)
+    least = packs.FIXED_PAGES + 3
+    with pytest.raises(PackTooLong, match=f"the limit is {least}") as refused:
+        packs.build_response_pack(session, case, cipher=cipher, page_cap=least)
+    assert refused.value.pages > least
+
+
+def test_a_file_that_cannot_be_used_is_named(session, cipher):
+    case = started(session, cipher)
+    searched(session, case, "Early Help", SearchOutcome.RECORDS_FOUND)
+    add_item(session, case, cipher, "Spreadsheet", b"PK\x03\x04 not a pdf", media_type="image/png")
+    with pytest.raises(UnusableItem, match=r"Item 1 \(Spreadsheet\).*PDF, PNG and JPEG"):
+        packs.build_response_pack(session, case, cipher=cipher)
+
+    locked = started(session, cipher)
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(tagged_pdf(1))) as pdf:
+        pdf.save(out, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    add_item(session, locked, cipher, "Locked report", out.getvalue(), media_type="application/pdf")
+    with pytest.raises(UnusableItem, match="needs a password"):
+        packs.build_response_pack(session, locked, cipher=cipher)
+
+
+def test_nothing_found_says_so(session, cipher):
+    case = started(session, cipher)
+    searched(session, case, "Housing", SearchOutcome.NONE_HELD)
+    pack = packs.build_response_pack(session, case, cipher=cipher)
+    text = all_text(pack.pdf)
+    assert "Housing: we hold no information about you." in text
+    assert "We found no information about you in these records." in text
+    assert f"Page {pack.pages} of {pack.pages}" in text
+
+
+def test_large_print_when_asked_for(session, cipher, monkeypatch):
+    details = {"delivery": {"delivery": "post", "formats": ["large_print"]}}
+    case = access_case(session, cipher, pdf_pages=1, details=details)
+    rendered: list[str] = []
+    original = packs.render_template
+
+    def keep(template, **context):
+        rendered.append(original(template, **context))
+        return rendered[-1]
+
+    monkeypatch.setattr(packs, "render_template", keep)
+    large = packs.build_response_pack(session, case, cipher=cipher)
+    standard = packs.build_response_pack(session, case, cipher=cipher, large_print=False)
+    assert "large-print" in (HtmlRoot(rendered[0]).attrs["class"] or "").split()
+    assert "large-print" not in (HtmlRoot(rendered[1]).attrs["class"] or "").split()
+    assert median_word_height(large.pdf) >= 1.35 * median_word_height(standard.pdf)
+    assert large.pages > standard.pages
+    last = flat(page_texts(large.pdf)[-1])
+    assert "Uploaded page 1 of the attendance report" in last
+    assert f"Page {large.pages} of {large.pages}" in last
+
+
+@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl")])
+def test_packs_in_polish_and_urdu(session, cipher, monkeypatch, language, direction):
+    case = access_case(session, cipher, pdf_pages=1, language=language)
+    rendered: list[str] = []
+    original = packs.render_template
+
+    def keep(template, **context):
+        rendered.append(original(template, **context))
+        return rendered[-1]
+
+    monkeypatch.setattr(packs, "render_template", keep)
+    pack = packs.build_response_pack(session, case, cipher=cipher)
+    root = HtmlRoot(rendered[0])
+    assert (root.attrs["lang"], root.attrs["dir"]) == (language, direction)
+    assert pack.language == language
+    with open_pdf(pack.pdf) as pdf:
+        assert str(pdf.Root.Lang) == language
+        assert "/StructTreeRoot" in pdf.Root
+        assert case.reference in str(pdf.docinfo["/Title"])
+    pages = page_texts(pack.pdf)
+    assert len(pages) == pack.pages
+    for number, text in enumerate(pages, start=1):
+        assert has_page_numbers(text, number, pack.pages), number
+        assert case.reference in text, number
+    assert "Uploaded page 1 of the attendance report" in flat(pages[-1])
+    if language == "ur":
+        fonts = {name.replace("-", "") for name in font_names(pack.pdf)}
+        assert any("NotoNaskhArabic" in name for name in fonts), fonts
+        assert not any("Nastaliq" in name for name in fonts)
+
+
+def test_an_image_that_is_not_what_the_browser_said_is_still_an_image(session, cipher):
+    case = started(session, cipher)
+    searched(session, case, "Early Help", SearchOutcome.RECORDS_FOUND)
+    add_item(session, case, cipher, "Scan", tiny_png(120), media_type="text/plain")
+    pack = packs.build_response_pack(session, case, cipher=cipher)
+    with open_pdf(pack.pdf) as pdf:
+        images = {image.objgen for page in pdf.pages for image in page.images.values()}
+    assert len(images) == 1
