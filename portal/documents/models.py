@@ -7,10 +7,10 @@ reader never sees half a document. A failure keeps the reason for staff.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String, Text
+from sqlalchemy import Date, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Base
@@ -49,3 +49,18 @@ class CaseDocument(Base):
     # Released to the resident by secure download, until available_until.
     released_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     available_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class LetterPosting(Base):
+    """A letter (or the response pack) that staff printed and sent by post, and when."""
+
+    __tablename__ = "letter_postings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # A LetterKind value, or "response_pack".
+    document_kind: Mapped[str] = mapped_column(String(40))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("case_messages.id"))
+    sent_on: Mapped[date] = mapped_column(Date)
+    recorded_by: Mapped[str] = mapped_column(String(100))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

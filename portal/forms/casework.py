@@ -64,6 +64,18 @@ class AcceptIdentityForm(CaseActionForm):
     )
 
 
+class PostedForm(CaseActionForm):
+    """A letter (or the response pack) was sent by post: which one, and when."""
+
+    document_kind = HiddenField(validators=[DataRequired("Reload the page and try again")])
+    message_id = HiddenField()
+    sent_on = DateParts(
+        "Date it was posted",
+        description="For example 27 3 2026",
+        required_message="Enter the date it was posted, for example 27 3 2026",
+    )
+
+
 class RequestIdentityForm(CaseActionForm):
     what_is_needed = _text(
         "What proof of identity or authority is needed",

@@ -152,6 +152,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     case,
     evidence,
     home,
+    letters,
     register,
     reports,
 )

@@ -33,6 +33,7 @@ class Action(StrEnum):
     WORK_ON_CASE = "work_on_case"  # identity checks, searches, drafting a response or decision
     REVIEW_CASE = "review_case"  # approve or return a draft (never one's own)
     MANAGE_STAFF = "manage_staff"  # invite, disable, re-role staff, reset their sign-in
+    RECORD_POSTING = "record_posting"  # a letter was posted (also after the case closed)
 
 
 EVERYONE = frozenset(Role)
@@ -46,6 +47,7 @@ ROLES_FOR: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.WORK_ON_CASE: CASE_STAFF,
         Action.REVIEW_CASE: frozenset({Role.REVIEWER}),
         Action.MANAGE_STAFF: frozenset({Role.ADMIN}),
+        Action.RECORD_POSTING: CASE_STAFF,
     }
 )
 
@@ -87,6 +89,9 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_item_download": Action.VIEW_CASES,
         "staff.case_pack_download": Action.VIEW_CASES,
         "staff.case_pack_retry": Action.WORK_ON_CASE,
+        "staff.case_letters": Action.VIEW_CASES,
+        "staff.case_letter_pdf": Action.VIEW_CASES,
+        "staff.case_letter_posted": Action.RECORD_POSTING,
         "staff.case_accept_identity": Action.WORK_ON_CASE,
         "staff.case_request_identity": Action.WORK_ON_CASE,
         "staff.case_ask_clarification": Action.WORK_ON_CASE,

@@ -33,6 +33,7 @@ NOT_PAGES = {
     "staff.case_evidence_download": "serves an evidence file, not a page",
     "staff.case_item_download": "serves a disclosure file, not a page",
     "staff.case_pack_download": "serves the response pack PDF, not a page",
+    "staff.case_letter_pdf": "serves a letter PDF, not a page",
     "staff.reports_csv": "a CSV download",
     "staff.restrictions_csv": "a CSV download",
 }
@@ -145,6 +146,7 @@ ROLE_PAGES = {
         "/staff/queue?q=nobody-is-called-this",
     ],
     "staff.case": lambda s: [f"/staff/cases/{ref}" for ref in s.case_references],
+    "staff.case_letters": lambda s: [f"/staff/cases/{ref}/letters" for ref in s.case_references],
     "staff.case_intake": lambda s: ["/staff/cases/log-request"],
     "staff.reports": lambda s: ["/staff/reports"],
     "staff.restrictions": lambda s: ["/staff/restrictions"],

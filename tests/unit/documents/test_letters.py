@@ -317,7 +317,7 @@ def test_a_letter_is_in_the_requesters_language(session, cipher, language, direc
 # What a Polish and an Urdu acknowledgement must say, as the shipped catalogues word it.
 LETTER_WORDS = {
     "pl": ("Zachowaj ten list.", "Z poważaniem", "Co otrzymaliśmy"),
-    "ur": ("یہ خط سنبھال کر رکھیں۔", "مخلص،", "ہمیں کیا موصول ہوا"),
+    "ur": ("یہ خط سنبھال کر رکھیں\u06d4", "مخلص،", "ہمیں کیا موصول ہوا"),  # \u06d4: Urdu full stop
 }
 
 
