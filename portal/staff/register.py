@@ -1,14 +1,15 @@
 """The restriction register: every processing that stops for someone because an objection
 was upheld (rule C9), for the data teams who must act on it, with a CSV download.
 
-The register holds a few entries per month, so it is read whole and filtered here. The
-CSV holds names and dates of birth: each download is an audit event, and the file is
-safe to open in a spreadsheet (no cell is read as a formula).
+The register holds a few entries per month, so it is read whole, filtered here and shown
+newest first, a page at a time. The CSV is the whole register, oldest first; it holds
+names and dates of birth, so each download is an audit event, and the file is safe to
+open in a spreadsheet (no cell is read as a formula).
 """
 
 from __future__ import annotations
 
-from flask import Response, render_template, request
+from flask import Response, render_template, request, url_for
 from flask_login import current_user
 
 from portal.cases import audit, casework
@@ -18,6 +19,7 @@ from portal.staff.permissions import Action, requires
 from portal.staff.queue_views import london_today
 
 _MAX_SEARCH_LENGTH = 100
+PAGE_SIZE = 50
 
 
 def _processing_options(rows: list[casework.RestrictionRow]) -> dict[str, str]:
@@ -40,6 +42,15 @@ def _matches(row: casework.RestrictionRow, processing: str, search: str) -> bool
     return needle in row.subject_name.casefold() or needle in row.reference.casefold()
 
 
+def _page_number(value: str | None, pages: int) -> int:
+    """The page asked for, kept between the first and the last (nonsense means the first)."""
+    try:
+        number = int(value or 1)
+    except ValueError:
+        return 1
+    return min(max(number, 1), pages)
+
+
 @bp.get("/restrictions")
 @requires(Action.VIEW_CASES)
 def restrictions():
@@ -49,10 +60,24 @@ def restrictions():
     if processing not in options:
         processing = ""
     search = request.args.get("q", "").strip()[:_MAX_SEARCH_LENGTH]
-    rows = [row for row in reversed(everything) if _matches(row, processing, search)]
+    matching = [row for row in reversed(everything) if _matches(row, processing, search)]
+    pages = max(1, -(-len(matching) // PAGE_SIZE))
+    page = _page_number(request.args.get("page"), pages)
+    start = (page - 1) * PAGE_SIZE
+
+    def page_url(number: int) -> str:
+        filters = {"q": search or None, "processing": processing or None}
+        return url_for(".restrictions", **filters, page=number if number > 1 else None)
+
     return render_template(
         "staff/restrictions.html",
-        rows=rows,
+        rows=matching[start : start + PAGE_SIZE],
+        matching=len(matching),
+        first_shown=start + 1,
+        page=page,
+        pages=pages,
+        previous_url=page_url(page - 1) if page > 1 else None,
+        next_url=page_url(page + 1) if page < pages else None,
         total=len(everything),
         options=options,
         processing=processing,
