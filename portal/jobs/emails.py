@@ -241,6 +241,8 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
     if message is not None:
         template = template.format(kind=MessageKind(message.kind).value)
         context["rights"] = list((message.params or {}).get("rights") or [])
+        context["delivery"] = str((message.params or {}).get("delivery") or "")
+        context["available_days"] = app.config.get("RESPONSE_AVAILABLE_DAYS", 90)
     # A fresh app context, so nothing this email sets (locale, translations) reaches the next.
     with (
         app.app_context(),

@@ -116,6 +116,27 @@ def response_ready(app, address: str, language: str) -> None:
     casework.complete(db.session, case, actor=CASEWORKER, now=at(date(2026, 3, 6)))
 
 
+def response_ready_to_download(app, address: str, language: str) -> None:
+    """Approved for a secure download: the worker makes the pack, releases it and emails."""
+    case = accepted(
+        app,
+        address,
+        language,
+        details={"what": {"scope": "everything"}, "delivery": {"delivery": "download"}},
+    )
+    casework.record_search(
+        db.session,
+        case,
+        department="Early Help",
+        searched_on=date(2026, 3, 5),
+        outcome=SearchOutcome.NONE_HELD,
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 5)),
+    )
+    casework.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
+    casework.approve(db.session, case, actor=REVIEWER)
+
+
 def decision_ready(app, address: str, language: str) -> None:
     case = accepted(
         app,
@@ -189,6 +210,15 @@ POLISH = {
             "Wysłaliśmy Ci Twoje informacje pocztą.",
             "(ICO)",
             "ico.org.uk/make-a-complaint",
+        ],
+    ),
+    "response_ready_to_download": (
+        response_ready_to_download,
+        "Twoje informacje są gotowe",
+        [
+            "Twoje informacje są gotowe.",
+            "Aby je pobrać, wejdź na stronę http://portal.test/pl/track",
+            "Możesz je pobierać przez 90 dni.",
         ],
     ),
     "decision_ready": (
