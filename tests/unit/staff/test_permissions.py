@@ -38,10 +38,19 @@ def test_every_endpoint_reads_its_roles_from_the_table():
 @pytest.mark.parametrize(
     ("role", "allowed"),
     [
-        (Role.CASEWORKER, {Action.USE_WORKSPACE, Action.VIEW_CASES, Action.WORK_ON_CASE}),
+        (
+            Role.CASEWORKER,
+            {Action.USE_WORKSPACE, Action.VIEW_CASES, Action.WORK_ON_CASE, Action.RECORD_POSTING},
+        ),
         (
             Role.REVIEWER,
-            {Action.USE_WORKSPACE, Action.VIEW_CASES, Action.WORK_ON_CASE, Action.REVIEW_CASE},
+            {
+                Action.USE_WORKSPACE,
+                Action.VIEW_CASES,
+                Action.WORK_ON_CASE,
+                Action.REVIEW_CASE,
+                Action.RECORD_POSTING,
+            },
         ),
         (Role.ADMIN, {Action.USE_WORKSPACE, Action.MANAGE_STAFF}),
     ],
@@ -67,4 +76,5 @@ def test_a_closed_case_cannot_be_worked_on_but_can_be_read():
     assert not can(user, Action.WORK_ON_CASE, closed_case)
     assert not can(user, Action.REVIEW_CASE, closed_case)
     assert can(user, Action.VIEW_CASES, closed_case)
+    assert can(user, Action.RECORD_POSTING, closed_case)  # a refusal is posted after closing
     assert not can(staff(Role.ADMIN), Action.VIEW_CASES, open_case)
