@@ -232,7 +232,12 @@ def measure(url: str, cases: int, runs: int) -> list[dict[str, object]]:
         engine.dispose()
 
 
-def section(cases: int, runs: int, results: dict[str, list[dict[str, object]]]) -> str:
+def section(
+    cases: int,
+    runs: int,
+    results: dict[str, list[dict[str, object]]],
+    load: tuple[float, float],
+) -> str:
     engines = list(results)
     worst = max(float(r["p95"]) for rows in results.values() for r in rows)  # type: ignore[arg-type]
     lines = [
@@ -241,7 +246,9 @@ def section(cases: int, runs: int, results: dict[str, list[dict[str, object]]]) 
         f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
         f"- Machine: nproc {os.cpu_count()}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}.",
+        f"{platform.system()} {platform.release()}; load average (1 minute) {load[0]:.2f} "
+        f"before the run and {load[1]:.2f} after it (this run itself adds about 1; more "
+        "means other work shared the machine, and the timings are pessimistic).",
         f"- Data: {cases:,} cases by bulk insert, about {OPEN_SHARE:.0%} open (received in the "
         "last 60 days), the rest completed, refused or withdrawn over four years; a quarter "
         "objections; 40% from a hub; 70% assigned among 20 staff; 10% with a separate "
@@ -304,13 +311,14 @@ def main() -> int:
     args = parser.parse_args()
 
     results: dict[str, list[dict[str, object]]] = {}
+    load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as folder:
         print("SQLite")
         results["SQLite"] = measure(f"sqlite:///{folder}/queue.sqlite", args.cases, args.runs)
     if not args.no_postgres:
         print("PostgreSQL")
         results["PostgreSQL"] = run_postgres(lambda url: measure(url, args.cases, args.runs))
-    body = section(args.cases, args.runs, results)
+    body = section(args.cases, args.runs, results, (load_before, os.getloadavg()[0]))
     if not args.no_write:
         write_section(body)
     print(body)
