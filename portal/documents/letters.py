@@ -175,6 +175,13 @@ def margin_css(
     return Markup(rules)  # noqa: S704  (every string in it went through css_string)
 
 
+def reference_unbroken(text: str, reference: str) -> Markup:
+    """Text with the reference kept on one line: a line break after one of its hyphens would
+    leave a resident copying half a reference (the letter's heading sometimes wrapped there)."""
+    whole = Markup('<span class="letter-reference" dir="ltr">%s</span>') % reference
+    return Markup.escape(text).replace(Markup.escape(reference), whole)
+
+
 def document_filename(reference: str, name: str) -> str:
     """A file name made of the reference and a fixed word: safe in any header or path."""
     safe_reference = re.sub(r"[^A-Z0-9-]", "", reference.upper()) or "document"
@@ -508,8 +515,8 @@ def _letter(
             "language": LANGUAGES[language],
             "large_print": large_print,
             "title": title,
-            "heading": heading,
-            "reference": case.reference,
+            "heading": reference_unbroken(heading, case.reference),
+            "reference": reference_unbroken(case.reference, case.reference),
             "written_on": format_date(written_on, "long"),
             "name": requester.full_name,
             "address": recipient_address(case),

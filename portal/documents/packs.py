@@ -52,6 +52,7 @@ from portal.documents.letters import (
     letter_language,
     margin_css,
     recipient_address,
+    reference_unbroken,
     wants_large_print,
 )
 from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
@@ -351,7 +352,7 @@ def _context(
         "language": LANGUAGES[language],
         "large_print": large_print,
         "title": _("Your information: reference %(reference)s", reference=case.reference),
-        "reference": case.reference,
+        "reference": reference_unbroken(case.reference, case.reference),
         "written_on": format_date(clock.received_on(datetime.now(UTC)), "long"),
         "name": disclosed_to,
         "address": recipient_address(case),

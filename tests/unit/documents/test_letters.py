@@ -281,6 +281,21 @@ def test_an_objection_acknowledgement_lists_what_was_objected_to(session, cipher
     assert "Sharing with particular organisations: Police" in text
 
 
+@pytest.mark.parametrize("reference", ["TF-AZYD-EMVW", "TF-WMWM-MWMW"])
+def test_a_reference_is_never_split_across_two_lines(session, cipher, monkeypatch, reference):
+    # The widest references once wrapped the heading after "TF-AZYD-", leaving a resident
+    # half a reference on each line.
+    monkeypatch.setattr("portal.cases.service.new_reference", lambda: reference)
+    case = filed(session, cipher, kind=CaseKind.OBJECTION, details=OBJECTED)
+    assert case.reference == reference
+    pdf = letters.render_letter(session, case, LetterKind.ACKNOWLEDGEMENT).pdf
+    lines = [line for page in page_texts(pdf) for line in page.splitlines()]
+    pieces = [line for line in lines if re.search(r"\bTF-", line)]
+    assert len(pieces) >= 4  # the head, the heading, the reference section, each footer
+    assert all(reference in line for line in pieces), pieces
+    assert f"We have received your objection ({reference})" in all_text(pdf)
+
+
 def test_before_identity_is_accepted_no_date_is_promised(session, cipher):
     case = filed(session, cipher)
     casework.request_identity(
