@@ -9,12 +9,13 @@ open in a spreadsheet (no cell is read as a formula).
 
 from __future__ import annotations
 
-from flask import Response, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from portal.cases import audit, casework
 from portal.extensions import db
 from portal.staff import bp
+from portal.staff.downloads import csv_download
 from portal.staff.permissions import Action, requires
 from portal.staff.queue_views import london_today
 
@@ -98,10 +99,5 @@ def restrictions_csv():
         details={"staff_id": current_user.id, "rows": len(rows)},
     )
     db.session.commit()
-    response = Response(casework.restriction_register_csv(rows), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = f"restriction-register-{london_today().isoformat()}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return csv_download(casework.restriction_register_csv(rows), name)

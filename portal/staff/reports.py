@@ -8,12 +8,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from flask import Response, current_app, render_template, request
+from flask import current_app, render_template, request
 
 from portal.cases import reports
 from portal.cases.models import CaseKind, Channel
 from portal.extensions import db
 from portal.staff import bp
+from portal.staff.downloads import csv_download
 from portal.staff.permissions import Action, requires
 from portal.staff.queue_views import CHANNEL_LABELS, KIND_LABELS, london_today
 
@@ -151,9 +152,5 @@ def reports_csv():
     if error:
         return reports_page()
     report = reports.monthly_report(db.session, month)
-    response = Response(reports.report_csv(report, _group_label), mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
     name = f"think-family-report-{month.strftime('%Y-%m')}.csv"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return csv_download(reports.report_csv(report, _group_label), name)

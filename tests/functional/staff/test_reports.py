@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -106,7 +107,8 @@ def test_the_csv_download_has_the_figures_and_is_safe_in_a_spreadsheet(app, clie
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="think-family-report-{month}.csv"'
     )
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert response.data.startswith(codecs.BOM_UTF8)  # Excel then reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == list(reports.CSV_HEADER)
     ours = [row for row in rows if row[2] == "'" + hub]
     assert len(ours) == 1

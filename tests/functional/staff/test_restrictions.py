@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -150,6 +151,7 @@ def test_the_csv_is_an_audited_download_safe_in_a_spreadsheet(app, client, signe
     name = '=HYPERLINK("http://evil.example","Click")'
     reference = upheld_objection(app, name, ["national_study"])
     at_sum = upheld_objection(app, "@SUM(1+1)*cmd|' /C calc'!A0", ["national_study"])
+    polish = upheld_objection(app, "Łucja Wiśniewska", ["national_study"])
     account = signed_in(client, Role.CASEWORKER)
     before = last_event_id(app)
 
@@ -162,7 +164,9 @@ def test_the_csv_is_an_audited_download_safe_in_a_spreadsheet(app, client, signe
     assert re.fullmatch(
         r'attachment; filename="restriction-register-\d{4}-\d{2}-\d{2}\.csv"', disposition
     )
-    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    # UTF-8 with a byte order mark, so that Excel shows Polish and Urdu names as written.
+    assert response.data.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert rows[0] == ["Reference", "Name", "Date of birth", "Processing", "What stops", "From"]
     ours = [row for row in rows if row[0] == reference]
     assert ours and ours[0][1] == "'" + name
@@ -171,6 +175,7 @@ def test_the_csv_is_an_audited_download_safe_in_a_spreadsheet(app, client, signe
     (summed,) = [row for row in rows if row[0] == at_sum]
     assert summed[1] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert summed[3] == "national_study"
+    assert [row[1] for row in rows if row[0] == polish] == ["Łucja Wiśniewska"]
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
     (event,) = events_since(app, before, "restriction_register_downloaded")
     assert event.actor == f"staff:{account.id}"
