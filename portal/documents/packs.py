@@ -21,12 +21,14 @@ fetcher serves from memory; anything else a document names is refused.
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import pikepdf
+import pypdf
 from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -77,7 +79,10 @@ __all__ = [
     "exemption_explanation",
 ]
 
+log = logging.getLogger(__name__)
+
 PAGE_CAP = 500
+PAGE_WORDS_CAP = 6000  # characters of an uploaded page's text given to a screen reader
 PACK_SCHEME = "pack:"
 # The fewest pages the rendered part can take besides the items (each starts a page):
 # the cover letter, the list of the items, and the privacy notice.
@@ -168,6 +173,7 @@ class _Record:
     media_type: str = ""  # from the content, for uploaded items
     content: bytes = field(default=b"", repr=False)
     document: pikepdf.Pdf | None = None  # an uploaded PDF, opened
+    page_words: list[str] = field(default_factory=list, repr=False)  # its pages' text
 
     @property
     def pages(self) -> int:
@@ -252,7 +258,12 @@ def _build(
             _Placement(
                 source=record.document.pages[index],
                 page_index=page_of_anchor[anchor],
-                alt=_place_alt(context["headings"][record.number], index + 1, record.pages),
+                alt=_place_alt(
+                    context["headings"][record.number],
+                    index + 1,
+                    record.pages,
+                    record.page_words[index],
+                ),
             )
             for record in records
             if record.document is not None
@@ -287,6 +298,7 @@ def _opened(case: Case, number: int, item: DisclosureItem, cipher: Any) -> _Reco
             raise UnusableItem(number, item.title, f"the PDF is damaged ({error})") from None
         if not record.document.pages:
             raise UnusableItem(number, item.title, "the PDF has no pages")
+        record.page_words = _words_on_pages(content, len(record.document.pages))
     elif record.media_type not in (PNG, JPEG):
         raise UnusableItem(number, item.title, "only PDF, PNG and JPEG files can be used")
     return record
@@ -381,8 +393,27 @@ def _form_words(record: _Record) -> str:
     return _("Typed copy")
 
 
-def _place_alt(heading: str, page: int, pages: int) -> str:
-    return f"{heading}. {_('Page %(page)s of %(pages)s', page=page, pages=pages)}"
+def _place_alt(heading: str, page: int, pages: int, words: str) -> str:
+    """What a screen reader says for an uploaded page: which item and page it is, then the
+    words on it (the page itself is drawn as a picture, so its text is read from here)."""
+    alt = f"{heading}. {_('Page %(page)s of %(pages)s', page=page, pages=pages)}"
+    if words:
+        alt += ". " + _("The page reads: %(words)s", words=words)
+    return alt
+
+
+def _words_on_pages(content: bytes, pages: int) -> list[str]:
+    """The text of each page of an uploaded PDF, in reading order as far as the file tells,
+    with its white space run together; empty for a page with no text (a scan, say) or a file
+    whose text cannot be read. A very long page is cut at PAGE_WORDS_CAP characters."""
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(content))
+        texts = [page.extract_text() or "" for page in reader.pages]
+    except Exception:  # pypdf raises many kinds; the page is drawn all the same
+        log.warning("could not read the text of an uploaded PDF", exc_info=True)
+        texts = []
+    words = [" ".join(text.split())[:PAGE_WORDS_CAP] for text in texts]
+    return (words + [""] * pages)[:pages]
 
 
 # Drawing uploaded PDFs onto their pages ----------------------------------------------------

@@ -277,7 +277,12 @@ def test_uploaded_pdf_pages_come_last_with_the_footer_and_as_tagged_figures(engl
             mcid = int(re.search(rb"/Figure <</MCID (\d+)>> BDC", content).group(1))
             figure = arrays[int(page.obj.StructParents)][mcid]
             assert figure.S == pikepdf.Name.Figure
-            assert str(figure.Alt) == f"Item 3: Attendance report. Page {number} of 2"
+            # A screen reader hears which page it is, then the words on it.
+            assert str(figure.Alt) == (
+                f"Item 3: Attendance report. Page {number} of 2. "
+                f"The page reads: Uploaded page {number} of the attendance report"
+                + (" Open this" if number == 2 else "")  # the link's words, not where it goes
+            )
             assert figure.Pg.objgen == page.obj.objgen
             # Only the drawing came in: not its links, nor its own tags' ids.
             assert "/Annots" not in page.obj
@@ -423,3 +428,16 @@ def test_an_image_that_is_not_what_the_browser_said_is_still_an_image(session, c
     with open_pdf(pack.pdf) as pdf:
         images = {image.objgen for page in pdf.pages for image in page.images.values()}
     assert len(images) == 1
+
+
+def test_an_uploaded_page_without_text_is_announced_by_its_place_alone():
+    blank = pikepdf.new()
+    blank.add_blank_page()
+    blank.add_blank_page()
+    out = io.BytesIO()
+    blank.save(out)
+    assert packs._words_on_pages(out.getvalue(), 2) == ["", ""]
+    # A file pikepdf could open but whose text cannot be read still gives one entry a page.
+    assert packs._words_on_pages(b"%PDF-1.7 not really", 3) == ["", "", ""]
+    words = packs._words_on_pages(tagged_pdf(2), 2)
+    assert words == [f"Uploaded page {n} of the attendance report" for n in (1, 2)]
