@@ -21,14 +21,12 @@ fetcher serves from memory; anything else a document names is refused.
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 import pikepdf
-import pypdf
 from flask import current_app, render_template
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -58,6 +56,7 @@ from portal.documents.letters import (
     wants_large_print,
 )
 from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
+from portal.documents.uploaded_pages import PagePicture, prepare_pages
 from portal.evidence.inspection import (
     JPEG,
     PDF,
@@ -79,10 +78,7 @@ __all__ = [
     "exemption_explanation",
 ]
 
-log = logging.getLogger(__name__)
-
 PAGE_CAP = 500
-PAGE_WORDS_CAP = 6000  # characters of an uploaded page's text given to a screen reader
 PACK_SCHEME = "pack:"
 # The fewest pages the rendered part can take besides the items (each starts a page):
 # the cover letter, the list of the items, and the privacy notice.
@@ -173,7 +169,6 @@ class _Record:
     media_type: str = ""  # from the content, for uploaded items
     content: bytes = field(default=b"", repr=False)
     document: pikepdf.Pdf | None = None  # an uploaded PDF, opened
-    page_words: list[str] = field(default_factory=list, repr=False)  # its pages' text
 
     @property
     def pages(self) -> int:
@@ -257,17 +252,19 @@ def _build(
         placements = [
             _Placement(
                 source=record.document.pages[index],
+                picture=prepared.picture,
                 page_index=page_of_anchor[anchor],
                 alt=_place_alt(
-                    context["headings"][record.number],
-                    index + 1,
-                    record.pages,
-                    record.page_words[index],
+                    context["headings"][record.number], index + 1, record.pages, prepared.words
                 ),
             )
             for record in records
             if record.document is not None
-            for index, anchor in enumerate(record.anchors)
+            for (index, anchor), prepared in zip(
+                enumerate(record.anchors),
+                prepare_pages(record.content, record.document, range(record.pages)),
+                strict=True,
+            )
         ]
     if placements:
         pdf = _draw_documents(pdf, placements, large_print=large_print)
@@ -298,7 +295,6 @@ def _opened(case: Case, number: int, item: DisclosureItem, cipher: Any) -> _Reco
             raise UnusableItem(number, item.title, f"the PDF is damaged ({error})") from None
         if not record.document.pages:
             raise UnusableItem(number, item.title, "the PDF has no pages")
-        record.page_words = _words_on_pages(content, len(record.document.pages))
     elif record.media_type not in (PNG, JPEG):
         raise UnusableItem(number, item.title, "only PDF, PNG and JPEG files can be used")
     return record
@@ -402,26 +398,13 @@ def _place_alt(heading: str, page: int, pages: int, words: str) -> str:
     return alt
 
 
-def _words_on_pages(content: bytes, pages: int) -> list[str]:
-    """The text of each page of an uploaded PDF, in reading order as far as the file tells,
-    with its white space run together; empty for a page with no text (a scan, say) or a file
-    whose text cannot be read. A very long page is cut at PAGE_WORDS_CAP characters."""
-    try:
-        reader = pypdf.PdfReader(io.BytesIO(content))
-        texts = [page.extract_text() or "" for page in reader.pages]
-    except Exception:  # pypdf raises many kinds; the page is drawn all the same
-        log.warning("could not read the text of an uploaded PDF", exc_info=True)
-        texts = []
-    words = [" ".join(text.split())[:PAGE_WORDS_CAP] for text in texts]
-    return (words + [""] * pages)[:pages]
-
-
 # Drawing uploaded PDFs onto their pages ----------------------------------------------------
 
 
 @dataclass(frozen=True)
 class _Placement:
     source: pikepdf.Page  # a page of an uploaded PDF
+    picture: PagePicture | None  # drawn instead of it, when it lacks a font
     page_index: int  # the pack page left for it
     alt: str  # what a screen reader says for it
 
@@ -436,8 +419,11 @@ def _draw_documents(pdf: bytes, placements: Sequence[_Placement], *, large_print
     mcid_arrays = _parent_tree_arrays(pack)
     for placement in placements:
         page = pack.pages[placement.page_index]
-        form = pack.copy_foreign(placement.source.as_form_xobject())
-        _drop_foreign_marked_content_ids(form)
+        if placement.picture is not None:
+            form = _picture_form(pack, placement.picture)
+        else:
+            form = pack.copy_foreign(placement.source.as_form_xobject())
+            _drop_foreign_marked_content_ids(form)
         name = page.add_resource(form, Name.XObject, prefix="Fx")
         box = page.mediabox
         area = pikepdf.Rectangle(
@@ -466,6 +452,27 @@ def _draw_documents(pdf: bytes, placements: Sequence[_Placement], *, large_print
     out = io.BytesIO()
     pack.save(out)
     return out.getvalue()
+
+
+def _picture_form(pack: pikepdf.Pdf, picture: PagePicture) -> pikepdf.Object:
+    """A form the size of the pictured page that draws the picture over the whole of it."""
+    width, height = picture.size
+    image = pikepdf.Stream(pack, picture.data)
+    image.Type = Name.XObject
+    image.Subtype = Name.Image
+    image.Width, image.Height = picture.pixels
+    image.BitsPerComponent = 8
+    for key, value in picture.image_dictionary.items():
+        image[key] = value
+    drawing = b"q %.4f 0 0 %.4f 0 0 cm /Page Do Q" % (width, height)
+    return pikepdf.Stream(
+        pack,
+        drawing,
+        Type=Name.XObject,
+        Subtype=Name.Form,
+        BBox=pikepdf.Array([0, 0, width, height]),
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Page=pack.make_indirect(image))),
+    )
 
 
 def _empty_divs_by_page(pack: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dictionary]:

@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 
 import pikepdf
 import pytest
+from pikepdf import Name
 
 from portal.cases import casework, service
 from portal.cases.casework_models import SearchOutcome
@@ -215,3 +216,49 @@ def fetch_spy(monkeypatch):
     spy = RecordingFetcher()
     monkeypatch.setattr("portal.documents.pdf.StaticOnlyFetcher", lambda root: spy)
     return spy
+
+
+def saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def letter_without_its_font(
+    lines: list[str], *, in_a_form: bool = False, colour: bytes = b""
+) -> bytes:
+    """What an older records system sends: an A4 page in Helvetica that the file names but
+    does not carry, optionally drawn through a form XObject or under a band of colour (an
+    operator such as b"0.1 0.5 0.8 rg")."""
+    pdf = pikepdf.new()
+    helvetica = pdf.make_indirect(
+        pikepdf.Dictionary(Type=Name.Font, Subtype=Name.Type1, BaseFont=Name.Helvetica)
+    )
+    text = (
+        b"BT /F1 14 Tf 72 760 Td 18 TL "
+        + b"".join(b"(%s) Tj T* " % line.encode("latin-1") for line in lines)
+        + b"ET"
+    )
+    fonts = pikepdf.Dictionary(F1=helvetica)
+    if in_a_form:
+        form = pikepdf.Stream(
+            pdf,
+            text,
+            Type=Name.XObject,
+            Subtype=Name.Form,
+            BBox=[0, 0, 595, 842],
+            Resources=pikepdf.Dictionary(Font=fonts),
+        )
+        content, resources = b"/Fm1 Do", pikepdf.Dictionary(XObject=pikepdf.Dictionary(Fm1=form))
+    else:
+        content, resources = text, pikepdf.Dictionary(Font=fonts)
+    if colour:  # a band of that colour across the top of the page
+        content = b"q %s 0 792 595 50 re f Q " % colour + content
+    page = pikepdf.Dictionary(
+        Type=Name.Page,
+        MediaBox=[0, 0, 595, 842],
+        Contents=pdf.make_stream(content),
+        Resources=resources,
+    )
+    pdf.pages.append(pikepdf.Page(page))
+    return saved(pdf)

@@ -29,6 +29,7 @@ from tests.unit.documents.conftest import (
     flat,
     font_names,
     has_page_numbers,
+    letter_without_its_font,
     median_word_height,
     named,
     open_pdf,
@@ -430,14 +431,60 @@ def test_an_image_that_is_not_what_the_browser_said_is_still_an_image(session, c
     assert len(images) == 1
 
 
-def test_an_uploaded_page_without_text_is_announced_by_its_place_alone():
-    blank = pikepdf.new()
-    blank.add_blank_page()
-    blank.add_blank_page()
-    out = io.BytesIO()
-    blank.save(out)
-    assert packs._words_on_pages(out.getvalue(), 2) == ["", ""]
-    # A file pikepdf could open but whose text cannot be read still gives one entry a page.
-    assert packs._words_on_pages(b"%PDF-1.7 not really", 3) == ["", "", ""]
-    words = packs._words_on_pages(tagged_pdf(2), 2)
-    assert words == [f"Uploaded page {n} of the attendance report" for n in (1, 2)]
+def fonts_without_their_program(pdf: pikepdf.Pdf) -> list[str]:
+    """Every font object in the file whose program the file does not carry."""
+    missing = []
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary) or obj.get("/Type") != pikepdf.Name.Font:
+            continue
+        if obj.get("/Subtype") in (pikepdf.Name.Type0, pikepdf.Name.Type3):
+            continue  # a Type 0 font's program is in its descendant, itself a font object
+        descriptor = obj.get("/FontDescriptor")
+        if descriptor is None or not any(
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")
+        ):
+            missing.append(str(obj.get("/BaseFont")))
+    return missing
+
+
+def test_an_uploaded_page_without_its_font_is_drawn_as_a_picture_and_read_out(session, cipher):
+    case = started(session, cipher, subject=named(REQUESTER))
+    searched(session, case, "Housing", SearchOutcome.RECORDS_FOUND)
+    upload = letter_without_its_font(["Tenancy visit on 3 March", "Rent account up to date"])
+    with pikepdf.open(io.BytesIO(upload)) as original:
+        assert fonts_without_their_program(original) == ["/Helvetica"]  # so the check can fail
+    add_item(
+        session,
+        case,
+        cipher,
+        "Tenancy letter",
+        upload,
+        department="Housing",
+        media_type="application/pdf",
+        original_name="tenancy.pdf",
+    )
+
+    pack = packs.build_response_pack(session, case, cipher=cipher)
+
+    with open_pdf(pack.pdf) as pdf:
+        assert fonts_without_their_program(pdf) == []  # PDF/UA-1: every font embedded
+        page = pdf.pages[pack.pages - 1]
+        parent_tree = pdf.Root.StructTreeRoot.ParentTree.Nums
+        arrays = {int(parent_tree[i]): parent_tree[i + 1] for i in range(0, len(parent_tree), 2)}
+        figures = [
+            element
+            for element in arrays[int(page.obj.StructParents)]
+            if element.get("/S") == pikepdf.Name.Figure
+        ]
+        assert [str(figure.Alt) for figure in figures] == [
+            "Item 1: Tenancy letter. Page 1 of 1. "
+            "The page reads: Tenancy visit on 3 March Rent account up to date"
+        ]
+        (form,) = [x for _n, x in page.Resources.XObject.items() if x.Subtype == "/Form"]
+        (picture,) = [x for _n, x in form.Resources.XObject.items()]
+        assert picture.Subtype == pikepdf.Name.Image
+        drawn = pikepdf.PdfImage(picture).as_pil_image()  # decodes as a PDF reader would
+        assert drawn.mode == "L"  # a grey page, kept losslessly
+        assert drawn.getextrema()[0] < 100  # its words are drawn
+    # The page keeps its footer, which is the pack's own text.
+    assert f"Page {pack.pages} of {pack.pages}" in flat(page_texts(pack.pdf)[-1])
