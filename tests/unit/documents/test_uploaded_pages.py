@@ -133,3 +133,15 @@ def test_threads_take_turns_with_pdfium():
     for thread in threads:
         thread.join()
     assert results == ["Taking turns"] * 4
+
+
+def test_a_missing_font_is_found_in_resources_the_page_inherits():
+    pdf = pikepdf.open(io.BytesIO(letter_without_its_font(["Inherited"])))
+    pdf.Root.Pages.Resources = pdf.pages[0].obj.Resources  # kept by the page tree instead
+    del pdf.pages[0].obj["/Resources"]
+    content = saved(pdf)
+    document = pikepdf.open(io.BytesIO(content))
+    assert uses_a_missing_font(document.pages[0])
+    (page,) = prepared(content)
+    assert page.picture is not None
+    assert page.words == "Inherited"
