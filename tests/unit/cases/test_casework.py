@@ -553,7 +553,9 @@ def test_staff_record_a_withdrawal_received_by_phone(session):
     case = started(session)
     casework.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone")
     assert case.state == CaseState.WITHDRAWN
-    event = session.scalars(select(AuditEvent).where(AuditEvent.case_id == case.id)).all()[-1]
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc())
+    ).first()
     assert (event.action, event.actor, event.details) == (
         "request_withdrawn",
         CASEWORKER,

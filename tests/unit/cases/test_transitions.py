@@ -254,7 +254,9 @@ def test_an_allowed_move_changes_the_state_and_writes_its_event(session, current
     session.refresh(case)
     assert case.state == op.target
     new_events = list(
-        session.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case.id))
+        session.scalars(
+            select(AuditEvent.action).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+        )
     )[-1:]
     assert new_events == [op.event]
     assert count(session, AuditEvent) > events_before

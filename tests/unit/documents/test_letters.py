@@ -405,9 +405,11 @@ def test_the_letter_for_a_message_is_the_latest_of_its_kind(session, cipher):
             now=at(date(2026, 10, day)),
         )
     asked = session.scalars(
-        select(CaseMessage).where(
+        select(CaseMessage)
+        .where(
             CaseMessage.case_id == case.id, CaseMessage.kind == MessageKind.CLARIFICATION_REQUEST
         )
+        .order_by(CaseMessage.id)  # PostgreSQL gives an updated row back in any order
     ).all()
     assert len(asked) == 2
     text = all_text(letters.render_letter(session, case, LetterKind.CLARIFICATION_REQUEST).pdf)
