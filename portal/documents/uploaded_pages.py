@@ -75,8 +75,8 @@ def prepare_pages(
     content: bytes, document: pikepdf.Pdf, numbers: Sequence[int]
 ) -> list[PreparedPage]:
     """The pages `numbers` (counted from 0) of the uploaded PDF `content`, which pikepdf has
-    opened as `document`. A file PDFium cannot read gives pages with no words, drawn as they
-    are: the pack is still made, and staff see the pages in it."""
+    opened as `document`. A file or page PDFium cannot read gives pages with no words, drawn
+    as they are: the pack is still made, and staff see the pages in it."""
     pictured = {n for n in numbers if uses_a_missing_font(document.pages[n])}
     with _PDFIUM:
         try:
@@ -85,9 +85,17 @@ def prepare_pages(
             log.warning("PDFium could not open an uploaded PDF", exc_info=True)
             return [PreparedPage(words="", picture=None) for _ in numbers]
         try:
-            return [_prepare(reader, n, picture=n in pictured) for n in numbers]
+            return [_prepare_or_leave(reader, n, picture=n in pictured) for n in numbers]
         finally:
             reader.close()
+
+
+def _prepare_or_leave(reader: pdfium.PdfDocument, number: int, *, picture: bool) -> PreparedPage:
+    try:
+        return _prepare(reader, number, picture=picture)
+    except pdfium.PdfiumError:
+        log.warning("PDFium could not read page %d of an uploaded PDF", number + 1, exc_info=True)
+        return PreparedPage(words="", picture=None)
 
 
 def _prepare(reader: pdfium.PdfDocument, number: int, *, picture: bool) -> PreparedPage:

@@ -7,10 +7,12 @@ import io
 import threading
 
 import pikepdf
+import pypdfium2 as pdfium
 from pikepdf import Name
 from PIL import Image
 from weasyprint import HTML
 
+from portal.documents import uploaded_pages
 from portal.documents.uploaded_pages import (
     PICTURE_DPI,
     WORDS_CAP,
@@ -145,3 +147,20 @@ def test_a_missing_font_is_found_in_resources_the_page_inherits():
     (page,) = prepared(content)
     assert page.picture is not None
     assert page.words == "Inherited"
+
+
+def test_a_page_pdfium_cannot_read_is_left_as_it_is(monkeypatch):
+    real = uploaded_pages._prepare
+
+    def failing_on_the_second(reader, number, *, picture):
+        if number == 1:
+            raise pdfium.PdfiumError("Failed to load text page.")
+        return real(reader, number, picture=picture)
+
+    monkeypatch.setattr(uploaded_pages, "_prepare", failing_on_the_second)
+    pages = prepared(weasyprint_pdf("one", "two", "three"))
+    assert [(page.words, page.picture) for page in pages] == [
+        ("one", None),
+        ("", None),
+        ("three", None),
+    ]
