@@ -9,18 +9,22 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from portal import create_app
 from portal.extensions import db
+from portal.staff import passwords
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -61,6 +65,20 @@ def app(database_url, tmp_path_factory):
         downgrade(revision="base")
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def production_password_hasher() -> Iterator[PasswordHasher]:
+    """Staff passwords hash with argon2id at its lowest cost while the tests run, as Django's
+    own test settings do with a fast hasher: the production parameters take a third of a
+    second a hash on this machine, and the suite creates and signs in hundreds of accounts.
+    Yields the production hasher, which tests/unit/staff/test_passwords.py checks."""
+    production = passwords.HASHER
+    passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    passwords._dummy_hash.cache_clear()
+    yield production
+    passwords.HASHER = production
+    passwords._dummy_hash.cache_clear()
 
 
 @pytest.fixture()

@@ -4,6 +4,7 @@ a common or easily guessed one, nothing naming the person or the council."""
 from __future__ import annotations
 
 import pytest
+from argon2 import Type
 
 from portal.staff import passwords
 from portal.staff.passwords import council_words, password_problem
@@ -94,6 +95,15 @@ def test_hashes_are_argon2id_and_verify():
     assert not passwords.verify_password(hashed, "tangerine kettle velvet ")
     assert not passwords.verify_password("not a hash", "anything")
     assert not passwords.needs_rehash(hashed)
+
+
+def test_production_hashes_use_rfc_9106_low_memory_argon2id(production_password_hasher):
+    # The tests hash at the lowest cost (tests/conftest.py); the portal itself does not.
+    hasher = production_password_hasher
+    assert hasher.type is Type.ID
+    assert (hasher.time_cost, hasher.memory_cost, hasher.parallelism) == (3, 64 * 1024, 4)
+    assert hasher.hash("tangerine kettle velvet").startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert passwords.HASHER is not hasher  # the tests' own hasher is in place
 
 
 def test_the_same_password_typed_two_ways_is_the_same():
