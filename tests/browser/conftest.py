@@ -3,6 +3,13 @@
 Chromium comes from Debian (/usr/bin/chromium); `playwright install` is never used. One
 browser serves the whole session; every test gets its own browser context, which records
 each request it makes so that a test can prove nothing was fetched from another origin.
+
+Tests marked `sweep` check what Chromium shows of page after page (axe-core, reflow, focus,
+direction). What they check does not depend on the database engine, so they run on the
+embedded database only: CI's PostgreSQL pass skips them, which keeps CI inside its time
+limit. The journeys that store a request through the browser run on both engines, and the
+functional tests render every page on both (tests/functional/staff/test_permissions.py
+requests every staff route as every role).
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from tests.conftest import IN_CI
+from tests.conftest import IN_CI, ON_POSTGRESQL
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -36,11 +43,16 @@ AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 LOCAL_SCHEMES = {"data", "blob", "about"}
 
 
+SWEEP_SKIPPED = "a sweep of what Chromium shows, the same on any engine: run on SQLite"
+
+
 def pytest_collection_modifyitems(config, items):
     here = Path(__file__).resolve().parent
     for item in items:
         if here in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.browser)
+            if ON_POSTGRESQL and item.get_closest_marker("sweep"):
+                item.add_marker(pytest.mark.skip(reason=SWEEP_SKIPPED))
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -8,6 +8,8 @@ import pytest
 from tests.browser.conftest import RequestLog, describe_violations, run_axe
 from tests.browser.pages import offered_locales, open_public_page, public_pages
 
+pytestmark = pytest.mark.sweep
+
 PAGES = public_pages()
 NOTICE_PAGES = [page for page in PAGES if page.endpoint == "public.notice"]
 FOCUS_YELLOW = "rgb(255, 221, 0)"  # GOV.UK $govuk-focus-colour, #ffdd00

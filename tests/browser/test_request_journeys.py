@@ -270,6 +270,7 @@ def test_objection_journey_in_urdu_by_keyboard(page, live_server, app, request_l
 # --- axe-core on every page, error states included ------------------------------------
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("journey", JOURNEYS)
 def test_every_step_and_its_error_state_has_no_axe_violations(
@@ -349,6 +350,7 @@ def test_every_step_and_its_error_state_has_no_axe_violations(
     request_log.assert_no_script_problems()
 
 
+@pytest.mark.sweep
 def test_axe_loaded_by_an_init_script_reports_a_planted_violation(page, live_server, axe_source):
     """The sweep loads axe-core with each page: prove it still runs, and finds problems."""
     page.context.add_init_script(script=axe_source)
@@ -368,6 +370,7 @@ def test_axe_loaded_by_an_init_script_reports_a_planted_violation(page, live_ser
 # --- Reflow ---------------------------------------------------------------------------
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("locale", ["en", "ur"])
 @pytest.mark.parametrize("journey", JOURNEYS)
 def test_questions_and_check_answers_reflow_at_320_css_pixels(

@@ -10,6 +10,8 @@ from tests.browser.conftest import describe_violations, run_axe
 from tests.browser.pages import PublicPage, open_public_page, public_pages
 from tests.conftest import make_app
 
+pytestmark = pytest.mark.sweep
+
 RTL_LOCALES = ("ur",)
 # Every page in a right-to-left language, and the same pages in English to show the
 # measurements tell the two directions apart.

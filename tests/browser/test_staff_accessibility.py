@@ -26,6 +26,8 @@ from tests.browser.conftest import RequestLog, describe_violations, run_axe
 from tests.conftest import make_app
 from tests.functional.staff.conftest import StaffAccount, make_account
 
+pytestmark = pytest.mark.sweep
+
 # Staff GET routes that are not HTML pages, with the reason.
 NOT_PAGES = {
     "staff.keep_alive": "answers 204 or 401 to the idle-timeout script",
