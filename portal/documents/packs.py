@@ -461,7 +461,6 @@ def _picture_form(pack: pikepdf.Pdf, picture: PagePicture) -> pikepdf.Object:
     image.Type = Name.XObject
     image.Subtype = Name.Image
     image.Width, image.Height = picture.pixels
-    image.BitsPerComponent = 8
     for key, value in picture.image_dictionary.items():
         image[key] = value
     drawing = b"q %.4f 0 0 %.4f 0 0 cm /Page Do Q" % (width, height)

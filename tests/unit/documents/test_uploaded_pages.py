@@ -9,7 +9,7 @@ import threading
 import pikepdf
 import pypdfium2 as pdfium
 from pikepdf import Name
-from PIL import Image
+from PIL import Image, ImageChops
 from weasyprint import HTML
 
 from portal.documents import uploaded_pages
@@ -28,7 +28,6 @@ def as_drawn(picture) -> Image.Image:
     stream = pikepdf.Stream(pdf, picture.data)
     stream.Type, stream.Subtype = Name.XObject, Name.Image
     stream.Width, stream.Height = picture.pixels
-    stream.BitsPerComponent = 8
     for key, value in picture.image_dictionary.items():
         stream[key] = value
     return pikepdf.PdfImage(stream).as_pil_image()
@@ -85,6 +84,27 @@ def test_a_page_whose_font_is_not_in_the_file_is_pictured_and_keeps_its_words():
     # The words were drawn where the text is (top left), and nowhere below them.
     assert image.crop((140, 140, 700, 230)).getextrema()[0] < 100
     assert image.crop((0, 400, *image.size)).getextrema() == (255, 255)
+
+
+def test_a_grey_page_is_drawn_as_pdfium_draws_it_in_sixteen_shades_and_stays_small():
+    lines = [f"Line {n}: rent account reviewed and a repair reported." for n in range(40)]
+    content = letter_without_its_font(lines)
+    (page,) = prepared(content)
+    assert page.picture is not None and page.picture.grey
+
+    reader = pdfium.PdfDocument(content)
+    rendered = reader[0].render(scale=PICTURE_DPI / 72).to_pil().convert("L")
+    drawn = as_drawn(page.picture)
+    assert drawn.size == rendered.size
+    step = 255 / (uploaded_pages.GREY_LEVELS - 1)
+    # No pixel is further than half a shade from how PDFium draws the page ...
+    assert ImageChops.difference(drawn, rendered).getextrema()[1] <= step / 2 + 1
+    # ... every shade is one of the sixteen, and the text's grey edges are kept.
+    shades = {value for value, count in enumerate(drawn.histogram()) if count}
+    assert shades <= {round(n * step) for n in range(uploaded_pages.GREY_LEVELS)}
+    assert len(shades) > 2
+    # Forty lines of text at 150 dpi fit in well under 40 KB (8 bits a pixel took 150 KB).
+    assert len(page.picture.data) < 40_000
 
 
 def test_a_page_in_colour_is_pictured_in_colour():
