@@ -12,6 +12,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     HiddenField,
     StringField,
     TextAreaField,
@@ -21,7 +22,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal.cases.casework import EXEMPTIONS, NOTE_LENGTH
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
-from portal.cases.models import Channel
+from portal.cases.models import ActingFor, Channel
 from portal.forms.fields import Checkboxes, Choice, DateParts, Radios, choices, clean_text
 from portal.i18n import LANGUAGES
 
@@ -277,6 +278,36 @@ class ProposeDecisionForm(CaseActionForm):
         self.upheld_processing.choices = choices(processing)
 
 
+def _contact_fields(whose: str, address_description: str = "") -> tuple[Field, ...]:
+    """Optional address, postcode, email and phone fields, labelled "Address{whose}" etc."""
+    return (
+        TextAreaField(
+            f"Address{whose} (optional)",
+            description=address_description,
+            filters=[clean_text],
+            validators=[Length(max=1000, message="The address must be 1000 characters or fewer")],
+        ),
+        StringField(
+            f"Postcode{whose} (optional)",
+            filters=[clean_text],
+            validators=[Length(max=10, message="Enter a real postcode, like WF1 2EB")],
+        ),
+        EmailField(
+            f"Email address{whose} (optional)",
+            filters=[clean_text],
+            validators=[
+                Optional(),
+                Email("Enter an email address like name@example.com", check_deliverability=False),
+            ],
+        ),
+        StringField(
+            f"Phone number{whose} (optional)",
+            filters=[clean_text],
+            validators=[Length(max=40, message="The phone number must be 40 characters or fewer")],
+        ),
+    )
+
+
 class IntakeForm(FlaskForm):
     """A request made by phone, letter, email or in person at a hub, keyed in by staff."""
 
@@ -332,30 +363,43 @@ class IntakeForm(FlaskForm):
         default="en",
         validators=[DataRequired("Select the language for letters and emails")],
     )
+    hub = Choice(
+        "Early Help Hub",
+        description="The hub where the request was made in person, or that sent the person to us "
+        "(optional for phone, letter and email)",
+        validate_choice=False,  # the council's hubs, set by the view
+    )
     full_name = _name("Full name of the person the request is about", "Enter their full name")
     date_of_birth = DateParts("Date of birth (optional)", description="For example 27 3 1990")
-    address = TextAreaField(
-        "Address (optional)",
-        filters=[clean_text],
-        validators=[Length(max=1000, message="The address must be 1000 characters or fewer")],
+    address, postcode, email, phone = _contact_fields("")
+    acting_for = Radios(
+        "Who is asking",
+        choices=choices(
+            [
+                (ActingFor.MYSELF.value, "The person the request is about"),
+                (ActingFor.MY_CHILD.value, "A parent or carer, for their child"),
+                (
+                    ActingFor.SOMEONE_ELSE.value,
+                    "Someone else with the person's authority, such as a solicitor or advocate",
+                ),
+            ]
+        ),
+        default=ActingFor.MYSELF.value,
+        validators=[DataRequired("Select who is asking")],
     )
-    postcode = StringField(
-        "Postcode (optional)",
+    requester_name = StringField(
+        "Full name of the person asking (if someone else is asking)",
         filters=[clean_text],
-        validators=[Length(max=10, message="Enter a real postcode, like WF1 2EB")],
+        validators=[Length(max=200, message="Their name must be 200 characters or fewer")],
     )
-    email = EmailField(
-        "Email address (optional)",
+    relationship = StringField(
+        "Their relationship to the person the request is about",
+        description="For example mother, foster carer or solicitor",
         filters=[clean_text],
-        validators=[
-            Optional(),
-            Email("Enter an email address like name@example.com", check_deliverability=False),
-        ],
+        validators=[Length(max=200, message="The relationship must be 200 characters or fewer")],
     )
-    phone = StringField(
-        "Phone number (optional)",
-        filters=[clean_text],
-        validators=[Length(max=40, message="The phone number must be 40 characters or fewer")],
+    requester_address, requester_postcode, requester_email, requester_phone = _contact_fields(
+        " of the person asking", address_description="Letters go to the person asking"
     )
     delivery = Radios(
         "How they want their information (access requests)",
@@ -380,6 +424,24 @@ class IntakeForm(FlaskForm):
         validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
     )
     identity_at_hub = BooleanField("Their identity was checked in person at a hub")
+
+    def validate_hub(self, field):
+        hubs = {value for value, _label in field.choices or []} - {""}
+        if field.data and field.data not in hubs:
+            raise ValidationError("Select one of the hubs shown")
+        if not field.data and self.channel.data == Channel.IN_PERSON.value:
+            raise ValidationError("Select the hub where the request was made")
+
+    def validate_requester_name(self, field):
+        if self._someone_else_asks() and not field.data:
+            raise ValidationError("Enter the full name of the person asking")
+
+    def validate_relationship(self, field):
+        if self._someone_else_asks() and not field.data:
+            raise ValidationError("Enter their relationship to the person the request is about")
+
+    def _someone_else_asks(self) -> bool:
+        return self.acting_for.data in (ActingFor.MY_CHILD.value, ActingFor.SOMEONE_ELSE.value)
 
     def validate_delivery(self, field):
         if self.kind.data == "access" and field.data not in ("post", "download", "hub"):

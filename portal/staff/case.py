@@ -227,6 +227,7 @@ def render_case(
         error=error,
         uploaded=DisclosureKind.UPLOADED,
         pack=production.latest_pack(db.session, case),
+        hub=current_app.extensions["council"].hub(case.hub_source) if case.hub_source else None,
     )
 
 
@@ -582,18 +583,37 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
         email=form.email.data or "",
         phone=form.phone.data or "",
     )
+    acting_for = ActingFor(form.acting_for.data)
+    requester = None
+    if acting_for != ActingFor.MYSELF:
+        requester = PersonDetails(
+            full_name=form.requester_name.data,
+            address=form.requester_address.data or "",
+            postcode=form.requester_postcode.data or "",
+            email=form.requester_email.data or "",
+            phone=form.requester_phone.data or "",
+        )
     return Submission(
         kind=kind,
-        acting_for=ActingFor.MYSELF,
+        acting_for=acting_for,
         subject=subject,
-        requester=None,
-        relationship_to_subject="",
+        requester=requester,
+        relationship_to_subject=form.relationship.data if requester else "",
         details=details,
         identity_at_hub=bool(form.identity_at_hub.data),
         language=form.language.data,
         notice_version=current_release().version,
         channel=Channel(form.channel.data),
+        hub_source=form.hub.data or None,
     )
+
+
+def _intake_form() -> forms.IntakeForm:
+    form = forms.IntakeForm()
+    form.hub.choices = [("", "None")] + [
+        (hub.slug, hub.name) for hub in current_app.extensions["council"].hubs
+    ]
+    return form
 
 
 def _render_intake(form: forms.IntakeForm, error: str | None = None, status: int = 200):
@@ -603,7 +623,7 @@ def _render_intake(form: forms.IntakeForm, error: str | None = None, status: int
 @bp.route("/cases/log-request", methods=["GET", "POST"])
 @requires(Action.WORK_ON_CASE)
 def case_intake():
-    form = forms.IntakeForm()
+    form = _intake_form()
     if request.method == "GET":
         form.idempotency_key.data = secrets.token_urlsafe(24)
         return _render_intake(form)

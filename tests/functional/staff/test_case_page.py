@@ -455,6 +455,98 @@ def test_staff_log_a_letter_received_last_week(app, client, signed_in):
     assert "Jan Nowak" in text_of(client, reference)
 
 
+def intake_form(client) -> dict[str, str]:
+    page = get_page(client, "/staff/cases/log-request", lang="en")
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.html).group(1)
+    return {"csrf_token": csrf_token(page.html), "idempotency_key": key}
+
+
+def test_staff_log_a_mothers_request_for_her_child_made_in_person_at_a_hub(app, client, signed_in):
+    signed_in(client, Role.CASEWORKER)
+    page = get_page(client, "/staff/cases/log-request", lang="en")
+    assert "Castleford and Airedale Early Help Hub" in page.text()
+    data = {
+        **intake_form(client),
+        "kind": "access",
+        "channel": "in_person",
+        "hub": "castleford-airedale",
+        **date_parts("received_on", today() - timedelta(days=1)),
+        "received_time": "09:05",
+        "full_name": "Zofia Kowalska",
+        **date_parts("date_of_birth", date(2014, 6, 2)),
+        "language": "pl",
+        "acting_for": "my_child",
+        "requester_name": "Anna Kowalska",
+        "relationship": "Mother",
+        "requester_address": "4 Station Road\nCastleford",
+        "requester_postcode": "WF10 1AA",
+        "requester_email": "anna.kowalska@example.org",
+        "delivery": "post",
+    }
+    response = client.post("/staff/cases/log-request", data=data)
+    assert response.status_code == 303
+    reference = response.location.rsplit("/", 1)[1]
+    with app.app_context():
+        case = db.session.query(Case).filter_by(reference=reference).one()
+        assert case.channel == "in_person"
+        assert case.hub_source == "castleford-airedale"  # counted for that hub in the reports
+        assert case.acting_for == "my_child"
+        assert case.relationship_to_subject == "Mother"
+        assert case.subject.full_name == "Zofia Kowalska"
+        assert case.subject.date_of_birth == date(2014, 6, 2)
+        # Letters and emails go to the mother, who asked.
+        assert case.requester.full_name == "Anna Kowalska"
+        assert case.requester.email == "anna.kowalska@example.org"
+        assert case.requester.postcode == "WF10 1AA"
+    text = text_of(client, reference)
+    assert "Castleford and Airedale Early Help Hub" in text
+    assert "my child: Mother" in text
+    people = text.split("Requester and subject", 1)[1]
+    assert people.index("Anna Kowalska") < people.index("Data subject")
+    assert people.index("Data subject") < people.index("Zofia Kowalska")
+
+
+@pytest.mark.parametrize(
+    ("answers", "messages"),
+    [
+        (
+            {"acting_for": "my_child"},
+            [
+                "Enter the full name of the person asking",
+                "Enter their relationship to the person the request is about",
+            ],
+        ),
+        ({"channel": "in_person"}, ["Select the hub where the request was made"]),
+        ({"channel": "phone", "hub": "atlantis"}, ["Select one of the hubs shown"]),
+    ],
+)
+def test_logging_a_request_for_someone_else_or_at_a_hub_says_what_is_missing(
+    app, client, signed_in, answers, messages
+):
+    signed_in(client, Role.CASEWORKER)
+    data = {
+        **intake_form(client),
+        "kind": "access",
+        "channel": "letter",
+        **date_parts("received_on", today()),
+        "received_time": "10:15",
+        "full_name": "Jan Nowak",
+        "language": "en",
+        "delivery": "post",
+        **answers,
+    }
+    with app.app_context():
+        before = db.session.query(Case).count()
+    response = client.post("/staff/cases/log-request", data=data)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for message in messages:
+        assert message in html
+    assert 'value="Jan Nowak"' in html  # what was typed is kept
+    with app.app_context():
+        assert db.session.query(Case).count() == before  # nothing half-saved
+
+
 def test_logging_a_request_says_what_is_missing(app, client, signed_in):
     signed_in(client, Role.CASEWORKER)
     page = get_page(client, "/staff/cases/log-request", lang="en")
