@@ -373,7 +373,7 @@ class IntakeForm(FlaskForm):
     date_of_birth = DateParts("Date of birth (optional)", description="For example 27 3 1990")
     address, postcode, email, phone = _contact_fields("")
     acting_for = Radios(
-        "Who is asking",
+        "Who is making the request",
         choices=choices(
             [
                 (ActingFor.MYSELF.value, "The person the request is about"),
