@@ -2,29 +2,53 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, make_url, select, text
 
 from portal.cases import audit
 from portal.cases.models import AuditEvent
 from portal.extensions import db
 
 
+@contextmanager
+def own_database(database_url: str, tmp_path) -> Iterator[str]:
+    """An empty database of the same engine as the suite's, dropped afterwards: on
+    PostgreSQL a database beside the suite's own, on SQLite a new file."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'audit.sqlite'}"
+        return
+    url = make_url(database_url)
+    name = f"{url.database}_audit_tamper"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        yield url.set(database=name).render_as_string(hide_password=False)
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        server.dispose()
+
+
 @pytest.fixture()
 def fresh_app(database_url, tmp_path):
-    """Its own database: this test tampers with rows."""
+    """Its own database, on the engine the suite runs on: this test tampers with rows."""
     from flask_migrate import downgrade, upgrade
 
     from tests.conftest import make_app
 
-    if database_url.startswith("postgresql"):
-        pytest.skip("tampering is tested on the embedded database; the chain code is shared")
-    app = make_app(f"sqlite:///{tmp_path / 'audit.sqlite'}", tmp_path)
-    with app.app_context():
-        upgrade()
-        yield app
-        downgrade(revision="base")
-        db.engine.dispose()
+    with own_database(database_url, tmp_path) as url:
+        app = make_app(url, tmp_path)
+        with app.app_context():
+            upgrade()
+            yield app
+            db.session.remove()
+            downgrade(revision="base")
+            db.engine.dispose()
 
 
 def _append(count):
