@@ -425,14 +425,17 @@ def test_a_decision_that_breaks_rule_c9_is_shown_as_an_error(app, client, signed
     assert state_of(app, reference) == CaseState.IN_PROGRESS
 
 
-def test_staff_log_a_letter_received_last_week(app, client, signed_in):
-    account = signed_in(client, Role.CASEWORKER)
+def intake_form(client) -> dict[str, str]:
     page = get_page(client, "/staff/cases/log-request", lang="en")
     key = re.search(r'name="idempotency_key" value="([^"]+)"', page.html).group(1)
+    return {"csrf_token": csrf_token(page.html), "idempotency_key": key}
+
+
+def test_staff_log_a_letter_received_last_week(app, client, signed_in):
+    account = signed_in(client, Role.CASEWORKER)
     received = today() - timedelta(days=7)
     data = {
-        "csrf_token": csrf_token(page.html),
-        "idempotency_key": key,
+        **intake_form(client),
         "kind": "access",
         "channel": "letter",
         **date_parts("received_on", received),
@@ -453,12 +456,6 @@ def test_staff_log_a_letter_received_last_week(app, client, signed_in):
         assert case.language == "pl"  # his letters and emails will be in Polish
         assert case.details["staff_intake"]["keyed_in_by"] == f"staff:{account.id}"
     assert "Jan Nowak" in text_of(client, reference)
-
-
-def intake_form(client) -> dict[str, str]:
-    page = get_page(client, "/staff/cases/log-request", lang="en")
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', page.html).group(1)
-    return {"csrf_token": csrf_token(page.html), "idempotency_key": key}
 
 
 def test_staff_log_a_mothers_request_for_her_child_made_in_person_at_a_hub(app, client, signed_in):
