@@ -303,10 +303,8 @@ class DeliveryForm(FlaskForm):
     other_format = StringField(
         _l("What format do you need?"),
         filters=TEXT,
-        validators=[
-            Optional(),
-            Length(max=500, message=_l("The format must be 500 characters or fewer")),
-        ],
+        # No Optional(): it would stop validate_other_format from asking for it when empty.
+        validators=[Length(max=500, message=_l("The format must be 500 characters or fewer"))],
     )
     collect_hub = Choice(_l("Which hub?"), validate_choice=False)
 
