@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 
 from PIL import Image
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -146,3 +147,122 @@ def complete_objection_journey(client, locale: str = "en", *, person=PERSON, sen
     if not send:
         return None
     return submit(client, f"/{locale}/object/check", {})
+
+
+# Walking every page of a journey, its error states included --------------------------
+
+
+# What each question page is given, in order: answers it must refuse (each shows the page
+# again with its error summary), then answers it accepts. For someone else, the subject
+# is a child or an adult who gave written permission; the contact details are the
+# requester's.
+def _refused_and_accepted(step: str, acting_for: str) -> tuple[list[dict], dict]:
+    myself = acting_for == "myself"
+    date_of_birth = {
+        "date_of_birth-day": "14",
+        "date_of_birth-month": "2",
+        "date_of_birth-year": "1988" if acting_for != "my_child" else "2012",
+    }
+    steps: dict[str, tuple[list[dict], dict]] = {
+        "who": ([{}], {"acting_for": acting_for}),
+        "you": (
+            [{}],
+            {
+                "requester_name": "Maria Popescu",
+                "relationship": "Mother" if acting_for == "my_child" else "Solicitor",
+            },
+        ),
+        "name": (
+            [{}],
+            {"full_name": "Anna Kowalska" if myself else "Zofia Kowalska", "other_names": ""},
+        ),
+        "date-of-birth": (
+            [
+                {},
+                {**date_of_birth, "date_of_birth-year": "88"},  # Year must include 4 numbers
+                {**date_of_birth, "date_of_birth-day": ""},
+                {**date_of_birth, "date_of_birth-day": "31", "date_of_birth-month": "2"},
+                {**date_of_birth, "date_of_birth-year": "2999"},
+            ],
+            date_of_birth,
+        ),
+        "address": (
+            [{}, {"address": "12 Westgate", "postcode": "not a postcode"}],
+            PERSON["address"],
+        ),
+        "contact": (
+            [{"letters_language": "en"}, {"email": "not an address", "letters_language": "en"}],
+            {
+                **PERSON["contact"],
+                "email": "maria@example.com" if not myself else "anna@example.com",
+            },
+        ),
+        "identifiers": ([{"ni_number": "AB123", "nhs_number": "12345"}], {}),
+        "what": (
+            [
+                {},
+                {
+                    "scope": "agencies",
+                    "date_from-day": "1",
+                    "date_from-month": "13",
+                    "date_from-year": "2020",
+                },
+            ],
+            {"scope": "agencies", "agencies": ["police", "schools"]},
+        ),
+        "delivery": (
+            [{}, {"delivery": "download", "formats": ["other"]}],
+            {"delivery": "download", "formats": ["large_print"]},
+        ),
+        "processing": (
+            [{}, {"processing": ["sharing"]}],
+            {"processing": ["national_study", "sharing"], "agencies": ["police"]},
+        ),
+        "reasons": ([{}], {"reasons": "My ex-partner works for the police."}),
+        "identity": ([{}, {"how": "upload"}], {"how": "upload" if myself else "hub"}),
+        "declaration": ([{}], {"confirm": "y"}),
+    }
+    return steps[step]
+
+
+@dataclass(frozen=True)
+class ShownPage:
+    label: str  # which page and which state: "date-of-birth", "date-of-birth refused 2"
+    status: int
+    html: str
+
+
+def journey_pages(client, locale: str, path: str, acting_for: str, *, refusals: int = 10):
+    """Every page a resident meets on a journey, in order: the start page, each question
+    page (and the page again for each answer it refuses, up to `refusals` of them), check
+    your answers, and the confirmation after sending. Asserts each status on the way."""
+    shown: list[ShownPage] = []
+
+    def show(label: str, url: str) -> str:
+        response = client.get(url)
+        assert response.status_code == 200, f"{url}: {response.status_code}"
+        html = response.get_data(as_text=True)
+        shown.append(ShownPage(label, 200, html))
+        return html
+
+    show("start", f"/{locale}/{path}")
+    url = start(client, locale, path).location
+    while not url.endswith("/check"):
+        step = url.rsplit("/", 1)[-1]
+        show(step, url)
+        refused, accepted = _refused_and_accepted(step, acting_for)
+        for number, data in enumerate(refused[:refusals], start=1):
+            response = submit(client, url, data)
+            assert response.status_code == 400, f"{url} accepted {data}"
+            shown.append(
+                ShownPage(f"{step} refused {number}", 400, response.get_data(as_text=True))
+            )
+        files = identity_files() if step == "identity" and accepted["how"] == "upload" else None
+        response = submit(client, url, accepted, files=files)
+        assert response.status_code == 303, f"{url}: {response.status_code}"
+        url = response.location
+    show("check", url)
+    sent = submit(client, url, {})
+    assert sent.status_code == 303, f"{url}: {sent.status_code}"
+    show("sent", sent.location)
+    return shown
