@@ -6,7 +6,7 @@ read on the check-your-answers page. The web layer (journeys.py) walks the list.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +31,19 @@ def for_someone_else(answers: Answers) -> bool:
 class Step:
     slug: str
     form: type[FlaskForm]
-    title: Any  # lazy string: the page's question, also its <title>
+    title: Any  # lazy string: the page's question, its <h1> and the start of its <title>
     applies: Callable[[Answers], bool] = always
     multipart: bool = False
     hint: Any = None
+    # The question in other words for a "who is asking" answer (acting_for), e.g. "your"
+    # rather than "their" when the request is about the resident themselves.
+    titles: Mapping[str, Any] = field(default_factory=dict)
+    # The field whose label or legend is the page's heading (one question on the page).
+    heading_field: str | None = None
+
+    def heading(self, answers: Answers) -> Any:
+        """The page's question as this resident reads it: its <h1> and its <title>."""
+        return self.titles.get(_about(answers), self.title)
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def _about(answers: Answers) -> str:
 
 
 PERSON_STEPS = (
-    Step("who", forms.WhoForm, _l("Who is the request about?")),
+    Step("who", forms.WhoForm, _l("Who is the request about?"), heading_field="acting_for"),
     Step(
         "you",
         forms.RequesterForm,
@@ -82,9 +91,25 @@ PERSON_STEPS = (
         applies=for_someone_else,
         hint=_l("You are asking for someone else, so we need to know who you are."),
     ),
-    Step("name", forms.SubjectNameForm, _l("What is their name?")),
-    Step("date-of-birth", forms.DateOfBirthForm, _l("What is their date of birth?")),
-    Step("address", forms.AddressForm, _l("What is their address?")),
+    Step(
+        "name",
+        forms.SubjectNameForm,
+        _l("What is their name?"),
+        titles={"myself": _l("What is your name?")},
+    ),
+    Step(
+        "date-of-birth",
+        forms.DateOfBirthForm,
+        _l("What is their date of birth?"),
+        titles={"myself": _l("What is your date of birth?")},
+        heading_field="date_of_birth",
+    ),
+    Step(
+        "address",
+        forms.AddressForm,
+        _l("What is their address?"),
+        titles={"myself": _l("What is your address?")},
+    ),
     Step("contact", forms.ContactForm, _l("How should we contact you?")),
 )
 
@@ -113,7 +138,7 @@ OBJECTION = Journey(
     steps=(
         *PERSON_STEPS,
         Step("processing", forms.ProcessingForm, _l("What do you object to?")),
-        Step("reasons", forms.ReasonsForm, _l("Why do you object?")),
+        Step("reasons", forms.ReasonsForm, _l("Why do you object?"), heading_field="reasons"),
         *IDENTITY_STEPS,
     ),
 )

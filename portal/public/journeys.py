@@ -183,11 +183,15 @@ def _render_step(
         else url_for(".journey_start", journey=journey.path)
     )
     uploads = _draft_uploads(draft) if step.multipart else []
+    heading = step.heading(draft["answers"])
+    if step.heading_field:  # its legend or label is the page's heading
+        getattr(form, step.heading_field).label.text = heading
     return (
         render_template(
             "public/journey/step.html",
             journey=journey,
             step=step,
+            heading=heading,
             form=form,
             back_url=back_url,
             answers=draft["answers"],
