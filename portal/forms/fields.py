@@ -34,49 +34,107 @@ def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
 class DateParts(Field):
     """A date typed as day, month and year (GOV.UK date input): name-day, name-month, name-year.
 
-    Missing parts in the POST are treated as empty, never as an error page.
+    `example` (like "27 3 2007") is the one example the hint and the error messages give, so
+    they never disagree. Errors follow the GOV.UK date input pattern
+    (https://design-system.service.gov.uk/components/date-input/): say which part is missing
+    or wrong, and `error_parts` names the inputs to highlight (all three when the date as a
+    whole is wrong). Missing parts in the POST are treated as empty, never as an error page.
     """
 
-    def __init__(self, label=None, validators=None, *, required_message=None, **kwargs):
+    PARTS = ("day", "month", "year")
+
+    def __init__(
+        self, label=None, validators=None, *, required_message=None, example=None, **kwargs
+    ):
+        if example and "description" not in kwargs:
+            kwargs["description"] = _l("For example, %(example)s", example=example)
         super().__init__(label, validators, **kwargs)
         self.parts = {"day": "", "month": "", "year": ""}
         self.required_message = required_message
+        self.example = example
+        self.error_parts: tuple[str, ...] = ()
         self.data: date | None = None
 
     def process(self, formdata, data=None, extra_filters=None):
         self.process_errors = []
+        self.error_parts = ()
         self.data = data if isinstance(data, date) else None
         if isinstance(data, date):
             self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
         if formdata is not None:
             self.parts = {
                 part: str(clean_text(formdata.get(f"{self.name}-{part}", "")))[:10]
-                for part in ("day", "month", "year")
+                for part in self.PARTS
             }
             self.data = None
         self.raw_data = [self.parts["day"], self.parts["month"], self.parts["year"]]
 
     def pre_validate(self, form):
+        self.error_parts = self.PARTS
         parts = self.parts
         if not any(parts.values()):
             if self.required_message:
                 raise ValidationError(self.required_message)
             self.data = None
+            self.error_parts = ()
             return
-        missing = [part for part, value in parts.items() if not value]
+        missing = tuple(part for part in self.PARTS if not parts[part])
         if missing:
-            raise ValidationError(_l("Enter the day, month and year, for example 27 3 1990"))
+            self.error_parts = missing
+            raise ValidationError(MISSING_PARTS[missing])
+        not_numbers = tuple(part for part in self.PARTS if not _digits(parts[part]))
+        if not_numbers:
+            self.error_parts = not_numbers
+            raise ValidationError(self._real_date_message())
+        if len(parts["year"]) != 4:  # "90": the year must not be guessed
+            self.error_parts = ("year",)
+            raise ValidationError(_l("Year must include 4 numbers"))
+        wrong = tuple(part for part in self.PARTS if not _in_range(part, parts[part]))
+        if wrong:
+            self.error_parts = wrong
+            raise ValidationError(self._real_date_message())
         try:
-            day, month, year = (int(parts[p]) for p in ("day", "month", "year"))
-            if not 1000 <= year <= 9999:
-                raise ValueError
-            self.data = date(year, month, day)
-        except (ValueError, OverflowError):
+            self.data = date(int(parts["year"]), int(parts["month"]), int(parts["day"]))
+        except ValueError:  # 31 2, 29 2 in a common year: the date as a whole is wrong
             self.data = None
-            raise ValidationError(_l("Enter a real date, for example 27 3 1990")) from None
+            raise ValidationError(self._real_date_message()) from None
+        self.error_parts = ()
+
+    def post_validate(self, form, validation_stopped):
+        if self.errors and not self.error_parts:
+            self.error_parts = self.PARTS  # a rule about the whole date (in the past, the order)
+
+    def _real_date_message(self):
+        if self.example:
+            return _l("Enter a real date, for example %(example)s", example=self.example)
+        return _l("Enter a real date")
 
     def _value(self):
         return self.parts
+
+
+# GOV.UK: "[whatever it is] must include a [whatever is missing]", for every part left out
+# while another was given.
+MISSING_PARTS = {
+    ("day",): _l("The date must include a day"),
+    ("month",): _l("The date must include a month"),
+    ("year",): _l("The date must include a year"),
+    ("day", "month"): _l("The date must include a day and month"),
+    ("day", "year"): _l("The date must include a day and year"),
+    ("month", "year"): _l("The date must include a month and year"),
+}
+
+_PART_RANGES = {"day": (1, 31), "month": (1, 12), "year": (1000, 9999)}
+
+
+def _digits(value: str) -> bool:
+    return value.isascii() and value.isdigit()
+
+
+def _in_range(part: str, value: str) -> bool:
+    """A part that could belong to a real date: day 1-31, month 1-12, a 4-digit year."""
+    low, high = _PART_RANGES[part]
+    return low <= int(value) <= high
 
 
 def past_date(message):

@@ -117,7 +117,7 @@ class SubjectNameForm(FlaskForm):
 class DateOfBirthForm(FlaskForm):
     date_of_birth = DateParts(
         _l("Date of birth"),
-        description=_l("For example, 27 3 2007"),
+        example="27 3 2007",
         required_message=_l("Enter the date of birth"),
         validators=[past_date(_l("The date of birth must be in the past"))],
     )
@@ -265,8 +265,8 @@ class ScopeForm(FlaskForm):
         choices=choices(AGENCIES),
         validate_choice=True,
     )
-    date_from = DateParts(_l("From (optional)"), description=_l("For example, 1 1 2020"))
-    date_to = DateParts(_l("To (optional)"), description=_l("For example, 31 12 2024"))
+    date_from = DateParts(_l("From (optional)"), example="1 1 2020")
+    date_to = DateParts(_l("To (optional)"), example="31 12 2024")
 
     def validate_agencies(self, field):
         if self.scope.data == "agencies" and not field.data:
