@@ -17,14 +17,18 @@ class Language:
     native_name: str
     english_name: str
     direction: str = "ltr"
+    # Whether a letter or email may greet the person by name: only where a name stands in a
+    # greeting unchanged. Polish and Lithuanian put it in the vocative ("Pani Zofio"), which
+    # we cannot form from a typed name, and Urdu's "dear" takes the person's gender.
+    greets_by_name: bool = False
 
 
 LANGUAGES: dict[str, Language] = {
     language.code: language
     for language in (
-        Language("en", "English", "English"),
+        Language("en", "English", "English", greets_by_name=True),
         Language("pl", "Polski", "Polish"),
-        Language("ro", "Română", "Romanian"),
+        Language("ro", "Română", "Romanian", greets_by_name=True),
         Language("ur", "اردو", "Urdu", "rtl"),
         Language("lt", "Lietuvių", "Lithuanian"),
     )
@@ -95,3 +99,13 @@ def babel_locale() -> str:
     """The Babel locale for formatting: British English dates for English pages."""
     code = select_locale()
     return "en_GB" if code == DEFAULT_LOCALE else code
+
+
+def greeting(name: str) -> str:
+    """The first line of a letter or email to `name`, in the current language: "Dear Anna
+    Kowalska," where the name needs no declension, else a greeting without it."""
+    from flask_babel import gettext
+
+    if LANGUAGES[select_locale()].greets_by_name:
+        return gettext("Dear %(name)s,", name=name)
+    return gettext("Hello,")

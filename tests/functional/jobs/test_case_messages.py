@@ -260,7 +260,7 @@ def test_each_message_is_emailed_once_in_polish(smtp_app, smtp_server, kind):
     assert email["Content-Language"] == "pl"
     assert email["Subject"].startswith(subject + " (TF-")
     body = email.get_content().replace("\r\n", "\n")
-    assert body.startswith("Dzień dobry Zofia Wójcik,")
+    assert body.startswith("Dzień dobry,\n")  # no name: Polish would decline it
     for words in expected:
         assert words in body
     assert "We " not in body  # nothing left in English but what staff wrote
