@@ -83,6 +83,37 @@ def test_poster_is_one_tagged_a4_page_in_its_language(client, locale):
     assert hub.contact.phone in text
 
 
+def structure_elements(node, found=None) -> list:
+    """Every element of a tagged PDF's structure tree, walked from /StructTreeRoot."""
+    found = [] if found is None else found
+    if isinstance(node, pikepdf.Array):
+        for kid in node:
+            structure_elements(kid, found)
+    elif isinstance(node, pikepdf.Dictionary):
+        if "/S" in node:
+            found.append(node)
+        if "/K" in node:
+            structure_elements(node.K, found)
+    return found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_qr_code_figure_says_where_it_leads(client, locale):
+    """PDF/UA: every figure has alternative text; the QR code's gives the address it opens."""
+    hub = COUNCIL.hubs[0]
+    pdf_bytes = client.get(f"/{locale}/hubs/{hub.slug}/poster.pdf").data
+    link = f"http://portal.test/{locale}/hubs/{hub.slug}/start"
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        elements = structure_elements(pdf.Root.StructTreeRoot)
+        figures = [element for element in elements if element.S == pikepdf.Name.Figure]
+        assert elements and len(figures) == 1
+        alt = str(figures[0].get("/Alt", "")).strip()
+    assert link in alt
+    assert alt.replace("\u2066", "").replace("\u2069", "") == translated(
+        locale, "QR code that opens this hub's page: %(address)s"
+    ) % {"address": link}
+
+
 def test_poster_uses_the_configured_public_address(database_url, tmp_path):
     from tests.conftest import make_app
 
