@@ -3,10 +3,10 @@
 Seeds 100,000 cases (with their people and assignments) by bulk insert into a temporary
 SQLite file and into a throwaway PostgreSQL database (created here and dropped at the
 end; never the `test` database), then times portal.cases.queue.queue_page for several
-filter combinations and page depths. Writes the "## Queue (bench/queue.py)" section of
+filter combinations and page depths. Writes the "## Queue (bench/case_queue.py)" section of
 bench/RESULTS.md and leaves the other sections alone.
 
-    .venv/bin/python bench/queue.py            # --cases N --runs N --no-postgres --no-write
+    .venv/bin/python bench/case_queue.py            # --cases N --runs N --no-postgres --no-write
 """
 
 from __future__ import annotations
@@ -30,10 +30,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
-# Run as a script, this file's folder comes first on the path, and its name would hide the
-# standard library's `queue` (which psycopg imports): take the folder off, put the root on.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
 from portal.cases import casework_models, references  # noqa: E402
 from portal.cases import queue as q  # noqa: E402
@@ -43,7 +40,7 @@ from portal.jobs import models as job_models  # noqa: E402
 from portal.staff import models as staff_models  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
-SECTION = "## Queue (bench/queue.py)"
+SECTION = "## Queue (bench/case_queue.py)"
 PG_HOST, PG_USER, PG_DB = "127.0.0.1", "postgres", "bench_queue"
 TODAY = date(2026, 11, 24)
 GOAL_MS = 50.0
@@ -283,7 +280,7 @@ def section(
         "127.0.0.1 as `postgres`; it creates and drops `bench_queue`):",
         "",
         "```sh",
-        ".venv/bin/python bench/queue.py   # --cases N --runs N --no-postgres --no-write",
+        ".venv/bin/python bench/case_queue.py   # --cases N --runs N --no-postgres --no-write",
         "```",
         "",
     ]

@@ -34,8 +34,7 @@ from typing import Any
 from pypdf import PdfReader
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## PDF (bench/pdf.py)"
