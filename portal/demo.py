@@ -31,6 +31,7 @@ from portal.cases import casework, clock, service
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import ActingFor, Case, CaseKind, Channel, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
+from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.jobs.models import Job, JobStatus
 from portal.staff import accounts, totp
@@ -59,34 +60,14 @@ STAFF = (
     DemoStaff("demo-reviewer@example.gov.uk", "David Okafor", Role.REVIEWER),
 )
 
-# (first names, surnames, the language such a resident might choose besides English)
-NAMES: tuple[tuple[tuple[str, ...], tuple[str, ...], str], ...] = (
-    (
-        ("Katarzyna", "Piotr", "Agnieszka", "Michał", "Magdalena", "Krzysztof"),
-        ("Kowalska", "Wiśniewski", "Zielińska", "Lewandowski", "Wójcik", "Kamińska"),
-        "pl",
-    ),
-    (
-        ("Andreea", "Ionuț", "Elena", "Mihai", "Ioana", "Florin"),
-        ("Popescu", "Ionescu", "Dumitru", "Stan", "Constantin", "Marin"),
-        "ro",
-    ),
-    (
-        ("Imran", "Sadia", "Bilal", "Nazia", "Usman", "Farah"),
-        ("Hussain", "Khan", "Akhtar", "Mahmood", "Iqbal", "Begum"),
-        "ur",
-    ),
-    (
-        ("Rūta", "Tomas", "Ieva", "Mindaugas", "Aistė", "Darius"),
-        ("Kazlauskienė", "Petrauskas", "Jankauskaitė", "Stankevičius", "Vasiliauskas", "Žukauskas"),
-        "lt",
-    ),
-    (
-        ("Sarah", "Gary", "Leanne", "Craig", "Joanne", "Darren", "Emma", "Stephen"),
-        ("Smith", "Walker", "Holroyd", "Firth", "Sykes", "Hepworth", "Jackson", "Priestley"),
-        "en",
-    ),
-)
+
+@dataclass(frozen=True)
+class DemoPerson:
+    details: PersonDetails
+    language: str  # the language they chose for the request
+    names: NameGroup
+    family: Surname
+
 
 # Real street names in the district, with made-up house numbers; postcode districts only
 # are real (the sectors and units are invented).
@@ -176,11 +157,18 @@ class Seeder:
     # People and submissions ------------------------------------------------------------
 
     def person(
-        self, *, surname: str | None = None, adult: bool = True
-    ) -> tuple[PersonDetails, str]:
-        firsts, surnames, language = self.rng.choice(NAMES)
-        first = self.rng.choice(firsts)
-        last = surname or self.rng.choice(surnames)
+        self,
+        *,
+        names: NameGroup | None = None,
+        family: Surname | None = None,
+        adult: bool = True,
+    ) -> DemoPerson:
+        """Someone with a given name and surname that agree (a child: their parent's names
+        and family, given as `names` and `family`)."""
+        names = names or self.rng.choice(NAMES)
+        first, gender = self.rng.choice(names.given)
+        family = family or self.rng.choice(names.surnames)
+        last = family.for_person(gender, adult=adult)
         street, town, district = self.rng.choice(STREETS)
         number = self.rng.randint(2, 180)
         year = self.rng.randint(1962, 2001) if adult else self.rng.randint(2009, 2014)
@@ -198,21 +186,23 @@ class Seeder:
             phone=f"07700 900{self.rng.randint(100, 999)}" if adult else "",
         )
         # Most residents keep to English; some choose their own language.
+        language = names.language
         chosen = language if language != "en" and self.rng.random() < 0.6 else "en"
-        return details, chosen
+        return DemoPerson(details, chosen, names, family)
 
     def submission(self, kind: CaseKind, channel: Channel) -> Submission:
-        subject, language = self.person()
+        resident = self.person()
+        subject, language = resident.details, resident.language
         requester: PersonDetails | None = None
         acting_for = ActingFor.MYSELF
         relationship = ""
         evidence: list[Evidence] = []
         if kind == CaseKind.ACCESS and self.rng.random() < 0.2:
             parent = subject
-            subject, _ = self.person(surname=parent.full_name.split()[-1], adult=False)
+            child = self.person(names=resident.names, family=resident.family, adult=False)
             subject = PersonDetails(
-                full_name=subject.full_name,
-                date_of_birth=subject.date_of_birth,
+                full_name=child.details.full_name,
+                date_of_birth=child.details.date_of_birth,
                 address=parent.address,
                 postcode=parent.postcode,
             )
