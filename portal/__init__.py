@@ -109,6 +109,7 @@ def _init_templates(app: Flask) -> None:
     from flask_babel import format_date
     from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 
+    from portal import bidi
     from portal.assets import asset_url
     from portal.i18n import greeting
     from portal.public.links import absolute_link
@@ -125,5 +126,6 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.globals["absolute_link"] = absolute_link
     app.jinja_env.globals["greeting_line"] = greeting
+    bidi.register(app)
     # Multi-line {% trans %} blocks give one clean message each (babel.cfg says the same).
     app.jinja_env.policies["ext.i18n.trimmed"] = True
