@@ -126,7 +126,9 @@ class Page:
         self.dir = parser.html_attrs.get("dir")
 
     def text(self) -> str:
-        without_tags = re.sub(r"<[^>]+>", " ", self.html)
+        # <bdi> only keeps a value's order in right-to-left text: it is no gap between words.
+        without_isolates = re.sub(r"</?bdi\b[^>]*>", "", self.html)
+        without_tags = re.sub(r"<[^>]+>", " ", without_isolates)
         return " ".join(without_tags.split())
 
 

@@ -1,0 +1,42 @@
+"""The tracking page in Urdu: dates take their own direction and what staff wrote is marked
+as English, left to right (tests/browser/test_bidi.py measures the order on screen)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from portal.cases import casework, clock
+from portal.cases.models import Case
+from portal.extensions import db
+from tests.conftest import get_page
+from tests.functional.test_tracking import file_request, sign_in
+
+CASEWORKER = "staff:1"
+URDU_DATE = re.compile(r"\d{1,2} [^\s\d،<>]+، \d{4}")  # Babel's Urdu long date: d MMMM، y
+WRITTEN = "Six departments hold records."
+
+
+def test_urdu_status_page_isolates_dates_and_marks_staff_text_as_english(app, client):
+    filed = file_request(app, language="ur")
+    with app.app_context():
+        case = db.session.get(Case, filed.id)
+        today = clock.received_on(datetime.now(UTC))
+        casework.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
+        casework.ask_clarification(db.session, case, question="Which years?", actor=CASEWORKER)
+        casework.record_clarification_answer(
+            db.session, case, answer="All", answered_on=today, actor=CASEWORKER
+        )
+        casework.extend(db.session, case, reason=WRITTEN, actor=CASEWORKER)
+    sign_in(app, client, filed, locale="ur")
+    html = get_page(client, "/ur/track/status").html
+
+    dates = list(URDU_DATE.finditer(html))
+    # received, reply by, two message dates, three in the messages' words, the timeline
+    assert len(dates) >= 8, [d.group(0) for d in dates]
+    for match in dates:
+        before, after = html[: match.start()], html[match.end() :]
+        in_bdi = before.endswith("<bdi>") and after.startswith("</bdi>")
+        in_fsi = before.endswith("\u2068") and after.startswith("\u2069")
+        assert in_bdi or in_fsi, html[match.start() - 60 : match.end() + 10]
+    assert re.search(rf'<div [^>]*lang="en" dir="ltr">{re.escape(WRITTEN)}</div>', html)
