@@ -19,6 +19,7 @@ from flask import Flask, current_app, g, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
+from portal.bidi import long_date_text, ltr_text
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
 from portal.cases.models import Case, CaseKind
 from portal.extensions import db
@@ -58,19 +59,21 @@ class CaseFacts:
 
 def _request_received_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
     if facts.kind == CaseKind.OBJECTION:
-        return _("We have received your objection (%(reference)s)", reference=facts.reference)
+        return _(
+            "We have received your objection (%(reference)s)", reference=ltr_text(facts.reference)
+        )
     return _(
         "We have received your request for your information (%(reference)s)",
-        reference=facts.reference,
+        reference=ltr_text(facts.reference),
     )
 
 
 def _evidence_received_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
-    return _("We have received your documents (%(reference)s)", reference=facts.reference)
+    return _("We have received your documents (%(reference)s)", reference=ltr_text(facts.reference))
 
 
 def _request_withdrawn_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
-    return _("Your request has been withdrawn (%(reference)s)", reference=facts.reference)
+    return _("Your request has been withdrawn (%(reference)s)", reference=ltr_text(facts.reference))
 
 
 def _tracking_code_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
@@ -80,7 +83,7 @@ def _tracking_code_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
 
 def _case_message_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
     message = _case_message(payload)
-    return f"{message_title(message.kind)} ({facts.reference})"
+    return f"{message_title(message.kind)} ({ltr_text(facts.reference)})"
 
 
 # The council's messages to the requester (casework): one title per kind, for the email's
@@ -159,8 +162,10 @@ def message_staff_text(message: CaseMessage) -> str:
 
 
 def _long_date(value: object) -> str:
+    """A date for a sentence that emails, letters and the tracking page all print: isolated
+    (portal.bidi) in a right-to-left language."""
     try:
-        return format_date(date.fromisoformat(str(value)), "long")
+        return long_date_text(date.fromisoformat(str(value)))
     except ValueError:
         return ""
 

@@ -271,6 +271,7 @@ def test_a_refusal_in_urdu_names_the_ico_and_the_courts(smtp_app, smtp_server):
     assert email["Content-Language"] == "ur"
     assert email["Subject"].startswith("ہم نے آپ کی درخواست مسترد کر دی ہے")
     body = email.get_content().replace("\r\n", "\n")
-    assert "کونسل نے لکھا:\n\nA copy of the same records was sent three weeks ago" in body
+    # What staff wrote, in English, is isolated (FSI ... PDI) so its full stop stays at its end.
+    assert "کونسل نے لکھا:\n\n\u2068A copy of the same records was sent three weeks ago" in body
     assert "ico.org.uk/make-a-complaint" in body
     assert "آپ کو عدالت سے رجوع کرنے کا حق بھی حاصل ہے" in body
