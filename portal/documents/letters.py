@@ -29,6 +29,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
+from portal.bidi import long_date_text
 from portal.cases import casework, clock
 from portal.cases.casework_models import (
     CaseMessage,
@@ -295,8 +296,8 @@ def _what_was_asked(case: Case) -> list[str]:
             lines.append(
                 _(
                     "Dates: %(start)s to %(end)s",
-                    start=format_date(start, "long") if start else "…",
-                    end=format_date(end, "long") if end else "…",
+                    start=long_date_text(start) if start else "…",
+                    end=long_date_text(end) if end else "…",
                 )
             )
     return lines
@@ -315,11 +316,11 @@ def due_date_lines(case: Case) -> list[str]:
     if explanation is None or case.due_on is None:
         return [_("We will tell you the date we will reply by once we have confirmed who you are.")]
     lines = [
-        _("We will reply by %(due_date)s.", due_date=format_date(case.due_on, "long")),
+        _("We will reply by %(due_date)s.", due_date=long_date_text(case.due_on)),
         _(
             "The law gives us one month. When the last day is a weekend or a bank holiday, we have until the next working day."  # noqa: E501
         ),
-        _("We count the month from %(date)s.", date=format_date(explanation.start, "long")),
+        _("We count the month from %(date)s.", date=long_date_text(explanation.start)),
     ]
     if explanation.pause_days:
         lines.append(

@@ -34,6 +34,7 @@ from pikepdf import Name
 from sqlalchemy import select
 from weasyprint.urls import URLFetcherResponse
 
+from portal.bidi import isolate_text
 from portal.cases import casework, clock
 from portal.cases.casework_models import (
     DepartmentSearch,
@@ -334,7 +335,9 @@ def _context(
     }
     headings = {
         record.number: _(
-            "Item %(number)s: %(title)s", number=record.number, title=record.item.title
+            "Item %(number)s: %(title)s",
+            number=record.number,
+            title=isolate_text(record.item.title),
         )
         for record in records
     }
@@ -370,7 +373,10 @@ def _context(
             {
                 "department": search.department,
                 "text": outcomes.get(SearchOutcome(search.outcome))
-                or _("we did not search, because: %(reason)s", reason=search.reason_not_searched),
+                or _(
+                    "we did not search, because: %(reason)s",
+                    reason=isolate_text(search.reason_not_searched),
+                ),
             }
             for search in searches
         ],
