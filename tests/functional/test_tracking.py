@@ -415,7 +415,9 @@ def test_status_page_explains_state_due_date_messages_and_next_steps(app, client
     page = get_page(client, "/en/track/status")
     text = page.text()
     assert "Request for a copy of your information" in text
-    assert "Received" in text and "We are checking the proof of identity you sent" in text
+    assert "Received" in text
+    # The resident chose to show their documents at a hub (the factory's default).
+    assert "Take your photo ID and proof of address to an Early Help Hub" in text
     assert "We will reply by" in text
     assert "if the proof of identity you sent is enough" in text
     assert "We received your request" in text
