@@ -389,6 +389,8 @@ def test_a_copy_sent_by_post_reads_as_being_made_then_posted(app):
 
     client = app.test_client()
     staff_sign_in(client, make_account(app, Role.CASEWORKER))
+    # Staff print the pack, then record that they posted it.
+    assert client.get(f"/staff/cases/{filed.reference}/response-pack.pdf").status_code == 200
     response = post_posted(
         client, filed.reference, "response_pack", None, date_parts("sent_on", today())
     )
@@ -404,3 +406,11 @@ def test_a_copy_sent_by_post_reads_as_being_made_then_posted(app):
             catalogue(locale, "Your copy of your information is ready: download it below.")
             not in text
         )
+
+    # The timeline: what was done for the resident, not staff opening the pack to print it.
+    resident = app.test_client()
+    sign_in(app, resident, filed)
+    timeline = get_page(resident, "/en/track/status").text()
+    assert "We made your copy of your information" in timeline
+    assert "We posted your copy of your information to you" in timeline
+    assert "We updated your request" not in timeline
