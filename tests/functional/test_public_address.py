@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from email import message_from_bytes, policy
 
+import pytest
 import zxingcpp
 from sqlalchemy import select
 
@@ -19,13 +20,14 @@ from tests.factories import person, submission
 from tests.functional.test_posters import COUNCIL, render_page_image
 
 
-def embedded_app(database_url, tmp_path, monkeypatch):
+@pytest.fixture()
+def served(app, database_url, tmp_path, monkeypatch):
     """The app as `make run HOST=127.0.0.1 PORT=5101` starts it: no PUBLIC_BASE_URL."""
     monkeypatch.delenv("PUBLIC_BASE_URL", raising=False)
     monkeypatch.delenv("PORTAL_ENV", raising=False)
     monkeypatch.setenv("FLASK_RUN_HOST", "127.0.0.1")
     monkeypatch.setenv("FLASK_RUN_PORT", "5101")
-    return create_app(
+    served = create_app(
         {
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url,
@@ -34,12 +36,13 @@ def embedded_app(database_url, tmp_path, monkeypatch):
             "MAIL_FILE_DIR": str(tmp_path / "mail"),
         }
     )
+    yield served
+    with served.app_context():  # its own connections, closed rather than left to the GC
+        db.session.remove()
+        db.engine.dispose()
 
 
-def test_the_worker_writes_emails_that_link_to_the_served_port(
-    app, database_url, tmp_path, monkeypatch
-):
-    served = embedded_app(database_url, tmp_path, monkeypatch)
+def test_the_worker_writes_emails_that_link_to_the_served_port(served, tmp_path):
     with served.app_context():
         case = service.submit_request(
             db.session,
@@ -60,8 +63,7 @@ def test_the_worker_writes_emails_that_link_to_the_served_port(
     assert "127.0.0.1:5000" not in body.get_content()
 
 
-def test_the_poster_qr_code_opens_the_served_port(app, database_url, tmp_path, monkeypatch):
-    served = embedded_app(database_url, tmp_path, monkeypatch)
+def test_the_poster_qr_code_opens_the_served_port(served):
     hub = COUNCIL.hubs[0]
     pdf = served.test_client().get(f"/en/hubs/{hub.slug}/poster.pdf").data
     codes = zxingcpp.read_barcodes(render_page_image(pdf))

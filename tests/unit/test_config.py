@@ -84,11 +84,19 @@ def test_production_uses_the_configured_address_and_refuses_to_start_without_one
 # command the recipe runs (the worker and the server among them), the address the portal's
 # settings would give that process.
 STAND_IN = """
-import os, sys
+import os, sys, time
+from pathlib import Path
 from portal.config import public_base_url
+log = Path(os.environ["STAND_IN_LOG"])
+if sys.argv[1] == "run":  # the server: up until its worker has started, as a real one is
+    deadline = time.monotonic() + 60
+    while "worker run" not in (log.read_text() if log.exists() else ""):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
 address = public_base_url(os.environ, production=False)
-with open(os.environ["STAND_IN_LOG"], "a") as log:
-    log.write(" ".join(sys.argv[1:]) + "\\t" + address + "\\n")
+with log.open("a") as out:
+    out.write(" ".join(sys.argv[1:]) + "\\t" + address + "\\n")
 """
 
 
