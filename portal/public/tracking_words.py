@@ -257,6 +257,10 @@ def due_explanation(case: Case) -> str:
         return _(
             "We have extended the time limit by two months, because the request is complex or you have sent us several. We have written to tell you why."  # noqa: E501
         )
+    if state == S.RECEIVED and not case.files:
+        return _(
+            "This is one month from the day we received your request. If we need more proof of who you are, the month starts again when it arrives."  # noqa: E501
+        )
     if state == S.RECEIVED:
         return _(
             "This is one month from the day we received your request, if the proof of identity you sent is enough. If we need more, the month starts again when it arrives."  # noqa: E501
