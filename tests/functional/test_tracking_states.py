@@ -12,7 +12,6 @@ decision.
 from __future__ import annotations
 
 import functools
-import html
 import re
 from datetime import UTC, datetime
 
@@ -36,6 +35,7 @@ from tests.functional.staff.test_letters import post_posted
 from tests.functional.staff.test_response_release import work
 from tests.functional.test_tracking import Filed, sign_in, unique_email
 from tests.unit.cases.test_transitions import REVIEWER, assess, reach
+from tests.visible import read_html, visible_text
 
 S = CaseState
 ACCESS = CaseKind.ACCESS
@@ -164,10 +164,6 @@ STATUS_ROW = re.compile(
 )
 
 
-def visible(fragment: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
-
-
 def status_on_page(app, filed: Filed, locale: str) -> tuple[str, str]:
     """Sign in to follow the request as its requester; the status: its tag and its words."""
     client = app.test_client()
@@ -175,7 +171,7 @@ def status_on_page(app, filed: Filed, locale: str) -> tuple[str, str]:
     page = get_page(client, f"/{locale}/track/status")
     found = STATUS_ROW.search(page.html)
     assert found, "the status page has no status"
-    return visible(found.group(1)), visible(found.group(2))
+    return visible_text(found.group(1)), visible_text(found.group(2))
 
 
 def built(app, kind: CaseKind, state: CaseState, **changes) -> Filed:
@@ -268,9 +264,7 @@ def staff_status(app, reference: str) -> str:
     response = staff_sign_in(client, make_account(app, Role.REVIEWER))
     assert response.status_code == 303
     page = get_page(client, f"/staff/cases/{reference}", lang="en")
-    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page.html, re.DOTALL)
-    assert heading
-    return visible(heading.group(1)).removeprefix(reference).strip()
+    return read_html(page.html).h1.removeprefix(reference).strip()
 
 
 def completion_events(app, case_id: int) -> list[dict]:
