@@ -15,7 +15,12 @@ PORT ?= 5000
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  make /'
 
-## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data), with the job worker (emails go to instance/mail)
+# The server and the worker it starts both read these (portal/config.py): unless
+# PUBLIC_BASE_URL is set, links in emails, letters and posters point at HOST:PORT.
+run worker: export FLASK_RUN_HOST = $(HOST)
+run worker: export FLASK_RUN_PORT = $(PORT)
+
+## run: set everything up and serve the portal on http://$(HOST):$(PORT) (SQLite, demo data), with the job worker (emails go to instance/mail); e.g. make run PORT=5101
 run: setup
 	$(FLASK) db upgrade
 	$(FLASK) demo seed
@@ -23,7 +28,7 @@ run: setup
 	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-## worker: run the job worker on its own (emails and other queued jobs); Ctrl-C stops it
+## worker: run the job worker on its own (emails and other queued jobs; give the server's HOST and PORT); Ctrl-C stops it
 worker: setup
 	$(FLASK) db upgrade
 	$(FLASK) worker run

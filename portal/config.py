@@ -1,8 +1,8 @@
 """Settings from environment variables, with safe defaults for the embedded mode.
 
-Production sets DATABASE_URL, SECRET_KEY and PORTAL_ENV=production. The embedded mode
-(`make run`) needs none of them: it uses an SQLite file and a secret generated once into
-the instance folder.
+Production sets DATABASE_URL, SECRET_KEY, PUBLIC_BASE_URL and PORTAL_ENV=production. The
+embedded mode (`make run`) needs none of them: it uses an SQLite file, a secret generated
+once into the instance folder, and links to the address it serves on.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "COUNCIL_PROFILE": env.get("COUNCIL_PROFILE", str(DEFAULT_PROFILE)),
-        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000"),
+        "PUBLIC_BASE_URL": public_base_url(env, production=production),
         "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
         # Five files of up to 10 MB each, plus the form around them.
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
@@ -61,6 +61,32 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         **mail_settings(env, instance_path, production=production),
     }
+
+
+def public_base_url(env: Mapping[str, str], *, production: bool) -> str:
+    """The address residents use, for the links in emails, letters and posters.
+
+    PUBLIC_BASE_URL when it is set, always; production must set it. Otherwise (embedded
+    mode) the address the development server listens on: FLASK_RUN_HOST and
+    FLASK_RUN_PORT, the variables `flask run` itself reads, which `make run` and
+    `make worker` set from HOST and PORT, so the server and the worker agree. Flask's own
+    defaults (127.0.0.1, 5000) when they are unset. A server listening on every interface
+    (0.0.0.0 or ::) is linked at this machine's loopback address.
+    """
+    configured = env.get("PUBLIC_BASE_URL", "").strip()
+    if configured:
+        return configured
+    if production:
+        raise RuntimeError(
+            "PUBLIC_BASE_URL must be set when PORTAL_ENV=production "
+            "(the address residents use, e.g. https://privacy.example.gov.uk)"
+        )
+    host = env.get("FLASK_RUN_HOST", "").strip() or "127.0.0.1"
+    port = env.get("FLASK_RUN_PORT", "").strip() or "5000"
+    host = {"0.0.0.0": "127.0.0.1", "::": "::1", "[::]": "::1"}.get(host, host)  # noqa: S104
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # an IPv6 address, as a URL writes it
+    return f"http://{host}:{port}"
 
 
 def mail_settings(

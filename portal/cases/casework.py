@@ -785,16 +785,24 @@ def return_for_changes(
     session.commit()
 
 
-def complete(session: DbSession, case: Case, *, actor: str, now: datetime | None = None) -> None:
+def complete(
+    session: DbSession,
+    case: Case,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    sent_by: str = "",
+) -> None:
     """C7: the approved response has been released (download) or posted; the case closes.
-    The requester of an access request is told it is ready; an objection's decision was
-    sent when it was approved."""
+    The requester of an access request is told it is ready. An objection's decision was
+    told when it was approved, and completes the case once it has been sent, by email or
+    by post (portal.cases.delivery). `sent_by` says how, for the record."""
     moment = _moment(now)
     _lock(session, case)
     check_move(case.state, S.COMPLETED)
     case.state = S.COMPLETED
     case.closed_at = moment
-    details: dict[str, Any] = {}
+    details: dict[str, Any] = {"sent_by": sent_by} if sent_by else {}
     if case.kind == CaseKind.ACCESS:
         delivery = (case.details or {}).get("delivery") or {}
         message = _message(

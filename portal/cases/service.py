@@ -18,7 +18,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import object_session
 
 from portal.cases import audit, clock
-from portal.cases.casework_models import CaseMessage
+from portal.cases.casework_models import (
+    CaseMessage,
+    DecisionOutcome,
+    DecisionStatus,
+    ObjectionDecision,
+)
 from portal.cases.models import (
     AuditEvent,
     Case,
@@ -338,8 +343,20 @@ def files_of(case: Case, purpose: EvidencePurpose | None = None) -> list[CaseFil
 
 # Following a request: what the requester sees once signed in.
 
-# Events that say nothing about the progress of the request.
-PRIVATE_ACTIONS = frozenset({"tracking_signed_in"})
+# Events that say nothing about the progress of the request: the requester's sign-ins, and
+# staff looking at, printing or retrying things (casework.STAFF_ONLY_ACTIONS are the rest).
+PRIVATE_ACTIONS = frozenset(
+    {
+        "tracking_signed_in",
+        "evidence_viewed",
+        "evidence_downloaded",
+        "letter_printed",
+        "response_pack_downloaded",
+        "response_pack_failed",
+        "response_pack_retried",
+        "permission_denied",
+    }
+)
 
 # More proof of identity or authority is useful until the council has accepted it.
 EVIDENCE_WANTED = frozenset({CaseState.RECEIVED, CaseState.AWAITING_IDENTITY})
@@ -388,6 +405,20 @@ def messages_for(case: Case) -> list[CaseMessage]:
 
     session = object_session(case)
     return casework.messages_for(session, case) if session is not None else []
+
+
+def decision_outcome(session: DbSession, case: Case) -> DecisionOutcome | None:
+    """The outcome of the approved decision on an objection, once there is one (C9)."""
+    outcome = session.scalar(
+        select(ObjectionDecision.outcome)
+        .where(
+            ObjectionDecision.case_id == case.id,
+            ObjectionDecision.status == DecisionStatus.APPROVED,
+        )
+        .order_by(ObjectionDecision.id.desc())
+        .limit(1)
+    )
+    return DecisionOutcome(outcome) if outcome else None
 
 
 def can_add_evidence(case: Case) -> bool:

@@ -3,7 +3,8 @@ record that staff printed one and sent it, with the date.
 
 Every case has its acknowledgement; each council message (identity request, clarification,
 extension, refusal, objection decision) has its letter. An access request's response pack,
-once made, is posted too: recording that completes the case, as a download does.
+once made, is posted too: recording that completes the case, as a download does; so does
+recording that an objection's decision letter was posted (portal.cases.delivery).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from portal.cases import audit, casework, clock
+from portal.cases import audit, casework, clock, delivery
 from portal.cases.casework_models import CaseMessage
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.documents.letters import MESSAGE_KINDS, LetterKind
@@ -109,7 +110,8 @@ def record_posting(
     now: datetime | None = None,
 ) -> LetterPosting:
     """Staff sent this letter by post on `sent_on`. Posting the response pack of an access
-    request completes the case (C7), in the same transaction."""
+    request, or the decision letter of an objection, completes the case (C7, C9), in the
+    same transaction."""
     moment = now or datetime.now(UTC)
     today = clock.received_on(moment)
     letter = next(
@@ -149,9 +151,13 @@ def record_posting(
         and case.kind == CaseKind.ACCESS
         and case.state == CaseState.READY
     ):
-        casework.complete(session, case, actor=actor, now=moment)  # commits
-    else:
-        session.commit()
+        casework.complete(session, case, actor=actor, now=moment, sent_by="post")  # commits
+        return posting
+    if document_kind == LetterKind.OBJECTION_DECISION and delivery.decision_sent(
+        session, case, sent_by="post", actor=actor, now=moment
+    ):
+        return posting  # committed with the objection's completion
+    session.commit()
     return posting
 
 

@@ -26,13 +26,15 @@ from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from portal.documents import production
 from portal.documents.models import RESPONSE_PACK_JOB
 from portal.extensions import db
-from portal.jobs import emails
+from portal.jobs import decisions, emails
 from portal.jobs.models import Job, JobStatus
 
 Handler = Callable[[Job], str | None]
 """Does one job; returns a note to keep on the job (or None), raises to have it retried."""
 
 HANDLERS: dict[str, Handler] = {kind: emails.send_case_email for kind in emails.EMAIL_KINDS}
+# A council message's email; one telling an objection's decision also completes the case.
+HANDLERS["email.case_message"] = decisions.send_case_message
 HANDLERS[RESPONSE_PACK_JOB] = production.render_pack_job
 
 # Failures that retrying cannot mend: the job fails at once, for staff to see.

@@ -25,13 +25,12 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, format_decimal, ngettext
+from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from portal.cases import service
-from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
+from portal.cases.models import Case, CaseKind, EvidencePurpose
 from portal.cases.references import parse_reference
 from portal.cases.requests import Evidence
 from portal.cases.workflow import TransitionNotAllowed, is_closed
@@ -49,6 +48,7 @@ from portal.extensions import db
 from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartForm, WithdrawForm
 from portal.jobs import emails
 from portal.public import bp
+from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
 from portal.sessions import ServerSession, end_session
 
@@ -58,74 +58,6 @@ from portal.sessions import ServerSession, end_session
 TRACKING = "tracking"
 IDLE_LIFETIME = timedelta(minutes=20)
 WARN_BEFORE = timedelta(minutes=2)
-
-S = CaseState
-
-# What each state means for the resident: a short name for the tag, and what is happening.
-# Messages stay whole on one line, so the extracted msgid is exact (hence the noqa: E501).
-STATE_WORDS: dict[CaseState, tuple[Any, Any]] = {
-    S.RECEIVED: (
-        _l("Received"),
-        _l("We have your request. We are checking the proof of identity you sent."),
-    ),
-    S.AWAITING_IDENTITY: (
-        _l("We need more proof"),
-        _l(
-            "We need more proof of who you are, or that you may act for the person the request is about. Our email or letter says what we need. You can send it below."  # noqa: E501
-        ),
-    ),
-    S.IN_PROGRESS: (
-        _l("In progress"),
-        _l("We are searching the records of the services involved."),
-    ),
-    S.AWAITING_CLARIFICATION: (
-        _l("Waiting for your answer"),
-        _l(
-            "We have asked you to tell us more about what you want. We will carry on when you reply."  # noqa: E501
-        ),
-    ),
-    S.IN_REVIEW: (
-        _l("Being checked"),
-        _l("A senior officer is checking our response before we send it."),
-    ),
-    S.READY: (
-        _l("Nearly ready"),
-        _l("Our response has been approved. We are preparing it to send to you."),
-    ),
-    S.COMPLETED: (
-        _l("Completed"),
-        _l("We have sent you our response. This request is closed."),
-    ),
-    S.REFUSED: (
-        _l("Refused"),
-        _l(
-            "We have refused this request. Our letter explains why, and how to complain if you disagree."  # noqa: E501
-        ),
-    ),
-    S.WITHDRAWN: (
-        _l("Withdrawn"),
-        _l("You withdrew this request. We will not do any more work on it."),
-    ),
-}
-# An objection is assessed, not searched for.
-OBJECTION_IN_PROGRESS = _l("We are looking at your reasons, and at why we use the information.")
-
-STATE_TAG_CLASSES: dict[CaseState, str] = {
-    S.RECEIVED: "govuk-tag--blue",
-    S.AWAITING_IDENTITY: "govuk-tag--orange",
-    S.IN_PROGRESS: "govuk-tag--light-blue",
-    S.AWAITING_CLARIFICATION: "govuk-tag--orange",
-    S.IN_REVIEW: "govuk-tag--purple",
-    S.READY: "govuk-tag--turquoise",
-    S.COMPLETED: "govuk-tag--green",
-    S.REFUSED: "govuk-tag--red",
-    S.WITHDRAWN: "govuk-tag--grey",
-}
-
-KIND_WORDS: dict[CaseKind, Any] = {
-    CaseKind.ACCESS: _l("Request for a copy of your information"),
-    CaseKind.OBJECTION: _l("Objection to how we use your information"),
-}
 
 
 def _now() -> datetime:
@@ -358,17 +290,20 @@ def track_keep_alive():
 @bp.get("/track/status")
 @signed_in
 def track_status(case: Case):
+    download = _response_download(case)
     return render_template(
         "public/tracking/status.html",
         case=case,
-        kind=KIND_WORDS.get(CaseKind(case.kind), ""),
-        state_name=STATE_WORDS[CaseState(case.state)][0],
-        state_tag=STATE_TAG_CLASSES[CaseState(case.state)],
-        state_explanation=_state_explanation(case),
+        kind=words.KIND_WORDS.get(CaseKind(case.kind), ""),
+        status=words.status_of(
+            case,
+            outcome=service.decision_outcome(_db(), case),
+            download=_download_state(download),
+        ),
         closed=is_closed(case.state),
-        due_explanation=_due_explanation(case),
+        due_explanation=words.due_explanation(case),
         timeline=[
-            {"entry": entry, "text": _timeline_text(entry, case)}
+            {"entry": entry, "text": words.timeline_text(entry, case)}
             for entry in service.timeline(_db(), case)
         ],
         messages=[
@@ -384,7 +319,7 @@ def track_status(case: Case):
         can_withdraw=service.can_withdraw(case),
         banner=_take_banner(),
         timeout=_timeout_warning(),
-        **_response_download(case),
+        **download,
     )
 
 
@@ -401,6 +336,12 @@ def _response_download(case: Case) -> dict[str, Any]:
     if production.has_expired(document, now):
         return {"download_expired": until}
     return {}
+
+
+def _download_state(download: dict[str, Any]) -> str | None:
+    if "download" in download:
+        return "available"
+    return "expired" if "download_expired" in download else None
 
 
 @bp.get("/track/your-information.pdf")
@@ -423,72 +364,6 @@ def track_response_download(case: Case):
         _db(), case, document, actor=service.RESIDENT, action="response_downloaded"
     )
     return pdf_response(content, document.filename or f"{case.reference}-your-information.pdf")
-
-
-def _state_explanation(case: Case) -> str:
-    if case.state == S.IN_PROGRESS and case.kind == CaseKind.OBJECTION:
-        return str(OBJECTION_IN_PROGRESS)
-    return str(STATE_WORDS[CaseState(case.state)][1])
-
-
-def _due_explanation(case: Case) -> str:
-    """C1-C4 in a sentence: why the due date is what it is, and what could move it."""
-    state = CaseState(case.state)
-    if state == S.AWAITING_IDENTITY:
-        return _(
-            "The month starts on the day we receive the proof we asked for, so this date may move later."  # noqa: E501
-        )
-    if state == S.AWAITING_CLARIFICATION:
-        return _(
-            "The time limit is paused while we wait for your answer. The date moves later by the days we wait."  # noqa: E501
-        )
-    if case.extended:
-        return _(
-            "We have extended the time limit by two months, because the request is complex or you have sent us several. We have written to tell you why."  # noqa: E501
-        )
-    if state == S.RECEIVED:
-        return _(
-            "This is one month from the day we received your request, if the proof of identity you sent is enough. If we need more, the month starts again when it arrives."  # noqa: E501
-        )
-    return _(
-        "The law gives us one month. When the last day is a weekend or a bank holiday, we have until the next working day."  # noqa: E501
-    )
-
-
-def _timeline_text(entry: service.TimelineEntry, case: Case) -> str:
-    if entry.action == "request_submitted":
-        if case.kind == CaseKind.OBJECTION:
-            return _("We received your objection")
-        return _("We received your request")
-    if entry.action == "evidence_added":
-        files = entry.details.get("files")
-        count = files if isinstance(files, int) and files > 0 else 1
-        if entry.by_requester:
-            return ngettext("You sent %(num)d more file", "You sent %(num)d more files", count)
-        return ngettext(
-            "We added %(num)d file you gave us", "We added %(num)d files you gave us", count
-        )
-    if entry.action == "request_withdrawn":
-        if entry.by_requester:
-            return _("You withdrew your request")
-        return _("Your request was withdrawn")
-    words = TIMELINE_WORDS.get(entry.action)
-    if words is not None:
-        return str(words)
-    return _("We updated your request")
-
-
-# What the council's steps mean to the requester (casework's audit actions).
-TIMELINE_WORDS = {
-    "identity_requested": _l("We asked for more proof of identity"),
-    "identity_accepted": _l("We confirmed who you are and started work on your request"),
-    "clarification_requested": _l("We asked you what your request covers"),
-    "clarification_answered": _l("We received your answer"),
-    "deadline_extended": _l("We extended the time limit by two months"),
-    "request_refused": _l("We refused your request"),
-    "response_completed": _l("We finished work on your request"),
-    "decision_approved": _l("We made our decision on your objection"),
-}
 
 
 # More evidence ----------------------------------------------------------------------

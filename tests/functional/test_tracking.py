@@ -415,9 +415,13 @@ def test_status_page_explains_state_due_date_messages_and_next_steps(app, client
     page = get_page(client, "/en/track/status")
     text = page.text()
     assert "Request for a copy of your information" in text
-    assert "Received" in text and "We are checking the proof of identity you sent" in text
+    assert "Received" in text
+    # The resident chose to show their documents at a hub (the factory's default).
+    assert "Take your photo ID and proof of address to an Early Help Hub" in text
     assert "We will reply by" in text
-    assert "if the proof of identity you sent is enough" in text
+    # They have sent no proof yet, so the page does not speak of any.
+    assert "If we need more proof of who you are, the month starts again" in text
+    assert "the proof of identity you sent" not in text
     assert "We received your request" in text
     assert "No messages" in text
     assert 'href="/en/track/evidence"' in page.html

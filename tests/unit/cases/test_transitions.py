@@ -30,9 +30,10 @@ Build = Callable[..., Case]
 Move = Callable[..., object]
 
 
-def reach(session, state: CaseState, kind: CaseKind = CaseKind.ACCESS) -> Case:
-    """A case of this kind in this state, moved there by the service functions."""
-    case = filed(session, kind=kind)
+def reach(session, state: CaseState, kind: CaseKind = CaseKind.ACCESS, **changes) -> Case:
+    """A case of this kind in this state, moved there by the service functions; `changes`
+    go into its submission (an email address, evidence, a language)."""
+    case = filed(session, kind=kind, **changes)
     if state == S.RECEIVED:
         return case
     if state == S.AWAITING_IDENTITY:

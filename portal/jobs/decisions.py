@@ -1,0 +1,33 @@
+"""The email that tells a requester the decision on their objection: once it has been sent,
+the decision has reached them, and the case completes (portal.cases.delivery)."""
+
+from __future__ import annotations
+
+from portal.cases import delivery
+from portal.cases.casework_models import CaseMessage, MessageKind
+from portal.cases.models import Case
+from portal.extensions import db
+from portal.jobs import emails
+from portal.jobs.models import Job
+
+MAIL_WORKER = "system:mail"
+
+
+def send_case_message(job: Job) -> str | None:
+    """The worker's handler for "email.case_message": the email (emails.send_case_email),
+    then, when it told an objection's decision, the case's completion, committed before
+    the job is marked done. A job repeated after a worker stopped mid-job sends the email
+    again, with the same Message-ID, and completes nothing twice."""
+    note = emails.send_case_email(job)
+    if note is not None:
+        return note  # nothing was sent (no email address): staff post the letter instead
+    message_id = job.payload.get("message_id")
+    message = db.session.get(CaseMessage, message_id) if isinstance(message_id, int) else None
+    if message is None or message.kind != MessageKind.DECISION_READY:
+        return None
+    case = db.session.get(Case, message.case_id)
+    if case is not None and delivery.decision_sent(
+        db.session, case, sent_by="email", actor=MAIL_WORKER
+    ):
+        return "decision sent: the objection is completed"
+    return None
