@@ -144,6 +144,12 @@ def form_server(app, database_url, tmp_path_factory, serve) -> str:
         # The base layout takes the locale from the first segment of the path.
         return render_template_string(FORM_TEMPLATE, text=FORM_TEXT[locale])
 
+    @test_pages.get("/<locale>/test-asides")
+    def test_asides(locale):
+        if locale not in FORM_TEXT:
+            abort(404)
+        return render_template_string(ASIDES_TEMPLATE, text=FORM_TEXT[locale])
+
     form_app.register_blueprint(test_pages)
     return serve(form_app)
 
@@ -245,3 +251,87 @@ def test_radios_and_checkboxes_sit_at_the_start_of_the_line(
     assert not violations, describe_violations(f"/{locale}/test-form", violations)
     request_log.assert_same_origin(form_server)
     request_log.assert_no_script_problems()
+
+
+# --- Inset text, details and warning text: their bar, arrow and sign start the line ---
+
+ASIDES_TEMPLATE = """{% extends "layouts/base.html" %}
+{% from "govuk_frontend_jinja/components/details/macro.html" import govukDetails %}
+{% from "govuk_frontend_jinja/components/inset-text/macro.html" import govukInsetText %}
+{% from "govuk_frontend_jinja/components/warning-text/macro.html" import govukWarningText %}
+{% block title %}{{ text.title }}{% endblock %}
+{% block content %}
+<h1 class="govuk-heading-l">{{ text.title }}</h1>
+{{ govukInsetText({"text": text.radio_hint, "attributes": {"id": "inset"}}) }}
+{{ govukDetails({"summaryText": text.checkboxes_legend, "text": text.checkbox_hint,
+                 "open": true, "id": "details"}) }}
+{{ govukDetails({"summaryText": text.radios[0], "text": text.radios[1], "id": "closed"}) }}
+{{ govukWarningText({"text": text.radio_hint, "iconFallbackText": "!",
+                     "attributes": {"id": "warning"}}) }}
+{% endblock %}"""
+
+ASIDES_JS = """() => {
+    function box(el, which) {
+        if (!which) { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right}; }
+        const s = getComputedStyle(el, which);
+        const parent = el.getBoundingClientRect();
+        const left = parent.left + parseFloat(s.left);
+        const width = parseFloat(s.borderLeftWidth) + parseFloat(s.borderRightWidth);
+        return {left, right: left + width};
+    }
+    function bar(el) {
+        const s = getComputedStyle(el);
+        return {left: parseFloat(s.borderLeftWidth), right: parseFloat(s.borderRightWidth)};
+    }
+    function text(el) {
+        const range = document.createRange();
+        range.selectNodeContents(el);
+        const r = range.getBoundingClientRect();
+        return {left: r.left, right: r.right};
+    }
+    const q = s => document.querySelector(s);
+    return {
+        inset: bar(q("#inset")),
+        detailsText: bar(q("#details .govuk-details__text")),
+        openArrow: box(q("#details .govuk-details__summary"), "::before"),
+        openSummaryText: text(q("#details .govuk-details__summary-text")),
+        closedArrow: box(q("#closed .govuk-details__summary"), "::before"),
+        closedSummaryText: text(q("#closed .govuk-details__summary-text")),
+        closedArrowWidths: (() => {
+            const s = getComputedStyle(q("#closed .govuk-details__summary"), "::before");
+            return {left: parseFloat(s.borderLeftWidth), right: parseFloat(s.borderRightWidth)};
+        })(),
+        warningIcon: box(q("#warning .govuk-warning-text__icon")),
+        warningText: text(q("#warning .govuk-warning-text__text")),
+    };
+}"""
+
+
+@pytest.mark.parametrize("locale", ["ur", "en"])
+def test_bars_arrows_and_warning_signs_start_the_line(page, form_server, axe_source, locale):
+    """Urdu reads from the right, so the grey bar of inset text and of a details element's
+    text, the details arrow and the warning sign sit on the right of their text (they sat on
+    the left, where an Urdu line ends)."""
+    response = page.goto(f"{form_server}/{locale}/test-asides")
+    assert response is not None and response.status == 200
+    found = page.evaluate(ASIDES_JS)
+    rtl = locale == "ur"
+    start, end = ("right", "left") if rtl else ("left", "right")
+
+    assert found["inset"][start] >= 5 and found["inset"][end] == 0, found["inset"]
+    assert found["detailsText"][start] >= 5 and found["detailsText"][end] == 0
+    for arrow, label in (("openArrow", "openSummaryText"), ("closedArrow", "closedSummaryText")):
+        if rtl:
+            assert found[arrow]["left"] >= found[label]["right"] - 1, (arrow, found)
+        else:
+            assert found[arrow]["right"] <= found[label]["left"] + 1, (arrow, found)
+    # A closed details arrow points along the line: towards the text.
+    widths = found["closedArrowWidths"]
+    assert (widths["right"] > widths["left"]) if rtl else (widths["left"] > widths["right"])
+    if rtl:
+        assert found["warningIcon"]["left"] >= found["warningText"]["right"] - 1, found
+    else:
+        assert found["warningIcon"]["right"] <= found["warningText"]["left"] + 1, found
+
+    violations = run_axe(page, axe_source)
+    assert not violations, describe_violations(f"/{locale}/test-asides", violations)
