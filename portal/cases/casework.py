@@ -30,6 +30,7 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 
 from portal.cases import audit, clock, service
+from portal.cases.agencies import agency_name
 from portal.cases.casework_models import (
     CaseAssignment,
     CaseMessage,
@@ -134,6 +135,10 @@ class NoOpenPause(CaseworkError):
 
 class NoSearchRecorded(CaseworkError):
     """C6: a response goes to review only after at least one search is recorded."""
+
+
+class SearchAlreadyRecorded(CaseworkError):
+    """C6: each department's search is recorded once for a case."""
 
 
 class NothingToReview(CaseworkError):
@@ -547,7 +552,9 @@ def record_search(
     now: datetime | None = None,
 ) -> DepartmentSearch:
     """C6: a reasonable and proportionate search, department by department. A department
-    not searched needs a reason, which is kept only for that outcome."""
+    not searched needs a reason, which is kept only for that outcome. Each department is
+    recorded once per case (the response lists it once): the same name again, in any
+    case or spacing, is refused."""
     moment = _moment(now)
     name = _required(department, "Name the department searched", limit=NAME_LENGTH)
     outcome = _enum(SearchOutcome, outcome, "search outcome")
@@ -556,6 +563,12 @@ def record_search(
         raise MissingText("Say why this department was not searched")
     _lock(session, case)
     _working(case)
+    earlier = _search_of(session, case, name)
+    if earlier is not None:
+        raise SearchAlreadyRecorded(
+            f"A search of {earlier.department} is already recorded for this case "
+            f"(searched on {earlier.searched_on:%-d %B %Y}): each department is recorded once"
+        )
     if searched_on > clock.received_on(moment):
         raise InvalidDate("A search cannot be dated after today")
     if searched_on < case.received_on:
@@ -582,6 +595,17 @@ def record_search(
     )
     session.commit()
     return search
+
+
+def _department_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def _search_of(session: DbSession, case: Case, department: str) -> DepartmentSearch | None:
+    """The search already recorded for this department, whatever its case or spacing."""
+    key = _department_key(department)
+    searches = session.scalars(select(DepartmentSearch).where(DepartmentSearch.case_id == case.id))
+    return next((s for s in searches if _department_key(s.department) == key), None)
 
 
 def disclosure_associated_data(reference: str, sha256: str) -> bytes:
@@ -994,8 +1018,12 @@ def is_research(processing: str) -> bool:
 def processing_description(processing: str) -> str:
     """Plain English for staff and data teams: what stops when this processing is upheld."""
     if processing.startswith("sharing:"):
-        return f"Sharing their information with {processing.partition(':')[2]}"
+        return f"Sharing their information with {agency_name(processing.partition(':')[2])}"
     return _PROCESSING_DESCRIPTIONS.get(processing, processing)
+
+
+def _described(processing: Iterable[str]) -> str:
+    return "; ".join(processing_description(p) for p in processing)
 
 
 def processing_objected_to(case: Case) -> list[str]:
@@ -1119,7 +1147,7 @@ def propose_decision(
         upheld = affected
     outside = [p for p in upheld if p not in affected]
     if outside:
-        raise DecisionInvalid(f"Not affected by this objection: {', '.join(outside)}")
+        raise DecisionInvalid(f"Not affected by this objection: {_described(outside)}")
     if outcome == DecisionOutcome.UPHELD and set(upheld) != set(affected):
         raise DecisionInvalid("An upheld objection stops all the processing it affects")
     if outcome == DecisionOutcome.NOT_UPHELD and upheld:
@@ -1132,7 +1160,7 @@ def propose_decision(
     if unjustified:
         raise ObjectionNotOverridden(
             "The assessment shows no grounds to continue: "
-            f"{', '.join(unjustified)}. Uphold the objection for these, or reassess (C9)"
+            f"{_described(unjustified)}. Uphold the objection for these, or reassess (C9)"
         )
     ordered = [p for p in affected if p in upheld]
     decision = ObjectionDecision(
@@ -1149,7 +1177,7 @@ def propose_decision(
         case_id=case.id,
         submitted_by=actor,
         submitted_at=moment,
-        summary=f"Proposed decision: {outcome}",
+        summary=f"Proposed decision: {str(outcome).replace('_', ' ')}",
     )
     session.add_all([decision, review])
     case.state = S.IN_REVIEW

@@ -375,7 +375,7 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
     act(worker, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
     page = worker.get(url(reference)).get_data(as_text=True)
     assert 'id="action-add_disclosure_item"' not in page
-    assert "Sharing their information with police" in page
+    assert "Sharing their information with the police" in page
     act(
         worker,
         reference,

@@ -382,6 +382,44 @@ def test_a_department_not_searched_needs_a_reason(session):
     assert search.reason_not_searched == "The family never had a council tenancy"
 
 
+def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
+    case = started(session)
+    searched(session, case)  # "Early Help"
+    for typed in ("Early Help", "  early   HELP ", "EARLY\tHelp"):
+        with pytest.raises(casework.SearchAlreadyRecorded) as refused:
+            casework.record_search(
+                session,
+                case,
+                department=typed,
+                searched_on=date(2026, 3, 2),
+                outcome=SearchOutcome.NONE_HELD,
+                actor=CASEWORKER,
+                now=MONDAY,
+            )
+        assert str(refused.value) == (
+            "A search of Early Help is already recorded for this case (searched on "
+            "2 March 2026): each department is recorded once"
+        )
+    session.rollback()
+    # Another department is another search; and another case may search Early Help too.
+    casework.record_search(
+        session,
+        case,
+        department="Early Help Hub East",
+        searched_on=date(2026, 3, 2),
+        outcome=SearchOutcome.NONE_HELD,
+        actor=CASEWORKER,
+        now=MONDAY,
+    )
+    searched(session, started(session))
+    departments = session.scalars(
+        select(cm.DepartmentSearch.department)
+        .where(cm.DepartmentSearch.case_id == case.id)
+        .order_by(cm.DepartmentSearch.id)
+    )
+    assert list(departments) == ["Early Help", "Early Help Hub East"]
+
+
 def test_searches_wait_for_identity(session):
     case = filed(session)
     with pytest.raises(casework.CaseworkError, match="in progress"):
@@ -760,15 +798,23 @@ def test_processing_continues_only_with_grounds_shown(session):
     """C9: without compelling grounds or legal claims the programme link-up must stop;
     without a public-interest task the research must stop."""
     case = assessed(session, compelling_grounds="", public_interest_research="")
-    with pytest.raises(casework.ObjectionNotOverridden, match="programme, sharing:police"):
+    with pytest.raises(casework.ObjectionNotOverridden) as refused:
         propose(session, case, DecisionOutcome.NOT_UPHELD, [])
+    # Said as the case page describes the processing, never by its stored key.
+    assert str(refused.value) == (
+        "The assessment shows no grounds to continue: "
+        "Linking their information for the Think Family programme; "
+        "Sharing their information with the police; "
+        "Sending their information to the National Impact Study (ONS and NIESR). "
+        "Uphold the objection for these, or reassess (C9)"
+    )
     decision = propose(session, case, DecisionOutcome.UPHELD, [])
     assert decision.upheld_processing == AFFECTED
 
 
 def test_legal_claims_let_public_task_processing_continue_but_not_research(session):
     case = assessed(session, compelling_grounds="", public_interest_research="", legal_claims=True)
-    with pytest.raises(casework.ObjectionNotOverridden, match="national_study"):
+    with pytest.raises(casework.ObjectionNotOverridden, match=r"continue: Sending .* Study"):
         propose(session, case, DecisionOutcome.NOT_UPHELD, [])
     decision = propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
     assert decision.upheld_processing == ["national_study"]
