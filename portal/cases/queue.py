@@ -157,13 +157,21 @@ _MAX_LISTED_PEOPLE = 2000
 
 
 def _search_condition(session: DbSession, text: str) -> Any:
-    """A reference (as a person would type it) finds that case; anything else is part of
-    the subject's or requester's name, any case. The people who match are found first, in
-    one pass over their names, then their cases through the subject_id and requester_id
-    indexes."""
+    """What staff typed: a reference (as a person would type it) finds that case, through
+    the unique index on the reference; and, unless it holds a digit (no name does), it is
+    also part of the subject's or requester's name, any case. Eight letters without a U
+    read as a reference too ("Kowalska" is TF-K0WA-1SKA), so a name is never taken for
+    only a reference. The people who match are found first, in one pass over their
+    names, then their cases through the subject_id and requester_id indexes."""
     reference = references.normalise(text)
-    if reference is not None:
-        return Case.reference == reference
+    by_reference = Case.reference == reference if reference is not None else None
+    if by_reference is not None and any(character.isdigit() for character in text):
+        return by_reference
+    by_name = _name_condition(session, text)
+    return by_name if by_reference is None else or_(by_reference, by_name)
+
+
+def _name_condition(session: DbSession, text: str) -> Any:
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
     if session.get_bind().dialect.name == "sqlite":

@@ -17,6 +17,7 @@ from portal.staff.models import Role
 from portal.staff.queue_views import london_today
 from tests.conftest import get_page
 from tests.factories import person, submission
+from tests.functional.staff.visible_text import visible_text
 
 REFERENCE_LINK = re.compile(r'href="/staff/cases/(TF-[0-9A-Z]{4}-[0-9A-Z]{4})"')
 NEXT_LINK = re.compile(r'href="([^"]+)" rel="next"')
@@ -97,6 +98,20 @@ def test_search_by_reference_and_name(app, caseworker):
     page = get_page(client, f"/staff/queue?q={surname.upper()}", lang="en")
     assert sorted(references_on(page)) == sorted([reference, other])
     assert f"Tester {surname}" in page.text()
+
+
+def test_a_surname_shaped_like_a_reference_is_found(app, caseworker):
+    """Eight letters without a U also read as a reference (Smithson is TF-SM1T-HS0N)."""
+    client, _ = caseworker
+    made = {reference for reference, _, _ in make_cases(app, 2, surname="Smithson")}
+    for typed in ("Smithson", "smithson", "SMITHSON"):
+        page = get_page(client, f"/staff/queue?q={typed}", lang="en")
+        assert set(references_on(page)) == made, typed
+        rows = visible_text(page.html, within="main-content")
+        assert rows.count("Tester Smithson") == 2
+    reference = sorted(made)[0]
+    page = get_page(client, f"/staff/queue?q={reference.replace('-', '')}", lang="en")
+    assert references_on(page) == [reference]
 
 
 def test_filters_by_kind_channel_hub_assignee_state_and_due(app, caseworker):

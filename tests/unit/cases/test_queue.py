@@ -1,25 +1,29 @@
-"""The case queue and dashboard figures, called as plain functions on a throwaway SQLite
-database (tables from the models, as in test_casework.py)."""
+"""The case queue and dashboard figures, called as plain functions on a throwaway database
+(tables from the models, as in test_casework.py): a SQLite file, or a PostgreSQL database
+beside the suite's own when TEST_DATABASE_URL names one, as the search differs by engine."""
 
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from portal.cases import audit, casework, service
+from portal.cases import audit, casework, references, service
 from portal.cases import casework_models as cm
 from portal.cases import models as case_models
 from portal.cases import queue as q
-from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.cases.models import ActingFor, Case, CaseKind, CaseState, Channel
 from portal.evidence.crypto import EvidenceCipher
 from portal.extensions import Base
 from portal.jobs import models as job_models
 from tests.factories import person, submission
+from tests.functional.test_audit import own_database
 
 CIPHER = EvidenceCipher(b"q" * 32)
 TODAY = date(2026, 3, 16)  # a Monday
@@ -27,15 +31,16 @@ _keys = itertools.count()
 
 
 @pytest.fixture()
-def session(tmp_path):
+def session(database_url, tmp_path):
     assert case_models and cm and job_models
-    engine = create_engine(f"sqlite:///{tmp_path / 'queue.sqlite'}")
-    Base.metadata.create_all(engine)
-    with Session(engine) as session:
-        session.add(case_models.AuditHead(id=1, last_hash=audit.GENESIS_HASH))
-        session.commit()
-        yield session
-    engine.dispose()
+    with own_database(database_url, tmp_path) as url:
+        engine = create_engine(url)
+        Base.metadata.create_all(engine)
+        with Session(engine) as session:
+            session.add(case_models.AuditHead(id=1, last_hash=audit.GENESIS_HASH))
+            session.commit()
+            yield session
+        engine.dispose()
 
 
 def make_case(
@@ -128,6 +133,11 @@ def test_filters(session):
     assert ids(due=q.DueWindow.LATER) == {later.id}
 
 
+def found(session, text: str) -> set[int]:
+    page = q.queue_page(session, q.QueueFilters(search=text), today=TODAY)
+    return {row.case_id for row in page.rows}
+
+
 def test_search_by_reference_and_by_name(session):
     anna = make_case(session, name="Anna Kowalska")
     jan = make_case(session, name="Jan Nowak")
@@ -139,8 +149,72 @@ def test_search_by_reference_and_by_name(session):
         ("KOWAL", {anna.id}),
         ("100%_", set()),
     ]:
-        page = q.queue_page(session, q.QueueFilters(search=text), today=TODAY)
-        assert {row.case_id for row in page.rows} == expected, text
+        assert found(session, text) == expected, text
+
+
+@pytest.mark.parametrize("surname", ["Kowalska", "Williams", "Smithson"])
+def test_a_name_that_reads_as_a_reference_is_searched_as_a_name_too(session, surname):
+    """Eight letters without a U are a reference's shape (O, I and L read as 0 and 1)."""
+    assert references.normalise(surname) is not None
+    theirs = {make_case(session, name=f"Maria {surname}").id for _ in range(2)}
+    requester = make_case(
+        session,
+        name="Tomasz Nowak",
+        requester=person(full_name=f"Ewa {surname}"),
+        acting_for=ActingFor.SOMEONE_ELSE,
+    )
+    make_case(session, name="Jan Nowak")
+    expected = theirs | {requester.id}
+    for typed in (surname, surname.lower(), surname.upper(), f"  {surname.lower()} "):
+        assert found(session, typed.strip()) == expected, typed
+
+
+def test_a_reference_whose_letters_spell_a_name_finds_both(session):
+    """A reference with no digit in it could be part of a name: both are shown."""
+    case = make_case(session, name="Anna Kowalska")
+    letters_only = "TF-" + "".join(
+        symbol for symbol in case.reference.replace("-", "")[2:] if not symbol.isdigit()
+    )
+    named = make_case(session, name=f"Lee {letters_only}")
+    assert found(session, letters_only) == {named.id}
+    assert found(session, letters_only.lower()) == {named.id}
+
+
+@pytest.mark.parametrize("shape", ["as printed", "no hyphens", "lower case", "spaced"])
+def test_a_full_reference_finds_its_case_through_the_reference_index(session, shape):
+    case = make_case(session, name="Anna Kowalska")
+    make_case(session, name="Anna Kowalska")
+    typed = {
+        "as printed": case.reference,
+        "no hyphens": case.reference.replace("-", ""),
+        "lower case": case.reference.lower(),
+        "spaced": case.reference.replace("-", " "),
+    }[shape]
+    assert found(session, typed) == {case.id}
+    if any(symbol.isdigit() for symbol in case.reference):
+        # A reference with a digit in it is only a reference: no name is read.
+        condition = str(q._search_condition(session, typed).compile())
+        assert "full_name" not in condition and "subject_id" not in condition
+    plan = _plan(session, q._search_condition(session, typed))
+    if session.get_bind().dialect.name == "sqlite":
+        assert re.search(r"USING (COVERING )?INDEX sqlite_autoindex_cases_\d+ \(reference=", plan)
+    else:
+        assert "uq_cases_reference" in plan, plan
+
+
+def _plan(session, condition) -> str:
+    from sqlalchemy import select
+
+    query = select(Case.id).where(condition)
+    query_sql = str(query.compile(session.get_bind(), compile_kwargs={"literal_binds": True}))
+    if session.get_bind().dialect.name == "sqlite":
+        rows = session.execute(sql(f"EXPLAIN QUERY PLAN {query_sql}")).all()
+        return " ".join(str(row[-1]) for row in rows)
+    session.execute(sql("SET enable_seqscan = off"))  # a tiny table: ask what index is used
+    try:
+        return " ".join(row[0] for row in session.execute(sql(f"EXPLAIN {query_sql}")))
+    finally:
+        session.execute(sql("RESET enable_seqscan"))
 
 
 def test_parse_filters_drops_unknown_values():
