@@ -91,57 +91,62 @@ def answer(client, locale: str, path: str, step: str, data: dict, files=None):
     return response
 
 
-def identity_files():
-    return {
+def identity_files(*, for_someone_else: bool = False):
+    files = {
         "photo_id": (io.BytesIO(png_bytes()), "passport.png"),
         "proof_of_address": (io.BytesIO(png_bytes((20, 90, 200))), "council-tax.png"),
     }
+    if for_someone_else:
+        files["authority"] = (io.BytesIO(png_bytes((20, 160, 60))), "birth-certificate.png")
+    return files
 
 
-def complete_access_journey(client, locale: str = "en", *, person=PERSON, send: bool = True):
+ACCESS_ANSWERS = {
+    "identifiers": {
+        "ni_number": "ab 12 34 56 c",
+        "nhs_number": "943 476 5919",
+        "other_references": "",
+    },
+    "what": {"scope": "agencies", "agencies": ["police", "schools"]},
+    "delivery": {"delivery": "download", "formats": ["large_print"]},
+}
+
+
+def complete_access_journey(
+    client, locale: str = "en", *, person=PERSON, send: bool = True, answers=None
+):
+    """The whole journey; `answers` replaces the default answer of any of ACCESS_ANSWERS'
+    steps. Someone asking for another person also sends proof that they may act."""
     start(client, locale, "get-a-copy")
     for step, data in person.items():
         answer(client, locale, "get-a-copy", step, data)
-    answer(
-        client,
-        locale,
-        "get-a-copy",
-        "identifiers",
-        {"ni_number": "ab 12 34 56 c", "nhs_number": "943 476 5919", "other_references": ""},
-    )
-    answer(
-        client,
-        locale,
-        "get-a-copy",
-        "what",
-        {"scope": "agencies", "agencies": ["police", "schools"]},
-    )
-    answer(
-        client,
-        locale,
-        "get-a-copy",
-        "delivery",
-        {"delivery": "download", "formats": ["large_print"]},
-    )
-    answer(client, locale, "get-a-copy", "identity", {"how": "upload"}, files=identity_files())
+    for step, data in {**ACCESS_ANSWERS, **(answers or {})}.items():
+        answer(client, locale, "get-a-copy", step, data)
+    someone_else = person["who"]["acting_for"] != "myself"
+    files = identity_files(for_someone_else=someone_else)
+    answer(client, locale, "get-a-copy", "identity", {"how": "upload"}, files=files)
     answer(client, locale, "get-a-copy", "declaration", {"confirm": "y"})
     if not send:
         return None
     return submit(client, f"/{locale}/get-a-copy/check", {})
 
 
-def complete_objection_journey(client, locale: str = "en", *, person=PERSON, send: bool = True):
+OBJECTION_ANSWERS = {
+    "processing": {"processing": ["national_study", "sharing"], "agencies": ["police"]},
+    "reasons": {"reasons": "My ex-partner works for the police."},
+}
+
+
+def complete_objection_journey(
+    client, locale: str = "en", *, person=PERSON, send: bool = True, answers=None
+):
+    """The whole journey; `answers` replaces the default answer of any of
+    OBJECTION_ANSWERS' steps."""
     start(client, locale, "object")
     for step, data in person.items():
         answer(client, locale, "object", step, data)
-    answer(
-        client,
-        locale,
-        "object",
-        "processing",
-        {"processing": ["national_study", "sharing"], "agencies": ["police"]},
-    )
-    answer(client, locale, "object", "reasons", {"reasons": "My ex-partner works for the police."})
+    for step, data in {**OBJECTION_ANSWERS, **(answers or {})}.items():
+        answer(client, locale, "object", step, data)
     answer(client, locale, "object", "identity", {"how": "hub"})
     answer(client, locale, "object", "declaration", {"confirm": "y"})
     if not send:

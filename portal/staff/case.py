@@ -25,6 +25,7 @@ from portal.cases.casework_models import (
     DepartmentSearch,
     DisclosureItem,
     DisclosureKind,
+    ObjectionDecision,
     Review,
 )
 from portal.cases.models import ActingFor, AuditEvent, Case, CaseKind, CaseState, Channel
@@ -34,9 +35,10 @@ from portal.documents import production
 from portal.extensions import db
 from portal.forms import casework as forms
 from portal.notices import current_release
-from portal.staff import bp
+from portal.staff import bp, labels, next_steps
 from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import Action, can, require, requires, role_of
+from portal.staff.request_summary import summary_list_rows, what_they_asked_for
 
 CA = casework.Action
 DOMAIN_ERRORS = (casework.CaseworkError, TransitionNotAllowed)
@@ -201,13 +203,20 @@ def render_case(
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc())
     )
+    council = current_app.extensions["council"]
+    offered = {str(a) for a in offered_actions(case)}
     return render_template(
         "staff/case/page.html",
         case=case,
+        asked_for=summary_list_rows(what_they_asked_for(case, council)),
+        actions=next_steps.lay_out(offered, action),
+        action_titles=next_steps.TITLES,
+        action_endpoints=next_steps.ENDPOINTS,
+        labels=labels,
         state_label=STATE_LABELS.get(CaseState(case.state), (case.state, "")),
         files=service.files_of(case),
         explanation=casework.explain_case_due_date(case),
-        days_left=clock.working_days_between(today, case.due_on) if case.due_on else None,
+        due_sentence=next_steps.due_sentence(case, today),
         today=today,
         events=list(events),
         event_labels=EVENT_LABELS,
@@ -216,18 +225,19 @@ def render_case(
         searches=_rows(DepartmentSearch, case),
         disclosure_items=_rows(DisclosureItem, case),
         reviews=_rows(Review, case),
+        decisions=_rows(ObjectionDecision, case),
         clarifications=_rows(Clarification, case),
         assignee=casework.assignee_of(db.session, case),
         assessment=casework.latest_assessment(db.session, case),
         describe=casework.processing_description,
         exemptions=casework.EXEMPTIONS,
-        offered={str(a) for a in offered_actions(case)},
+        offered=offered,
         forms=page_forms,
         open_action=action,
         error=error,
         uploaded=DisclosureKind.UPLOADED,
         pack=production.latest_pack(db.session, case),
-        hub=current_app.extensions["council"].hub(case.hub_source) if case.hub_source else None,
+        hub=council.hub(case.hub_source) if case.hub_source else None,
     )
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import select
 
 from portal.cases import clock
 from portal.cases import queue as case_queue
-from portal.cases.models import CaseKind, CaseState, Channel
+from portal.cases.models import CaseKind, CaseState
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.accounts import actor_of
+from portal.staff.labels import CHANNEL_LABELS
 from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import Action, requires
 
@@ -41,13 +42,6 @@ STATE_TAG_CLASSES = {
     CaseState.COMPLETED: "govuk-tag--green",
     CaseState.REFUSED: "govuk-tag--red",
     CaseState.WITHDRAWN: "govuk-tag--grey",
-}
-CHANNEL_LABELS = {
-    Channel.ONLINE: "Online",
-    Channel.PHONE: "Phone",
-    Channel.LETTER: "Letter",
-    Channel.EMAIL: "Email",
-    Channel.IN_PERSON: "In person",
 }
 DUE_LABELS = {
     case_queue.DueWindow.OVERDUE: "Overdue",

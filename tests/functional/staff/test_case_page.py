@@ -18,6 +18,7 @@ from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.factories import submission
 from tests.functional.staff.conftest import events_since, last_event_id
+from tests.functional.staff.visible_text import visible_text
 from tests.journeys import csrf_token
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"not really a picture"
@@ -95,7 +96,7 @@ def test_the_page_shows_the_summary_due_date_and_timeline(app, client, signed_in
     assert "How the due date was worked out" in text
     assert f"The clock started on {today().strftime('%-d %B %Y')}" in text
     assert "Request received" in text  # the timeline
-    assert "Photo id" in text
+    assert "Photo ID, PNG image" in text
     # Actions for a received case: accepting identity, not approving.
     assert 'id="action-accept_identity"' in page.html
     assert 'id="action-approve"' not in page.html
@@ -375,7 +376,8 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
     act(worker, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
     page = worker.get(url(reference)).get_data(as_text=True)
     assert 'id="action-add_disclosure_item"' not in page
-    assert "Sharing their information with the police" in page
+    asked_for = visible_text(page, within="asked-for-section")
+    assert "Sharing their information with the police" in asked_for
     act(
         worker,
         reference,
@@ -397,6 +399,15 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
         },
     )
     assert state_of(app, reference) == CaseState.IN_REVIEW
+    # The reviewer reads what they are asked to approve.
+    decision = visible_text(
+        reviewer.get(url(reference)).get_data(as_text=True), within="work-section"
+    )
+    assert (
+        "Decision 1: Partly upheld Proposed by Morgan Tester; waiting for the reviewer "
+        "What stops: Sharing their information with the police "
+        "Reasons: No need to share with the police"
+    ) in decision
     act(reviewer, reference, "decision/approve", {})
     assert state_of(app, reference) == CaseState.READY
     assert "Decision approved" in text_of(reviewer, reference)
@@ -421,7 +432,13 @@ def test_a_decision_that_breaks_rule_c9_is_shown_as_an_error(app, client, signed
         {"decision-outcome": "not_upheld", "decision-reasons": "We want to keep going"},
         status=400,
     )
-    assert "The assessment shows no grounds to continue" in response.get_data(as_text=True)
+    errors = visible_text(response.get_data(as_text=True), within="main-content")
+    assert (
+        "There is a problem The assessment shows no grounds to continue: Linking their "
+        "information for the Think Family programme. Uphold the objection for these, or "
+        "reassess (C9)"
+    ) in errors
+    assert "no grounds to continue: programme" not in errors
     assert state_of(app, reference) == CaseState.IN_PROGRESS
 
 
@@ -495,9 +512,13 @@ def test_staff_log_a_mothers_request_for_her_child_made_in_person_at_a_hub(app, 
         assert case.requester.full_name == "Anna Kowalska"
         assert case.requester.email == "anna.kowalska@example.org"
         assert case.requester.postcode == "WF10 1AA"
-    text = text_of(client, reference)
+    case_page = get_page(client, url(reference), lang="en")
+    text = case_page.text()
     assert "Castleford and Airedale Early Help Hub" in text
-    assert "my child: Mother" in text
+    asked_for = visible_text(case_page.html, within="asked-for-section")
+    assert "Who is asking A parent or carer, for their child (relationship they gave: Mother)" in (
+        asked_for
+    )
     people = text.split("Requester and subject", 1)[1]
     assert people.index("Anna Kowalska") < people.index("Data subject")
     assert people.index("Data subject") < people.index("Zofia Kowalska")
@@ -569,3 +590,30 @@ def test_a_language_we_do_not_offer_is_refused(app, client, signed_in):
     html = response.get_data(as_text=True)
     language_error = html.split('id="language-error"', 1)[1].split("</p>", 1)[0]
     assert "Select one of the options shown" in language_error
+
+
+def test_a_department_searched_twice_is_refused_and_the_pack_lists_it_once(
+    app, client, signed_in, new_case
+):
+    from tests.functional.test_response_pack import all_text, build
+
+    signed_in(client, Role.CASEWORKER)
+    reference = new_case()
+    act(client, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
+    search = {"search-outcome": "records_found", **date_parts("search-searched_on", today())}
+    act(client, reference, "searches", {**search, "search-department": "Early Help"})
+    again = act(
+        client, reference, "searches", {**search, "search-department": " early  HELP "}, status=400
+    )
+    errors = visible_text(again.get_data(as_text=True), within="main-content")
+    assert errors.startswith(
+        "There is a problem A search of Early Help is already recorded for this case "
+        f"(searched on {today():%-d %B %Y}): each department is recorded once"
+    )
+    page = get_page(client, url(reference), lang="en")
+    searches = visible_text(page.html, within="searches")
+    assert searches == f"Early Help, {today():%-d %B %Y}: records found"
+    with app.app_context():
+        case_id = db.session.query(Case).filter_by(reference=reference).one().id
+    pack = all_text(build(app, case_id).pdf)
+    assert pack.count("Early Help:") == 1
