@@ -38,7 +38,8 @@ def content_security_policy(nonce: str) -> str:
 
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce())
+    # A view may set a stricter policy of its own (a file shown in the browser): keep it.
+    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
     headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -1,7 +1,11 @@
 """Files on a case, for staff: identity evidence the requester sent, and uploaded disclosure
-items. Each is decrypted only here, served as an attachment under a name we make (never
-the sender's), never cached, and every viewing or download is an audit event
-(DESIGN.md section 3).
+items. Each is decrypted only here, served under a name we make (never the sender's),
+never cached, and every viewing or download is an audit event (DESIGN.md section 3).
+
+"View" shows a PDF or an image in the browser; everything else, and every "download", is
+an attachment. The type served is the one the file's own bytes show, never the name or
+type it was uploaded with, and a file shown in the browser gets a sandboxing policy of
+its own: whatever a PDF or an image holds, it runs no script and fetches nothing.
 """
 
 from __future__ import annotations
@@ -15,26 +19,47 @@ from portal.cases.casework_models import DisclosureItem
 from portal.cases.models import Case, CaseFile
 from portal.documents import production
 from portal.documents.models import DocumentStatus
+from portal.evidence.inspection import detect_media_type
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.case import load_case
 from portal.staff.permissions import Action, requires
 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# For a file shown in the browser: a unique origin (sandbox, no scripts, no forms), and
+# nothing fetched but the file's own images; never framed by another page.
+FILE_CSP = "; ".join(
+    (
+        "sandbox",
+        "default-src 'none'",
+        "img-src 'self' data:",
+        "style-src 'unsafe-inline'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    )
+)
 
 
-def _file_response(content: bytes, media_type: str, name: str) -> Response:
-    # Anything but the three accepted types is served as opaque bytes.
+def _file_response(content: bytes, name: str, *, inline: bool = False) -> Response:
+    """The file as the type its bytes show (PDF, JPEG or PNG), else as opaque bytes; shown
+    in the browser only when `inline` and it is one of those three."""
+    media_type = detect_media_type(content)
     served_type = media_type if media_type in EXTENSIONS else "application/octet-stream"
+    shown = inline and served_type in EXTENSIONS
     response = Response(content, mimetype=served_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    disposition = "inline" if shown else "attachment"
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
+    if shown:
+        response.headers["Content-Security-Policy"] = FILE_CSP
     return response
 
 
-def _safe_name(case: Case, what: str, file_id: int, media_type: str) -> str:
-    return f"{case.reference}-{what}-{file_id}.{EXTENSIONS.get(media_type, 'bin')}"
+def _safe_name(case: Case, what: str, file_id: int, content: bytes) -> str:
+    extension = EXTENSIONS.get(detect_media_type(content) or "", "bin")
+    return f"{case.reference}-{what}-{file_id}.{extension}"
 
 
 def _record(case: Case, action: str, **details: object) -> None:
@@ -57,28 +82,29 @@ def _evidence(case: Case, file_id: int) -> CaseFile:
     return found
 
 
-def _serve_evidence(reference: str, file_id: int, action: str) -> Response:
+def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> Response:
     case = load_case(reference, Action.VIEW_CASES)
     evidence = _evidence(case, file_id)
     content = current_app.extensions["evidence_cipher"].decrypt(
         evidence.encrypted,
         associated_data=service.file_associated_data(case.reference, evidence.sha256),
     )
+    action = "evidence_viewed" if inline else "evidence_downloaded"
     _record(case, action, file_id=evidence.id, purpose=str(evidence.purpose))
-    name = _safe_name(case, "evidence", evidence.id, evidence.media_type)
-    return _file_response(content, evidence.media_type, name)
+    name = _safe_name(case, "evidence", evidence.id, content)
+    return _file_response(content, name, inline=inline)
 
 
 @bp.get("/cases/<reference>/evidence/<int:file_id>")
 @requires(Action.VIEW_CASES)
 def case_evidence_view(reference: str, file_id: int):
-    return _serve_evidence(reference, file_id, "evidence_viewed")
+    return _serve_evidence(reference, file_id, inline=True)
 
 
 @bp.get("/cases/<reference>/evidence/<int:file_id>/download")
 @requires(Action.VIEW_CASES)
 def case_evidence_download(reference: str, file_id: int):
-    return _serve_evidence(reference, file_id, "evidence_downloaded")
+    return _serve_evidence(reference, file_id, inline=False)
 
 
 @bp.get("/cases/<reference>/items/<int:item_id>/download")
@@ -96,9 +122,7 @@ def case_item_download(reference: str, item_id: int):
         case, item, cipher=current_app.extensions["evidence_cipher"]
     )
     _record(case, "evidence_downloaded", disclosure_item_id=item.id)
-    return _file_response(
-        content, item.media_type, _safe_name(case, "item", item.id, item.media_type)
-    )
+    return _file_response(content, _safe_name(case, "item", item.id, content))
 
 
 @bp.get("/cases/<reference>/response-pack.pdf")
@@ -117,7 +141,7 @@ def case_pack_download(reference: str):
         actor=f"staff:{current_user.id}",
         action="response_pack_downloaded",
     )
-    return _file_response(content, "application/pdf", f"{case.reference}-response-pack.pdf")
+    return _file_response(content, f"{case.reference}-response-pack.pdf")
 
 
 @bp.post("/cases/<reference>/response-pack/retry")

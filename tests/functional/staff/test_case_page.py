@@ -297,27 +297,67 @@ def test_a_form_with_a_missing_answer_says_what_to_fix(app, client, signed_in, n
     assert state_of(app, reference) == CaseState.RECEIVED
 
 
-def test_evidence_download_is_an_audit_event_with_safe_headers(app, client, signed_in, new_case):
+def test_evidence_opens_in_the_browser_sandboxed_and_downloads_as_an_attachment(
+    app, client, signed_in, new_case
+):
     account = signed_in(client, Role.CASEWORKER)
     reference = new_case()
     with app.app_context():
         case = db.session.query(Case).filter_by(reference=reference).one()
         file_id = case.files[0].id
-    for path, action in (("", "evidence_viewed"), ("/download", "evidence_downloaded")):
+    page = get_page(client, url(reference), lang="en")
+    assert f'href="{url(reference)}/evidence/{file_id}">view' in page.html
+    assert f'href="{url(reference)}/evidence/{file_id}/download" download>' in page.html
+    name = f"{reference}-evidence-{file_id}.png"
+    for path, action, disposition in (
+        ("", "evidence_viewed", f'inline; filename="{name}"'),
+        ("/download", "evidence_downloaded", f'attachment; filename="{name}"'),
+    ):
         before = last_event_id(app)
         response = client.get(f"{url(reference)}/evidence/{file_id}{path}")
         assert response.status_code == 200
         assert response.data == PHOTO
-        assert response.headers["Content-Disposition"] == (
-            f'attachment; filename="{reference}-evidence-{file_id}.png"'
-        )
+        assert response.mimetype == "image/png"
+        assert response.headers["Content-Disposition"] == disposition
         assert response.headers["Cache-Control"] == "no-store"
         assert response.headers["X-Content-Type-Options"] == "nosniff"
         [event] = events_since(app, before, action)
         assert event.details["file_id"] == file_id
         assert event.details["staff_id"] == account.id
         assert event.actor == f"staff:{account.id}"
+    shown = client.get(f"{url(reference)}/evidence/{file_id}")
+    policy = [part.strip() for part in shown.headers["Content-Security-Policy"].split(";")]
+    assert policy[:3] == ["sandbox", "default-src 'none'", "img-src 'self' data:"]
+    assert not any(part.startswith("script-src") for part in policy)
+    assert "frame-ancestors 'none'" in policy
     assert client.get(f"{url(reference)}/evidence/999999/download").status_code == 404
+
+
+def test_a_file_that_is_not_what_its_name_says_is_never_shown_in_the_browser(
+    app, client, signed_in
+):
+    """The type comes from the bytes: an HTML page uploaded as "photo.png" is only ever
+    an attachment of opaque bytes."""
+    signed_in(client, Role.CASEWORKER)
+    page = b"<html><script>alert(document.cookie)</script></html>"
+    with app.app_context():
+        case = service.submit_request(
+            db.session,
+            submission(
+                evidence=(Evidence(EvidencePurpose.PHOTO_ID, "photo.png", "image/png", page),)
+            ),
+            idempotency_key=secrets.token_urlsafe(16),
+            cipher=app.extensions["evidence_cipher"],
+        )
+        reference, file_id = case.reference, case.files[0].id
+    for path in ("", "/download"):
+        response = client.get(f"{url(reference)}/evidence/{file_id}{path}")
+        assert response.status_code == 200
+        assert response.mimetype == "application/octet-stream"
+        assert response.headers["Content-Disposition"] == (
+            f'attachment; filename="{reference}-evidence-{file_id}.bin"'
+        )
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
 def test_an_uploaded_disclosure_item_downloads_as_an_audit_event(app, client, signed_in, new_case):
