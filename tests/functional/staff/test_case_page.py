@@ -18,8 +18,8 @@ from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.factories import submission
 from tests.functional.staff.conftest import events_since, last_event_id
-from tests.functional.staff.visible_text import visible_text
 from tests.journeys import csrf_token
+from tests.visible import element_text
 
 PHOTO = b"\x89PNG\r\n\x1a\n" + b"not really a picture"
 
@@ -416,7 +416,7 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
     act(worker, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
     page = worker.get(url(reference)).get_data(as_text=True)
     assert 'id="action-add_disclosure_item"' not in page
-    asked_for = visible_text(page, within="asked-for-section")
+    asked_for = element_text(page, within="asked-for-section")
     assert "Sharing their information with the police" in asked_for
     act(
         worker,
@@ -440,7 +440,7 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
     )
     assert state_of(app, reference) == CaseState.IN_REVIEW
     # The reviewer reads what they are asked to approve.
-    decision = visible_text(
+    decision = element_text(
         reviewer.get(url(reference)).get_data(as_text=True), within="work-section"
     )
     assert (
@@ -472,7 +472,7 @@ def test_a_decision_that_breaks_rule_c9_is_shown_as_an_error(app, client, signed
         {"decision-outcome": "not_upheld", "decision-reasons": "We want to keep going"},
         status=400,
     )
-    errors = visible_text(response.get_data(as_text=True), within="main-content")
+    errors = element_text(response.get_data(as_text=True), within="main-content")
     assert (
         "There is a problem The assessment shows no grounds to continue: Linking their "
         "information for the Think Family programme. Uphold the objection for these, or "
@@ -555,7 +555,7 @@ def test_staff_log_a_mothers_request_for_her_child_made_in_person_at_a_hub(app, 
     case_page = get_page(client, url(reference), lang="en")
     text = case_page.text()
     assert "Castleford and Airedale Early Help Hub" in text
-    asked_for = visible_text(case_page.html, within="asked-for-section")
+    asked_for = element_text(case_page.html, within="asked-for-section")
     assert "Who is asking A parent or carer, for their child (relationship they gave: Mother)" in (
         asked_for
     )
@@ -645,13 +645,13 @@ def test_a_department_searched_twice_is_refused_and_the_pack_lists_it_once(
     again = act(
         client, reference, "searches", {**search, "search-department": " early  HELP "}, status=400
     )
-    errors = visible_text(again.get_data(as_text=True), within="main-content")
+    errors = element_text(again.get_data(as_text=True), within="main-content")
     assert errors.startswith(
         "There is a problem A search of Early Help is already recorded for this case "
         f"(searched on {today():%-d %B %Y}): each department is recorded once"
     )
     page = get_page(client, url(reference), lang="en")
-    searches = visible_text(page.html, within="searches")
+    searches = element_text(page.html, within="searches")
     assert searches == f"Early Help, {today():%-d %B %Y}: records found"
     with app.app_context():
         case_id = db.session.query(Case).filter_by(reference=reference).one().id

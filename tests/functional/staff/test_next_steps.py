@@ -18,8 +18,8 @@ from portal.extensions import db
 from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.functional.staff.conftest import make_account, sign_in
-from tests.functional.staff.visible_text import visible_text
 from tests.functional.test_demo import demo_app  # noqa: F401  (the seeded app fixture)
+from tests.visible import element_text
 
 CLOSED = {CaseState.COMPLETED, CaseState.REFUSED, CaseState.WITHDRAWN}
 
@@ -114,7 +114,7 @@ def test_the_first_actions_are_the_next_steps_open_after_what_was_asked(
         page = get_page(client, f"/staff/cases/{reference}", lang="en")
         actions = [a for a in shown_actions(page.html) if a.key != "add_note"]
         first = expected_first(kind, state, assessed, role)
-        next_steps = visible_text(page.html, within="next-steps-section")
+        next_steps = element_text(page.html, within="next-steps-section")
         if first is None:
             assert not actions or actions[0].folded, where
             if CaseState(state) in CLOSED:
@@ -130,8 +130,8 @@ def test_the_first_actions_are_the_next_steps_open_after_what_was_asked(
         assert folds == sorted(folds), f"{where}: {actions}"
         assert not any(a.folded for a in actions if f'id="action-{a.key}-title"' in page.html)
         # Read in this order: what they asked for, the due date, then the next step.
-        text = visible_text(page.html, within="main-content")
-        title = visible_text(page.html, within=f"action-{first}-title")
+        text = element_text(page.html, within="main-content")
+        title = element_text(page.html, within=f"action-{first}-title")
         due = "No due date" if "No due date" in next_steps else "Due "
         order = [
             text.index("What they asked for"),

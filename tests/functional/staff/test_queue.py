@@ -17,7 +17,7 @@ from portal.staff.models import Role
 from portal.staff.queue_views import london_today
 from tests.conftest import get_page
 from tests.factories import person, submission
-from tests.functional.staff.visible_text import visible_text
+from tests.visible import element_text
 
 REFERENCE_LINK = re.compile(r'href="/staff/cases/(TF-[0-9A-Z]{4}-[0-9A-Z]{4})"')
 NEXT_LINK = re.compile(r'href="([^"]+)" rel="next"')
@@ -107,7 +107,7 @@ def test_a_surname_shaped_like_a_reference_is_found(app, caseworker):
     for typed in ("Smithson", "smithson", "SMITHSON"):
         page = get_page(client, f"/staff/queue?q={typed}", lang="en")
         assert set(references_on(page)) == made, typed
-        rows = visible_text(page.html, within="main-content")
+        rows = element_text(page.html, within="main-content")
         assert rows.count("Tester Smithson") == 2
     reference = sorted(made)[0]
     page = get_page(client, f"/staff/queue?q={reference.replace('-', '')}", lang="en")

@@ -12,8 +12,8 @@ import pytest
 from portal.cases import clock
 from portal.staff.models import Role
 from tests.conftest import get_page
-from tests.functional.staff.visible_text import visible_text
 from tests.journeys import complete_access_journey, complete_objection_journey
+from tests.visible import element_text
 
 REFERENCE = re.compile(r"TF-[0-9A-Z]{4}-[0-9A-Z]{4}")
 
@@ -122,7 +122,7 @@ def test_a_polish_request_for_a_child_reads_in_plain_english(app, caseworker):
     reference = sent_reference(resident, "pl", "get-a-copy")
 
     page = get_page(caseworker, f"/staff/cases/{reference}", lang="en")
-    assert visible_text(page.html, within="asked-for-section") == (
+    assert element_text(page.html, within="asked-for-section") == (
         "What they asked for "
         "Who is asking A parent or carer, for their child (relationship they gave: matka) "
         "Information wanted Only information from these organisations: "
@@ -141,7 +141,7 @@ def test_a_polish_request_for_a_child_reads_in_plain_english(app, caseworker):
     assert "<b>pilne" not in section
     assert '<span class="portal-own-words" lang="pl" dir="ltr">ul. Długa 5<br>31-147' in section
 
-    everything = visible_text(page.html, everything=True)
+    everything = element_text(page.html, everything=True)
     shown = [raw for raw in RAW_VALUES if raw in everything]
     assert not shown, f"stored values shown to the caseworker: {shown}"
     assert "Received" in everything and "(Online)" in everything
@@ -153,7 +153,7 @@ def test_an_urdu_objection_shows_each_use_and_the_reasons_as_written(app, casewo
     reference = sent_reference(resident, "ur", "object")
 
     page = get_page(caseworker, f"/staff/cases/{reference}", lang="en")
-    assert visible_text(page.html, within="asked-for-section") == (
+    assert element_text(page.html, within="asked-for-section") == (
         "What they asked for "
         "Who is asking The person the request is about, for themselves "
         "What they object to "
@@ -166,7 +166,7 @@ def test_an_urdu_objection_shows_each_use_and_the_reasons_as_written(app, casewo
     )
     section = page.html.split('id="asked-for-section"', 1)[1].split("</section>", 1)[0]
     assert f'<span class="portal-own-words" lang="ur" dir="rtl">{URDU_REASONS}</span>' in section
-    everything = visible_text(page.html, everything=True)
+    everything = element_text(page.html, everything=True)
     shown = [raw for raw in RAW_VALUES if raw in everything]
     assert not shown, f"stored values shown to the caseworker: {shown}"
 
@@ -197,7 +197,7 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
     reference = response.location.rsplit("/", 1)[1]
 
     page = get_page(caseworker, f"/staff/cases/{reference}", lang="en")
-    assert visible_text(page.html, within="asked-for-section") == (
+    assert element_text(page.html, within="asked-for-section") == (
         "What they asked for "
         "Who is asking Someone else with the person's written authority "
         "(relationship they gave: Advocate) "
@@ -209,8 +209,8 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
     )
     # Staff keyed these words in: they are not marked as Lithuanian.
     assert 'lang="lt"' not in page.html.split('id="asked-for-section"', 1)[1]
-    summary = visible_text(page.html, within="summary-list")
+    summary = element_text(page.html, within="summary-list")
     assert f"Received {received:%-d %B %Y} (In person at a hub)" in summary
-    everything = visible_text(page.html, everything=True)
+    everything = element_text(page.html, everything=True)
     shown = [raw for raw in RAW_VALUES if raw in everything]
     assert not shown, f"stored values shown to the caseworker: {shown}"
