@@ -169,15 +169,23 @@ def test_a_name_that_reads_as_a_reference_is_searched_as_a_name_too(session, sur
         assert found(session, typed.strip()) == expected, typed
 
 
-def test_a_reference_whose_letters_spell_a_name_finds_both(session):
-    """A reference with no digit in it could be part of a name: both are shown."""
-    case = make_case(session, name="Anna Kowalska")
-    letters_only = "TF-" + "".join(
-        symbol for symbol in case.reference.replace("-", "")[2:] if not symbol.isdigit()
+def test_a_reference_without_digits_finds_its_case_and_the_names_it_spells(session):
+    """A reference may be all letters (about one in twenty): typed without its hyphens it
+    could be a name too, so both are shown."""
+    letters = next(
+        reference
+        for reference in (references.new_reference() for _ in range(5000))
+        if not any(symbol.isdigit() for symbol in reference)
     )
-    named = make_case(session, name=f"Lee {letters_only}")
-    assert found(session, letters_only) == {named.id}
-    assert found(session, letters_only.lower()) == {named.id}
+    case = make_case(session, name="Anna Kowalska")
+    case.reference = letters  # as if drawn for it: new_reference() gave it
+    session.commit()
+    typed = letters.removeprefix("TF-").replace("-", "")
+    named = make_case(session, name=f"Maria {typed.capitalize()}")
+    make_case(session, name="Jan Nowak")
+    for text in (typed, typed.lower(), letters):
+        expected = {case.id, named.id} if text != letters else {case.id}
+        assert found(session, text) == expected, text
 
 
 @pytest.mark.parametrize("shape", ["as printed", "no hyphens", "lower case", "spaced"])
