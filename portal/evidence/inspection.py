@@ -5,7 +5,8 @@ The type comes from the first bytes of the file; the name and the browser's cont
 are never trusted. Images are decoded and encoded again, so what is kept holds pixels and
 nothing else (no EXIF with GPS positions, no text chunks, no colour profile, no comment).
 PDFs are kept as received, but only after a byte-level check finds no scripts, embedded
-files or other active content (see the PDF section below).
+files or other active content (see the PDF section below). Images are checked and cleaned
+in ``images``.
 
 Pure functions, no Flask: ``inspect_upload`` returns a ``CleanFile`` or raises
 ``EvidenceRejected``, whose ``reason`` the web layer turns into a message.
@@ -15,27 +16,36 @@ from __future__ import annotations
 
 import base64
 import re
-import threading
 import unicodedata
-import warnings
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from enum import StrEnum
-from io import BytesIO
 from typing import Any, NamedTuple
 
-from PIL import Image, ImageFile, ImageOps
+from portal.evidence.images import MAX_PIXELS, reencode_image
+from portal.evidence.rejections import EvidenceRejected, RejectionReason
+
+__all__ = [
+    "EXTENSIONS",
+    "JPEG",
+    "MAX_BYTES",
+    "MAX_FILES",
+    "MAX_NAME_LENGTH",
+    "MAX_PDF_DECODED_BYTES",
+    "MAX_PIXELS",
+    "PDF",
+    "PNG",
+    "CleanFile",
+    "EvidenceRejected",
+    "RejectionReason",
+    "clean_file_name",
+    "detect_media_type",
+    "inspect_upload",
+]
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 5
-# A4 scanned at 600 dpi is 4960 x 7016 = 34.8 million pixels and a 12-megapixel phone photo
-# is well inside, so 40 million refuses no real document. It bounds what one upload can make
-# a worker decode: 40 million RGBA pixels are 160 MB of memory, where a hostile 10 MB PNG
-# could otherwise claim billions.
-MAX_PIXELS = 40_000_000
 # All the PDF streams this check decompresses, together: enough for any real document
 # (images, the big ones, are not decompressed), far below a zip bomb's gigabytes.
 MAX_PDF_DECODED_BYTES = 50 * 1024 * 1024
@@ -56,38 +66,6 @@ PDF_HEADER = b"%PDF-"
 PDF_HEADER_WINDOW = 1024
 # The same tolerance for the end-of-file marker after it (readers accept trailing junk).
 PDF_EOF_WINDOW = 1024
-JPEG_QUALITY = 90
-
-
-class RejectionReason(StrEnum):
-    """Why an upload was refused. The web layer owns the words a resident reads."""
-
-    EMPTY = "empty"
-    """The file has no content (often a failed phone upload): choose it again."""
-    TOO_LARGE = "too_large"
-    """More than MAX_BYTES: send a smaller scan or photo."""
-    WRONG_TYPE = "wrong_type"
-    """The content is not a PDF, JPEG or PNG, whatever the name says."""
-    CORRUPT = "corrupt"
-    """Claims to be a PDF, JPEG or PNG but cannot be read: damaged, cut short, built in a
-    way this check cannot follow, or decompresses to an unreasonable size."""
-    ACTIVE_CONTENT = "active_content"
-    """A PDF with scripts, attached files, form submission or other actions that run on
-    their own: print it to a new PDF, or send a photo."""
-    TOO_MANY_PIXELS = "too_many_pixels"
-    """An image larger than MAX_PIXELS: send a smaller photo or a lower-resolution scan."""
-    ENCRYPTED = "encrypted"
-    """A password-protected PDF: it cannot be checked, nor opened by staff without the
-    password. Send a copy without the password, or a photo."""
-
-
-class EvidenceRejected(Exception):
-    """An upload was refused. ``detail`` is English for logs, never shown to residents."""
-
-    def __init__(self, reason: RejectionReason, detail: str = "") -> None:
-        super().__init__(f"{reason}: {detail}" if detail else str(reason))
-        self.reason = reason
-        self.detail = detail
 
 
 @dataclass(frozen=True)
@@ -117,7 +95,7 @@ def inspect_upload(data: bytes, original_name: str) -> CleanFile:
         _inspect_pdf(data)
         content = data
     else:
-        content = _reencode_image(data, "JPEG" if media_type == JPEG else "PNG")
+        content = reencode_image(data, "JPEG" if media_type == JPEG else "PNG")
     extension = EXTENSIONS[media_type]
     return CleanFile(
         content=content,
@@ -160,87 +138,6 @@ def clean_file_name(name: str, *, fallback: str) -> str:
         else:
             kept = kept[:MAX_NAME_LENGTH].rstrip(". ")
     return kept or fallback
-
-
-# --- Images ------------------------------------------------------------------------------
-
-
-def _reencode_image(data: bytes, pil_format: str) -> bytes:
-    """Decode the image and encode its pixels again in the same format, without metadata.
-
-    The pixel count is checked from the header before anything is decoded (``Image.open``
-    is lazy). Pillow's own decompression-bomb guard is a second line: its warning is made
-    an error here so it cannot slip through as a log line.
-    """
-    try:
-        with _strict_pillow():
-            with Image.open(BytesIO(data), formats=[pil_format]) as probe:
-                _check_pixel_count(probe.size)
-                probe.verify()  # checksums and structure, without decoding the pixels
-            with Image.open(BytesIO(data), formats=[pil_format]) as image:
-                _check_pixel_count(image.size)
-                image.load()  # a truncated or damaged file fails here
-                ImageOps.exif_transpose(image, in_place=True)
-                pixels = _pixels_to_keep(image, pil_format)
-    except EvidenceRejected:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise EvidenceRejected(RejectionReason.TOO_MANY_PIXELS, str(exc)) from exc
-    except Exception as exc:
-        # Pillow's decoders raise many exception types (OSError, SyntaxError, ValueError,
-        # struct.error...) for hostile input; any of them means the file cannot be used.
-        raise EvidenceRejected(RejectionReason.CORRUPT, f"{type(exc).__name__}: {exc}") from exc
-    # convert() copies the source's info (EXIF, ICC profile, XMP, comments, text chunks)
-    # and the encoders write some of it back unasked: keep the pixels only.
-    pixels.info = {}
-    output = BytesIO()
-    if pil_format == "JPEG":
-        pixels.save(output, "JPEG", quality=JPEG_QUALITY)
-    else:
-        pixels.save(output, "PNG")
-    return output.getvalue()
-
-
-_PILLOW_SETTINGS = threading.Lock()
-
-
-@contextmanager
-def _strict_pillow() -> Iterator[None]:
-    """Pillow's bomb warning as an error, and truncated files refused, for this decode.
-
-    Both settings are process-wide. WeasyPrint sets LOAD_TRUNCATED_IMAGES when imported
-    (so a cut-off logo still renders); evidence must not be padded with grey instead.
-    The lock stops two uploads restoring each other's settings mid-decode; should other
-    code change them meanwhile, the pixel count is still checked after every open.
-    """
-    with _PILLOW_SETTINGS, warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        tolerated = ImageFile.LOAD_TRUNCATED_IMAGES
-        ImageFile.LOAD_TRUNCATED_IMAGES = False
-        try:
-            yield
-        finally:
-            ImageFile.LOAD_TRUNCATED_IMAGES = tolerated
-
-
-def _check_pixel_count(size: tuple[int, int]) -> None:
-    width, height = size
-    if width * height > MAX_PIXELS:
-        raise EvidenceRejected(RejectionReason.TOO_MANY_PIXELS, f"{width} x {height}")
-
-
-def _pixels_to_keep(image: Image.Image, pil_format: str) -> Image.Image:
-    """A new image in the mode to encode: RGB for JPEG (CMYK and greyscale included); L,
-    RGB or RGBA for PNG, keeping transparency. 16-bit grey is scaled to 8 bits."""
-    if pil_format == "JPEG":
-        return image.convert("RGB")
-    if image.mode.startswith("I;16") or image.mode == "I":
-        return image.point(lambda value: value * (1 / 256)).convert("L")
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        return image.convert("RGBA")
-    if image.mode in ("L", "1"):
-        return image.convert("L")
-    return image.convert("RGB")
 
 
 # --- PDFs --------------------------------------------------------------------------------
