@@ -139,7 +139,7 @@ def _form_for(step: Step, draft: dict[str, Any], formdata=None):
             form.letters_language.data = g.locale
     if hasattr(form, "collect_hub"):
         form.collect_hub.choices = [("", "")] + [
-            (hub.slug, hub.name) for hub in current_app.extensions["council"].hubs
+            (hub.slug, str(hub.name)) for hub in current_app.extensions["council"].hubs
         ]
     return form
 

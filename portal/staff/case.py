@@ -621,7 +621,7 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
 def _intake_form() -> forms.IntakeForm:
     form = forms.IntakeForm()
     form.hub.choices = [("", "None")] + [
-        (hub.slug, hub.name) for hub in current_app.extensions["council"].hubs
+        (hub.slug, hub.name.english) for hub in current_app.extensions["council"].hubs
     ]
     return form
 
