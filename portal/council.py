@@ -76,6 +76,13 @@ class Council:
     def department(self, key: str | None) -> Department | None:
         return next((found for found in self.departments if found.key == key), None)
 
+    def department_name(self, key: str | None, recorded: str) -> LocalText:
+        """What residents read for a department recorded with `key` and the name
+        `recorded`: the profile's name in their language, else the name as recorded (in
+        English; a department the profile does not list, or no longer does)."""
+        found = self.department(key)
+        return found.name if found is not None else LocalText.of(recorded)
+
 
 def _text(raw: dict, name: str, where: str, default: str | None = None) -> LocalText:
     value = raw.get(name, default) if default is not None else raw[name]

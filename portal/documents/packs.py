@@ -346,6 +346,9 @@ def _context(
             "number": record.number,
             "item": record.item,
             "heading": headings[record.number],
+            "source": council.department_name(
+                record.item.source_department_key, record.item.source_department
+            ),
             "form": _form_words(record),
             "image_url": _image_url(record) if record.media_type in (PNG, JPEG) else None,
             "pages": record.pages,
@@ -371,7 +374,7 @@ def _context(
         "received_on": format_date(case.received_on, "long"),
         "searches": [
             {
-                "department": search.department,
+                "department": council.department_name(search.department_key, search.department),
                 "text": outcomes.get(SearchOutcome(search.outcome))
                 or _(
                     "we did not search, because: %(reason)s",
