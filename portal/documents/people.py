@@ -23,7 +23,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.bidi import long_date_text
+from portal.bidi import isolate_text, long_date_text
 from portal.cases import casework
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
@@ -119,7 +119,12 @@ def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
         words = SCOPE_WORDS.get(str(what.get("scope")))
         if words is not None:
             if what.get("scope") == "everything":
-                words = about.words(words, EVERYTHING_FOR_A_CHILD, EVERYTHING_FOR_SOMEONE)
+                words = about.words(
+                    words,
+                    EVERYTHING_FOR_A_CHILD,
+                    EVERYTHING_FOR_SOMEONE,
+                    name=isolate_text(about.name),
+                )
             if what.get("scope") == "agencies" and what.get("agencies"):
                 names = ", ".join(agency_name(str(a)) for a in what["agencies"])
                 lines.append(f"{words}: {names}")
@@ -190,6 +195,7 @@ def pack_title(reference: str, about: AboutWhom) -> str:
         _l("Your information: reference %(reference)s"),
         _l("Your child's information: reference %(reference)s"),
         _l("Information about %(name)s: reference %(reference)s"),
+        name=isolate_text(about.name),
         reference=reference,
     )
 
@@ -198,9 +204,11 @@ def pack_footer(requester: str, about: AboutWhom) -> str:
     """Who the pack was disclosed to, on every page; and whom it is about, when that is
     someone else."""
     if about.myself:
-        return _("Disclosed to %(name)s", name=requester)
+        return _("Disclosed to %(name)s", name=isolate_text(requester))
     return _(
-        "Disclosed to %(requester)s, about %(subject)s", requester=requester, subject=about.name
+        "Disclosed to %(requester)s, about %(subject)s",
+        requester=isolate_text(requester),
+        subject=isolate_text(about.name),
     )
 
 

@@ -20,7 +20,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from portal.bidi import long_date_text, ltr_text
+from portal.bidi import isolate_text, long_date_text, ltr_text
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
 from portal.cases.models import Case, CaseKind
@@ -68,6 +68,7 @@ def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
         _l("We have received your request for your information (%(reference)s)"),
         _l("We have received your request for your child's information (%(reference)s)"),
         _l("We have received your request for information about %(name)s (%(reference)s)"),
+        name=isolate_text(about.name),
         reference=reference,
     )
 

@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from wtforms import RadioField, SelectField, SelectMultipleField
 
+from portal.bidi import isolate_text
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import DraftUpload
 from portal.forms.evidence import purpose_names
@@ -82,7 +83,12 @@ def check_sections(rows: Sequence[dict[str, Any]], about: AboutWhom) -> list[dic
     which is all about the resident)."""
     if about.myself:
         return [{"heading": "", "rows": list(rows)}]
-    subject = about.words("", _l("About your child, %(name)s"), _l("About %(name)s"))
+    subject = about.words(
+        "",
+        _l("About your child, %(name)s"),
+        _l("About %(name)s"),
+        name=isolate_text(about.name),
+    )
     sections = [
         {"heading": subject, "rows": [r for r in rows if r["step"] in SUBJECT_STEPS]},
         {"heading": _("About you"), "rows": [r for r in rows if r["step"] in REQUESTER_STEPS]},

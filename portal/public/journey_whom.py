@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.bidi import isolate_text
 from portal.cases.about_whom import AboutWhom
 from portal.forms.fields import choices
 from portal.forms.journeys import PROCESSING
@@ -45,7 +46,7 @@ def adapt_form(form: Any, step: str, about: AboutWhom) -> None:
         return
     if step == "what":
         form.scope.choices = choices(
-            (value, about.words(label, EVERYTHING["my_child"], EVERYTHING["someone_else"]))
+            (value, about.words(label, *EVERYTHING.values(), name=isolate_text(about.name)))
             if value == "everything"
             else (value, label)
             for value, label in _pairs(form.scope.choices)
@@ -86,4 +87,5 @@ def asking_for(about: AboutWhom) -> str:
         "",
         _l("You are asking for your child, %(name)s."),
         _l("You are asking for %(name)s."),
+        name=isolate_text(about.name),
     )
