@@ -295,7 +295,7 @@ def _context(
 ) -> dict[str, Any]:
     council = current_app.extensions["council"]
     about = AboutWhom.of_case(case)
-    outcomes = people.search_outcomes(about)
+    outcomes, footer = people.search_outcomes(about), people.pack_footer(disclosed_to, about)
     headings = {
         record.number: _(
             "Item %(number)s: %(title)s",
@@ -335,11 +335,7 @@ def _context(
         "written_on": format_date(clock.received_on(datetime.now(UTC)), "long"),
         "name": disclosed_to,
         "address": recipient_address(case),
-        "page_css": margin_css(
-            case.reference,
-            disclosed=people.pack_footer(disclosed_to, about),
-            large_print=large_print,
-        ),
+        "page_css": margin_css(case.reference, disclosed=footer, large_print=large_print),
         "received_on": format_date(case.received_on, "long"),
         "searches": [
             {
