@@ -1,7 +1,8 @@
 """The council profile: one TOML file holds everything that differs between councils.
 
 Another council running the same programme deploys the portal by writing its own profile
-and pointing COUNCIL_PROFILE at it.
+and pointing COUNCIL_PROFILE at it. Words a resident reads (team and hub names, areas,
+opening hours, department names) may be given per language (portal.council_text).
 """
 
 from __future__ import annotations
@@ -11,14 +12,17 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.council_text import NO_TEXT, LocalText, local_text
+from portal.i18n import LANGUAGES
+
 
 @dataclass(frozen=True)
 class Contact:
-    name: str
+    name: LocalText
     phone: str
     email: str
-    address: tuple[str, ...]
-    opening_hours: str = ""
+    address: tuple[str, ...]  # a postal address, written as the post office needs it
+    opening_hours: LocalText = NO_TEXT
 
     @property
     def phone_link(self) -> str:
@@ -28,9 +32,18 @@ class Contact:
 @dataclass(frozen=True)
 class Hub:
     slug: str
-    name: str
-    area: str
+    name: LocalText
+    area: LocalText
     contact: Contact
+
+
+@dataclass(frozen=True)
+class Department:
+    """A council department searched for subject access requests (C6). Searches record
+    its key, so a letter names it in the requester's language."""
+
+    key: str
+    name: LocalText
 
 
 @dataclass(frozen=True)
@@ -52,6 +65,7 @@ class Council:
     hubs: tuple[Hub, ...]
     languages: tuple[str, ...]
     retention: Retention
+    departments: tuple[Department, ...] = ()
     ico_registration: str = ""
     hubs_page: str = ""
     extra: dict[str, str] = field(default_factory=dict)
@@ -59,15 +73,51 @@ class Council:
     def hub(self, slug: str) -> Hub | None:
         return next((hub for hub in self.hubs if hub.slug == slug), None)
 
+    def department(self, key: str | None) -> Department | None:
+        return next((found for found in self.departments if found.key == key), None)
 
-def _contact(raw: dict) -> Contact:
+    def department_name(self, key: str | None, recorded: str) -> LocalText:
+        """What residents read for a department recorded with `key` and the name
+        `recorded`: the profile's name in their language, else the name as recorded (in
+        English; a department the profile does not list, or no longer does)."""
+        found = self.department(key)
+        return found.name if found is not None else LocalText.of(recorded)
+
+
+def _text(raw: dict, name: str, where: str, default: str | None = None) -> LocalText:
+    value = raw.get(name, default) if default is not None else raw[name]
+    return local_text(value, f"{where}.{name}", LANGUAGES)
+
+
+def _contact(raw: dict, where: str) -> Contact:
     return Contact(
-        name=raw["name"],
+        name=_text(raw, "name", where),
         phone=raw["phone"],
         email=raw["email"],
         address=tuple(raw["address"]),
-        opening_hours=raw.get("opening_hours", ""),
+        opening_hours=_text(raw, "opening_hours", where, default=""),
     )
+
+
+# Department keys are stored with each search; "other" is the staff form's own choice.
+DEPARTMENT_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+RESERVED_DEPARTMENT_KEYS = frozenset({"other"})
+
+
+def _departments(raw: list) -> tuple[Department, ...]:
+    departments = tuple(
+        Department(key=item["key"], name=_text(item, "name", f"departments.{item['key']}"))
+        for item in raw
+    )
+    keys = [department.key for department in departments]
+    for key in keys:
+        if not DEPARTMENT_KEY.match(key) or key in RESERVED_DEPARTMENT_KEYS:
+            raise ValueError(
+                f"Department key {key!r} must be lower-case letters, digits and underscores"
+            )
+    if len(set(keys)) != len(keys):
+        raise ValueError("Two departments share a key")
+    return departments
 
 
 # Hub slugs appear in addresses (/en/hubs/<slug>); these words are taken by other pages.
@@ -91,7 +141,12 @@ def load_council(path: str | Path) -> Council:
     try:
         council = raw["council"]
         hubs = tuple(
-            Hub(slug=hub["slug"], name=hub["name"], area=hub["area"], contact=_contact(hub))
+            Hub(
+                slug=hub["slug"],
+                name=_text(hub, "name", f"hubs.{hub['slug']}"),
+                area=_text(hub, "area", f"hubs.{hub['slug']}"),
+                contact=_contact(hub, f"hubs.{hub['slug']}"),
+            )
             for hub in raw["hubs"]
         )
         _check_hub_slugs(hubs)
@@ -102,9 +157,14 @@ def load_council(path: str | Path) -> Council:
             website=council["website"],
             ico_registration=council.get("ico_registration", ""),
             hubs_page=council.get("hubs_page", council["website"]),
-            information_governance=_contact(raw["information_governance"]),
-            data_protection_officer=_contact(raw["data_protection_officer"]),
+            information_governance=_contact(
+                raw["information_governance"], "information_governance"
+            ),
+            data_protection_officer=_contact(
+                raw["data_protection_officer"], "data_protection_officer"
+            ),
             hubs=hubs,
+            departments=_departments(raw["departments"]),
             languages=tuple(raw["languages"]["shipped"]),
             retention=Retention(
                 programme_records_years=int(retention["programme_records_years"]),

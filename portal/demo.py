@@ -90,14 +90,6 @@ STREETS = (
     ("Doncaster Road", "Wakefield", "WF1"),
 )
 
-DEPARTMENTS = (
-    "Early Help",
-    "Children's Social Care",
-    "Education Welfare",
-    "Housing Services",
-    "Think Family data team",
-)
-
 CHANNELS = (Channel.ONLINE, Channel.PHONE, Channel.LETTER, Channel.EMAIL, Channel.IN_PERSON)
 
 
@@ -299,11 +291,13 @@ class Seeder:
 
     def search(self, case: Case, t0: datetime, worker: str, days: int) -> None:
         moment = self.after(t0, days)
-        for department in self.rng.sample(DEPARTMENTS, 2):
+        departments = current_app.extensions["council"].departments  # the profile's
+        for department in self.rng.sample(departments, min(2, len(departments))):
             casework.record_search(
                 self.session,
                 case,
-                department=department,
+                department=department.name.english,
+                department_key=department.key,
                 searched_on=clock.received_on(moment),
                 outcome=self.rng.choice([SearchOutcome.RECORDS_FOUND, SearchOutcome.NONE_HELD]),
                 actor=worker,
@@ -313,6 +307,7 @@ class Seeder:
             self.session,
             case,
             source_department="Early Help",
+            source_department_key="early_help",
             title="Early Help assessment and family plan",
             kind=DisclosureKind.TYPED,
             content="Family plan agreed at the hub: school attendance support and a "

@@ -10,13 +10,14 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
 from portal.extensions import db
@@ -49,6 +50,28 @@ def make_app(database_url: str, instance_path: Path, **overrides):
     }
     config.update(overrides)
     return create_app(config)
+
+
+@contextmanager
+def own_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str]:
+    """An empty database of the same engine as the suite's, dropped afterwards: on
+    PostgreSQL a database beside the suite's own (its name ending in `name`), on SQLite a
+    new file. For tests that tamper with rows or move the schema up and down."""
+    if not database_url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / f'{name}.sqlite'}"
+        return
+    url = make_url(database_url)
+    database = f"{url.database}_{name}"
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+            connection.execute(text(f'CREATE DATABASE "{database}"'))
+        yield url.set(database=database).render_as_string(hide_password=False)
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)'))
+    finally:
+        server.dispose()
 
 
 @pytest.fixture(scope="session")

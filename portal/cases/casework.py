@@ -32,6 +32,7 @@ from sqlalchemy import select
 from portal.cases import audit, clock, service
 from portal.cases.agencies import agency_name
 from portal.cases.casework_models import (
+    DEPARTMENT_KEY_LENGTH,
     CaseAssignment,
     CaseMessage,
     CaseNote,
@@ -545,6 +546,7 @@ def record_search(
     case: Case,
     *,
     department: str,
+    department_key: str | None = None,
     searched_on: date,
     outcome: SearchOutcome,
     reason_not_searched: str = "",
@@ -554,9 +556,12 @@ def record_search(
     """C6: a reasonable and proportionate search, department by department. A department
     not searched needs a reason, which is kept only for that outcome. Each department is
     recorded once per case (the response lists it once): the same name again, in any
-    case or spacing, is refused."""
+    case or spacing, is refused. `department_key` is the department's key in the council
+    profile (None for one it does not list), by which letters name it in the requester's
+    language; `department` is its English name (the profile's, so one key is one name)."""
     moment = _moment(now)
     name = _required(department, "Name the department searched", limit=NAME_LENGTH)
+    key = _profile_department_key(department_key)
     outcome = _enum(SearchOutcome, outcome, "search outcome")
     reason = reason_not_searched.strip() if outcome == SearchOutcome.NOT_SEARCHED else ""
     if outcome == SearchOutcome.NOT_SEARCHED and not reason:
@@ -576,6 +581,7 @@ def record_search(
     search = DepartmentSearch(
         case_id=case.id,
         department=name,
+        department_key=key,
         searched_on=searched_on,
         outcome=outcome,
         reason_not_searched=reason,
@@ -608,6 +614,15 @@ def _search_of(session: DbSession, case: Case, department: str) -> DepartmentSea
     return next((s for s in searches if _department_key(s.department) == key), None)
 
 
+def _profile_department_key(key: str | None) -> str | None:
+    """A department's key in the council profile, as the profile writes keys."""
+    if not key:
+        return None
+    if not re.fullmatch(r"[a-z][a-z0-9_]*", key) or len(key) > DEPARTMENT_KEY_LENGTH:
+        raise CaseworkError(f"{key!r} is not a department key of the council profile")
+    return key
+
+
 def disclosure_associated_data(reference: str, sha256: str) -> bytes:
     """Binds an uploaded disclosure file to its case, so a blob cannot be moved."""
     return f"disclosure-item:{reference}:{sha256}".encode()
@@ -618,6 +633,7 @@ def add_disclosure_item(
     case: Case,
     *,
     source_department: str,
+    source_department_key: str | None = None,
     title: str,
     kind: DisclosureKind,
     content: str | bytes,
@@ -633,10 +649,12 @@ def add_disclosure_item(
     """C7-C8: one item of the access response: typed text, or a file encrypted at rest.
 
     Exemptions are applied item by item and recorded (C8); when any is applied, the
-    redaction note must say what was withheld.
+    redaction note must say what was withheld. The source department is named as in
+    record_search: its English name, and its key in the council profile if it has one.
     """
     moment = _moment(now)
     department = _required(source_department, "Name the department", limit=NAME_LENGTH)
+    department_key = _profile_department_key(source_department_key)
     heading = _required(title, "Give the item a title", limit=TITLE_LENGTH)
     kind = _enum(DisclosureKind, kind, "item kind")
     codes = _exemption_codes(exemptions)
@@ -651,6 +669,7 @@ def add_disclosure_item(
     item = DisclosureItem(
         case_id=case.id,
         source_department=department,
+        source_department_key=department_key,
         title=heading,
         kind=kind,
         item_date=item_date,

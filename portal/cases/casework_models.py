@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.extensions import Base
 
 ACTOR_LENGTH = 100  # as AuditEvent.actor
+DEPARTMENT_KEY_LENGTH = 40  # a department's key in the council profile (portal.council)
 
 
 class SearchOutcome(StrEnum):
@@ -135,7 +136,11 @@ class DepartmentSearch(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    # The department's name as recorded (English, as staff read it), and its key in the
+    # council profile, by which letters name it in the requester's language. No key: a
+    # department the profile does not list (its name is then shown as recorded).
     department: Mapped[str] = mapped_column(String(200))
+    department_key: Mapped[str | None] = mapped_column(String(DEPARTMENT_KEY_LENGTH))
     searched_on: Mapped[date] = mapped_column(Date)
     outcome: Mapped[SearchOutcome] = mapped_column(String(20))
     reason_not_searched: Mapped[str] = mapped_column(Text, default="")
@@ -155,6 +160,7 @@ class DisclosureItem(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     source_department: Mapped[str] = mapped_column(String(200))
+    source_department_key: Mapped[str | None] = mapped_column(String(DEPARTMENT_KEY_LENGTH))
     title: Mapped[str] = mapped_column(String(300))
     kind: Mapped[DisclosureKind] = mapped_column(String(20))
     item_date: Mapped[date | None] = mapped_column(Date)

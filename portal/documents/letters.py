@@ -25,12 +25,12 @@ from typing import Any
 from flask import current_app, g, render_template
 from flask_babel import force_locale, format_date, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.bidi import long_date_text
 from portal.cases import casework, clock
+from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import (
     CaseMessage,
     DecisionStatus,
@@ -41,9 +41,21 @@ from portal.cases.casework_models import (
 )
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.documents.pdf import document_pdf, render_document
+from portal.documents.people import (
+    DecisionFacts,
+    continuing_because,
+    processing_words,
+    what_was_asked,
+)
 from portal.extensions import DbSession
 from portal.i18n import DEFAULT_LOCALE, LANGUAGES
-from portal.jobs.emails import babel_locale, message_staff_text, message_summary, message_title
+from portal.jobs.emails import (
+    babel_locale,
+    message_staff_text,
+    message_summary,
+    message_title,
+    received_title,
+)
 
 
 class LetterKind(StrEnum):
@@ -157,17 +169,16 @@ def appended_margins_mm(*, large_print: bool) -> tuple[float, float, float, floa
 def margin_css(
     reference: str,
     *,
-    disclosed_to: str | None = None,
+    disclosed: str | None = None,
     large_print: bool = False,
 ) -> Markup:
-    """The running footer of every page: the reference, 'Page x of y' and, on a pack, who
-    it was disclosed to; larger in large print. Built only from css_string, counters and
-    numbers, so it is safe inside <style>."""
+    """The running footer of every page: the reference, 'Page x of y' and, on a pack, the
+    words saying who it was disclosed to (people.pack_footer); larger in large print.
+    Built only from css_string, counters and numbers, so it is safe inside <style>."""
     size = "font-size: 14pt; " if large_print else ""
     boxes = [f"@bottom-left {{ {size}content: {css_string(reference)}; }}"]
-    if disclosed_to is not None:
-        words = _("Disclosed to %(name)s", name=disclosed_to)
-        boxes.append(f"@bottom-center {{ {size}content: {css_string(words)}; }}")
+    if disclosed is not None:
+        boxes.append(f"@bottom-center {{ {size}content: {css_string(disclosed)}; }}")
     page_of = page_of_css()
     boxes.append(f"@bottom-right {{ {size}content: {page_of}; }}")
     footer = f"margin-bottom: {LARGE_PRINT_FOOTER_MM}mm; " if large_print else ""
@@ -215,101 +226,6 @@ def tracking_link(language: str) -> str:
     return f"{current_app.config['PUBLIC_BASE_URL'].rstrip('/')}/{language}/track"
 
 
-# The words for what a resident asked for or objected to are the journey's own labels.
-AGENCY_WORDS: Mapping[str, Any] = MappingProxyType(
-    {
-        "police": _l("Police"),
-        "schools": _l("Schools and colleges"),
-        "health": _l("Health services, including the NHS"),
-        "dwp": _l("Department for Work and Pensions (DWP)"),
-        "housing": _l("Housing"),
-        "probation": _l("Probation services"),
-        "social_care": _l("Social care"),
-        "council": _l("Other council departments"),
-    }
-)
-OBJECTED_WORDS: Mapping[str, Any] = MappingProxyType(
-    {
-        "programme": _l("Linking my information for the whole programme"),
-        "sharing": _l("Sharing with particular organisations"),
-        "national_study": _l("The National Impact Study"),
-        "local_research": _l("Local research"),
-    }
-)
-SCOPE_WORDS: Mapping[str, Any] = MappingProxyType(
-    {
-        "everything": _l("Everything the council holds about me for the programme"),
-        "agencies": _l("Information from particular organisations"),
-    }
-)
-
-
-def agency_name(slug: str) -> str:
-    words = AGENCY_WORDS.get(slug)
-    return str(words) if words is not None else slug.replace("_", " ")
-
-
-def processing_words(processing: str) -> str:
-    """C9: a processing key ("sharing:police") as the requester reads it, in the current
-    language (casework.processing_description is the staff wording)."""
-    if processing.startswith("sharing:"):
-        return _(
-            "Sharing your information with: %(organisation)s",
-            organisation=agency_name(processing.partition(":")[2]),
-        )
-    if processing == "programme":
-        return _("Linking your information for the Think Family programme")
-    if processing == "national_study":
-        return _("Sending your information to the National Impact Study (ONS and NIESR)")
-    if processing == "local_research":
-        return _("Using your information for local research on the programme")
-    return processing
-
-
-def _what_was_asked(case: Case) -> list[str]:
-    details = case.details or {}
-    lines: list[str] = []
-    if case.kind == CaseKind.OBJECTION:
-        answers = details.get("processing")
-        if isinstance(answers, dict):
-            for key in answers.get("processing") or []:
-                words = OBJECTED_WORDS.get(str(key))
-                if words is None:
-                    continue
-                if key == "sharing" and answers.get("agencies"):
-                    names = ", ".join(agency_name(str(a)) for a in answers["agencies"])
-                    lines.append(f"{words}: {names}")
-                else:
-                    lines.append(str(words))
-        return lines
-    what = details.get("what")
-    if isinstance(what, dict):
-        words = SCOPE_WORDS.get(str(what.get("scope")))
-        if words is not None:
-            if what.get("scope") == "agencies" and what.get("agencies"):
-                names = ", ".join(agency_name(str(a)) for a in what["agencies"])
-                lines.append(f"{words}: {names}")
-            else:
-                lines.append(str(words))
-        start, end = _iso_date(what.get("date_from")), _iso_date(what.get("date_to"))
-        if start or end:
-            lines.append(
-                _(
-                    "Dates: %(start)s to %(end)s",
-                    start=long_date_text(start) if start else "…",
-                    end=long_date_text(end) if end else "…",
-                )
-            )
-    return lines
-
-
-def _iso_date(value: object) -> date | None:
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
 def due_date_lines(case: Case) -> list[str]:
     """C1-C4 in the requester's words: the date we reply by and how it is worked out."""
     explanation = casework.explain_case_due_date(case)
@@ -345,19 +261,6 @@ def due_date_lines(case: Case) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
-class DecisionFacts:
-    """C9: what an objection decision stopped (and from when) and what continues, with
-    the grounds the assessment recorded for carrying on. Processing keys, not words."""
-
-    outcome: str
-    stopped: list[str]
-    stopped_on: date
-    continuing: list[str]
-    compelling_grounds: bool
-    legal_claims: bool
-
-
 def _decision_facts(session: DbSession, case: Case, message: CaseMessage) -> DecisionFacts:
     params = message.params or {}
     decision = session.scalar(
@@ -390,24 +293,6 @@ def _decision_facts(session: DbSession, case: Case, message: CaseMessage) -> Dec
     )
 
 
-def continuing_because(facts: DecisionFacts) -> list[str]:
-    """C9: why processing the requester objected to carries on, in their words: compelling
-    legitimate grounds or legal claims (public task), public-interest research."""
-    because: list[str] = []
-    public_task = any(not casework.is_research(p) for p in facts.continuing)
-    if public_task and facts.compelling_grounds:
-        because.append(
-            _(
-                "We have strong and legitimate reasons to carry on that outweigh your interests, rights and freedoms."  # noqa: E501
-            )
-        )
-    if public_task and facts.legal_claims:
-        because.append(_("We need the information to make, use or defend legal claims."))
-    if any(casework.is_research(p) for p in facts.continuing):
-        because.append(_("The research is needed for a task we carry out in the public interest."))
-    return because
-
-
 def _aware(moment: datetime) -> datetime:
     """SQLite gives back naive UTC datetimes; PostgreSQL aware ones."""
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
@@ -431,15 +316,10 @@ def _message_for(
     return message
 
 
-def _heading(case: Case, kind: LetterKind, message: CaseMessage | None) -> str:
+def _heading(case: Case, message: CaseMessage | None, about: AboutWhom) -> str:
     if message is not None:
-        return message_title(message.kind)
-    if case.kind == CaseKind.OBJECTION:
-        return _("We have received your objection (%(reference)s)", reference=case.reference)
-    return _(
-        "We have received your request for your information (%(reference)s)",
-        reference=case.reference,
-    )
+        return message_title(message.kind, about)
+    return received_title(CaseKind(case.kind), case.reference, about)
 
 
 def letter_html(
@@ -505,9 +385,10 @@ def _letter(
     )
     files = len(case.files) if kind == LetterKind.ACKNOWLEDGEMENT else 0
     requester = case.requester
+    about = AboutWhom.of_case(case)
     with in_language(language):
         council = current_app.extensions["council"]
-        heading = _heading(case, kind, message)
+        heading = _heading(case, message, about)
         title = heading if message is None else f"{heading} ({case.reference})"
         context: dict[str, Any] = {
             "council": council,
@@ -520,20 +401,23 @@ def _letter(
             "reference": reference_unbroken(case.reference, case.reference),
             "written_on": format_date(written_on, "long"),
             "name": requester.full_name,
+            "about": about,
             "address": recipient_address(case),
             "objection": case.kind == CaseKind.OBJECTION,
             "tracking_url": tracking_link(language),
             "has_email": bool(requester.email.strip()),
             "page_css": margin_css(case.reference, large_print=large_print),
-            "summary": message_summary(message) if message is not None else "",
+            "summary": message_summary(message, about) if message is not None else "",
             "staff_text": message_staff_text(message) if message is not None else "",
             "rights": list((message.params or {}).get("rights") or []) if message else [],
             "decision": decision,
-            "stopped": [processing_words(p) for p in decision.stopped] if decision else [],
+            "stopped": [processing_words(p, about) for p in decision.stopped] if decision else [],
             "stopped_on": format_date(decision.stopped_on, "long") if decision else "",
-            "continuing": [processing_words(p) for p in decision.continuing] if decision else [],
-            "because": continuing_because(decision) if decision else [],
-            "asked_for": _what_was_asked(case) if message is None else [],
+            "continuing": [processing_words(p, about) for p in decision.continuing]
+            if decision
+            else [],
+            "because": continuing_because(decision, about) if decision else [],
+            "asked_for": what_was_asked(case, about) if message is None else [],
             "received_on": format_date(case.received_on, "long"),
             "files": files,
             "due_lines": due_date_lines(case) if kind == LetterKind.ACKNOWLEDGEMENT else [],

@@ -36,14 +36,15 @@ from weasyprint.urls import URLFetcherResponse
 
 from portal.bidi import isolate_text
 from portal.cases import casework, clock
+from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import (
     DepartmentSearch,
     DisclosureItem,
     DisclosureKind,
-    ExemptionCode,
     SearchOutcome,
 )
 from portal.cases.models import Case
+from portal.documents import people
 from portal.documents.fetcher import RefusedResource, StaticOnlyFetcher
 from portal.documents.letters import (
     RenderedDocument,
@@ -57,6 +58,7 @@ from portal.documents.letters import (
     wants_large_print,
 )
 from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
+from portal.documents.people import exemption_explanation
 from portal.documents.uploaded_pages import PagePicture, prepare_pages
 from portal.evidence.inspection import (
     JPEG,
@@ -105,43 +107,6 @@ class UnusableItem(Exception):
         super().__init__(f"Item {number} ({title}) cannot go in the pack: {reason}")
         self.number = number
         self.reason = reason
-
-
-def exemption_explanation(code: str) -> str:
-    """C8 in plain words for the resident, in the current language. The English is
-    casework.EXEMPTIONS' resident_explanation, word for word (a test keeps them equal)."""
-    explanations = {
-        ExemptionCode.THIRD_PARTY: _(
-            "Some information is about other people. We removed it to protect their privacy."
-        ),
-        ExemptionCode.CRIME_PREVENTION: _(
-            "Some information was removed because sharing it could get in the way of preventing or solving crime."  # noqa: E501
-        ),
-        ExemptionCode.SOCIAL_WORK_SERIOUS_HARM: _(
-            "Some social care information was removed because sharing it could cause serious harm to you or to someone else."  # noqa: E501
-        ),
-        ExemptionCode.HEALTH_SERIOUS_HARM: _(
-            "Some health information was removed because a health professional told us sharing it could cause serious harm to you or to someone else."  # noqa: E501
-        ),
-        ExemptionCode.EDUCATION_SERIOUS_HARM: _(
-            "Some school information was removed because sharing it could cause serious harm to you or to someone else."  # noqa: E501
-        ),
-        ExemptionCode.CHILD_ABUSE_DATA: _(
-            "Some information was removed because sharing it would not be in the child's best interests."  # noqa: E501
-        ),
-        ExemptionCode.RESEARCH_STATISTICS: _(
-            "Some information is used only for research and statistics, not to make decisions about you."  # noqa: E501
-        ),
-        ExemptionCode.LEGAL_PROFESSIONAL_PRIVILEGE: _(
-            "Some information is confidential legal advice, which the law lets us keep back."
-        ),
-        ExemptionCode.MANAGEMENT_FORECASTING: _(
-            "Some information is about the council's plans, which the law lets us keep back while sharing it could harm them."  # noqa: E501
-        ),
-    }
-    return explanations.get(
-        ExemptionCode(code), casework.EXEMPTIONS[ExemptionCode(code)].resident_explanation
-    )
 
 
 class PackFetcher(StaticOnlyFetcher):
@@ -329,10 +294,8 @@ def _context(
     disclosed_to: str,
 ) -> dict[str, Any]:
     council = current_app.extensions["council"]
-    outcomes = {
-        SearchOutcome.RECORDS_FOUND: _("we found information about you."),
-        SearchOutcome.NONE_HELD: _("we hold no information about you."),
-    }
+    about = AboutWhom.of_case(case)
+    outcomes, footer = people.search_outcomes(about), people.pack_footer(disclosed_to, about)
     headings = {
         record.number: _(
             "Item %(number)s: %(title)s",
@@ -346,12 +309,15 @@ def _context(
             "number": record.number,
             "item": record.item,
             "heading": headings[record.number],
+            "source": council.department_name(
+                record.item.source_department_key, record.item.source_department
+            ),
             "form": _form_words(record),
             "image_url": _image_url(record) if record.media_type in (PNG, JPEG) else None,
             "pages": record.pages,
             "anchors": record.anchors,
             "date": format_date(record.item.item_date, "long") if record.item.item_date else "",
-            "exemptions": [exemption_explanation(code) for code in record.item.exemptions],
+            "exemptions": [people.exemption_words(code, about) for code in record.item.exemptions],
         }
         for record in records
     ]
@@ -362,16 +328,18 @@ def _context(
         "locale": language,
         "language": LANGUAGES[language],
         "large_print": large_print,
-        "title": _("Your information: reference %(reference)s", reference=case.reference),
+        "title": people.pack_title(case.reference, about),
+        "about": about,
+        "no_information": people.no_information(about),
         "reference": reference_unbroken(case.reference, case.reference),
         "written_on": format_date(clock.received_on(datetime.now(UTC)), "long"),
         "name": disclosed_to,
         "address": recipient_address(case),
-        "page_css": margin_css(case.reference, disclosed_to=disclosed_to, large_print=large_print),
+        "page_css": margin_css(case.reference, disclosed=footer, large_print=large_print),
         "received_on": format_date(case.received_on, "long"),
         "searches": [
             {
-                "department": search.department,
+                "department": council.department_name(search.department_key, search.department),
                 "text": outcomes.get(SearchOutcome(search.outcome))
                 or _(
                     "we did not search, because: %(reason)s",

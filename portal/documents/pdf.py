@@ -8,6 +8,7 @@ from flask import Response
 from weasyprint import HTML
 from weasyprint.document import Document
 
+from portal.documents import span_language
 from portal.documents.fetcher import StaticOnlyFetcher
 
 STATIC_ROOT = Path(__file__).resolve().parent.parent / "static"
@@ -23,6 +24,7 @@ def render_document(
     must still refuse everything else.
     """
     fetcher = fetcher or StaticOnlyFetcher(static_root)
+    span_language.install()  # English inside a Polish letter is tagged as English
     source = HTML(string=html, base_url=fetcher.base_url, url_fetcher=fetcher)
     return source.render(pdf_variant=PDF_VARIANT)
 

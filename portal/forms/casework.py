@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from portal.cases.casework import EXEMPTIONS, NOTE_LENGTH
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import ActingFor, Channel
+from portal.forms.departments import DepartmentChoice, department_field, other_department_field
 from portal.forms.fields import Checkboxes, Choice, DateParts, Radios, choices, clean_text
 from portal.i18n import LANGUAGES
 
@@ -110,8 +111,9 @@ class ExtendForm(CaseActionForm):
     )
 
 
-class SearchForm(CaseActionForm):
-    department = _name("Department", "Name the department searched")
+class SearchForm(DepartmentChoice, CaseActionForm):
+    department = department_field("Department", "Select the department searched")
+    other_department = other_department_field()
     searched_on = DateParts(
         "Date searched",
         description="For example 27 3 2026",
@@ -143,8 +145,14 @@ def exemption_choices() -> list:
     )
 
 
-class DisclosureItemForm(CaseActionForm):
-    source_department = _name("Source department", "Name the department the item comes from")
+class DisclosureItemForm(DepartmentChoice, CaseActionForm):
+    choice_field = "source_department"
+    typed_field = "other_source_department"
+
+    source_department = department_field(
+        "Source department", "Select the department the item comes from"
+    )
+    other_source_department = other_department_field()
     title = StringField(
         "Title",
         filters=[clean_text],

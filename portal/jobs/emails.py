@@ -18,8 +18,10 @@ from typing import Any
 from flask import Flask, current_app, g, render_template
 from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
-from portal.bidi import long_date_text, ltr_text
+from portal.bidi import isolate_text, long_date_text, ltr_text
+from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
 from portal.cases.models import Case, CaseKind
 from portal.extensions import db
@@ -55,17 +57,24 @@ class CaseFacts:
     due_on: date | None
     name: str
     email: str
+    about: AboutWhom  # who the request is about
+
+
+def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
+    """The acknowledgement's title: the email's subject and the letter's heading."""
+    if kind == CaseKind.OBJECTION:
+        return _("We have received your objection (%(reference)s)", reference=reference)
+    return about.words(
+        _l("We have received your request for your information (%(reference)s)"),
+        _l("We have received your request for your child's information (%(reference)s)"),
+        _l("We have received your request for information about %(name)s (%(reference)s)"),
+        name=isolate_text(about.name),
+        reference=reference,
+    )
 
 
 def _request_received_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
-    if facts.kind == CaseKind.OBJECTION:
-        return _(
-            "We have received your objection (%(reference)s)", reference=ltr_text(facts.reference)
-        )
-    return _(
-        "We have received your request for your information (%(reference)s)",
-        reference=ltr_text(facts.reference),
-    )
+    return received_title(facts.kind, ltr_text(facts.reference), facts.about)
 
 
 def _evidence_received_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
@@ -83,12 +92,14 @@ def _tracking_code_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
 
 def _case_message_subject(facts: CaseFacts, payload: Mapping[str, Any]) -> str:
     message = _case_message(payload)
-    return f"{message_title(message.kind)} ({ltr_text(facts.reference)})"
+    return f"{message_title(message.kind, facts.about)} ({ltr_text(facts.reference)})"
 
 
 # The council's messages to the requester (casework): one title per kind, for the email's
 # subject and the tracking page.
-def message_title(kind: str) -> str:
+def message_title(kind: str, about: AboutWhom | None = None) -> str:
+    if about is not None and not about.myself and kind == MessageKind.RESPONSE_READY:
+        return _("The information you asked for is ready")
     titles = {
         MessageKind.IDENTITY_REQUEST: _("We need more proof of identity"),
         MessageKind.CLARIFICATION_REQUEST: _("We need to know more about your request"),
@@ -100,10 +111,14 @@ def message_title(kind: str) -> str:
     return titles.get(MessageKind(kind), "")
 
 
-def message_summary(message: CaseMessage) -> str:
-    """What the message means, in a sentence or two (dates in the current locale)."""
+def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str:
+    """What the message means, in a sentence or two (dates in the current locale), about
+    the requester's own information unless `about` says it is someone else's."""
     params = message.params or {}
     kind = MessageKind(message.kind)
+    their = _their_summary(kind, params) if about is not None and not about.myself else None
+    if their is not None:
+        return their
     if kind == MessageKind.IDENTITY_REQUEST:
         return _(
             "We need more proof of who you are, or that you may act for someone, before we can start work on your request. The month we have to reply starts on the day we receive it."  # noqa: E501
@@ -142,6 +157,32 @@ def message_summary(message: CaseMessage) -> str:
     return _(
         "We do not agree with your objection. We will carry on using your information, for the reasons below."  # noqa: E501
     )
+
+
+def _their_summary(kind: MessageKind, params: Mapping[str, Any]) -> str | None:
+    """A response or decision about someone else's information (a child's, or a person
+    the requester acts for), where it reads differently."""
+    if kind == MessageKind.RESPONSE_READY:
+        delivery = params.get("delivery")
+        if delivery == "post":
+            return _("We have finished your request. We have sent the information to you by post.")
+        if delivery == "hub":
+            return _(
+                "We have finished your request. You can collect the information at an Early Help Hub."  # noqa: E501
+            )
+        return _("We have finished your request. The information is ready.")
+    if kind != MessageKind.DECISION_READY:
+        return None
+    outcome = params.get("outcome")
+    if outcome == DecisionOutcome.UPHELD:
+        return _(
+            "We agree with your objection. We have stopped using their information in the ways you objected to."  # noqa: E501
+        )
+    if outcome == DecisionOutcome.NOT_UPHELD:
+        return _(
+            "We do not agree with your objection. We will carry on using their information, for the reasons below."  # noqa: E501
+        )
+    return None
 
 
 # The words staff wrote for each kind of message, shown as written.
@@ -235,6 +276,7 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         "council": council,
         "contact": council.information_governance,
         "name": facts.name,
+        "about": facts.about,
         "reference": facts.reference,
         "objection": facts.kind == CaseKind.OBJECTION,
         "tracking_url": f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/{facts.language}/track",
@@ -258,7 +300,7 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
             due_date = format_date(facts.due_on, "long") if facts.due_on else ""
             subject = email_kind.subject(facts, payload)
             if message is not None:
-                context["summary"] = message_summary(message)
+                context["summary"] = message_summary(message, facts.about)
                 context["staff_text"] = message_staff_text(message)
             body = render_template(template, due_date=due_date, **context)
     return Email(to=to, subject=subject, body=body, language=facts.language)
@@ -284,6 +326,7 @@ def _case_facts(app: Flask, payload: Mapping[str, Any]) -> CaseFacts:
         due_on=case.due_on,
         name=case.requester.full_name,
         email=case.requester.email.strip(),
+        about=AboutWhom.of_case(case),
     )
 
 

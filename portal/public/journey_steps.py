@@ -52,6 +52,11 @@ class Journey:
     path: str  # first URL segment after the locale
     name: Any
     steps: tuple[Step, ...] = field(default_factory=tuple)
+    # The journey's name once the resident has said who the request is about (acting_for).
+    names: Mapping[str, Any] = field(default_factory=dict)
+
+    def name_for(self, acting_for: str) -> Any:
+        return self.names.get(acting_for, self.name)
 
     def step(self, slug: str) -> Step | None:
         return next((step for step in self.steps if step.slug == slug), None)
@@ -95,20 +100,26 @@ PERSON_STEPS = (
         "name",
         forms.SubjectNameForm,
         _l("What is their name?"),
-        titles={"myself": _l("What is your name?")},
+        titles={"myself": _l("What is your name?"), "my_child": _l("What is your child's name?")},
     ),
     Step(
         "date-of-birth",
         forms.DateOfBirthForm,
         _l("What is their date of birth?"),
-        titles={"myself": _l("What is your date of birth?")},
+        titles={
+            "myself": _l("What is your date of birth?"),
+            "my_child": _l("What is your child's date of birth?"),
+        },
         heading_field="date_of_birth",
     ),
     Step(
         "address",
         forms.AddressForm,
         _l("What is their address?"),
-        titles={"myself": _l("What is your address?")},
+        titles={
+            "myself": _l("What is your address?"),
+            "my_child": _l("What is your child's address?"),
+        },
     ),
     Step("contact", forms.ContactForm, _l("How should we contact you?")),
 )
@@ -122,6 +133,10 @@ ACCESS = Journey(
     kind=CaseKind.ACCESS,
     path="get-a-copy",
     name=_l("Get a copy of the information we hold about you"),
+    names={
+        "my_child": _l("Get a copy of the information we hold about your child"),
+        "someone_else": _l("Get a copy of the information we hold about someone you act for"),
+    },
     steps=(
         *PERSON_STEPS,
         Step("identifiers", forms.IdentifiersForm, _l("Reference numbers that help us search")),
@@ -135,6 +150,10 @@ OBJECTION = Journey(
     kind=CaseKind.OBJECTION,
     path="object",
     name=_l("Object to how we use your information"),
+    names={
+        "my_child": _l("Object to how we use your child's information"),
+        "someone_else": _l("Object to how we use the information of someone you act for"),
+    },
     steps=(
         *PERSON_STEPS,
         Step("processing", forms.ProcessingForm, _l("What do you object to?")),

@@ -14,20 +14,21 @@ from typing import Any
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
-from wtforms import RadioField, SelectField, SelectMultipleField
 
 from portal.cases import service
+from portal.cases.about_whom import AboutWhom
 from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.evidence.inspection import EvidenceRejected, inspect_upload
 from portal.extensions import db
 from portal.forms.evidence import purpose_names, rejection_message
 from portal.forms.fields import normalise_ni_number, normalise_postcode
-from portal.forms.journeys import PROCESSING
 from portal.i18n import LANGUAGES
 from portal.notices import current_release
 from portal.public import bp
+from portal.public.check_answers import check_sections, summary_rows
 from portal.public.journey_steps import JOURNEYS, Journey, Step
+from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
 
 MAX_FILES = 5
@@ -139,8 +140,9 @@ def _form_for(step: Step, draft: dict[str, Any], formdata=None):
             form.letters_language.data = g.locale
     if hasattr(form, "collect_hub"):
         form.collect_hub.choices = [("", "")] + [
-            (hub.slug, hub.name) for hub in current_app.extensions["council"].hubs
+            (hub.slug, str(hub.name)) for hub in current_app.extensions["council"].hubs
         ]
+    adapt_form(form, step.slug, AboutWhom.of_answers(draft["answers"]))
     return form
 
 
@@ -186,19 +188,22 @@ def _render_step(
     heading = step.heading(draft["answers"])
     if step.heading_field:  # its legend or label is the page's heading
         getattr(form, step.heading_field).label.text = heading
+    about = AboutWhom.of_answers(draft["answers"])
     return (
         render_template(
             "public/journey/step.html",
             journey=journey,
+            journey_name=journey.name_for(about.acting_for),
             step=step,
             heading=heading,
+            asking_for=asking_for(about),
             form=form,
             back_url=back_url,
             answers=draft["answers"],
             uploads=uploads,
             upload_errors=upload_errors or {},
             form_has_errors=bool(form.errors or upload_errors),
-            processing_hints={value: hint for value, _label, hint in PROCESSING},
+            processing_hints=processing_hints(about),
             timeout=timeout_settings(),
             purpose_names=purpose_names(),
         ),
@@ -376,10 +381,20 @@ def journey_check(journey: str):
             {"answers": {}, "sent": case.reference, "idempotency_key": draft["idempotency_key"]},
         )
         return redirect(url_for(".journey_sent", journey=selected.path), 303)
+    about = AboutWhom.of_answers(draft["answers"])
     return render_template(
         "public/journey/check.html",
         journey=selected,
-        rows=summary_rows(selected, draft),
+        journey_name=selected.name_for(about.acting_for),
+        sections=check_sections(
+            summary_rows(
+                selected,
+                draft["answers"],
+                form_for=lambda step: _form_for(step, draft),
+                uploads=_draft_uploads(draft),
+            ),
+            about,
+        ),
         form=form,
         timeout=timeout_settings(),
     )
@@ -395,7 +410,15 @@ def journey_sent(journey: str):
     case = db.session.scalar(select(Case).where(Case.reference == reference))
     if case is None:
         abort(404)
-    return render_template("public/journey/sent.html", journey=selected, case=case)
+    about = AboutWhom.of_case(case)
+    return render_template(
+        "public/journey/sent.html",
+        journey=selected,
+        journey_name=selected.name_for(about.acting_for),
+        case=case,
+        about=about,
+        asking_for=asking_for(about),
+    )
 
 
 def _person(answers, *, subject: bool) -> PersonDetails:
@@ -464,50 +487,3 @@ def _submission(journey: Journey, draft) -> Submission:
         hub_source=hub_source(),
         evidence=evidence,
     )
-
-
-def summary_rows(journey: Journey, draft) -> list[dict[str, Any]]:
-    """Check-your-answers rows: each answer as the resident would read it, with a Change link."""
-    from flask_babel import format_date
-    from markupsafe import Markup, escape
-
-    rows: list[dict[str, Any]] = []
-    answers = draft["answers"]
-    for step in journey.applicable(answers):
-        if step.slug in ("declaration",):
-            continue
-        form = _form_for(step, draft)
-        change = url_for(".journey_step", journey=journey.path, step=step.slug, change=1)
-        for name, field in form._fields.items():
-            if name == "csrf_token" or field.type in ("MultipleFileField",):
-                continue
-            value = field.data
-            if isinstance(field, RadioField | SelectField) and not isinstance(
-                field, SelectMultipleField
-            ):
-                shown = next((c.label for c in field.iter_choices() if c.value == value), "")
-            elif isinstance(field, SelectMultipleField):
-                labels = [str(c.label) for c in field.iter_choices() if c.value in (value or [])]
-                shown = Markup("<br>").join(escape(label) for label in labels)
-            elif field.type == "DateParts":
-                shown = format_date(value, "long") if value else ""
-            elif field.type == "BooleanField":
-                shown = _("Yes") if value else _("No")
-            else:
-                shown = value or ""
-            if not shown and step.slug not in ("who",):
-                continue
-            rows.append({"key": field.label.text, "value": shown, "change": change})
-        if step.multipart:
-            names = [
-                f"{u.original_name} ({purpose_names()[u.purpose]})" for u in _draft_uploads(draft)
-            ]
-            if names:
-                rows.append(
-                    {
-                        "key": _("Files"),
-                        "value": Markup("<br>").join(escape(n) for n in names),
-                        "change": change,
-                    }
-                )
-    return rows

@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from portal.cases import service
+from portal.cases.about_whom import AboutWhom
 from portal.cases.models import Case, CaseKind, EvidencePurpose
 from portal.cases.references import parse_reference
 from portal.cases.requests import Evidence
@@ -309,8 +310,8 @@ def track_status(case: Case):
         messages=[
             {
                 "message": message,
-                "title": emails.message_title(message.kind),
-                "summary": emails.message_summary(message),
+                "title": emails.message_title(message.kind, AboutWhom.of_case(case)),
+                "summary": emails.message_summary(message, AboutWhom.of_case(case)),
                 "staff_text": emails.message_staff_text(message),
             }
             for message in service.messages_for(case)

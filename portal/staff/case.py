@@ -166,8 +166,12 @@ def empty_forms(case: Case) -> dict[str, Any]:
             prefix="answer", formdata=None
         ),
         "extend": forms.ExtendForm(prefix="extend", formdata=None),
-        "record_search": forms.SearchForm(prefix="search", formdata=None),
-        "add_disclosure_item": forms.DisclosureItemForm(prefix="item", formdata=None),
+        "record_search": forms.SearchForm(
+            prefix="search", formdata=None, departments=_departments()
+        ),
+        "add_disclosure_item": forms.DisclosureItemForm(
+            prefix="item", formdata=None, departments=_departments()
+        ),
         "submit_for_review": forms.SubmitForReviewForm(prefix="submit", formdata=None),
         "approve": forms.ConfirmActionForm(prefix="approve", formdata=None),
         "return_for_changes": forms.ReturnForm(prefix="return", formdata=None),
@@ -190,6 +194,11 @@ def _rows(model: Any, case: Case) -> list[Any]:
     return list(
         db.session.scalars(select(model).where(model.case_id == case.id).order_by(model.id))
     )
+
+
+def _departments() -> list[tuple[str, str]]:
+    """The council's departments to search, as staff read them (key, English name)."""
+    return [(d.key, d.name.english) for d in current_app.extensions["council"].departments]
 
 
 def render_case(
@@ -349,14 +358,16 @@ def case_extend(reference: str):
 @requires(Action.WORK_ON_CASE)
 def case_record_search(reference: str):
     case = load_case(reference, Action.WORK_ON_CASE)
-    form = forms.SearchForm(prefix="search")
+    form = forms.SearchForm(prefix="search", departments=_departments())
     if not form.validate():
         return _invalid(case, "record_search", form)
+    department, department_key = form.chosen_department()
     try:
         casework.record_search(
             db.session,
             case,
-            department=form.department.data,
+            department=department,
+            department_key=department_key,
             searched_on=_given(form.searched_on.data),
             outcome=form.outcome.data,
             reason_not_searched=form.reason_not_searched.data or "",
@@ -371,16 +382,18 @@ def case_record_search(reference: str):
 @requires(Action.WORK_ON_CASE)
 def case_add_disclosure_item(reference: str):
     case = load_case(reference, Action.WORK_ON_CASE)
-    form = forms.DisclosureItemForm(prefix="item")
+    form = forms.DisclosureItemForm(prefix="item", departments=_departments())
     if not form.validate():
         return _invalid(case, "add_disclosure_item", form)
     upload = form.document.data
     uploaded = form.kind.data == DisclosureKind.UPLOADED
+    department, department_key = form.chosen_department()
     try:
         casework.add_disclosure_item(
             db.session,
             case,
-            source_department=form.source_department.data,
+            source_department=department,
+            source_department_key=department_key,
             title=form.title.data,
             kind=form.kind.data,
             content=upload.read() if uploaded and upload else (form.text.data or ""),
@@ -621,7 +634,7 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
 def _intake_form() -> forms.IntakeForm:
     form = forms.IntakeForm()
     form.hub.choices = [("", "None")] + [
-        (hub.slug, hub.name) for hub in current_app.extensions["council"].hubs
+        (hub.slug, hub.name.english) for hub in current_app.extensions["council"].hubs
     ]
     return form
 

@@ -89,7 +89,7 @@ def queue():
     council = current_app.extensions["council"]
     staff = case_staff()
     names = {actor_of(member): member.name for member in staff}
-    hub_names = {hub.slug: hub.name for hub in council.hubs}
+    hub_names = {hub.slug: hub.name.english for hub in council.hubs}
     for slug in case_queue.hub_sources_in_use(db.session):
         hub_names.setdefault(slug, slug)
     filters = case_queue.parse_filters(request.args, hub_sources=hub_names, assignees=names)

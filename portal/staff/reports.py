@@ -51,7 +51,7 @@ def _group_label(dimension: str, key: str) -> str:
         return CHANNEL_LABELS.get(Channel(key), key)
     if key == reports.NOT_FROM_A_HUB:
         return "Not from a hub"
-    hubs = {hub.slug: hub.name for hub in current_app.extensions["council"].hubs}
+    hubs = {hub.slug: hub.name.english for hub in current_app.extensions["council"].hubs}
     return hubs.get(key, key)
 
 

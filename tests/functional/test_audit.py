@@ -2,36 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import create_engine, make_url, select, text
+from sqlalchemy import select, text
 
 from portal.cases import audit
 from portal.cases.models import AuditEvent
 from portal.extensions import db
-
-
-@contextmanager
-def own_database(database_url: str, tmp_path) -> Iterator[str]:
-    """An empty database of the same engine as the suite's, dropped afterwards: on
-    PostgreSQL a database beside the suite's own, on SQLite a new file."""
-    if not database_url.startswith("postgresql"):
-        yield f"sqlite:///{tmp_path / 'audit.sqlite'}"
-        return
-    url = make_url(database_url)
-    name = f"{url.database}_audit_tamper"
-    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        yield url.set(database=name).render_as_string(hide_password=False)
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    finally:
-        server.dispose()
+from tests.conftest import own_database
 
 
 @pytest.fixture()
@@ -41,7 +18,7 @@ def fresh_app(database_url, tmp_path):
 
     from tests.conftest import make_app
 
-    with own_database(database_url, tmp_path) as url:
+    with own_database(database_url, tmp_path, "audit_tamper") as url:
         app = make_app(url, tmp_path)
         with app.app_context():
             upgrade()

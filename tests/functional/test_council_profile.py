@@ -41,11 +41,11 @@ def test_notice_lists_the_profiles_hubs_contacts_and_retention(othertown_client)
     text = get_page(othertown_client, "/en/").text()
     hub = council.hubs[0]
     for fact in (
-        hub.name,
+        hub.name.english,
         hub.contact.phone,
         hub.contact.email,
-        hub.contact.opening_hours,
-        council.information_governance.name,
+        hub.contact.opening_hours.english,
+        council.information_governance.name.english,
         council.information_governance.email,
         council.data_protection_officer.email,
         "Programme records: 7 years after",

@@ -17,7 +17,7 @@ def test_directory_lists_every_hub(client, locale):
     page = get_page(client, f"/{locale}/hubs")
     for hub in COUNCIL.hubs:
         assert f'href="/{locale}/hubs/{hub.slug}"' in page.html
-        assert hub.name in page.html
+        assert hub.name.text_for(locale) in page.html
         assert hub.contact.phone in page.html
 
 
@@ -25,9 +25,13 @@ def test_directory_lists_every_hub(client, locale):
 def test_hub_page_gives_contacts_hours_map_and_rights(client, hub):
     page = get_page(client, f"/pl/hubs/{hub.slug}")
     text = page.text()
-    assert hub.name in page.title
-    for fact in (hub.contact.phone, hub.contact.email, hub.contact.opening_hours, hub.area):
+    assert hub.name.text_for("pl") in page.title
+    for fact in (hub.contact.phone, hub.contact.email):
         assert fact in text
+    # The profile gives the hub's name, area and hours in Polish: the page shows those.
+    for fact in (hub.name, hub.contact.opening_hours, hub.area):
+        assert fact.given_in("pl") in text
+        assert fact.english not in text
     assert ", ".join(hub.contact.address) in text
     # a plain link to a map, nothing embedded from another site
     assert 'href="https://www.openstreetmap.org/search?query=' in page.html

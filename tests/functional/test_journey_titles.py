@@ -50,7 +50,12 @@ def test_asking_about_yourself_reads_your_not_their(app):
     assert pages["address"].title.startswith("What is your address? \u2013 ")
     others = {
         page.label: read_html(page.html)
-        for page in journey_pages(app.test_client(), "en", "object", "my_child", refusals=0)
+        for page in journey_pages(app.test_client(), "en", "object", "someone_else", refusals=0)
     }
     assert others["date-of-birth"].h1 == "What is their date of birth?"
     assert others["date-of-birth"].title.startswith("What is their date of birth? \u2013 ")
+    child = {
+        page.label: read_html(page.html)
+        for page in journey_pages(app.test_client(), "en", "object", "my_child", refusals=0)
+    }
+    assert child["date-of-birth"].h1 == "What is your child's date of birth?"

@@ -140,7 +140,7 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
     assert "Case assigned" in text
 
     search = {
-        "search-department": "Early Help",
+        "search-department": "early_help",
         "search-outcome": "records_found",
         **date_parts("search-searched_on", day),
     }
@@ -150,7 +150,7 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
         reference,
         "items",
         {
-            "item-source_department": "Early Help",
+            "item-source_department": "early_help",
             "item-title": "Case summary",
             "item-kind": "typed",
             "item-text": "Visited twice in 2024.",
@@ -163,7 +163,7 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
         reference,
         "items",
         {
-            "item-source_department": "Housing",
+            "item-source_department": "housing",
             "item-title": "Tenancy letter",
             "item-kind": "uploaded",
             "item-document": (io.BytesIO(b"%PDF-1.4 letter"), "letter.pdf", "application/pdf"),
@@ -641,10 +641,10 @@ def test_a_department_searched_twice_is_refused_and_the_pack_lists_it_once(
     reference = new_case()
     act(client, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
     search = {"search-outcome": "records_found", **date_parts("search-searched_on", today())}
-    act(client, reference, "searches", {**search, "search-department": "Early Help"})
-    again = act(
-        client, reference, "searches", {**search, "search-department": " early  HELP "}, status=400
-    )
+    act(client, reference, "searches", {**search, "search-department": "early_help"})
+    # Typed as another department, the same name (in another case and spacing) is refused.
+    typed = {"search-department": "other", "search-other_department": " early  HELP "}
+    again = act(client, reference, "searches", {**search, **typed}, status=400)
     errors = element_text(again.get_data(as_text=True), within="main-content")
     assert errors.startswith(
         "There is a problem A search of Early Help is already recorded for this case "

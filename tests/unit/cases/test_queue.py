@@ -22,8 +22,8 @@ from portal.cases.models import ActingFor, Case, CaseKind, CaseState, Channel
 from portal.evidence.crypto import EvidenceCipher
 from portal.extensions import Base
 from portal.jobs import models as job_models
+from tests.conftest import own_database
 from tests.factories import person, submission
-from tests.functional.test_audit import own_database
 
 CIPHER = EvidenceCipher(b"q" * 32)
 TODAY = date(2026, 3, 16)  # a Monday
@@ -33,7 +33,7 @@ _keys = itertools.count()
 @pytest.fixture()
 def session(database_url, tmp_path):
     assert case_models and cm and job_models
-    with own_database(database_url, tmp_path) as url:
+    with own_database(database_url, tmp_path, "queue") as url:
         engine = create_engine(url)
         Base.metadata.create_all(engine)
         with Session(engine) as session:

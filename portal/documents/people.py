@@ -1,0 +1,293 @@
+"""Whom a letter or a pack is about, in the requester's words (C11; DESIGN.md section 3:
+every letter addresses the requester and names the subject).
+
+A parent asking for their child's information reads "a copy of the information we hold
+about your child, Zofia Kowalska", and someone acting for another person "about Zofia
+Kowalska", where a person asking for themselves reads "about you". Sentences that differ
+are whole messages, one per case (portal.cases.about_whom); after the subject is named,
+later ones say "them" and "their".
+
+The words for what a resident asked for or objected to are the journey's own labels
+(portal.forms.journeys, portal.public.journey_whom): the same messages, translated once.
+All of this is in the current language: call it inside letters.in_language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.bidi import isolate_text, long_date_text
+from portal.cases import casework
+from portal.cases.about_whom import AboutWhom
+from portal.cases.casework_models import ExemptionCode, SearchOutcome
+from portal.cases.models import Case, CaseKind
+
+AGENCY_WORDS: Mapping[str, Any] = MappingProxyType(
+    {
+        "police": _l("Police"),
+        "schools": _l("Schools and colleges"),
+        "health": _l("Health services, including the NHS"),
+        "dwp": _l("Department for Work and Pensions (DWP)"),
+        "housing": _l("Housing"),
+        "probation": _l("Probation services"),
+        "social_care": _l("Social care"),
+        "council": _l("Other council departments"),
+    }
+)
+OBJECTED_WORDS: Mapping[str, Any] = MappingProxyType(
+    {
+        "programme": _l("Linking my information for the whole programme"),
+        "sharing": _l("Sharing with particular organisations"),
+        "national_study": _l("The National Impact Study"),
+        "local_research": _l("Local research"),
+    }
+)
+THEIR_PROGRAMME = _l("Linking their information for the whole programme")
+SCOPE_WORDS: Mapping[str, Any] = MappingProxyType(
+    {
+        "everything": _l("Everything the council holds about me for the programme"),
+        "agencies": _l("Information from particular organisations"),
+    }
+)
+EVERYTHING_FOR_A_CHILD = _l(
+    "Everything the council holds about your child, %(name)s, for the programme"
+)
+EVERYTHING_FOR_SOMEONE = _l("Everything the council holds about %(name)s for the programme")
+
+
+def agency_name(slug: str) -> str:
+    words = AGENCY_WORDS.get(slug)
+    return str(words) if words is not None else slug.replace("_", " ")
+
+
+def processing_words(processing: str, about: AboutWhom) -> str:
+    """C9: a processing key ("sharing:police") as the requester reads it, in the current
+    language (casework.processing_description is the staff wording)."""
+    organisation = agency_name(processing.partition(":")[2])
+    if processing.startswith("sharing:"):
+        return about.words(
+            _l("Sharing your information with: %(organisation)s"),
+            _l("Sharing their information with: %(organisation)s"),
+            organisation=organisation,
+        )
+    if processing == "programme":
+        return about.words(
+            _l("Linking your information for the Think Family programme"),
+            _l("Linking their information for the Think Family programme"),
+        )
+    if processing == "national_study":
+        return about.words(
+            _l("Sending your information to the National Impact Study (ONS and NIESR)"),
+            _l("Sending their information to the National Impact Study (ONS and NIESR)"),
+        )
+    if processing == "local_research":
+        return about.words(
+            _l("Using your information for local research on the programme"),
+            _l("Using their information for local research on the programme"),
+        )
+    return processing
+
+
+def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
+    """What the request asked for (or the objection objected to), as the journey put it."""
+    details = case.details or {}
+    lines: list[str] = []
+    if case.kind == CaseKind.OBJECTION:
+        answers = details.get("processing")
+        if isinstance(answers, dict):
+            for key in answers.get("processing") or []:
+                words = OBJECTED_WORDS.get(str(key))
+                if words is None:
+                    continue
+                if key == "programme":
+                    words = about.words(words, THEIR_PROGRAMME)
+                if key == "sharing" and answers.get("agencies"):
+                    names = ", ".join(agency_name(str(a)) for a in answers["agencies"])
+                    lines.append(f"{words}: {names}")
+                else:
+                    lines.append(str(words))
+        return lines
+    what = details.get("what")
+    if isinstance(what, dict):
+        words = SCOPE_WORDS.get(str(what.get("scope")))
+        if words is not None:
+            if what.get("scope") == "everything":
+                words = about.words(
+                    words,
+                    EVERYTHING_FOR_A_CHILD,
+                    EVERYTHING_FOR_SOMEONE,
+                    name=isolate_text(about.name),
+                )
+            if what.get("scope") == "agencies" and what.get("agencies"):
+                names = ", ".join(agency_name(str(a)) for a in what["agencies"])
+                lines.append(f"{words}: {names}")
+            else:
+                lines.append(str(words))
+        start, end = _iso_date(what.get("date_from")), _iso_date(what.get("date_to"))
+        if start or end:
+            lines.append(
+                _(
+                    "Dates: %(start)s to %(end)s",
+                    start=long_date_text(start) if start else "…",
+                    end=long_date_text(end) if end else "…",
+                )
+            )
+    return lines
+
+
+def _iso_date(value: object) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class DecisionFacts:
+    """C9: what an objection decision stopped (and from when) and what continues, with
+    the grounds the assessment recorded for carrying on. Processing keys, not words."""
+
+    outcome: str
+    stopped: list[str]
+    stopped_on: date
+    continuing: list[str]
+    compelling_grounds: bool
+    legal_claims: bool
+
+
+def continuing_because(facts: DecisionFacts, about: AboutWhom) -> list[str]:
+    """C9: why processing the requester objected to carries on, in their words: compelling
+    legitimate grounds or legal claims (public task), public-interest research. The
+    interests weighed are the data subject's (Art 21(1))."""
+    because: list[str] = []
+    public_task = any(not casework.is_research(p) for p in facts.continuing)
+    if public_task and facts.compelling_grounds:
+        because.append(
+            about.words(
+                _l(
+                    "We have strong and legitimate reasons to carry on that outweigh your interests, rights and freedoms."  # noqa: E501
+                ),
+                _l(
+                    "We have strong and legitimate reasons to carry on that outweigh their interests, rights and freedoms."  # noqa: E501
+                ),
+            )
+        )
+    if public_task and facts.legal_claims:
+        because.append(_("We need the information to make, use or defend legal claims."))
+    if any(casework.is_research(p) for p in facts.continuing):
+        because.append(_("The research is needed for a task we carry out in the public interest."))
+    return because
+
+
+# The response pack ------------------------------------------------------------------------
+
+
+def pack_title(reference: str, about: AboutWhom) -> str:
+    """The pack's title, in its metadata (a reader shows it in the window's title bar)."""
+    return about.words(
+        _l("Your information: reference %(reference)s"),
+        _l("Your child's information: reference %(reference)s"),
+        _l("Information about %(name)s: reference %(reference)s"),
+        name=isolate_text(about.name),
+        reference=reference,
+    )
+
+
+def pack_footer(requester: str, about: AboutWhom) -> str:
+    """Who the pack was disclosed to, on every page; and whom it is about, when that is
+    someone else."""
+    if about.myself:
+        return _("Disclosed to %(name)s", name=isolate_text(requester))
+    return _(
+        "Disclosed to %(requester)s, about %(subject)s",
+        requester=isolate_text(requester),
+        subject=isolate_text(about.name),
+    )
+
+
+def no_information(about: AboutWhom) -> str:
+    return about.words(
+        _l("We found no information about you in these records."),
+        _l("We found no information about them in these records."),
+    )
+
+
+def search_outcomes(about: AboutWhom) -> dict[str, str]:
+    """C6: what each department's search found, after its name ("Housing: ...")."""
+    return {
+        SearchOutcome.RECORDS_FOUND: about.words(
+            _l("we found information about you."), _l("we found information about them.")
+        ),
+        SearchOutcome.NONE_HELD: about.words(
+            _l("we hold no information about you."), _l("we hold no information about them.")
+        ),
+    }
+
+
+# C8: the exemptions whose plain words say "you", for a pack about someone else.
+THEIR_EXEMPTIONS: Mapping[str, Any] = MappingProxyType(
+    {
+        ExemptionCode.SOCIAL_WORK_SERIOUS_HARM: _l(
+            "Some social care information was removed because sharing it could cause serious harm to them or to someone else."  # noqa: E501
+        ),
+        ExemptionCode.HEALTH_SERIOUS_HARM: _l(
+            "Some health information was removed because a health professional told us sharing it could cause serious harm to them or to someone else."  # noqa: E501
+        ),
+        ExemptionCode.EDUCATION_SERIOUS_HARM: _l(
+            "Some school information was removed because sharing it could cause serious harm to them or to someone else."  # noqa: E501
+        ),
+        ExemptionCode.RESEARCH_STATISTICS: _l(
+            "Some information is used only for research and statistics, not to make decisions about them."  # noqa: E501
+        ),
+    }
+)
+
+
+def exemption_explanation(code: str) -> str:
+    """C8 in plain words for the resident, in the current language. The English is
+    casework.EXEMPTIONS' resident_explanation, word for word (a test keeps them equal)."""
+    explanations = {
+        ExemptionCode.THIRD_PARTY: _(
+            "Some information is about other people. We removed it to protect their privacy."
+        ),
+        ExemptionCode.CRIME_PREVENTION: _(
+            "Some information was removed because sharing it could get in the way of preventing or solving crime."  # noqa: E501
+        ),
+        ExemptionCode.SOCIAL_WORK_SERIOUS_HARM: _(
+            "Some social care information was removed because sharing it could cause serious harm to you or to someone else."  # noqa: E501
+        ),
+        ExemptionCode.HEALTH_SERIOUS_HARM: _(
+            "Some health information was removed because a health professional told us sharing it could cause serious harm to you or to someone else."  # noqa: E501
+        ),
+        ExemptionCode.EDUCATION_SERIOUS_HARM: _(
+            "Some school information was removed because sharing it could cause serious harm to you or to someone else."  # noqa: E501
+        ),
+        ExemptionCode.CHILD_ABUSE_DATA: _(
+            "Some information was removed because sharing it would not be in the child's best interests."  # noqa: E501
+        ),
+        ExemptionCode.RESEARCH_STATISTICS: _(
+            "Some information is used only for research and statistics, not to make decisions about you."  # noqa: E501
+        ),
+        ExemptionCode.LEGAL_PROFESSIONAL_PRIVILEGE: _(
+            "Some information is confidential legal advice, which the law lets us keep back."
+        ),
+        ExemptionCode.MANAGEMENT_FORECASTING: _(
+            "Some information is about the council's plans, which the law lets us keep back while sharing it could harm them."  # noqa: E501
+        ),
+    }
+    return explanations.get(
+        ExemptionCode(code), casework.EXEMPTIONS[ExemptionCode(code)].resident_explanation
+    )
+
+
+def exemption_words(code: str, about: AboutWhom) -> str:
+    """C8 in plain words, about the requester's own information or someone else's."""
+    words = None if about.myself else THEIR_EXEMPTIONS.get(code)
+    return str(words) if words is not None else exemption_explanation(code)

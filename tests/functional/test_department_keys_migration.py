@@ -1,0 +1,87 @@
+"""Migration 0011: searches and disclosure items recorded with a typed department name get
+the council profile's key when the name is one of its departments; others keep the name."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select
+
+from portal.cases import casework, service
+from portal.cases.casework_models import (
+    DepartmentSearch,
+    DisclosureItem,
+    DisclosureKind,
+    SearchOutcome,
+)
+from portal.extensions import db
+from tests.conftest import make_app, own_database
+from tests.factories import submission
+
+RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)
+TYPED_NAMES = {
+    "Children\u2019s Social Care": "childrens_social_care",
+    "education  Welfare": "education",
+    "Housing Services": "housing",
+    "Think Family data team": "think_family_data",
+    "Legal services": None,  # not a department of the profile: kept as typed
+}
+
+
+def test_typed_department_names_get_the_profiles_keys(database_url, tmp_path):
+    with own_database(database_url, tmp_path, "department_keys") as url:
+        app = make_app(url, tmp_path)
+        with app.app_context():
+            upgrade()
+            case = service.submit_request(
+                db.session,
+                submission(),
+                idempotency_key=secrets.token_hex(16),
+                cipher=app.extensions["evidence_cipher"],
+                now=RECEIVED,
+            )
+            casework.accept_identity(
+                db.session,
+                case,
+                evidence_arrived_on=case.received_on,
+                actor="staff:1",
+                now=RECEIVED,
+            )
+            # Recorded as before keys existed: a name only.
+            for name in TYPED_NAMES:
+                casework.record_search(
+                    db.session,
+                    case,
+                    department=name,
+                    searched_on=case.received_on,
+                    outcome=SearchOutcome.NONE_HELD,
+                    actor="staff:1",
+                    now=RECEIVED,
+                )
+            casework.add_disclosure_item(
+                db.session,
+                case,
+                source_department="Early Help",
+                title="Family plan",
+                kind=DisclosureKind.TYPED,
+                content="Agreed at the hub.",
+                item_date=None,
+                actor="staff:1",
+                now=RECEIVED,
+            )
+            db.session.remove()
+            downgrade(revision="0010_letter_postings")  # the columns go, the rows stay
+            upgrade()
+
+            searches = db.session.scalars(select(DepartmentSearch).order_by(DepartmentSearch.id))
+            assert {s.department: s.department_key for s in searches} == TYPED_NAMES
+            item = db.session.scalars(select(DisclosureItem)).one()
+            assert (item.source_department, item.source_department_key) == (
+                "Early Help",
+                "early_help",
+            )
+            db.session.remove()
+            downgrade(revision="base")
+            db.engine.dispose()
