@@ -568,7 +568,7 @@ def record_search(
         raise MissingText("Say why this department was not searched")
     _lock(session, case)
     _working(case)
-    earlier = _search_of(session, case, name)
+    earlier = _search_of(session, case, name, key)
     if earlier is not None:
         raise SearchAlreadyRecorded(
             f"A search of {earlier.department} is already recorded for this case "
@@ -607,11 +607,23 @@ def _department_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _search_of(session: DbSession, case: Case, department: str) -> DepartmentSearch | None:
-    """The search already recorded for this department, whatever its case or spacing."""
-    key = _department_key(department)
+def _search_of(
+    session: DbSession, case: Case, department: str, profile_key: str | None
+) -> DepartmentSearch | None:
+    """The search already recorded for this department: the same profile key (an older row
+    typed as "Housing Services" and one picked as "Housing" are one department), or the
+    same name whatever its case or spacing."""
+    name = _department_key(department)
     searches = session.scalars(select(DepartmentSearch).where(DepartmentSearch.case_id == case.id))
-    return next((s for s in searches if _department_key(s.department) == key), None)
+    return next(
+        (
+            s
+            for s in searches
+            if _department_key(s.department) == name
+            or (profile_key is not None and s.department_key == profile_key)
+        ),
+        None,
+    )
 
 
 def _profile_department_key(key: str | None) -> str | None:

@@ -420,6 +420,34 @@ def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
     assert list(departments) == ["Early Help", "Early Help Hub East"]
 
 
+def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(session):
+    """A row typed before departments had keys ("Housing Services", given the key housing by
+    migration 0011) and a search picked from the profile's list ("Housing") are one
+    department: the letter would otherwise list housing twice."""
+    case = started(session)
+    casework.record_search(
+        session,
+        case,
+        department="Housing Services",
+        department_key="housing",
+        searched_on=date(2026, 3, 2),
+        outcome=SearchOutcome.NONE_HELD,
+        actor=CASEWORKER,
+        now=MONDAY,
+    )
+    with pytest.raises(casework.SearchAlreadyRecorded, match="Housing Services is already"):
+        casework.record_search(
+            session,
+            case,
+            department="Housing",
+            department_key="housing",
+            searched_on=date(2026, 3, 2),
+            outcome=SearchOutcome.RECORDS_FOUND,
+            actor=CASEWORKER,
+            now=MONDAY,
+        )
+
+
 def test_searches_wait_for_identity(session):
     case = filed(session)
     with pytest.raises(casework.CaseworkError, match="in progress"):
