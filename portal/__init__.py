@@ -112,7 +112,7 @@ def _init_templates(app: Flask) -> None:
     from portal import bidi
     from portal.assets import asset_url
     from portal.i18n import greeting
-    from portal.public.links import absolute_link
+    from portal.links import absolute_link
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -14,7 +14,7 @@ from flask_login import current_user, logout_user
 
 from portal.extensions import db
 from portal.forms.staff import ROLE_HINTS, ChangeRoleForm, ConfirmForm, InviteForm
-from portal.public.links import absolute_link
+from portal.links import absolute_link
 from portal.staff import accounts, bp
 from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import Action, requires
