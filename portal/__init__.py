@@ -74,7 +74,7 @@ def _init_evidence(app: Flask) -> None:
     the instance folder in the embedded mode."""
     import os
 
-    from portal.evidence.crypto import EvidenceCipher, load_or_create_key
+    from portal.encryption import EvidenceCipher, load_or_create_key
 
     environ = dict(os.environ)
     if app.config.get("EVIDENCE_KEY"):

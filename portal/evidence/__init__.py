@@ -1,6 +1,7 @@
 """Identity and authority evidence that residents upload with a request.
 
 ``inspection`` decides what an upload is from its content and refuses what is unsafe or
-unusable; ``crypto`` encrypts what is kept. Neither imports Flask: the web layer turns a
-``RejectionReason`` into a message and stores the encrypted ``CleanFile``.
+unusable; what is kept is encrypted by ``portal.encryption`` (``crypto`` names it here).
+Neither imports Flask: the web layer turns a ``RejectionReason`` into a message and stores
+the encrypted ``CleanFile``.
 """

@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy import delete, select, update
 
 from portal.cases import audit
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
 from portal.sessions import WebSession
 from portal.sessions import _key as web_session_key

@@ -46,7 +46,7 @@ class StaffUser(UserMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    # AES-GCM blob (portal.evidence.crypto), associated data b"totp:<id>".
+    # AES-GCM blob (portal.encryption), associated data b"totp:<id>".
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The 30-second time step of the last code accepted: a code is never accepted twice.

@@ -15,7 +15,7 @@ import qrcode
 from markupsafe import Markup
 from qrcode.image.svg import SvgPathFillImage
 
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 
 STEP_SECONDS = 30  # RFC 6238's default, which every authenticator app uses
 VALID_WINDOW = 1  # steps either side of now

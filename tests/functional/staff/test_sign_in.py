@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from portal.evidence.crypto import EvidenceTampered
+from portal.encryption import EvidenceTampered
 from portal.extensions import db
 from portal.staff import passwords, totp
 from portal.staff.accounts import LOCK_DURATION, MAX_FAILED_ATTEMPTS, email_digest

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pyotp
 import pytest
 
-from portal.evidence.crypto import EvidenceCipher, EvidenceTampered
+from portal.encryption import EvidenceCipher, EvidenceTampered
 from portal.staff import totp
 
 NOW = datetime(2026, 11, 24, 9, 30, 15, tzinfo=UTC)
