@@ -74,7 +74,7 @@ def _init_evidence(app: Flask) -> None:
     the instance folder in the embedded mode."""
     import os
 
-    from portal.evidence.crypto import EvidenceCipher, load_or_create_key
+    from portal.encryption import EvidenceCipher, load_or_create_key
 
     environ = dict(os.environ)
     if app.config.get("EVIDENCE_KEY"):
@@ -87,6 +87,7 @@ def _init_evidence(app: Flask) -> None:
 def _init_extensions(app: Flask) -> None:
     # Importing the models registers their tables with the metadata.
     from portal import notices  # noqa: F401
+    from portal.accounts import models as account_models  # noqa: F401
     from portal.cases import casework_models  # noqa: F401
     from portal.cases import models as case_models  # noqa: F401
     from portal.documents import models as document_models  # noqa: F401
@@ -94,7 +95,6 @@ def _init_extensions(app: Flask) -> None:
     from portal.i18n import babel_locale
     from portal.jobs import models as job_models  # noqa: F401
     from portal.sessions import DatabaseSessionInterface
-    from portal.staff import models as staff_models  # noqa: F401
 
     for name, value in engine_options(app.config["SQLALCHEMY_DATABASE_URI"]).items():
         app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {}).setdefault(name, value)
@@ -112,7 +112,7 @@ def _init_templates(app: Flask) -> None:
     from portal import bidi
     from portal.assets import asset_url
     from portal.i18n import greeting
-    from portal.public.links import absolute_link
+    from portal.links import absolute_link
 
     app.jinja_loader = ChoiceLoader(
         [

@@ -27,6 +27,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
+from portal.accounts import directory, invitations, totp
+from portal.accounts.models import Role, StaffUser
 from portal.cases import casework, clock, service
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import ActingFor, Case, CaseKind, Channel, EvidencePurpose
@@ -34,8 +36,6 @@ from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.jobs.models import Job, JobStatus
-from portal.staff import accounts, totp
-from portal.staff.models import Role, StaffUser
 
 demo_cli = AppGroup("demo", help="Demonstration data for a developer's instance.")
 
@@ -585,7 +585,7 @@ def seed_command() -> None:
     actors: dict[Role | str, list[str]] = {role: [] for role in Role}
     rows: list[tuple[DemoStaff, str, str]] = []
     for person in STAFF:
-        user, secret = accounts.create_account(
+        user, secret = invitations.create_account(
             session,
             email=person.email,
             name=person.name,
@@ -596,7 +596,7 @@ def seed_command() -> None:
             actor="demo",
             now=now - timedelta(days=130),
         )
-        actors[person.role].append(accounts.actor_of(user))
+        actors[person.role].append(directory.actor_of(user))
         uri = totp.provisioning_uri(secret, account=user.email, issuer=f"{council.name} casework")
         rows.append((person, secret, uri))
     seeder = Seeder(now, actors, [hub.slug for hub in council.hubs])

@@ -14,11 +14,11 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import CursorResult, delete, select
 
+from portal.accounts.models import StaffSession
 from portal.cases import audit
 from portal.cases.models import DraftUpload, LookupAttempt, TrackingCode
 from portal.extensions import db
 from portal.sessions import WebSession
-from portal.staff.models import StaffSession
 
 # Lookup counters only matter for the rate-limit window (an hour); keep a day for support.
 LOOKUP_RETENTION = timedelta(days=1)

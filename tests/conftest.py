@@ -20,8 +20,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
+from portal.accounts import passwords
 from portal.extensions import db
-from portal.staff import passwords
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -95,7 +95,7 @@ def production_password_hasher() -> Iterator[PasswordHasher]:
     """Staff passwords hash with argon2id at its lowest cost while the tests run, as Django's
     own test settings do with a fast hasher: the production parameters take a third of a
     second a hash on this machine, and the suite creates and signs in hundreds of accounts.
-    Yields the production hasher, which tests/unit/staff/test_passwords.py checks."""
+    Yields the production hasher, which tests/unit/accounts/test_passwords.py checks."""
     production = passwords.HASHER
     passwords.HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     passwords._dummy_hash.cache_clear()

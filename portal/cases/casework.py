@@ -60,7 +60,7 @@ from portal.documents.models import (
     DocumentKind,
     DocumentStatus,
 )
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
 from portal.jobs.outbox import enqueue
 

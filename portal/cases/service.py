@@ -37,7 +37,7 @@ from portal.cases.models import (
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.cases.workflow import can_move, check_move, is_closed
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
 from portal.jobs.outbox import enqueue
 

@@ -12,9 +12,9 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from portal.accounts.models import ROLE_LABELS, Role
+from portal.accounts.passwords import MAX_LENGTH, password_problem
 from portal.forms.fields import choices, clean_text
-from portal.staff.models import ROLE_LABELS, Role
-from portal.staff.passwords import MAX_LENGTH, password_problem
 
 CODE_LENGTH = 6
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.gov.uk"

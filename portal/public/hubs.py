@@ -9,8 +9,8 @@ from flask import abort, current_app, g, redirect, render_template, url_for
 from portal.documents.pdf import pdf_response
 from portal.documents.posters import poster_pdf
 from portal.i18n import LANGUAGES
+from portal.links import signposting_link
 from portal.public import bp
-from portal.public.links import signposting_link
 from portal.public.signposting import remember_hub
 
 

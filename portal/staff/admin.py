@@ -12,11 +12,12 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import format_datetime
 from flask_login import current_user, logout_user
 
+from portal.accounts import administration, invitations
+from portal.accounts.models import Role, StaffUser
 from portal.extensions import db
 from portal.forms.staff import ROLE_HINTS, ChangeRoleForm, ConfirmForm, InviteForm
-from portal.public.links import absolute_link
-from portal.staff import accounts, bp
-from portal.staff.models import Role, StaffUser
+from portal.links import absolute_link
+from portal.staff import bp
 from portal.staff.permissions import Action, requires
 
 # Session key: the link just made, until the page that shows it once has been seen.
@@ -41,7 +42,7 @@ def _me() -> StaffUser:
     return current_user._get_current_object()
 
 
-def _show_link_once(invitation: accounts.Invitation) -> None:
+def _show_link_once(invitation: invitations.Invitation) -> None:
     link = absolute_link("staff.invitation", token=invitation.token)
     session[NEW_INVITATION] = {"user_id": invitation.user.id, "link": link}
     if current_app.config["PORTAL_ENV"] != "production":
@@ -56,7 +57,10 @@ def _show_link_once(invitation: accounts.Invitation) -> None:
 @requires(Action.MANAGE_STAFF)
 def admin_staff():
     now = _now()
-    members = [(user, accounts.status_of(user, now)) for user in accounts.list_staff(db.session)]
+    members = [
+        (user, administration.status_of(user, now))
+        for user in administration.list_staff(db.session)
+    ]
     return render_template("staff/admin/list.html", members=members)
 
 
@@ -68,7 +72,7 @@ def admin_invite():
         return render_template("staff/admin/invite.html", form=form, role_hints=ROLE_HINTS)
     if form.validate():
         try:
-            invitation = accounts.invite(
+            invitation = invitations.invite(
                 db.session,
                 email=form.email.data,
                 name=form.name.data,
@@ -76,7 +80,7 @@ def admin_invite():
                 invited_by=_me(),
                 now=_now(),
             )
-        except accounts.AccountExists:
+        except invitations.AccountExists:
             form.email.errors = ["There is already an account with this email address"]
         else:
             _show_link_once(invitation)
@@ -108,8 +112,8 @@ def admin_renew_invitation(user_id: int):
     if not ConfirmForm().validate():
         abort(400)
     try:
-        invitation = accounts.renew_invitation(db.session, member, actor=_me(), now=_now())
-    except accounts.InvitationUnusable:
+        invitation = invitations.renew_invitation(db.session, member, actor=_me(), now=_now())
+    except invitations.InvitationUnusable:
         flash(f"{member.name} does not need an invitation")
         return redirect(url_for(".admin_member", user_id=member.id), 303)
     _show_link_once(invitation)
@@ -123,8 +127,8 @@ def admin_reset_sign_in(user_id: int):
     if not ConfirmForm().validate():
         abort(400)
     try:
-        invitation = accounts.reset_sign_in(db.session, member, actor=_me(), now=_now())
-    except accounts.InvitationUnusable:
+        invitation = administration.reset_sign_in(db.session, member, actor=_me(), now=_now())
+    except invitations.InvitationUnusable:
         flash("Another administrator must reset your own sign-in")
         return redirect(url_for(".admin_member", user_id=member.id), 303)
     _show_link_once(invitation)
@@ -135,7 +139,7 @@ def _render_member(member: StaffUser, form: ChangeRoleForm, status: int = 200):
     page = render_template(
         "staff/admin/member.html",
         member=member,
-        status=accounts.status_of(member, _now()),
+        status=administration.status_of(member, _now()),
         last_signed_in=(
             format_datetime(member.last_signed_in_at, "d MMMM yyyy 'at' HH:mm")
             if member.last_signed_in_at
@@ -165,10 +169,10 @@ def admin_change_role(user_id: int):
             form.role.errors = ["This account is disabled"]
         return _render_member(member, form, 400)
     try:
-        changed = accounts.change_role(
+        changed = administration.change_role(
             db.session, member, Role(form.role.data), actor=_me(), now=_now()
         )
-    except accounts.LastAdmin:
+    except administration.LastAdmin:
         db.session.refresh(member)
         form.role.errors = [LAST_ADMIN]
         return _render_member(member, form, 400)
@@ -190,8 +194,8 @@ def admin_disable(user_id: int):
         abort(400)
     myself = member.id == _me().id
     try:
-        accounts.disable(db.session, member, actor=_me(), now=_now())
-    except accounts.LastAdmin:
+        administration.disable(db.session, member, actor=_me(), now=_now())
+    except administration.LastAdmin:
         page = render_template(
             "staff/admin/disable.html", member=member, form=form, error=LAST_ADMIN
         )

@@ -16,13 +16,15 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
+from portal.accounts import invitations, signing_in, staff_sessions, totp
+from portal.accounts.models import StaffUser
+from portal.accounts.signing_in import CodeCheck
 from portal.extensions import db
 from portal.forms.staff import CodeForm, NewPasswordForm, SignInForm
 from portal.sessions import ServerSession, end_session
-from portal.staff import accounts, bp, idle_lifetime, login_manager, safe_return_path, totp
-from portal.staff.accounts import CodeCheck
-from portal.staff.models import StaffUser
+from portal.staff import bp, idle_lifetime, login_manager, safe_return_path
 from portal.staff.permissions import Action, public, requires
+from portal.staff.qr_code import qr_code_svg
 
 PENDING = "staff_pending"
 SIGNED_IN = "staff"
@@ -78,7 +80,7 @@ def load_user(user_id: str) -> StaffUser | None:
     state = _signed_in_state()
     if not token or not state or not user_id.isdigit():
         return None
-    if not accounts.session_is_current(db.session, state.get("link"), int(user_id), token):
+    if not staff_sessions.session_is_current(db.session, state.get("link"), int(user_id), token):
         return None
     user = db.session.get(StaffUser, int(user_id))
     return user if user is not None and user.is_active else None
@@ -115,7 +117,7 @@ def touch(now: datetime) -> None:
 
 def _end_session(*, reason: str, now: datetime) -> None:
     user = current_user._get_current_object() if current_user.is_authenticated else None
-    accounts.end_staff_session(
+    staff_sessions.end_staff_session(
         db.session,
         user=user,
         link_id=_signed_in_state().get("link"),
@@ -174,7 +176,7 @@ def _complete_sign_in(user: StaffUser, *, method: str, now: datetime) -> Any:
     """Both factors are right: a new server-side session, linked to the account."""
     state = session.get(PENDING)
     next_path = safe_return_path(state.get("next")) if isinstance(state, dict) else None
-    token, link = accounts.start_staff_session(
+    token, link = staff_sessions.start_staff_session(
         db.session,
         user,
         old_token=_token(),
@@ -216,7 +218,7 @@ def sign_in():
         return render_template("staff/sign_in.html", form=form, next_path=next_path)
     if form.validate():
         now = _now()
-        user = accounts.check_password(
+        user = signing_in.check_password(
             db.session,
             email=form.email.data,
             password=form.password.data,
@@ -250,7 +252,7 @@ def sign_in_code():
         return render_template(template, form=form)
     if not form.validate():
         return render_template(template, form=form, form_has_errors=True), 400
-    result = accounts.check_code(
+    result = signing_in.check_code(
         db.session, user, form.code.data, cipher=_cipher(), secret=_secret(), now=now
     )
     if result == CodeCheck.OK:
@@ -269,11 +271,11 @@ def enrol():
         return redirect(url_for(".sign_in"), 303)
     if user.totp_enrolled_at is not None:
         return redirect(url_for(".sign_in_code"), 303)
-    secret = accounts.enrolment_secret(db.session, user, cipher=_cipher())
+    secret = signing_in.enrolment_secret(db.session, user, cipher=_cipher())
     issuer = f"{current_app.extensions['council'].name} casework"
     uri = totp.provisioning_uri(secret, account=user.email, issuer=issuer)
     context = {
-        "qr_code": totp.qr_code_svg(uri),
+        "qr_code": qr_code_svg(uri),
         "secret": totp.grouped(secret),
         "account": user.email,
     }
@@ -283,7 +285,7 @@ def enrol():
         return render_template(template, form=form, **context)
     if not form.validate():
         return render_template(template, form=form, form_has_errors=True, **context), 400
-    result = accounts.confirm_enrolment(
+    result = signing_in.confirm_enrolment(
         db.session, user, form.code.data, cipher=_cipher(), secret=_secret(), now=now
     )
     if result == CodeCheck.OK:
@@ -298,7 +300,7 @@ def invitation(token: str):
     if current_user.is_authenticated:
         return render_template("staff/invitation_unusable.html", signed_in_elsewhere=True), 409
     now = _now()
-    invitee = accounts.find_invitation(db.session, token, now=now)
+    invitee = invitations.find_invitation(db.session, token, now=now)
     if invitee is None:
         return render_template("staff/invitation_unusable.html"), 404
     form = NewPasswordForm(email=invitee.email, name=invitee.name, council_names=council_names())
@@ -309,10 +311,10 @@ def invitation(token: str):
         page = render_template("staff/invitation.html", form=form, form_has_errors=True, **context)
         return page, 400
     try:
-        user = accounts.accept_invitation(
+        user = invitations.accept_invitation(
             db.session, token, password=form.password.data, council_names=council_names(), now=now
         )
-    except accounts.InvitationUnusable:
+    except invitations.InvitationUnusable:
         return render_template("staff/invitation_unusable.html"), 404
     _remember_password_step(user, now, None)
     return redirect(url_for(".enrol"), 303)

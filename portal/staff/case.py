@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
+from portal.accounts.models import Role, StaffUser
 from portal.cases import casework, clock, service
 from portal.cases.casework_models import (
     CaseNote,
@@ -36,7 +37,6 @@ from portal.extensions import db
 from portal.forms import casework as forms
 from portal.notices import current_release
 from portal.staff import bp, labels, next_steps
-from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import Action, can, require, requires, role_of
 from portal.staff.request_summary import summary_list_rows, what_they_asked_for
 

@@ -14,9 +14,9 @@ import qrcode
 from flask import current_app
 from flask.cli import AppGroup
 
+from portal.accounts import invitations, totp
+from portal.accounts.models import Role
 from portal.extensions import db
-from portal.staff import accounts, totp
-from portal.staff.models import Role
 
 staff_cli = AppGroup("staff", help="Staff accounts.")
 
@@ -40,7 +40,7 @@ def create_command(email: str, name: str, role: str, password: str | None) -> No
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     council = current_app.extensions["council"]
     try:
-        user, secret = accounts.create_account(
+        user, secret = invitations.create_account(
             db.session,
             email=email,
             name=name,
@@ -49,9 +49,9 @@ def create_command(email: str, name: str, role: str, password: str | None) -> No
             cipher=current_app.extensions["evidence_cipher"],
             council_names=(council.name, council.short_name),
         )
-    except accounts.WeakPassword as weak:
+    except invitations.WeakPassword as weak:
         raise click.ClickException(str(weak)) from None
-    except accounts.AccountExists:
+    except invitations.AccountExists:
         raise click.ClickException(f"There is already an account for {email}") from None
     uri = totp.provisioning_uri(secret, account=user.email, issuer=f"{council.name} casework")
     click.echo(f"Created {Role(role).label.lower()} account {user.id} for {user.email}.")

@@ -20,11 +20,11 @@ from typing import Any, TypeVar
 from flask import abort, request
 from flask_login import current_user
 
+from portal.accounts.models import Role, StaffUser
 from portal.cases import audit
 from portal.cases.models import Case
 from portal.cases.workflow import is_closed
 from portal.extensions import db
-from portal.staff.models import Role, StaffUser
 
 
 class Action(StrEnum):

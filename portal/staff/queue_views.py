@@ -10,14 +10,14 @@ from urllib.parse import urlencode
 from flask import current_app, render_template, request
 from sqlalchemy import select
 
+from portal.accounts.directory import actor_of
+from portal.accounts.models import Role, StaffUser
 from portal.cases import clock
 from portal.cases import queue as case_queue
 from portal.cases.models import CaseKind, CaseState
 from portal.extensions import db
 from portal.staff import bp
-from portal.staff.accounts import actor_of
 from portal.staff.labels import CHANNEL_LABELS
-from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import Action, requires
 
 KIND_LABELS = {CaseKind.ACCESS: "Access request", CaseKind.OBJECTION: "Objection"}

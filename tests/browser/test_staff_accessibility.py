@@ -17,10 +17,10 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from portal.accounts import invitations
+from portal.accounts.models import Role, StaffUser
 from portal.cases.models import Case, CaseState
 from portal.extensions import db
-from portal.staff import accounts
-from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import PERMISSIONS
 from tests.browser.conftest import RequestLog, describe_violations, run_axe
 from tests.conftest import make_app
@@ -73,7 +73,7 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         for case in db.session.scalars(select(Case).order_by(Case.id)):
             seen.setdefault((case.kind, case.state), case.reference)
         admin = db.session.get(StaffUser, made[Role.ADMIN].id)
-        invitation = accounts.invite(
+        invitation = invitations.invite(
             db.session,
             email="invited.person@example.gov.uk",
             name="Invited Person",

@@ -8,11 +8,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from portal.accounts.models import Role
 from portal.cases import service
 from portal.cases.models import EvidencePurpose
 from portal.cases.requests import Evidence
 from portal.extensions import db
-from portal.staff.models import Role
 from tests.factories import submission
 from tests.functional.staff.conftest import SESSION_COOKIE, make_account, sign_in
 from tests.journeys import png_bytes

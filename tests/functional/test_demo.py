@@ -10,13 +10,13 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from portal.accounts.models import StaffUser
 from portal.cases import audit, clock
 from portal.cases.casework_models import RestrictionEntry
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.workflow import CLOCK_RUNNING
 from portal.extensions import db
 from portal.jobs.models import Job, JobStatus
-from portal.staff.models import StaffUser
 from tests.conftest import make_app
 
 

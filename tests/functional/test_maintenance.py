@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
+from portal.accounts.models import Role, StaffSession, StaffUser
 from portal.cases.models import DraftUpload, EvidencePurpose
 from portal.extensions import db
 from portal.maintenance import purge_expired
 from portal.sessions import WebSession
-from portal.staff.models import Role, StaffSession, StaffUser
 
 
 def test_purge_deletes_expired_sessions_and_stale_drafts_only(app):

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.cases import casework
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, EvidencePurpose
@@ -25,7 +26,6 @@ from portal.cases.requests import Evidence
 from portal.extensions import db
 from portal.jobs import worker
 from portal.jobs.models import Job, JobStatus
-from portal.staff.models import Role
 from tests.conftest import get_page, translated
 from tests.factories import person
 from tests.functional.staff.conftest import make_account

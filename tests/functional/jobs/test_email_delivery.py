@@ -18,7 +18,7 @@ from sqlalchemy import select
 from portal.cases import service
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import db
 from portal.jobs import emails, worker
 from portal.jobs.models import Job, JobStatus

@@ -19,11 +19,11 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from portal.accounts import invitations
+from portal.accounts.models import Role, StaffUser
 from portal.cases.models import AuditEvent
 from portal.extensions import db
 from portal.sessions import WebSession
-from portal.staff import accounts
-from portal.staff.models import Role, StaffUser
 from tests.journeys import csrf_token
 
 PASSWORD = "violet kettle harbour lamp"
@@ -55,7 +55,7 @@ def make_account(app, role: Role | str = Role.CASEWORKER, **overrides) -> StaffA
     name = overrides.pop("name", "Morgan Tester")
     password = overrides.pop("password", PASSWORD)
     with app.app_context():
-        user, secret = accounts.create_account(
+        user, secret = invitations.create_account(
             db.session,
             email=email,
             name=name,

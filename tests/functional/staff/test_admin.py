@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import update
 
+from portal.accounts.models import Role, StaffUser
 from portal.extensions import db
-from portal.staff.models import Role, StaffUser
 from tests.conftest import get_page
 from tests.functional.staff.conftest import (
     PASSWORD,

@@ -10,11 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.accounts.models import Role
 from portal.cases import casework, clock, service
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
 from portal.extensions import db
-from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.factories import submission
 from tests.functional.staff.conftest import events_since, last_event_id

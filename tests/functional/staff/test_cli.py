@@ -8,8 +8,8 @@ import re
 import pyotp
 from sqlalchemy import select
 
+from portal.accounts.models import Role, StaffUser
 from portal.extensions import db
-from portal.staff.models import Role, StaffUser
 from tests.functional.staff.conftest import (
     PASSWORD,
     events_since,

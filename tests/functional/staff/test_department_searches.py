@@ -10,11 +10,11 @@ import secrets
 
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.cases import casework, service
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem
 from portal.cases.models import Case
 from portal.extensions import db
-from portal.staff.models import Role
 from tests.factories import submission
 from tests.functional.staff.test_case_page import act, date_parts, text_of, today, url
 

@@ -12,8 +12,8 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import Role, StaffUser
 from portal.extensions import db
-from portal.staff.models import Role, StaffUser
 from tests.conftest import get_page
 from tests.functional.staff.conftest import (
     PASSWORD,

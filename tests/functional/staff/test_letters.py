@@ -9,10 +9,10 @@ from datetime import timedelta
 
 import pikepdf
 
+from portal.accounts.models import Role
 from portal.cases import casework
 from portal.cases.models import Case, CaseState
 from portal.extensions import db
-from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.functional.staff.conftest import any_token, events_since, last_event_id
 from tests.functional.staff.test_case_page import date_parts, today

@@ -12,10 +12,10 @@ from html.parser import HTMLParser
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.cases import casework
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.extensions import db
-from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.functional.staff.conftest import make_account, sign_in
 from tests.functional.test_demo import demo_app  # noqa: F401  (the seeded app fixture)

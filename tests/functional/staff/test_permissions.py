@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from werkzeug.routing import Rule
 
-from portal.staff.models import Role
+from portal.accounts.models import Role
 from portal.staff.permissions import (
     ENDPOINT_ACTIONS,
     PERMISSIONS,

@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from portal.accounts.models import Role
 from portal.cases import casework, clock, service
 from portal.cases import queue as case_queue
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.extensions import db
-from portal.staff.models import Role
 from portal.staff.queue_views import london_today
 from tests.conftest import get_page
 from tests.factories import person, submission

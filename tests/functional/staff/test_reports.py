@@ -9,9 +9,9 @@ import re
 import secrets
 from datetime import UTC, datetime
 
+from portal.accounts.models import Role
 from portal.cases import casework, reports, service
 from portal.extensions import db
-from portal.staff.models import Role
 from portal.staff.queue_views import london_today
 from tests.conftest import get_page
 from tests.factories import submission

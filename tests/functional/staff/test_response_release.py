@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.cases import casework
 from portal.cases.models import AuditEvent, Case, CaseState
 from portal.documents import packs, production
@@ -20,7 +21,6 @@ from portal.documents.models import RESPONSE_PACK_JOB, CaseDocument, DocumentSta
 from portal.extensions import db
 from portal.jobs import worker
 from portal.jobs.models import Job, JobStatus
-from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.functional.staff.conftest import any_token
 from tests.functional.test_response_pack import make_case

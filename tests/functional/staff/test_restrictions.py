@@ -11,12 +11,12 @@ from datetime import date
 
 from sqlalchemy import select
 
+from portal.accounts.models import Role
 from portal.cases import casework, service
 from portal.cases.casework_models import DecisionOutcome, RestrictionEntry
 from portal.cases.models import CaseKind
 from portal.extensions import db
 from portal.staff import register
-from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.factories import person, submission
 from tests.functional.staff.conftest import events_since, last_event_id

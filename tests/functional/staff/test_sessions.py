@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from portal.staff.models import Role
+from portal.accounts.models import Role
 from tests.conftest import get_page
 from tests.functional.staff.conftest import (
     any_token,

@@ -12,11 +12,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from argon2 import PasswordHasher
 
-from portal.evidence.crypto import EvidenceTampered
+from portal.accounts import passwords, totp
+from portal.accounts.models import Role, StaffUser
+from portal.accounts.signing_in import LOCK_DURATION, MAX_FAILED_ATTEMPTS, email_digest
+from portal.encryption import EvidenceTampered
 from portal.extensions import db
-from portal.staff import passwords, totp
-from portal.staff.accounts import LOCK_DURATION, MAX_FAILED_ATTEMPTS, email_digest
-from portal.staff.models import Role, StaffUser
 from tests.conftest import get_page
 from tests.functional.staff.conftest import (
     PASSWORD,

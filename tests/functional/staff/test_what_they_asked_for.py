@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from portal.accounts.models import Role
 from portal.cases import clock
-from portal.staff.models import Role
 from tests.conftest import get_page
 from tests.journeys import complete_access_journey, complete_objection_journey
 from tests.visible import element_text

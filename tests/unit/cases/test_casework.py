@@ -31,7 +31,7 @@ from portal.cases.casework_models import (
 )
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.cases.workflow import TransitionNotAllowed
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import Base
 from portal.jobs import models as job_models
 from tests.factories import person, submission

@@ -19,7 +19,7 @@ from portal.cases import casework_models as cm
 from portal.cases import models as case_models
 from portal.cases import queue as q
 from portal.cases.models import ActingFor, Case, CaseKind, CaseState, Channel
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import Base
 from portal.jobs import models as job_models
 from tests.conftest import own_database

@@ -14,7 +14,7 @@ from portal.cases import service
 from portal.cases.models import Case, CaseState, EvidencePurpose, LookupAttempt, TrackingCode
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 from portal.extensions import db
 from portal.jobs.models import Job
 from tests.factories import person, submission

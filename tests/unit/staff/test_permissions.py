@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from portal.accounts.models import Role, StaffUser
 from portal.cases.models import Case, CaseState
-from portal.staff.models import Role, StaffUser
 from portal.staff.permissions import (
     ENDPOINT_ACTIONS,
     PERMISSIONS,

@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from portal.evidence.crypto import (
+from portal.encryption import (
     KEY_FILE_NAME,
     EvidenceCipher,
     EvidenceTampered,

@@ -1,9 +1,10 @@
-"""Evidence files encrypted at rest with AES-256-GCM.
+"""Secrets at rest, encrypted with AES-256-GCM: residents' evidence files and the staff's
+authenticator secrets (portal/accounts/totp.py), under one key.
 
 A stored blob is one version byte, a 12-byte random nonce, then the ciphertext with its
-16-byte tag. The associated data names the row the file belongs to (for example the case
-reference and file id), so a blob copied onto another row fails to decrypt instead of
-showing one family's passport in another family's case.
+16-byte tag. The associated data names the row the blob belongs to (for example the case
+reference and file id, or the staff account's id), so a blob copied onto another row fails
+to decrypt instead of showing one family's passport in another family's case.
 
 Random 96-bit nonces are safe for up to 2**32 encryptions under one key (NIST SP 800-38D);
 a council receives a few thousand files a year. The version byte leaves room for a future

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from argon2 import Type
 
-from portal.staff import passwords
-from portal.staff.passwords import council_words, password_problem
+from portal.accounts import passwords
+from portal.accounts.passwords import council_words, password_problem
 
 PERSON = {"email": "anna.kowalska@wakefield.gov.uk", "name": "Anna Kowalska"}
 COUNCIL = {"council_names": ("Wakefield Council", "Wakefield Council")}

@@ -7,7 +7,7 @@ only as hashes, so a copy of these tables lets nobody sign in.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -15,6 +15,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, LargeBina
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Base
+from portal.sessions import WebSession
 
 
 class Role(StrEnum):
@@ -46,7 +47,7 @@ class StaffUser(UserMixin, Base):
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[Role] = mapped_column(String(20))
     password_hash: Mapped[str | None] = mapped_column(String(200))
-    # AES-GCM blob (portal.evidence.crypto), associated data b"totp:<id>".
+    # AES-GCM blob (portal.encryption), associated data b"totp:<id>".
     totp_secret: Mapped[bytes | None] = mapped_column(LargeBinary)
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # The 30-second time step of the last code accepted: a code is never accepted twice.
@@ -87,6 +88,11 @@ class StaffSession(Base):
     # The WebSession's id (a hash of the cookie's token). On PostgreSQL the link goes when
     # the session row does; SQLite does not cascade, so `flask purge` deletes it too.
     web_session_id: Mapped[str] = mapped_column(
-        String(64), ForeignKey("web_sessions.id", ondelete="CASCADE"), unique=True
+        String(64), ForeignKey(WebSession.id, ondelete="CASCADE"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+def aware(moment: datetime) -> datetime:
+    """An instant read back from a column, in UTC: SQLite gives it naive."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

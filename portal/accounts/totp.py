@@ -11,11 +11,8 @@ import hmac
 from datetime import datetime
 
 import pyotp
-import qrcode
-from markupsafe import Markup
-from qrcode.image.svg import SvgPathFillImage
 
-from portal.evidence.crypto import EvidenceCipher
+from portal.encryption import EvidenceCipher
 
 STEP_SECONDS = 30  # RFC 6238's default, which every authenticator app uses
 VALID_WINDOW = 1  # steps either side of now
@@ -56,20 +53,6 @@ def matching_step(secret: str, code: str, now: datetime) -> int | None:
 
 def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
     return pyotp.TOTP(secret).provisioning_uri(name=account, issuer_name=issuer)
-
-
-def qr_code_svg(uri: str) -> Markup:
-    """The provisioning URI as an inline SVG QR code (no image request, nothing for the CSP
-    to allow), on a white background so phones read it in dark mode too."""
-    image = qrcode.make(uri, image_factory=SvgPathFillImage, box_size=10, border=4)
-    svg = image.to_string(encoding="unicode")
-    labelled = svg.replace(
-        "<svg ",
-        '<svg role="img" aria-label="QR code to add this account to an authenticator app" '
-        'class="staff-qr-code" ',
-        1,
-    )
-    return Markup(labelled)  # noqa: S704  (made here from a URI, no user markup)
 
 
 def grouped(secret: str) -> str:
