@@ -21,6 +21,7 @@ from tests.journeys import (
     start,
     submit,
 )
+from tests.visible import visible_text
 
 LOCALES = ("en", "pl", "ro", "ur", "lt")
 
@@ -95,6 +96,30 @@ def test_objection_journey_records_what_and_why(app):
     assert case.details["processing"]["agencies"] == ["police"]
     assert "police" in case.details["reasons"]["reasons"]
     assert case.identity_at_hub is True
+
+
+@pytest.mark.parametrize("locale", ["en", "pl", "ur"])
+def test_the_sent_page_promises_no_date_to_someone_showing_proof_at_a_hub(app, locale):
+    """C1: the month starts when the proof arrives. Someone who will show it at a hub has
+    sent none yet, so the page gives the rule, not a date that is not true."""
+    client = app.test_client()
+    complete_objection_journey(client, locale)
+    shown = visible_text(get_page(client, f"/{locale}/object/sent").html)
+    hub_rule = translated(
+        locale,
+        "We will reply within one month of the day you show your proof of identity at an "
+        "Early Help Hub.",
+    )
+    assert hub_rule in shown
+    sent_proof = translated(
+        locale,
+        "We will reply by <strong>%(date)s</strong>, if the proof of identity you sent is enough.",
+    )
+    assert visible_text(sent_proof.split("%(date)s")[1]) not in shown
+    complete_access_journey(client, locale)  # proof uploaded: the date is given
+    shown = visible_text(get_page(client, f"/{locale}/get-a-copy/sent").html)
+    assert hub_rule not in shown
+    assert visible_text(sent_proof.split("%(date)s")[1]) in shown
 
 
 def test_hub_link_is_recorded_as_the_source(app):
