@@ -30,6 +30,7 @@ from tests.browser.journey_steps import (
     submit_for_errors,
     tab_to,
 )
+from tests.conftest import translated
 
 LOCALES = ("en", "pl", "ro", "ur", "lt")
 JOURNEYS = ("get-a-copy", "object")
@@ -70,6 +71,12 @@ def confirmation(page, app, locale: str) -> tuple[str, str, Case]:
         db.session.remove()
     assert case.due_on is not None, f"{case.reference} has no due date"
     return match.group(0), format_date(case.due_on, "long", locale=locale), case
+
+
+HUB_RULE = (
+    "We will reply within one month of the day you show your proof of identity at an "
+    "Early Help Hub."
+)
 
 
 # --- Keyboard only ------------------------------------------------------------------
@@ -171,7 +178,9 @@ def test_access_journey_in_polish_by_keyboard(page, live_server, app, request_lo
     assert case.details["delivery"]["delivery"] == "download"
     text = normalised(page.inner_text("#main-content"))
     assert reference in text
-    assert normalised(due) in text, f"due date {due!r} not shown: {text}"
+    # Proof to be shown at a hub: the month starts that day (C1), so no date is promised.
+    assert normalised(translated("pl", HUB_RULE)) in text, text
+    assert normalised(due) not in text, f"due date {due!r} shown before the clock started"
     request_log.assert_same_origin(live_server)
     request_log.assert_no_script_problems()
 
@@ -262,7 +271,9 @@ def test_objection_journey_in_urdu_by_keyboard(page, live_server, app, request_l
     assert case.details["reasons"]["reasons"].startswith("Someone who harmed")
     text = normalised(page.inner_text("#main-content"))
     assert reference in text
-    assert normalised(due) in text, f"due date {due!r} not shown: {text}"
+    # Proof to be shown at a hub: the month starts that day (C1), so no date is promised.
+    assert normalised(translated("ur", HUB_RULE)) in text, text
+    assert normalised(due) not in text, f"due date {due!r} shown before the clock started"
     request_log.assert_same_origin(live_server)
     request_log.assert_no_script_problems()
 
