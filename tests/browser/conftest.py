@@ -194,9 +194,11 @@ def new_page(browser, request_log) -> Iterator[Callable]:
         page.on("pageerror", lambda error: request_log.page_errors.append(str(error)))
         page.on(
             "console",
-            lambda message: request_log.csp_violations.append(message.text)
-            if "Content Security Policy" in message.text
-            else None,
+            lambda message: (
+                request_log.csp_violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
         )
         return page
 

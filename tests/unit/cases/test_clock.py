@@ -85,6 +85,53 @@ def test_is_working_day(day: date, working: bool) -> None:
     assert is_working_day(day) is working
 
 
+# England-and-Wales bank holidays as GOV.UK publishes them (https://www.gov.uk/bank-holidays,
+# the same list as https://www.gov.uk/bank-holidays.json), checked when `holidays` was upgraded:
+# the clock's data must agree with the primary source, substitute days included.
+GOV_UK_BANK_HOLIDAYS = {
+    2027: [
+        date(2027, 1, 1),  # New Year's Day
+        date(2027, 3, 26),  # Good Friday
+        date(2027, 3, 29),  # Easter Monday
+        date(2027, 5, 3),  # Early May bank holiday
+        date(2027, 5, 31),  # Spring bank holiday
+        date(2027, 8, 30),  # Summer bank holiday
+        date(2027, 12, 27),  # Christmas Day, substitute day (25 December is a Saturday)
+        date(2027, 12, 28),  # Boxing Day, substitute day (26 December is a Sunday)
+    ],
+    2028: [
+        date(2028, 1, 3),  # New Year's Day, substitute day (1 January is a Saturday)
+        date(2028, 4, 14),  # Good Friday
+        date(2028, 4, 17),  # Easter Monday
+        date(2028, 5, 1),  # Early May bank holiday
+        date(2028, 5, 29),  # Spring bank holiday
+        date(2028, 8, 28),  # Summer bank holiday
+        date(2028, 12, 25),  # Christmas Day
+        date(2028, 12, 26),  # Boxing Day
+    ],
+}
+
+
+@pytest.mark.parametrize("year", sorted(GOV_UK_BANK_HOLIDAYS))
+def test_weekdays_off_are_exactly_gov_uks_bank_holidays(year: int) -> None:
+    every_day = (date(year, 1, 1) + timedelta(days=n) for n in range(366))
+    weekdays = [day for day in every_day if day.year == year and day.weekday() < 5]
+    assert [day for day in weekdays if not is_working_day(day)] == GOV_UK_BANK_HOLIDAYS[year]
+
+
+def test_a_due_date_over_christmas_2027_skips_both_substitute_days() -> None:
+    # 25 November 2027 + 1 month is Saturday 25 December; after the weekend come both
+    # substitute days, so the first working day is Wednesday 29 December.
+    explanation = explain_due_date(date(2027, 11, 25))
+    assert explanation.due == date(2027, 12, 29)
+    assert [skipped.day for skipped in explanation.rolled_over_days] == [
+        date(2027, 12, 25),
+        date(2027, 12, 26),
+        date(2027, 12, 27),
+        date(2027, 12, 28),
+    ]
+
+
 def test_bank_holidays_in_england_and_wales_are_the_same_in_the_package() -> None:
     # The clock uses subdivision ENG for "England and Wales"; this guards that choice.
     years = range(2000, 2100)

@@ -427,7 +427,7 @@ def test_an_image_that_is_not_what_the_browser_said_is_still_an_image(session, c
     add_item(session, case, cipher, "Scan", tiny_png(120), media_type="text/plain")
     pack = packs.build_response_pack(session, case, cipher=cipher)
     with open_pdf(pack.pdf) as pdf:
-        images = {image.objgen for page in pdf.pages for image in page.images.values()}
+        images = {image.objgen for page in pdf.pages for image in page.get_images().values()}
     assert len(images) == 1
 
 
