@@ -54,9 +54,13 @@ $(STAMP)/node: package.json package-lock.json
 CSS_SOURCES := $(wildcard portal/static/scss/*.scss)
 BUILD := portal/static/build
 
-css: $(BUILD)/portal.css $(BUILD)/govuk-frontend.min.js
+# One Sass run writes all three: the resident pages' CSS, its print sheet, and staff.css
+# (MOJ Frontend's patterns, loaded by the staff layout only).
+COMPILED_CSS := $(BUILD)/portal.css $(BUILD)/print.css $(BUILD)/staff.css
 
-$(BUILD)/portal.css: $(CSS_SOURCES) $(STAMP)/node
+css: $(COMPILED_CSS) $(BUILD)/govuk-frontend.min.js
+
+$(COMPILED_CSS) &: $(CSS_SOURCES) $(STAMP)/node
 	npm run --silent build:css
 
 $(BUILD)/govuk-frontend.min.js: $(STAMP)/node

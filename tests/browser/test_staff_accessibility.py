@@ -57,6 +57,8 @@ class StaffSite:
     member_id: int
     invited_id: int
     invitation_token: str
+    # Signed in by one test only: a one-time code used twice in 30 seconds is refused.
+    timeline_reader: StaffAccount
 
 
 @pytest.fixture(scope="module")
@@ -93,6 +95,7 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         member_id=made[Role.CASEWORKER].id,
         invited_id=invited_id,
         invitation_token=token,
+        timeline_reader=make_account(app, Role.CASEWORKER),
     )
 
 
@@ -210,3 +213,32 @@ def test_forms_with_errors_have_no_axe_violations(new_page, request_log, axe_sou
 
     open_page(page, staff_site.url + "/staff/reports?month=1999-01", status=400)
     check(page, "/staff/reports (errors)", axe_source, request_log, staff_site.url)
+
+
+def test_case_timeline_is_drawn_as_moj_frontends(new_page, request_log, axe_source, staff_site):
+    """staff.css draws MOJ Frontend's timeline: a blue line down the events, a mark by
+    each, and "what happened by whom" on one line in the council's Arial."""
+    page = new_page()
+    sign_in(page, staff_site, staff_site.timeline_reader, axe_source, request_log)
+    open_page(page, staff_site.url + f"/staff/cases/{staff_site.case_references[0]}")
+    drawn = page.evaluate(
+        """() => {
+        const timeline = document.querySelector(".moj-timeline");
+        const item = timeline.querySelector(".moj-timeline__item");
+        const title = item.querySelector(".moj-timeline__title").getBoundingClientRect();
+        const byline = item.querySelector(".moj-timeline__byline").getBoundingClientRect();
+        const line = getComputedStyle(timeline, "::before");
+        const mark = getComputedStyle(item, "::before");
+        return {
+          line: [line.content, line.width, line.backgroundColor],
+          mark: [mark.content, mark.width, mark.backgroundColor],
+          oneLine: Math.abs(title.top - byline.top) < 2 && byline.left > title.right,
+          font: getComputedStyle(item.querySelector(".moj-timeline__title")).fontFamily,
+        };
+    }"""
+    )
+    brand = "rgb(29, 112, 184)"
+    assert drawn["line"] == ['""', "5px", brand]
+    assert drawn["mark"] == ['""', "15px", brand]
+    assert drawn["oneLine"]
+    assert drawn["font"] == "arial, sans-serif"

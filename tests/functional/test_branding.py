@@ -5,13 +5,16 @@ from __future__ import annotations
 import gzip
 import re
 
+import pytest
+
 from tests.conftest import ROOT, get_page
 
 BUILD = ROOT / "portal" / "static" / "build"
 
 
-def test_compiled_css_has_no_gds_transport_font():
-    css = (BUILD / "portal.css").read_text()
+@pytest.mark.parametrize("stylesheet", ["portal.css", "staff.css"])
+def test_compiled_css_has_no_gds_transport_font(stylesheet):
+    css = (BUILD / stylesheet).read_text()
     assert "GDS Transport" not in css
     assert "font-family:arial,sans-serif" in css.replace(" ", "").lower()
     assert "@font-face" not in css
@@ -56,6 +59,18 @@ def test_notice_page_css_and_js_compress_to_at_most_40_kb(client):
         response.close()
     assert "/static/build/govuk-frontend.min.js" in seen
     assert total <= 40 * 1024, f"{total} bytes compressed"
+
+
+def test_moj_frontend_styles_load_on_staff_pages_only(client):
+    """MOJ Frontend's patterns (staff.css) add nothing to what a resident downloads."""
+    for url in ("/en/", "/en/get-a-copy", "/pl/track"):
+        assert not [u for u in _assets_of(get_page(client, url).html) if "staff.css" in u], url
+    staff_assets = _assets_of(get_page(client, "/staff/sign-in", lang="en").html)
+    [staff_css] = [u for u in staff_assets if "staff.css" in u]
+    response = client.get(staff_css)
+    assert response.status_code == 200
+    assert b".moj-timeline__item" in response.data
+    response.close()
 
 
 def test_static_assets_are_cacheable_with_versioned_urls(client):
