@@ -161,6 +161,8 @@ def gunicorn_argv(app: str, port: int) -> list[str]:
         f"{HOST}:{port}",
         "--log-level",
         "warning",
+        # gunicorn 25.1+ would open a control socket in $HOME (one path for every instance)
+        "--no-control-socket",
         app,
     ]
 
