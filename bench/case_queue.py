@@ -32,12 +32,12 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
+from portal import outbox  # noqa: E402
 from portal.accounts import models as account_models  # noqa: E402
 from portal.cases import casework_models, references  # noqa: E402
 from portal.cases import queue as q  # noqa: E402
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person  # noqa: E402
 from portal.extensions import Base, engine_options  # noqa: E402
-from portal.jobs import models as job_models  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Queue (bench/case_queue.py)"
@@ -52,7 +52,7 @@ LAST = (
     "Brown Wilson Walker Wright Green Hall Wood Clarke Hughes"
 ).split()
 OPEN_SHARE = 0.2  # a fifth of the cases still open: a busy office with a long history
-assert casework_models and job_models and account_models  # every table in the metadata
+assert casework_models and outbox and account_models  # every table in the metadata
 
 
 def seed(engine: Engine, cases: int, rng: random.Random) -> list[str]:

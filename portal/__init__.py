@@ -86,14 +86,18 @@ def _init_evidence(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     # Importing the models registers their tables with the metadata.
-    from portal import notices  # noqa: F401
+    from portal import (
+        notices,  # noqa: F401
+        outbox,  # noqa: F401
+    )
     from portal.accounts import models as account_models  # noqa: F401
-    from portal.cases import casework_models  # noqa: F401
+    from portal.cases import (
+        casework_models,  # noqa: F401
+        document_models,  # noqa: F401
+    )
     from portal.cases import models as case_models  # noqa: F401
-    from portal.documents import models as document_models  # noqa: F401
     from portal.extensions import babel, csrf, db, engine_options, migrate
     from portal.i18n import babel_locale
-    from portal.jobs import models as job_models  # noqa: F401
     from portal.sessions import DatabaseSessionInterface
 
     for name, value in engine_options(app.config["SQLALCHEMY_DATABASE_URI"]).items():

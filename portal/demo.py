@@ -35,7 +35,7 @@ from portal.cases.models import ActingFor, Case, CaseKind, Channel, EvidencePurp
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
-from portal.jobs.models import Job, JobStatus
+from portal.outbox import Job, JobStatus
 
 demo_cli = AppGroup("demo", help="Demonstration data for a developer's instance.")
 

@@ -97,8 +97,12 @@ def select_locale() -> str:
 
 def babel_locale() -> str:
     """The Babel locale for formatting: British English dates for English pages."""
-    code = select_locale()
-    return "en_GB" if code == DEFAULT_LOCALE else code
+    return babel_locale_for(select_locale())
+
+
+def babel_locale_for(language: str) -> str:
+    """British English dates for English pages, emails, letters and posters."""
+    return "en_GB" if language == DEFAULT_LOCALE else language
 
 
 def greeting(name: str) -> str:

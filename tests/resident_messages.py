@@ -26,7 +26,7 @@ from portal.documents.letters import MESSAGE_KINDS, LetterKind
 from portal.extensions import db
 from portal.jobs import mail
 from portal.jobs.emails import build_email
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.functional.jobs import test_case_messages as scenarios
 from tests.journeys import png_bytes
 from tests.visible import ReadEmail, pdf_text, read_email

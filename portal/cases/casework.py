@@ -51,18 +51,18 @@ from portal.cases.casework_models import (
     ReviewDecision,
     SearchOutcome,
 )
-from portal.cases.models import Case, CaseKind, CaseState, Channel, ClockPause
-from portal.cases.requests import Submission
-from portal.cases.workflow import can_move, check_move, is_closed
-from portal.documents.models import (
+from portal.cases.document_models import (
     RESPONSE_PACK_JOB,
     CaseDocument,
     DocumentKind,
     DocumentStatus,
 )
+from portal.cases.models import Case, CaseKind, CaseState, Channel, ClockPause
+from portal.cases.requests import Submission
+from portal.cases.workflow import can_move, check_move, is_closed
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
-from portal.jobs.outbox import enqueue
+from portal.outbox import enqueue
 
 S = CaseState
 _E = TypeVar("_E", bound=StrEnum)

@@ -39,7 +39,7 @@ from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.cases.workflow import can_move, check_move, is_closed
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
-from portal.jobs.outbox import enqueue
+from portal.outbox import enqueue
 
 RESIDENT = "resident"
 

@@ -3,7 +3,7 @@
 One letter per step a requester must hear about on paper: the acknowledgement of their
 request, and one for each council message (casework.message_text_keys) that a postal
 requester would otherwise miss. The words are the ones the emails and the tracking page
-already use (portal.jobs.emails), so a letter and an email never say different things and
+already use (portal.cases.message_words), so a letter and an email never say different things and
 few new strings need translating.
 
 What staff wrote (a question, reasons) is shown as written, escaped, with its line breaks.
@@ -39,6 +39,12 @@ from portal.cases.casework_models import (
     ObjectionDecision,
     RestrictionEntry,
 )
+from portal.cases.message_words import (
+    message_staff_text,
+    message_summary,
+    message_title,
+    received_title,
+)
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.documents.pdf import document_pdf, render_document
 from portal.documents.people import (
@@ -48,14 +54,7 @@ from portal.documents.people import (
     what_was_asked,
 )
 from portal.extensions import DbSession
-from portal.i18n import DEFAULT_LOCALE, LANGUAGES
-from portal.jobs.emails import (
-    babel_locale,
-    message_staff_text,
-    message_summary,
-    message_title,
-    received_title,
-)
+from portal.i18n import DEFAULT_LOCALE, LANGUAGES, babel_locale_for
 
 
 class LetterKind(StrEnum):
@@ -125,7 +124,7 @@ def in_language(language: str) -> Iterator[None]:
         app.test_request_context(f"/{language}/", base_url=app.config["PUBLIC_BASE_URL"]),
     ):
         g.locale = language
-        with force_locale(babel_locale(language)):
+        with force_locale(babel_locale_for(language)):
             yield
 
 

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from portal.cases import audit, casework, clock, delivery
 from portal.cases.casework_models import CaseMessage
+from portal.cases.document_models import CaseDocument, DocumentStatus, LetterPosting
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.documents.letters import MESSAGE_KINDS, LetterKind
-from portal.documents.models import CaseDocument, DocumentStatus, LetterPosting
 from portal.extensions import DbSession
 
 RESPONSE_PACK = "response_pack"

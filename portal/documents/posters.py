@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 
 from portal.council import Hub
 from portal.documents.pdf import render_pdf
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, babel_locale_for
 
 # Unicode isolates: an address keeps its left-to-right order inside right-to-left text.
 LEFT_TO_RIGHT_ISOLATE, POP_DIRECTIONAL_ISOLATE = "\u2066", "\u2069"
@@ -47,7 +47,7 @@ def qr_alt(link: str, locale: str) -> str:
 
 def poster_pdf(hub: Hub, *, link: str, locale: str) -> bytes:
     """link: the absolute signposting address the QR code and the text give."""
-    with force_locale("en_GB" if locale == "en" else locale):
+    with force_locale(babel_locale_for(locale)):
         html = render_template(
             "documents/poster.html",
             hub=hub,

@@ -23,17 +23,16 @@ from flask import current_app
 from sqlalchemy import select
 
 from portal.cases import audit, casework
-from portal.cases.models import Case, CaseKind, CaseState
-from portal.documents import packs
-from portal.documents.models import (
+from portal.cases.document_models import (
     RESPONSE_PACK_JOB,
     CaseDocument,
     DocumentKind,
     DocumentStatus,
 )
+from portal.cases.models import Case, CaseKind, CaseState
+from portal.documents import packs
 from portal.extensions import DbSession, db
-from portal.jobs.models import Job
-from portal.jobs.outbox import enqueue
+from portal.outbox import Job, enqueue
 
 MAX_ATTEMPTS = 3  # a render that fails three times will not work on the fourth
 WORKER = "system:documents"

@@ -1,2 +1,2 @@
-"""The job outbox: slow or fallible work (email, PDFs) queued in the same transaction as the
-change that needs it, and done by a worker with retries."""
+"""The job worker: does the outbox's jobs (portal.outbox: email, PDFs), each queued in the
+same transaction as the change that needed it, with retries."""

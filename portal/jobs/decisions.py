@@ -8,7 +8,7 @@ from portal.cases.casework_models import CaseMessage, MessageKind
 from portal.cases.models import Case
 from portal.extensions import db
 from portal.jobs import emails
-from portal.jobs.models import Job
+from portal.outbox import Job
 
 MAIL_WORKER = "system:mail"
 

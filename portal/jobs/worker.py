@@ -23,11 +23,11 @@ from typing import Any, cast
 from flask import Flask
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
+from portal.cases.document_models import RESPONSE_PACK_JOB
 from portal.documents import production
-from portal.documents.models import RESPONSE_PACK_JOB
 from portal.extensions import db
 from portal.jobs import decisions, emails
-from portal.jobs.models import Job, JobStatus
+from portal.outbox import Job, JobStatus
 
 Handler = Callable[[Job], str | None]
 """Does one job; returns a note to keep on the job (or None), raises to have it retried."""

@@ -29,7 +29,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.cases import service
+from portal.cases import message_words, service
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import Case, CaseKind, EvidencePurpose
 from portal.cases.references import parse_reference
@@ -47,7 +47,6 @@ from portal.evidence.inspection import (
 )
 from portal.extensions import db
 from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartForm, WithdrawForm
-from portal.jobs import emails
 from portal.public import bp
 from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
@@ -310,9 +309,9 @@ def track_status(case: Case):
         messages=[
             {
                 "message": message,
-                "title": emails.message_title(message.kind, AboutWhom.of_case(case)),
-                "summary": emails.message_summary(message, AboutWhom.of_case(case)),
-                "staff_text": emails.message_staff_text(message),
+                "title": message_words.message_title(message.kind, AboutWhom.of_case(case)),
+                "summary": message_words.message_summary(message, AboutWhom.of_case(case)),
+                "staff_text": message_words.message_staff_text(message),
             }
             for message in service.messages_for(case)
         ],

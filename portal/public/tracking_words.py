@@ -152,7 +152,7 @@ COPY_DELIVERED: dict[str, Any] = {
 }
 COPY_SENT = _l("We have sent you your copy of your information.")
 
-# The decision, in the words of its message (portal.jobs.emails.message_summary).
+# The decision, in the words of its message (portal.cases.message_words.message_summary).
 OUTCOMES: dict[DecisionOutcome, Any] = {
     DecisionOutcome.UPHELD: _l(
         "We agree with your objection. We have stopped using your information in the ways you objected to."  # noqa: E501

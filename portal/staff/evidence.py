@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from portal.cases import audit, casework, service
 from portal.cases.casework_models import DisclosureItem
+from portal.cases.document_models import DocumentStatus
 from portal.cases.models import Case, CaseFile
 from portal.documents import production
-from portal.documents.models import DocumentStatus
 from portal.evidence.inspection import detect_media_type
 from portal.extensions import db
 from portal.staff import bp

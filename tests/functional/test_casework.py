@@ -27,7 +27,7 @@ from portal.cases.casework_models import (
 )
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.extensions import db
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.factories import person, submission
 
 CASEWORKER = "staff:1"

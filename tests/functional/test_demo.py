@@ -16,7 +16,7 @@ from portal.cases.casework_models import RestrictionEntry
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.workflow import CLOCK_RUNNING
 from portal.extensions import db
-from portal.jobs.models import Job, JobStatus
+from portal.outbox import Job, JobStatus
 from tests.conftest import make_app
 
 

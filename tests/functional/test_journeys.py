@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from portal.cases.models import AuditEvent, Case, CaseFile, CaseKind, CaseState
 from portal.extensions import db
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.conftest import get_page, translated
 from tests.journeys import (
     PERSON,

@@ -15,7 +15,7 @@ from portal import create_app
 from portal.cases import service
 from portal.extensions import db
 from portal.jobs import worker
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.factories import person, submission
 from tests.functional.test_posters import COUNCIL, render_page_image
 

@@ -32,7 +32,7 @@ from portal.cases.models import (
 )
 from portal.cases.references import new_reference
 from portal.extensions import db
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.conftest import get_page
 from tests.factories import person, submission
 from tests.journeys import csrf_token, png_bytes

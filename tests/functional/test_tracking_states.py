@@ -25,7 +25,7 @@ from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, EvidenceP
 from portal.cases.requests import Evidence
 from portal.extensions import db
 from portal.jobs import worker
-from portal.jobs.models import Job, JobStatus
+from portal.outbox import Job, JobStatus
 from tests.conftest import get_page, translated
 from tests.factories import person
 from tests.functional.staff.conftest import make_account

@@ -20,9 +20,9 @@ from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
 from portal.encryption import EvidenceCipher
 from portal.extensions import db
+from portal.i18n import babel_locale_for
 from portal.jobs import emails, worker
-from portal.jobs.models import Job, JobStatus
-from portal.jobs.outbox import enqueue
+from portal.outbox import Job, JobStatus, enqueue
 from tests.factories import person, submission
 from tests.functional.jobs.conftest import eml_files
 
@@ -389,7 +389,7 @@ def test_every_shipped_language_renders(mail_app, tmp_path, language):
         email = emails.build_email(app, "email.request_received", {"case_id": case.id})
     assert email is not None
     assert email.language == language
-    assert format_date(case.due_on, "long", locale=emails.babel_locale(language)) in email.body
+    assert format_date(case.due_on, "long", locale=babel_locale_for(language)) in email.body
     assert f"http://portal.test/{language}/track" in email.body
 
 

@@ -15,12 +15,12 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.cases import casework
+from portal.cases.document_models import RESPONSE_PACK_JOB, CaseDocument, DocumentStatus
 from portal.cases.models import AuditEvent, Case, CaseState
 from portal.documents import packs, production
-from portal.documents.models import RESPONSE_PACK_JOB, CaseDocument, DocumentStatus
 from portal.extensions import db
 from portal.jobs import worker
-from portal.jobs.models import Job, JobStatus
+from portal.outbox import Job, JobStatus
 from tests.conftest import get_page
 from tests.functional.staff.conftest import any_token
 from tests.functional.test_response_pack import make_case

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from portal import outbox
 from portal.cases import audit, casework, clock, service
 from portal.cases import casework_models as cm
 from portal.cases import models as case_models
@@ -33,7 +34,6 @@ from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.cases.workflow import TransitionNotAllowed
 from portal.encryption import EvidenceCipher
 from portal.extensions import Base
-from portal.jobs import models as job_models
 from tests.factories import person, submission
 
 CIPHER = EvidenceCipher(b"c" * 32)
@@ -49,7 +49,7 @@ def at(day: date, hour: int = 12) -> datetime:
 
 @pytest.fixture()
 def session(tmp_path):
-    assert case_models and cm and job_models  # their tables are in the metadata
+    assert case_models and cm and outbox  # their tables are in the metadata
     engine = create_engine(f"sqlite:///{tmp_path / 'casework.sqlite'}")
     Base.metadata.create_all(engine)
     with Session(engine) as session:
@@ -122,12 +122,12 @@ def case_messages(session, case: Case) -> list[CaseMessage]:
     )
 
 
-def message_jobs(session) -> list[job_models.Job]:
+def message_jobs(session) -> list[outbox.Job]:
     return list(
         session.scalars(
-            select(job_models.Job)
-            .where(job_models.Job.kind == "email.case_message")
-            .order_by(job_models.Job.id)
+            select(outbox.Job)
+            .where(outbox.Job.kind == "email.case_message")
+            .order_by(outbox.Job.id)
         )
     )
 
@@ -628,7 +628,7 @@ def test_staff_record_a_withdrawal_received_by_phone(session):
         {"how_received": "phone"},
     )
     jobs = session.scalars(
-        select(job_models.Job).where(job_models.Job.kind == "email.request_withdrawn")
+        select(outbox.Job).where(outbox.Job.kind == "email.request_withdrawn")
     ).all()
     assert [job.payload for job in jobs] == [{"case_id": case.id}]
 

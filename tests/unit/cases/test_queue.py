@@ -14,6 +14,7 @@ from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
+from portal import outbox
 from portal.cases import audit, casework, references, service
 from portal.cases import casework_models as cm
 from portal.cases import models as case_models
@@ -21,7 +22,6 @@ from portal.cases import queue as q
 from portal.cases.models import ActingFor, Case, CaseKind, CaseState, Channel
 from portal.encryption import EvidenceCipher
 from portal.extensions import Base
-from portal.jobs import models as job_models
 from tests.conftest import own_database
 from tests.factories import person, submission
 
@@ -32,7 +32,7 @@ _keys = itertools.count()
 
 @pytest.fixture()
 def session(database_url, tmp_path):
-    assert case_models and cm and job_models
+    assert case_models and cm and outbox
     with own_database(database_url, tmp_path, "queue") as url:
         engine = create_engine(url)
         Base.metadata.create_all(engine)

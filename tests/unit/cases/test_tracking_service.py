@@ -16,7 +16,7 @@ from portal.cases.references import new_reference
 from portal.cases.requests import Evidence
 from portal.encryption import EvidenceCipher
 from portal.extensions import db
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.factories import person, submission
 
 SECRET = "unit-test-secret"

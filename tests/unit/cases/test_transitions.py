@@ -18,7 +18,7 @@ from portal.cases import audit, casework, service
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, Review
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, ClockPause
 from portal.cases.workflow import TRANSITIONS, can_move
-from portal.jobs.models import Job
+from portal.outbox import Job
 from tests.unit.cases import test_casework
 from tests.unit.cases.test_casework import CASEWORKER, MONDAY, REVIEWER, filed, searched
 

@@ -1,15 +1,20 @@
-"""Outbox rows: a job is written with the change that needs it, and done later by the worker."""
+"""The job outbox: a job is written in the caller's transaction, so it exists exactly when the
+change that needs it does, and is done later by the worker (portal.jobs) with retries.
+
+Core, below the domain: the cases domain writes jobs here without importing the worker, and
+the worker reads them here (DESIGN.md section 2: jobs -> documents -> cases -> core).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import Base
+from portal.extensions import Base, DbSession
 
 
 class JobStatus(StrEnum):
@@ -31,3 +36,20 @@ class Job(Base):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+def enqueue(
+    session: DbSession, kind: str, payload: dict[str, Any], *, now: datetime | None = None
+) -> Job:
+    moment = now or datetime.now(UTC)
+    job = Job(
+        kind=kind,
+        payload=payload,
+        status=JobStatus.PENDING,
+        attempts=0,
+        run_after=moment,
+        created_at=moment,
+        last_error="",
+    )
+    session.add(job)
+    return job

@@ -2,7 +2,12 @@
 
 A document is written as queued in the transaction that asks for it (the reviewer's
 approval), made by the job worker, and becomes ready, with its bytes, in one commit: a
-reader never sees half a document. A failure keeps the reason for staff.
+reader never sees half a document. A failure keeps the reason for staff. Also the
+letters staff printed and posted.
+
+The model of a case's documents belongs to the domain (DESIGN.md section 2): the domain
+queues a pack without importing portal.documents, which renders it. C7: the response is a
+document the requester can read, keep and print.
 """
 
 from __future__ import annotations

@@ -1,0 +1,151 @@
+"""The words of the council's messages to the requester, in the requester's language: the
+acknowledgement's title, each message's title and summary, and what staff wrote in it.
+
+Emails (portal.jobs.emails), letters (portal.documents.letters) and the tracking page all
+print these, so they never say different things (DESIGN.md section 2: wording that emails
+and letters share lives in the domain, so documents never import jobs). Call them where a
+locale is set (a request, or flask_babel.force_locale). C1, C3-C5, C7, C9-C11.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal.bidi import isolate_text, long_date_text
+from portal.cases.about_whom import AboutWhom
+from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
+from portal.cases.models import CaseKind
+
+
+def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
+    """The acknowledgement's title: the email's subject and the letter's heading."""
+    if kind == CaseKind.OBJECTION:
+        return _("We have received your objection (%(reference)s)", reference=reference)
+    return about.words(
+        _l("We have received your request for your information (%(reference)s)"),
+        _l("We have received your request for your child's information (%(reference)s)"),
+        _l("We have received your request for information about %(name)s (%(reference)s)"),
+        name=isolate_text(about.name),
+        reference=reference,
+    )
+
+
+# The council's messages to the requester (casework): one title per kind, for the email's
+# subject and the tracking page.
+def message_title(kind: str, about: AboutWhom | None = None) -> str:
+    if about is not None and not about.myself and kind == MessageKind.RESPONSE_READY:
+        return _("The information you asked for is ready")
+    titles = {
+        MessageKind.IDENTITY_REQUEST: _("We need more proof of identity"),
+        MessageKind.CLARIFICATION_REQUEST: _("We need to know more about your request"),
+        MessageKind.EXTENSION_NOTICE: _("We need more time to reply"),
+        MessageKind.REFUSAL: _("We have refused your request"),
+        MessageKind.RESPONSE_READY: _("Your information is ready"),
+        MessageKind.DECISION_READY: _("Our decision on your objection"),
+    }
+    return titles.get(MessageKind(kind), "")
+
+
+def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str:
+    """What the message means, in a sentence or two (dates in the current locale), about
+    the requester's own information unless `about` says it is someone else's."""
+    params = message.params or {}
+    kind = MessageKind(message.kind)
+    their = _their_summary(kind, params) if about is not None and not about.myself else None
+    if their is not None:
+        return their
+    if kind == MessageKind.IDENTITY_REQUEST:
+        return _(
+            "We need more proof of who you are, or that you may act for someone, before we can start work on your request. The month we have to reply starts on the day we receive it."  # noqa: E501
+        )
+    if kind == MessageKind.CLARIFICATION_REQUEST:
+        return _(
+            "We need you to tell us more about what your request covers. The time limit is paused from %(date)s until the day we get your answer.",  # noqa: E501
+            date=_long_date(params.get("asked_on")),
+        )
+    if kind == MessageKind.EXTENSION_NOTICE:
+        return _(
+            "We need more time, because your request is complex or you have sent us several. We will now reply by %(due_date)s instead of %(previous_due_date)s.",  # noqa: E501
+            due_date=_long_date(params.get("due_on")),
+            previous_due_date=_long_date(params.get("previous_due_on")),
+        )
+    if kind == MessageKind.REFUSAL:
+        return _("We have decided not to deal with your request. Our reasons are below.")
+    if kind == MessageKind.RESPONSE_READY:
+        delivery = params.get("delivery")
+        if delivery == "post":
+            return _("We have finished your request. We have sent your information to you by post.")
+        if delivery == "hub":
+            return _(
+                "We have finished your request. You can collect your information at an Early Help Hub."  # noqa: E501
+            )
+        return _("We have finished your request. Your information is ready.")
+    outcome = params.get("outcome")
+    if outcome == DecisionOutcome.UPHELD:
+        return _(
+            "We agree with your objection. We have stopped using your information in the ways you objected to."  # noqa: E501
+        )
+    if outcome == DecisionOutcome.PARTLY_UPHELD:
+        return _(
+            "We agree with part of your objection. We have stopped some of the uses you objected to and will carry on with others, for the reasons below."  # noqa: E501
+        )
+    return _(
+        "We do not agree with your objection. We will carry on using your information, for the reasons below."  # noqa: E501
+    )
+
+
+def _their_summary(kind: MessageKind, params: Mapping[str, Any]) -> str | None:
+    """A response or decision about someone else's information (a child's, or a person
+    the requester acts for), where it reads differently."""
+    if kind == MessageKind.RESPONSE_READY:
+        delivery = params.get("delivery")
+        if delivery == "post":
+            return _("We have finished your request. We have sent the information to you by post.")
+        if delivery == "hub":
+            return _(
+                "We have finished your request. You can collect the information at an Early Help Hub."  # noqa: E501
+            )
+        return _("We have finished your request. The information is ready.")
+    if kind != MessageKind.DECISION_READY:
+        return None
+    outcome = params.get("outcome")
+    if outcome == DecisionOutcome.UPHELD:
+        return _(
+            "We agree with your objection. We have stopped using their information in the ways you objected to."  # noqa: E501
+        )
+    if outcome == DecisionOutcome.NOT_UPHELD:
+        return _(
+            "We do not agree with your objection. We will carry on using their information, for the reasons below."  # noqa: E501
+        )
+    return None
+
+
+# The words staff wrote for each kind of message, shown as written.
+STAFF_TEXT_PARAMS = {
+    MessageKind.IDENTITY_REQUEST: "what_is_needed",
+    MessageKind.CLARIFICATION_REQUEST: "question",
+    MessageKind.EXTENSION_NOTICE: "reason",
+    MessageKind.REFUSAL: "reasons",
+    MessageKind.DECISION_READY: "reasons",
+}
+
+
+def message_staff_text(message: CaseMessage) -> str:
+    """What staff wrote in the message (the question, the reasons), or ''."""
+    key = STAFF_TEXT_PARAMS.get(MessageKind(message.kind))
+    value = (message.params or {}).get(key) if key else None
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _long_date(value: object) -> str:
+    """A date for a sentence that emails, letters and the tracking page all print: isolated
+    (portal.bidi) in a right-to-left language."""
+    try:
+        return long_date_text(date.fromisoformat(str(value)))
+    except ValueError:
+        return ""
