@@ -66,26 +66,26 @@ def make_app(folder: Path) -> Any:
 
 def seed_pack_case(app: Any, items: int) -> int:
     """An approved access request with `items` typed records from four departments."""
-    from portal.cases import casework, service
+    from portal.cases import disclosure, identity, intake
     from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
     from portal.extensions import db
     from tests.factories import submission
 
     received = datetime(2026, 10, 5, 10, tzinfo=UTC)
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(),
             idempotency_key=secrets.token_hex(16),
             cipher=app.extensions["evidence_cipher"],
             now=received,
         )
-        casework.accept_identity(
+        identity.accept_identity(
             db.session, case, evidence_arrived_on=received.date(), actor="staff:1", now=received
         )
         departments = ("Early Help", "Housing", "Schools", "Youth Justice")
         for department in departments:
-            casework.record_search(
+            disclosure.record_search(
                 db.session,
                 case,
                 department=department,
@@ -95,7 +95,7 @@ def seed_pack_case(app: Any, items: int) -> int:
                 now=received,
             )
         for number in range(items):
-            casework.add_disclosure_item(
+            disclosure.add_disclosure_item(
                 db.session,
                 case,
                 source_department=departments[number % len(departments)],

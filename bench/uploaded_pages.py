@@ -97,7 +97,7 @@ def upload(pages: int, *, fonts: bool) -> bytes:
 
 def child(pages: int, fonts: bool, runs: int) -> dict[str, Any]:
     """In a process of its own: seed a case with the upload, render its pack `runs` times."""
-    from portal.cases import casework, service
+    from portal.cases import disclosure, identity, intake
     from portal.cases.casework_models import DisclosureKind, SearchOutcome
     from portal.cases.models import Case
     from portal.documents import packs
@@ -109,17 +109,17 @@ def child(pages: int, fonts: bool, runs: int) -> dict[str, Any]:
     content = upload(pages, fonts=fonts)
     with app.app_context():
         cipher = app.extensions["evidence_cipher"]
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(),
             idempotency_key=secrets.token_hex(16),
             cipher=cipher,
             now=received,
         )
-        casework.accept_identity(
+        identity.accept_identity(
             db.session, case, evidence_arrived_on=received.date(), actor="staff:1", now=received
         )
-        casework.record_search(
+        disclosure.record_search(
             db.session,
             case,
             department="Housing",
@@ -128,7 +128,7 @@ def child(pages: int, fonts: bool, runs: int) -> dict[str, Any]:
             actor="staff:1",
             now=received,
         )
-        casework.add_disclosure_item(
+        disclosure.add_disclosure_item(
             db.session,
             case,
             source_department="Housing",

@@ -29,7 +29,17 @@ from sqlalchemy import func, select, update
 
 from portal.accounts import directory, invitations, totp
 from portal.accounts.models import Role, StaffUser
-from portal.cases import casework, clock, service
+from portal.cases import (
+    allocation,
+    clock,
+    closing,
+    deadlines,
+    disclosure,
+    identity,
+    intake,
+    objections,
+    review,
+)
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import ActingFor, Case, CaseKind, Channel, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
@@ -257,12 +267,12 @@ class Seeder:
         received = self.received_at(age_days)
         key = f"demo-{self.count}-{kind}-{age_days}"
         if channel == Channel.ONLINE:
-            return service.submit_request(
+            return intake.submit_request(
                 self.session, submission, idempotency_key=key, cipher=self.cipher, now=received
             )
         keyed_in = self.after(received, 1) if channel == Channel.LETTER else received
         keyed_in = max(keyed_in, received)
-        return casework.log_staff_intake(
+        return intake.log_staff_intake(
             self.session,
             submission,
             channel=channel,
@@ -279,21 +289,21 @@ class Seeder:
         """Identity accepted and the case assigned; returns the caseworker."""
         worker = self.rng.choice(self.caseworkers)
         moment = self.after(t0, days)
-        casework.accept_identity(
+        identity.accept_identity(
             self.session,
             case,
             evidence_arrived_on=case.received_on,
             actor=worker,
             now=moment,
         )
-        casework.assign(self.session, case, assignee=worker, actor=self.reviewer, now=moment)
+        allocation.assign(self.session, case, assignee=worker, actor=self.reviewer, now=moment)
         return worker
 
     def search(self, case: Case, t0: datetime, worker: str, days: int) -> None:
         moment = self.after(t0, days)
         departments = current_app.extensions["council"].departments  # the profile's
         for department in self.rng.sample(departments, min(2, len(departments))):
-            casework.record_search(
+            disclosure.record_search(
                 self.session,
                 case,
                 department=department.name.english,
@@ -303,7 +313,7 @@ class Seeder:
                 actor=worker,
                 now=moment,
             )
-        casework.add_disclosure_item(
+        disclosure.add_disclosure_item(
             self.session,
             case,
             source_department="Early Help",
@@ -318,7 +328,7 @@ class Seeder:
         )
 
     def review(self, case: Case, t0: datetime, worker: str, days: int) -> None:
-        casework.submit_for_review(
+        review.submit_for_review(
             self.session,
             case,
             actor=worker,
@@ -327,13 +337,13 @@ class Seeder:
         )
 
     def approve(self, case: Case, t0: datetime, days: int) -> None:
-        casework.approve(self.session, case, actor=self.reviewer, now=self.after(t0, days))
+        review.approve(self.session, case, actor=self.reviewer, now=self.after(t0, days))
 
     def finish_access(self, case: Case, t0: datetime, done_on: int, *, worker: str) -> None:
         self.search(case, t0, worker, max(2, done_on - 10))
         self.review(case, t0, worker, done_on - 4)
         self.approve(case, t0, done_on - 2)
-        casework.complete(self.session, case, actor=worker, now=self.after(t0, done_on))
+        closing.complete(self.session, case, actor=worker, now=self.after(t0, done_on))
 
     # Scenarios -------------------------------------------------------------------------
 
@@ -345,7 +355,7 @@ class Seeder:
 
     def awaiting_identity(self, age: int) -> None:
         case = self.new_case(self.any_kind(), age)
-        casework.request_identity(
+        identity.request_identity(
             self.session,
             case,
             what_is_needed="a recent utility bill or council tax bill showing your address",
@@ -358,7 +368,7 @@ class Seeder:
         worker = self.start(case, _received(case))
         if searched and case.kind == CaseKind.ACCESS:
             self.search(case, _received(case), worker, 3)
-        casework.add_note(
+        allocation.add_note(
             self.session,
             case,
             text="Called the requester to confirm the address on the request.",
@@ -387,7 +397,7 @@ class Seeder:
         worker = self.start(case, t0)
         self.search(case, t0, worker, 4)
         self.review(case, t0, worker, 6)
-        casework.return_for_changes(
+        review.return_for_changes(
             self.session,
             case,
             actor=self.reviewer,
@@ -399,7 +409,7 @@ class Seeder:
         case = self.new_case(CaseKind.ACCESS, age)
         t0 = _received(case)
         worker = self.start(case, t0)
-        casework.ask_clarification(
+        deadlines.ask_clarification(
             self.session,
             case,
             question="Do you want records from all years, or only since your family moved to "
@@ -410,7 +420,7 @@ class Seeder:
         if not answered:
             return
         answered_at = self.after(t0, 9)
-        casework.record_clarification_answer(
+        deadlines.record_clarification_answer(
             self.session,
             case,
             answer="Only since 2022, please.",
@@ -425,7 +435,7 @@ class Seeder:
         case = self.new_case(CaseKind.ACCESS, age)
         t0 = _received(case)
         worker = self.start(case, t0)
-        casework.extend(
+        deadlines.extend(
             self.session,
             case,
             reason="your request covers records held by five services over eight years",
@@ -442,11 +452,11 @@ class Seeder:
 
     def refused(self, age: int) -> None:
         case = self.new_case(self.any_kind(), age)
-        casework.refuse(
+        closing.refuse(
             self.session,
             case,
             actor=self.reviewer,
-            actor_role=casework.REVIEWER_ROLE,
+            actor_role=closing.REVIEWER_ROLE,
             reasons="this is the ninth identical request in six weeks, each answered in full",
             now=self.after(_received(case), 5),
         )
@@ -456,9 +466,9 @@ class Seeder:
         case = self.new_case(self.any_kind(), age, channel)
         moment = self.after(_received(case), 6)
         if online:
-            service.withdraw(self.session, case, reason="No longer needed", now=moment)
+            closing.withdraw(self.session, case, reason="No longer needed", now=moment)
         else:
-            casework.record_withdrawal(
+            closing.record_withdrawal(
                 self.session,
                 case,
                 actor=self.rng.choice(self.caseworkers),
@@ -483,7 +493,7 @@ class Seeder:
                 "The study is a task in the public interest and uses de-identified data.",
             ),
         }[outcome or DecisionOutcome.UPHELD]
-        casework.assess_objection(
+        objections.assess_objection(
             self.session,
             case,
             grounds_raised="Worried that linked records could be seen by her former partner.",
@@ -500,7 +510,7 @@ class Seeder:
             DecisionOutcome.PARTLY_UPHELD: ["national_study"],
             DecisionOutcome.NOT_UPHELD: [],
         }[outcome]
-        casework.propose_decision(
+        objections.propose_decision(
             self.session,
             case,
             outcome=outcome,
@@ -512,8 +522,8 @@ class Seeder:
         )
         if stage == "proposed":
             return
-        casework.approve_decision(self.session, case, actor=self.reviewer, now=self.after(t0, 14))
-        casework.complete(self.session, case, actor=worker, now=self.after(t0, 15))
+        objections.approve_decision(self.session, case, actor=self.reviewer, now=self.after(t0, 14))
+        closing.complete(self.session, case, actor=worker, now=self.after(t0, 15))
 
     def all_scenarios(self) -> None:
         """The plan: how many cases of each kind of history, and how long ago received."""

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
-from portal.cases import service
+from portal.cases import closing, intake, tracking
 from portal.cases.casework_models import CaseMessage
 from portal.cases.models import Case, EvidencePurpose, Person
 from portal.cases.requests import Evidence
@@ -104,10 +104,10 @@ def resident_cases(app: Flask, language: str) -> list[ResidentCase]:
         case = scenarios.file_case(app, address, language)
         cipher = app.extensions["evidence_cipher"]
         more = Evidence(EvidencePurpose.MORE_EVIDENCE, "payslip.png", "image/png", png_bytes())
-        service.add_evidence(db.session, case, (more,), cipher=cipher)
-        service.withdraw(db.session, case, reason="Sorted out with the school")
+        intake.add_evidence(db.session, case, (more,), cipher=cipher)
+        closing.withdraw(db.session, case, reason="Sorted out with the school")
         made.append(_remember("evidence_then_withdrawn", case))
-        tracked = service.start_tracking(
+        tracked = tracking.start_tracking(
             db.session, reference=case.reference, email=address, secret=app.config["SECRET_KEY"]
         )
         assert tracked is not None, "no tracking code was sent"

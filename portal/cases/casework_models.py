@@ -1,7 +1,8 @@
 """The staff side of a case file: notes, assignment, searches, disclosures, reviews,
 objection decisions, the restriction register and messages to the resident.
 
-Rows are written only by portal.cases.casework. Who acted is stored as a string such as
+Rows are written only by the stage modules of portal.cases (identity, deadlines, disclosure,
+review, closing, objections, allocation, messages). Who acted is stored as a string such as
 "staff:12" (no foreign key to the staff table), the same form the audit trail uses.
 Statuses are StrEnums stored as strings; instants are UTC; legal dates are Europe/London
 calendar dates.
@@ -251,7 +252,7 @@ class RestrictionEntry(Base):
 
 class CaseMessage(Base):
     """A message from the council to the requester; its words come from templates, by kind,
-    in the requester's language, filled with `params` (see casework.message_text_keys)."""
+    in the requester's language, filled with `params` (see messages.message_text_keys)."""
 
     __tablename__ = "case_messages"
 

@@ -2,10 +2,10 @@
 
 An access request completes when its response pack is released for download
 (portal.documents.production) or posted (portal.documents.postal). An objection is decided
-when the reviewer approves the decision (casework.approve_decision): the decision is then
+when the reviewer approves the decision (objections.approve_decision): the decision is then
 on the tracking page and its message is queued, and the case is ready. It completes when
 that decision has been sent: emailed by the job worker, or, for a requester without an
-email address, printed and posted by staff. Either way the move is casework.complete, the
+email address, printed and posted by staff. Either way the move is closing.complete, the
 one service function for it, audited as "response_completed" with how it was sent.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from portal.cases import casework
+from portal.cases import closing
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.extensions import DbSession
 
@@ -38,5 +38,5 @@ def decision_sent(
     session.refresh(case, with_for_update=True)
     if case.kind != CaseKind.OBJECTION or case.state != CaseState.READY:
         return False
-    casework.complete(session, case, actor=actor, now=now, sent_by=sent_by)
+    closing.complete(session, case, actor=actor, now=now, sent_by=sent_by)
     return True

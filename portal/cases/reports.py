@@ -28,8 +28,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, select
 
-from portal.cases.casework import csv_cell
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
+from portal.exports import csv_cell
 from portal.extensions import DbSession
 
 LONDON = ZoneInfo("Europe/London")

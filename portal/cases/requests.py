@@ -1,7 +1,7 @@
 """What a resident (or a member of staff taking a request by phone) submits.
 
 Plain data, built by the web layer from the journey's answers and handed to
-service.submit_request(); nothing here knows about Flask.
+intake.submit_request(); nothing here knows about Flask.
 """
 
 from __future__ import annotations

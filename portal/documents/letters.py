@@ -1,7 +1,7 @@
 """Letters to the requester as tagged PDFs, in the language and print size they asked for.
 
 One letter per step a requester must hear about on paper: the acknowledgement of their
-request, and one for each council message (casework.message_text_keys) that a postal
+request, and one for each council message (messages.message_text_keys) that a postal
 requester would otherwise miss. The words are the ones the emails and the tracking page
 already use (portal.cases.message_words), so a letter and an email never say different things and
 few new strings need translating.
@@ -29,7 +29,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.bidi import long_date_text
-from portal.cases import casework, clock
+from portal.cases import clock, deadlines
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import (
     CaseMessage,
@@ -227,7 +227,7 @@ def tracking_link(language: str) -> str:
 
 def due_date_lines(case: Case) -> list[str]:
     """C1-C4 in the requester's words: the date we reply by and how it is worked out."""
-    explanation = casework.explain_case_due_date(case)
+    explanation = deadlines.explain_case_due_date(case)
     if explanation is None or case.due_on is None:
         return [_("We will tell you the date we will reply by once we have confirmed who you are.")]
     lines = [

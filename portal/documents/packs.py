@@ -35,7 +35,7 @@ from sqlalchemy import select
 from weasyprint.urls import URLFetcherResponse
 
 from portal.bidi import isolate_text
-from portal.cases import casework, clock
+from portal.cases import clock, disclosure
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import (
     DepartmentSearch,
@@ -249,7 +249,7 @@ def _opened(case: Case, number: int, item: DisclosureItem, cipher: Any) -> _Reco
     record = _Record(number, item)
     if item.kind != DisclosureKind.UPLOADED:
         return record
-    content = casework.decrypt_disclosure_item(case, item, cipher=cipher)
+    content = disclosure.decrypt_disclosure_item(case, item, cipher=cipher)
     record.media_type = detect_media_type(content) or ""
     record.content = content
     if record.media_type == PDF:

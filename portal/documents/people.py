@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.bidi import isolate_text, long_date_text
-from portal.cases import casework
+from portal.cases import disclosure, objections
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
 from portal.cases.models import Case, CaseKind
@@ -69,7 +69,7 @@ def agency_name(slug: str) -> str:
 
 def processing_words(processing: str, about: AboutWhom) -> str:
     """C9: a processing key ("sharing:police") as the requester reads it, in the current
-    language (casework.processing_description is the staff wording)."""
+    language (objections.processing_description is the staff wording)."""
     organisation = agency_name(processing.partition(":")[2])
     if processing.startswith("sharing:"):
         return about.words(
@@ -167,7 +167,7 @@ def continuing_because(facts: DecisionFacts, about: AboutWhom) -> list[str]:
     legitimate grounds or legal claims (public task), public-interest research. The
     interests weighed are the data subject's (Art 21(1))."""
     because: list[str] = []
-    public_task = any(not casework.is_research(p) for p in facts.continuing)
+    public_task = any(not objections.is_research(p) for p in facts.continuing)
     if public_task and facts.compelling_grounds:
         because.append(
             about.words(
@@ -181,7 +181,7 @@ def continuing_because(facts: DecisionFacts, about: AboutWhom) -> list[str]:
         )
     if public_task and facts.legal_claims:
         because.append(_("We need the information to make, use or defend legal claims."))
-    if any(casework.is_research(p) for p in facts.continuing):
+    if any(objections.is_research(p) for p in facts.continuing):
         because.append(_("The research is needed for a task we carry out in the public interest."))
     return because
 
@@ -252,7 +252,7 @@ THEIR_EXEMPTIONS: Mapping[str, Any] = MappingProxyType(
 
 def exemption_explanation(code: str) -> str:
     """C8 in plain words for the resident, in the current language. The English is
-    casework.EXEMPTIONS' resident_explanation, word for word (a test keeps them equal)."""
+    disclosure.EXEMPTIONS' resident_explanation, word for word (a test keeps them equal)."""
     explanations = {
         ExemptionCode.THIRD_PARTY: _(
             "Some information is about other people. We removed it to protect their privacy."
@@ -283,7 +283,7 @@ def exemption_explanation(code: str) -> str:
         ),
     }
     return explanations.get(
-        ExemptionCode(code), casework.EXEMPTIONS[ExemptionCode(code)].resident_explanation
+        ExemptionCode(code), disclosure.EXEMPTIONS[ExemptionCode(code)].resident_explanation
     )
 
 

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
-from portal.cases import audit, casework, clock, delivery
+from portal.cases import audit, clock, closing, delivery, errors
 from portal.cases.casework_models import CaseMessage
 from portal.cases.document_models import CaseDocument, DocumentStatus, LetterPosting
 from portal.cases.models import Case, CaseKind, CaseState
@@ -35,7 +35,7 @@ LETTER_TITLES = {
 }
 
 
-class PostingRefused(casework.CaseworkError):
+class PostingRefused(errors.CaseworkError):
     pass
 
 
@@ -151,7 +151,7 @@ def record_posting(
         and case.kind == CaseKind.ACCESS
         and case.state == CaseState.READY
     ):
-        casework.complete(session, case, actor=actor, now=moment, sent_by="post")  # commits
+        closing.complete(session, case, actor=actor, now=moment, sent_by="post")  # commits
         return posting
     if document_kind == LetterKind.OBJECTION_DECISION and delivery.decision_sent(
         session, case, sent_by="post", actor=actor, now=moment

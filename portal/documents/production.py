@@ -1,7 +1,7 @@
 """Making, storing and releasing the access response pack (DESIGN.md sections 2 and 7).
 
 The reviewer's approval writes a queued CaseDocument and a "pdf.response_pack" job in one
-transaction (casework.approve). The worker renders the pack under a page cap and a time
+transaction (review.approve). The worker renders the pack under a page cap and a time
 limit, encrypts it and marks it ready in one commit. A resident who chose a secure
 download then gets it: the case completes and the "ready" email goes out in the same
 commit. Staff post the pack to everyone else. A pack that cannot be made is marked failed
@@ -22,7 +22,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from portal.cases import audit, casework
+from portal.cases import audit, closing, errors
 from portal.cases.document_models import (
     RESPONSE_PACK_JOB,
     CaseDocument,
@@ -154,7 +154,7 @@ def render_pack_job(job: Job) -> str | None:
         days = app.config["RESPONSE_AVAILABLE_DAYS"]
         document.available_until = now + timedelta(days=days)
         # Completing commits the ready pack, its release and the "ready" email together.
-        casework.complete(session, case, actor=WORKER, now=now)
+        closing.complete(session, case, actor=WORKER, now=now)
         return f"{pack.pages} pages, released for download"
     session.commit()
     return f"{pack.pages} pages, ready for staff to send"
@@ -183,9 +183,9 @@ def retry(session: DbSession, case: Case, *, actor: str, now: datetime | None = 
     moment = now or datetime.now(UTC)
     document = latest_pack(session, case)
     if document is None or document.status != DocumentStatus.FAILED:
-        raise casework.CaseworkError("There is no failed response pack to make again")
+        raise errors.CaseworkError("There is no failed response pack to make again")
     if case.kind != CaseKind.ACCESS or case.state != CaseState.READY:
-        raise casework.CaseworkError("Only an approved access response can be made again")
+        raise errors.CaseworkError("Only an approved access response can be made again")
     document.status = DocumentStatus.QUEUED
     document.failure_reason = ""
     enqueue(

@@ -20,8 +20,9 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
-from portal.cases.casework import EXEMPTIONS, NOTE_LENGTH
+from portal.cases.allocation import NOTE_LENGTH
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
+from portal.cases.disclosure import EXEMPTIONS
 from portal.cases.models import ActingFor, Channel
 from portal.forms.departments import DepartmentChoice, department_field, other_department_field
 from portal.forms.fields import Checkboxes, Choice, DateParts, Radios, choices, clean_text

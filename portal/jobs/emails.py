@@ -34,7 +34,7 @@ from portal.i18n import DEFAULT_LOCALE, babel_locale_for
 from portal.jobs import mail
 from portal.outbox import Job
 
-# The tracking code's lifetime, as the resident is told it (service.CODE_LIFETIME).
+# The tracking code's lifetime, as the resident is told it (tracking.CODE_LIFETIME).
 CODE_MINUTES = 10
 
 NO_ADDRESS_NOTE = "no email address; letter needed"

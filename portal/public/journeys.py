@@ -15,7 +15,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from portal.cases import service
+from portal.cases import intake
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
@@ -366,7 +366,7 @@ def journey_check(journey: str):
 
     form = FlaskForm()
     if request.method == "POST" and form.validate():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             _submission(selected, draft),
             idempotency_key=draft["idempotency_key"],

@@ -2,7 +2,7 @@
 status page with its timeline, due date, messages, more evidence and withdrawal.
 
 Until the code is right, every answer reads the same whether or not the reference exists,
-and attempts are counted in the database (service.lookup_allowed). Once signed in, the
+and attempts are counted in the database (tracking.lookup_allowed). Once signed in, the
 session ends after 20 minutes without a request; the pages warn two minutes before
 (static/js/timeout-warning.mjs), and the server enforces it with or without JavaScript.
 """
@@ -29,7 +29,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.cases import message_words, service
+from portal.cases import closing, intake, message_words, tracking
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import Case, CaseKind, EvidencePurpose
 from portal.cases.references import parse_reference
@@ -123,13 +123,13 @@ def track_start():
         return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
     email = form.email.data
     now = _now()
-    if not service.lookup_allowed(
+    if not tracking.lookup_allowed(
         _db(), reference=reference, email=email, secret=_secret(), now=now
     ):
         response = make_response(render_template("public/tracking/too_many.html"), 429)
-        response.headers["Retry-After"] = str(int(service.LOOKUP_WINDOW.total_seconds()))
+        response.headers["Retry-After"] = str(int(tracking.LOOKUP_WINDOW.total_seconds()))
         return response
-    service.start_tracking(_db(), reference=reference, email=email, secret=_secret(), now=now)
+    tracking.start_tracking(_db(), reference=reference, email=email, secret=_secret(), now=now)
     # What the resident typed and did, never whether it matched: the code page answers
     # from this alone, so it reads the same whether or not the request exists.
     session[TRACKING] = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
@@ -150,7 +150,7 @@ def track_code():
     if form.validate():
         refusal = _refusal_from_session(state)
         if refusal is None:
-            result = service.check_tracking_code(
+            result = tracking.check_tracking_code(
                 _db(), reference=reference, code=form.code.data, secret=_secret()
             )
             if result.case is not None and result.reason == "ok":
@@ -168,7 +168,7 @@ def track_code():
 
 def _wrong_tries(state: dict[str, Any]) -> int:
     tries = state.get("wrong_tries")
-    return tries if isinstance(tries, int) else service.CODE_WRONG_TRIES
+    return tries if isinstance(tries, int) else tracking.CODE_WRONG_TRIES
 
 
 def _refusal_from_session(state: dict[str, Any]) -> str | None:
@@ -179,10 +179,10 @@ def _refusal_from_session(state: dict[str, Any]) -> str | None:
     answering from the session instead means that 5 wrong tries, or 10 minutes, read the
     same for a reference that matched nothing. The service's refusal still stands.
     """
-    if _wrong_tries(state) >= service.CODE_WRONG_TRIES:
+    if _wrong_tries(state) >= tracking.CODE_WRONG_TRIES:
         return "used_up"
     asked_at = _instant(state.get("asked_at"))
-    if asked_at is None or _now() - asked_at >= service.CODE_LIFETIME:
+    if asked_at is None or _now() - asked_at >= tracking.CODE_LIFETIME:
         return "expired"
     return None
 
@@ -297,14 +297,14 @@ def track_status(case: Case):
         kind=words.KIND_WORDS.get(CaseKind(case.kind), ""),
         status=words.status_of(
             case,
-            outcome=service.decision_outcome(_db(), case),
+            outcome=tracking.decision_outcome(_db(), case),
             download=_download_state(download),
         ),
         closed=is_closed(case.state),
         due_explanation=words.due_explanation(case),
         timeline=[
             {"entry": entry, "text": words.timeline_text(entry, case)}
-            for entry in service.timeline(_db(), case)
+            for entry in tracking.timeline(_db(), case)
         ],
         messages=[
             {
@@ -313,10 +313,10 @@ def track_status(case: Case):
                 "summary": message_words.message_summary(message, AboutWhom.of_case(case)),
                 "staff_text": message_words.message_staff_text(message),
             }
-            for message in service.messages_for(case)
+            for message in tracking.messages_for(case)
         ],
-        can_add_evidence=service.can_add_evidence(case),
-        can_withdraw=service.can_withdraw(case),
+        can_add_evidence=tracking.can_add_evidence(case),
+        can_withdraw=tracking.can_withdraw(case),
         banner=_take_banner(),
         timeout=_timeout_warning(),
         **download,
@@ -361,7 +361,7 @@ def track_response_download(case: Case):
         abort(404)
     content = production.decrypt(case, document, cipher=_cipher())
     production.record_download(
-        _db(), case, document, actor=service.RESIDENT, action="response_downloaded"
+        _db(), case, document, actor=intake.RESIDENT, action="response_downloaded"
     )
     return pdf_response(content, document.filename or f"{case.reference}-your-information.pdf")
 
@@ -372,7 +372,7 @@ def track_response_download(case: Case):
 @bp.route("/track/evidence", methods=["GET", "POST"])
 @signed_in
 def track_evidence(case: Case):
-    if not service.can_add_evidence(case):
+    if not tracking.can_add_evidence(case):
         return redirect(url_for(".track_status"), 303)
     form = MoreEvidenceForm()
     if request.method == "GET":
@@ -382,7 +382,7 @@ def track_evidence(case: Case):
     evidence, refused = _inspect_files()
     if refused:
         return _render_evidence(case, form, refused=refused, status=400)
-    service.add_evidence(_db(), case, evidence, cipher=_cipher())
+    intake.add_evidence(_db(), case, evidence, cipher=_cipher())
     _set_banner("evidence")
     return redirect(url_for(".track_status"), 303)
 
@@ -445,7 +445,7 @@ def _refusal(reason: RejectionReason, filename: str | None) -> str:
 @bp.route("/track/withdraw", methods=["GET", "POST"])
 @signed_in
 def track_withdraw(case: Case):
-    if not service.can_withdraw(case):
+    if not tracking.can_withdraw(case):
         return redirect(url_for(".track_status"), 303)
     form = WithdrawForm()
     if request.method == "POST":
@@ -453,7 +453,7 @@ def track_withdraw(case: Case):
             return _render_withdraw(case, form, status=400)
         if form.confirm.data == "yes":
             try:
-                service.withdraw(_db(), case, reason=form.reason.data or "")
+                closing.withdraw(_db(), case, reason=form.reason.data or "")
             except TransitionNotAllowed:  # closed by staff since the page was drawn
                 _db().rollback()
                 return redirect(url_for(".track_status"), 303)

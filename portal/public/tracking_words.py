@@ -19,7 +19,7 @@ from flask_babel import ngettext
 
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState, Channel
-from portal.cases.service import TimelineEntry
+from portal.cases.tracking import TimelineEntry
 
 S = CaseState
 ACCESS = CaseKind.ACCESS

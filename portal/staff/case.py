@@ -1,8 +1,8 @@
 """The staff case page: everything about one request, and the casework actions its state
-and the user's role allow (portal.cases.casework holds the rules; these views only parse
+and the user's role allow (the stage modules of portal.cases hold the rules; these views only parse
 the form, call one casework function, and say what happened).
 
-A broken rule (casework.CaseworkError, workflow.TransitionNotAllowed) is shown on the page
+A broken rule (errors.CaseworkError, workflow.TransitionNotAllowed) is shown on the page
 as an error, with status 400; nothing was written.
 """
 
@@ -19,7 +19,19 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.accounts.models import Role, StaffUser
-from portal.cases import casework, clock, service
+from portal.cases import (
+    actions,
+    allocation,
+    clock,
+    closing,
+    deadlines,
+    disclosure,
+    errors,
+    identity,
+    intake,
+    objections,
+    review,
+)
 from portal.cases.casework_models import (
     CaseNote,
     Clarification,
@@ -40,8 +52,8 @@ from portal.staff import bp, labels, next_steps
 from portal.staff.permissions import Action, can, require, requires, role_of
 from portal.staff.request_summary import summary_list_rows, what_they_asked_for
 
-CA = casework.Action
-DOMAIN_ERRORS = (casework.CaseworkError, TransitionNotAllowed)
+CA = actions.Action
+DOMAIN_ERRORS = (errors.CaseworkError, TransitionNotAllowed)
 
 # Actions only the reviewer role takes; every other casework action is WORK_ON_CASE.
 REVIEW_ACTIONS = frozenset({CA.APPROVE, CA.RETURN_FOR_CHANGES, CA.REFUSE, CA.APPROVE_DECISION})
@@ -127,25 +139,25 @@ def _case_staff() -> list[tuple[str, str]]:
 
 
 def _described(keys: list[str]) -> list[tuple[str, str]]:
-    return [(key, casework.processing_description(key)) for key in keys]
+    return [(key, objections.processing_description(key)) for key in keys]
 
 
 def _objected_processing(case: Case) -> list[tuple[str, str]]:
     """What the objection names, then the rest of the programme's processing."""
-    usual = ["programme", *sorted(casework.RESEARCH_PROCESSING)]
-    keys = list(dict.fromkeys([*casework.processing_objected_to(case), *usual]))
+    usual = ["programme", *sorted(objections.RESEARCH_PROCESSING)]
+    keys = list(dict.fromkeys([*objections.processing_objected_to(case), *usual]))
     return _described(keys)
 
 
 def _assessed_processing(case: Case) -> list[tuple[str, str]]:
-    assessment = casework.latest_assessment(db.session, case)
+    assessment = objections.latest_assessment(db.session, case)
     return _described(list(assessment.processing_affected) if assessment else [])
 
 
-def offered_actions(case: Case) -> frozenset[casework.Action]:
+def offered_actions(case: Case) -> frozenset[actions.Action]:
     """What the rules allow now, narrowed to what this user's role may do."""
     role = role_of(current_user)
-    allowed = casework.allowed_actions(
+    allowed = actions.allowed_actions(
         db.session, case, actor=_actor(), actor_role=str(role) if role else None, today=_today()
     )
     may_work = can(current_user, Action.WORK_ON_CASE, case)
@@ -223,8 +235,8 @@ def render_case(
         action_endpoints=next_steps.ENDPOINTS,
         labels=labels,
         state_label=STATE_LABELS.get(CaseState(case.state), (case.state, "")),
-        files=service.files_of(case),
-        explanation=casework.explain_case_due_date(case),
+        files=intake.files_of(case),
+        explanation=deadlines.explain_case_due_date(case),
         due_sentence=next_steps.due_sentence(case, today),
         today=today,
         events=list(events),
@@ -236,10 +248,10 @@ def render_case(
         reviews=_rows(Review, case),
         decisions=_rows(ObjectionDecision, case),
         clarifications=_rows(Clarification, case),
-        assignee=casework.assignee_of(db.session, case),
-        assessment=casework.latest_assessment(db.session, case),
-        describe=casework.processing_description,
-        exemptions=casework.EXEMPTIONS,
+        assignee=allocation.assignee_of(db.session, case),
+        assessment=objections.latest_assessment(db.session, case),
+        describe=objections.processing_description,
+        exemptions=disclosure.EXEMPTIONS,
         offered=offered,
         forms=page_forms,
         open_action=action,
@@ -279,7 +291,7 @@ def case_accept_identity(reference: str):
     if not form.validate():
         return _invalid(case, "accept_identity", form)
     try:
-        casework.accept_identity(
+        identity.accept_identity(
             db.session,
             case,
             evidence_arrived_on=_given(form.evidence_arrived_on.data),
@@ -298,7 +310,7 @@ def case_request_identity(reference: str):
     if not form.validate():
         return _invalid(case, "request_identity", form)
     try:
-        casework.request_identity(
+        identity.request_identity(
             db.session, case, what_is_needed=form.what_is_needed.data, actor=_actor()
         )
     except DOMAIN_ERRORS as error:
@@ -314,7 +326,7 @@ def case_ask_clarification(reference: str):
     if not form.validate():
         return _invalid(case, "ask_clarification", form)
     try:
-        casework.ask_clarification(db.session, case, question=form.question.data, actor=_actor())
+        deadlines.ask_clarification(db.session, case, question=form.question.data, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "ask_clarification", form, error)
     return _done(case, "Clarification asked for: the clock has stopped")
@@ -328,7 +340,7 @@ def case_record_clarification_answer(reference: str):
     if not form.validate():
         return _invalid(case, "record_clarification_answer", form)
     try:
-        casework.record_clarification_answer(
+        deadlines.record_clarification_answer(
             db.session,
             case,
             answer=form.answer.data,
@@ -348,7 +360,7 @@ def case_extend(reference: str):
     if not form.validate():
         return _invalid(case, "extend", form)
     try:
-        casework.extend(db.session, case, reason=form.reason.data, actor=_actor())
+        deadlines.extend(db.session, case, reason=form.reason.data, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "extend", form, error)
     return _done(case, "Deadline extended by two months: the requester has been told why")
@@ -363,7 +375,7 @@ def case_record_search(reference: str):
         return _invalid(case, "record_search", form)
     department, department_key = form.chosen_department()
     try:
-        casework.record_search(
+        disclosure.record_search(
             db.session,
             case,
             department=department,
@@ -389,7 +401,7 @@ def case_add_disclosure_item(reference: str):
     uploaded = form.kind.data == DisclosureKind.UPLOADED
     department, department_key = form.chosen_department()
     try:
-        casework.add_disclosure_item(
+        disclosure.add_disclosure_item(
             db.session,
             case,
             source_department=department,
@@ -420,7 +432,7 @@ def case_submit_for_review(reference: str):
     if not form.validate():
         return _invalid(case, "submit_for_review", form)
     try:
-        casework.submit_for_review(db.session, case, summary=form.summary.data, actor=_actor())
+        review.submit_for_review(db.session, case, summary=form.summary.data, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "submit_for_review", form, error)
     return _done(case, "Draft sent to the reviewer")
@@ -432,7 +444,7 @@ def case_approve(reference: str):
     case = load_case(reference, Action.REVIEW_CASE)
     form = forms.ConfirmActionForm(prefix="approve")
     try:
-        casework.approve(db.session, case, actor=_actor())
+        review.approve(db.session, case, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "approve", form, error)
     return _done(case, "Draft approved: the response can be produced")
@@ -446,7 +458,7 @@ def case_return_for_changes(reference: str):
     if not form.validate():
         return _invalid(case, "return_for_changes", form)
     try:
-        casework.return_for_changes(db.session, case, comments=form.comments.data, actor=_actor())
+        review.return_for_changes(db.session, case, comments=form.comments.data, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "return_for_changes", form, error)
     return _done(case, "Draft returned with your comments")
@@ -458,7 +470,7 @@ def case_complete(reference: str):
     case = load_case(reference, Action.WORK_ON_CASE)
     form = forms.ConfirmActionForm(prefix="complete")
     try:
-        casework.complete(db.session, case, actor=_actor())
+        closing.complete(db.session, case, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "complete", form, error)
     return _done(case, "Response completed: the requester has been told")
@@ -473,7 +485,7 @@ def case_refuse(reference: str):
         return _invalid(case, "refuse", form)
     role = role_of(current_user)
     try:
-        casework.refuse(
+        closing.refuse(
             db.session,
             case,
             reasons=form.reasons.data,
@@ -493,7 +505,7 @@ def case_record_withdrawal(reference: str):
     if not form.validate():
         return _invalid(case, "record_withdrawal", form)
     try:
-        casework.record_withdrawal(
+        closing.record_withdrawal(
             db.session, case, how_received=form.how_received.data, actor=_actor()
         )
     except DOMAIN_ERRORS as error:
@@ -509,7 +521,7 @@ def case_assign(reference: str):
     if not form.validate():
         return _invalid(case, "assign", form)
     try:
-        casework.assign(db.session, case, assignee=form.assignee.data or None, actor=_actor())
+        allocation.assign(db.session, case, assignee=form.assignee.data or None, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "assign", form, error)
     return _done(case, "Assignment saved")
@@ -524,7 +536,7 @@ def case_add_note(reference: str):
     if not form.validate():
         return _invalid(case, "add_note", form)
     try:
-        casework.add_note(db.session, case, text=form.text.data, actor=_actor())
+        allocation.add_note(db.session, case, text=form.text.data, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "add_note", form, error)
     return _done(case, "Note added")
@@ -538,7 +550,7 @@ def case_assess_objection(reference: str):
     if not form.validate():
         return _invalid(case, "assess_objection", form)
     try:
-        casework.assess_objection(
+        objections.assess_objection(
             db.session,
             case,
             grounds_raised=form.grounds_raised.data,
@@ -561,7 +573,7 @@ def case_propose_decision(reference: str):
     if not form.validate():
         return _invalid(case, "propose_decision", form)
     try:
-        casework.propose_decision(
+        objections.propose_decision(
             db.session,
             case,
             outcome=form.outcome.data,
@@ -580,7 +592,7 @@ def case_approve_decision(reference: str):
     case = load_case(reference, Action.REVIEW_CASE)
     form = forms.ConfirmActionForm(prefix="approve-decision")
     try:
-        casework.approve_decision(db.session, case, actor=_actor())
+        objections.approve_decision(db.session, case, actor=_actor())
     except DOMAIN_ERRORS as error:
         return _refused(case, "approve_decision", form, error)
     return _done(case, "Decision approved: the requester has been told")
@@ -655,7 +667,7 @@ def case_intake():
     hour, minute = (int(part) for part in form.received_time.data.split(":"))
     received = datetime.combine(_given(form.received_on.data), time(hour, minute), tzinfo=LONDON)
     try:
-        case = casework.log_staff_intake(
+        case = intake.log_staff_intake(
             db.session,
             _intake_submission(form),
             channel=Channel(form.channel.data),

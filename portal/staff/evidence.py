@@ -14,7 +14,7 @@ from flask import Response, abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from portal.cases import audit, casework, service
+from portal.cases import audit, disclosure, errors, intake
 from portal.cases.casework_models import DisclosureItem
 from portal.cases.document_models import DocumentStatus
 from portal.cases.models import Case, CaseFile
@@ -87,7 +87,7 @@ def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> Response:
     evidence = _evidence(case, file_id)
     content = current_app.extensions["evidence_cipher"].decrypt(
         evidence.encrypted,
-        associated_data=service.file_associated_data(case.reference, evidence.sha256),
+        associated_data=intake.file_associated_data(case.reference, evidence.sha256),
     )
     action = "evidence_viewed" if inline else "evidence_downloaded"
     _record(case, action, file_id=evidence.id, purpose=str(evidence.purpose))
@@ -118,7 +118,7 @@ def case_item_download(reference: str, item_id: int):
     )
     if item is None or item.encrypted is None:
         abort(404)
-    content = casework.decrypt_disclosure_item(
+    content = disclosure.decrypt_disclosure_item(
         case, item, cipher=current_app.extensions["evidence_cipher"]
     )
     _record(case, "evidence_downloaded", disclosure_item_id=item.id)
@@ -150,7 +150,7 @@ def case_pack_retry(reference: str):
     case = load_case(reference, Action.WORK_ON_CASE)
     try:
         production.retry(db.session, case, actor=f"staff:{current_user.id}")
-    except casework.CaseworkError as error:
+    except errors.CaseworkError as error:
         db.session.rollback()
         flash(str(error))
     else:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date
 
 from portal.cases import clock
-from portal.cases.casework import Action as CA
+from portal.cases.actions import Action as CA
 from portal.cases.models import Case
 from portal.cases.workflow import is_closed
 

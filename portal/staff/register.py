@@ -12,7 +12,7 @@ from __future__ import annotations
 from flask import render_template, request, url_for
 from flask_login import current_user
 
-from portal.cases import audit, casework
+from portal.cases import audit, objections, register
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.downloads import csv_download
@@ -23,18 +23,18 @@ _MAX_SEARCH_LENGTH = 100
 PAGE_SIZE = 50
 
 
-def _processing_options(rows: list[casework.RestrictionRow]) -> dict[str, str]:
+def _processing_options(rows: list[register.RestrictionRow]) -> dict[str, str]:
     """Every processing that can be objected to, plus any agency sharing in the register."""
     options = {
-        code: casework.processing_description(code)
-        for code in sorted(casework.PUBLIC_TASK_PROCESSING | casework.RESEARCH_PROCESSING)
+        code: objections.processing_description(code)
+        for code in sorted(objections.PUBLIC_TASK_PROCESSING | objections.RESEARCH_PROCESSING)
     }
     for row in rows:
         options.setdefault(row.processing, row.description)
     return options
 
 
-def _matches(row: casework.RestrictionRow, processing: str, search: str) -> bool:
+def _matches(row: register.RestrictionRow, processing: str, search: str) -> bool:
     if processing and row.processing != processing:
         return False
     if not search:
@@ -55,7 +55,7 @@ def _page_number(value: str | None, pages: int) -> int:
 @bp.get("/restrictions")
 @requires(Action.VIEW_CASES)
 def restrictions():
-    everything = casework.restriction_register(db.session)
+    everything = register.restriction_register(db.session)
     options = _processing_options(everything)
     processing = request.args.get("processing", "")
     if processing not in options:
@@ -90,7 +90,7 @@ def restrictions():
 @bp.get("/restrictions.csv")
 @requires(Action.VIEW_CASES)
 def restrictions_csv():
-    rows = casework.restriction_register(db.session)
+    rows = register.restriction_register(db.session)
     audit.record(
         db.session,
         action="restriction_register_downloaded",
@@ -100,4 +100,4 @@ def restrictions_csv():
     )
     db.session.commit()
     name = f"restriction-register-{london_today().isoformat()}.csv"
-    return csv_download(casework.restriction_register_csv(rows), name)
+    return csv_download(register.restriction_register_csv(rows), name)

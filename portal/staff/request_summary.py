@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from portal.cases import casework
+from portal.cases import objections
 from portal.cases.agencies import agency_name
 from portal.cases.models import Case, CaseKind
 from portal.council import Council
@@ -123,10 +123,10 @@ def _who_is_asking(case: Case, words: _ResidentWords) -> Markup:
 
 
 def _objected_to(case: Case) -> Markup:
-    keys = casework.processing_objected_to(case)
+    keys = objections.processing_objected_to(case)
     if not keys:
         return escape(NONE_GIVEN)
-    return _lines(casework.processing_description(key) for key in keys)
+    return _lines(objections.processing_description(key) for key in keys)
 
 
 def _scope(details: dict[str, Any]) -> Markup:

@@ -23,7 +23,7 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import select
 
-from portal.cases import casework, clock
+from portal.cases import clock, deadlines, identity
 from portal.cases.models import Case
 from portal.extensions import db
 from tests.browser.journey_steps import CONTINUE, REFERENCE, fill_step, steps_for
@@ -178,17 +178,17 @@ def add_messages(app, reference: str) -> None:
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         assert case is not None
         today = clock.received_on(datetime.now(UTC))
-        casework.request_identity(
+        identity.request_identity(
             db.session, case, what_is_needed=STAFF_WROTE["what_is_needed"], actor=CASEWORKER
         )
-        casework.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
-        casework.ask_clarification(
+        identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
+        deadlines.ask_clarification(
             db.session, case, question=STAFF_WROTE["question"], actor=CASEWORKER
         )
-        casework.record_clarification_answer(
+        deadlines.record_clarification_answer(
             db.session, case, answer="2020 to 2024", answered_on=today, actor=CASEWORKER
         )
-        casework.extend(db.session, case, reason=STAFF_WROTE["reason"], actor=CASEWORKER)
+        deadlines.extend(db.session, case, reason=STAFF_WROTE["reason"], actor=CASEWORKER)
         db.session.remove()
 
 

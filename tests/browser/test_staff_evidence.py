@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from portal.accounts.models import Role
-from portal.cases import service
+from portal.cases import intake
 from portal.cases.models import EvidencePurpose
 from portal.cases.requests import Evidence
 from portal.extensions import db
@@ -22,7 +22,7 @@ from tests.journeys import png_bytes
 def case_with_photo(app) -> tuple[str, int]:
     photo = Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", png_bytes())
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(evidence=(photo,)),
             idempotency_key=secrets.token_urlsafe(16),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from portal.cases import casework, clock
+from portal.cases import clock, deadlines, identity
 from portal.cases.models import Case
 from portal.extensions import db
 from tests.conftest import get_page
@@ -22,12 +22,12 @@ def test_urdu_status_page_isolates_dates_and_marks_staff_text_as_english(app, cl
     with app.app_context():
         case = db.session.get(Case, filed.id)
         today = clock.received_on(datetime.now(UTC))
-        casework.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
-        casework.ask_clarification(db.session, case, question="Which years?", actor=CASEWORKER)
-        casework.record_clarification_answer(
+        identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
+        deadlines.ask_clarification(db.session, case, question="Which years?", actor=CASEWORKER)
+        deadlines.record_clarification_answer(
             db.session, case, answer="All", answered_on=today, actor=CASEWORKER
         )
-        casework.extend(db.session, case, reason=WRITTEN, actor=CASEWORKER)
+        deadlines.extend(db.session, case, reason=WRITTEN, actor=CASEWORKER)
     sign_in(app, client, filed, locale="ur")
     html = get_page(client, "/ur/track/status").html
 

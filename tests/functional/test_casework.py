@@ -15,7 +15,21 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from portal.cases import audit, casework, service
+from portal.cases import (
+    allocation,
+    audit,
+    closing,
+    deadlines,
+    disclosure,
+    errors,
+    identity,
+    intake,
+    messages,
+    objections,
+    register,
+    review,
+    tracking,
+)
 from portal.cases.casework_models import (
     CaseMessage,
     DecisionOutcome,
@@ -51,7 +65,7 @@ def cipher(app):
 
 
 def filed(session, cipher, **changes) -> Case:
-    return service.submit_request(
+    return intake.submit_request(
         session,
         submission(**changes),
         idempotency_key=secrets.token_urlsafe(16),
@@ -67,21 +81,21 @@ def message_jobs(session, case: Case) -> list[dict]:
 
 def test_an_access_request_from_receipt_to_release(session, cipher):
     case = filed(session, cipher)
-    casework.request_identity(
+    identity.request_identity(
         session, case, what_is_needed="Proof of address", actor=CASEWORKER, now=at(date(2026, 3, 3))
     )
-    casework.accept_identity(
+    identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 3, 5),
         actor=CASEWORKER,
         now=at(date(2026, 3, 6)),
     )
-    casework.assign(session, case, assignee=CASEWORKER, actor=REVIEWER, now=at(date(2026, 3, 6)))
-    casework.ask_clarification(
+    allocation.assign(session, case, assignee=CASEWORKER, actor=REVIEWER, now=at(date(2026, 3, 6)))
+    deadlines.ask_clarification(
         session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
     )
-    casework.record_clarification_answer(
+    deadlines.record_clarification_answer(
         session,
         case,
         answer="Since 2020",
@@ -91,7 +105,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
     )
     # 5 March + 1 month = 5 April (a Sunday), + 3 paused days = 8 April, a Wednesday.
     assert case.due_on == date(2026, 4, 8)
-    casework.extend(
+    deadlines.extend(
         session,
         case,
         reason="Six departments hold records",
@@ -103,7 +117,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
         ("Early Help", SearchOutcome.RECORDS_FOUND),
         ("Housing", SearchOutcome.NONE_HELD),
     ):
-        casework.record_search(
+        disclosure.record_search(
             session,
             case,
             department=department,
@@ -112,7 +126,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
             actor=CASEWORKER,
             now=at(date(2026, 3, 13)),
         )
-    item = casework.add_disclosure_item(
+    item = disclosure.add_disclosure_item(
         session,
         case,
         source_department="Early Help",
@@ -128,9 +142,9 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
         media_type="application/pdf",
         now=at(date(2026, 3, 16)),
     )
-    casework.submit_for_review(session, case, actor=CASEWORKER, summary="One plan, redacted")
-    casework.approve(session, case, actor=REVIEWER)
-    casework.complete(session, case, actor=CASEWORKER)
+    review.submit_for_review(session, case, actor=CASEWORKER, summary="One plan, redacted")
+    review.approve(session, case, actor=REVIEWER)
+    closing.complete(session, case, actor=CASEWORKER)
     session.expire_all()
 
     stored = session.get(Case, case.id)
@@ -139,20 +153,20 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
     saved = session.get(DisclosureItem, item.id)
     assert saved.exemptions == ["third_party", "social_work_serious_harm"]
     assert (
-        casework.decrypt_disclosure_item(stored, saved, cipher=cipher) == b"%PDF-1.7 support plan"
+        disclosure.decrypt_disclosure_item(stored, saved, cipher=cipher) == b"%PDF-1.7 support plan"
     )
-    assert casework.assignee_of(session, stored) == CASEWORKER
-    kinds = [m.kind for m in casework.messages_for(session, stored)]
+    assert allocation.assignee_of(session, stored) == CASEWORKER
+    kinds = [m.kind for m in messages.messages_for(session, stored)]
     assert kinds == [
         MessageKind.RESPONSE_READY,
         MessageKind.EXTENSION_NOTICE,
         MessageKind.CLARIFICATION_REQUEST,
         MessageKind.IDENTITY_REQUEST,
     ]
-    ids = [m.id for m in reversed(casework.messages_for(session, stored))]
+    ids = [m.id for m in reversed(messages.messages_for(session, stored))]
     assert [p["message_id"] for p in message_jobs(session, stored)] == ids
     assert audit.verify(session) > 0
-    timeline = [entry.action for entry in service.timeline(session, stored)]
+    timeline = [entry.action for entry in tracking.timeline(session, stored)]
     assert timeline[0] == "response_completed"
     assert timeline[-1] == "request_submitted"
 
@@ -165,16 +179,16 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
         subject=person(full_name='=HYPERLINK("http://evil.example","x")'),
         details={"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}},
     )
-    casework.accept_identity(
+    identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 3, 2),
         actor=CASEWORKER,
         now=at(date(2026, 3, 2)),
     )
-    affected = casework.processing_objected_to(case)
+    affected = objections.processing_objected_to(case)
     assert affected == ["programme", "sharing:police"]
-    casework.assess_objection(
+    objections.assess_objection(
         session,
         case,
         grounds_raised="Fled domestic abuse; the police link puts her at risk",
@@ -182,7 +196,7 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
         compelling_grounds="Child protection plan requires the programme link",
         actor=CASEWORKER,
     )
-    casework.propose_decision(
+    objections.propose_decision(
         session,
         case,
         outcome=DecisionOutcome.PARTLY_UPHELD,
@@ -190,16 +204,16 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
         reasons="Her safety outweighs the benefit of sharing with the police",
         actor=CASEWORKER,
     )
-    with pytest.raises(casework.OwnDraft):
-        casework.approve_decision(session, case, actor=CASEWORKER)
+    with pytest.raises(errors.OwnDraft):
+        objections.approve_decision(session, case, actor=CASEWORKER)
     session.rollback()
-    casework.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
+    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
     session.expire_all()
 
     assert session.get(Case, case.id).state == CaseState.READY
-    rows = [r for r in casework.restriction_register(session) if r.reference == case.reference]
+    rows = [r for r in register.restriction_register(session) if r.reference == case.reference]
     assert [(r.processing, r.from_date) for r in rows] == [("sharing:police", date(2026, 3, 20))]
-    lines = list(csv.reader(io.StringIO(casework.restriction_register_csv(rows))))
+    lines = list(csv.reader(io.StringIO(register.restriction_register_csv(rows))))
     assert lines[1][1] == '\'=HYPERLINK("http://evil.example","x")'
     message = session.scalars(select(CaseMessage).where(CaseMessage.case_id == case.id)).one()
     assert message.kind == MessageKind.DECISION_READY
@@ -209,7 +223,7 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
 
 
 def test_a_letter_keyed_in_later_keeps_the_day_it_arrived(session, cipher):
-    case = casework.log_staff_intake(
+    case = intake.log_staff_intake(
         session,
         submission(subject=person(email="")),
         channel=Channel.LETTER,
@@ -231,9 +245,9 @@ def test_a_letter_keyed_in_later_keeps_the_day_it_arrived(session, cipher):
 
 def test_a_refusal_by_the_reviewer_closes_the_case(session, cipher):
     case = filed(session, cipher)
-    with pytest.raises(casework.ReviewerRequired):
-        casework.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="x")
-    casework.refuse(
+    with pytest.raises(errors.ReviewerRequired):
+        closing.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="x")
+    closing.refuse(
         session,
         case,
         actor=REVIEWER,
@@ -243,6 +257,6 @@ def test_a_refusal_by_the_reviewer_closes_the_case(session, cipher):
     session.expire_all()
     stored = session.get(Case, case.id)
     assert stored.state == CaseState.REFUSED
-    assert not service.can_withdraw(stored)
-    [message] = casework.messages_for(session, stored)
+    assert not tracking.can_withdraw(stored)
+    [message] = messages.messages_for(session, stored)
     assert message.kind == MessageKind.REFUSAL

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
-from portal.cases import casework, service
+from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import (
     DepartmentSearch,
     DisclosureItem,
@@ -35,14 +35,14 @@ def test_typed_department_names_get_the_profiles_keys(database_url, tmp_path):
         app = make_app(url, tmp_path)
         with app.app_context():
             upgrade()
-            case = service.submit_request(
+            case = intake.submit_request(
                 db.session,
                 submission(),
                 idempotency_key=secrets.token_hex(16),
                 cipher=app.extensions["evidence_cipher"],
                 now=RECEIVED,
             )
-            casework.accept_identity(
+            identity.accept_identity(
                 db.session,
                 case,
                 evidence_arrived_on=case.received_on,
@@ -51,7 +51,7 @@ def test_typed_department_names_get_the_profiles_keys(database_url, tmp_path):
             )
             # Recorded as before keys existed: a name only.
             for name in TYPED_NAMES:
-                casework.record_search(
+                disclosure.record_search(
                     db.session,
                     case,
                     department=name,
@@ -60,7 +60,7 @@ def test_typed_department_names_get_the_profiles_keys(database_url, tmp_path):
                     actor="staff:1",
                     now=RECEIVED,
                 )
-            casework.add_disclosure_item(
+            disclosure.add_disclosure_item(
                 db.session,
                 case,
                 source_department="Early Help",

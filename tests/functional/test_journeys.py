@@ -148,15 +148,15 @@ def test_double_click_and_back_then_submit_make_one_case(app):
 
 
 def test_a_resubmit_with_the_same_key_returns_the_first_case(app):
-    from portal.cases import service
+    from portal.cases import intake
     from tests.factories import submission
 
     with app.app_context():
         cipher = app.extensions["evidence_cipher"]
-        one = service.submit_request(
+        one = intake.submit_request(
             db.session, submission(), idempotency_key="k-123", cipher=cipher
         )
-        two = service.submit_request(
+        two = intake.submit_request(
             db.session, submission(), idempotency_key="k-123", cipher=cipher
         )
         assert one.id == two.id
@@ -164,7 +164,7 @@ def test_a_resubmit_with_the_same_key_returns_the_first_case(app):
 
 def test_nothing_is_saved_when_any_part_fails(app, monkeypatch):
     """The case, its files, its audit event and its email job are one transaction."""
-    from portal.cases import service
+    from portal.cases import intake
 
     client = app.test_client()
     complete_access_journey(client, "en", send=False)
@@ -173,7 +173,7 @@ def test_nothing_is_saved_when_any_part_fails(app, monkeypatch):
     def broken_enqueue(*args, **kwargs):
         raise RuntimeError("outbox unavailable")
 
-    monkeypatch.setattr(service, "enqueue", broken_enqueue)
+    monkeypatch.setattr(intake, "enqueue", broken_enqueue)
     response = submit(client, "/en/get-a-copy/check", {})
     assert response.status_code == 500
     assert case_count(app) == before

@@ -12,7 +12,7 @@ import zxingcpp
 from sqlalchemy import select
 
 from portal import create_app
-from portal.cases import service
+from portal.cases import intake
 from portal.extensions import db
 from portal.jobs import worker
 from portal.outbox import Job
@@ -44,7 +44,7 @@ def served(app, database_url, tmp_path, monkeypatch):
 
 def test_the_worker_writes_emails_that_link_to_the_served_port(served, tmp_path):
     with served.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(subject=person(email=f"anna.{secrets.token_hex(6)}@example.com")),
             idempotency_key=secrets.token_urlsafe(16),

@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from portal.cases import casework, clock
+from portal.cases import clock, closing, deadlines, disclosure, identity, objections
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, ExemptionCode
 from portal.cases.casework_models import SearchOutcome as Found
 from portal.cases.models import Case
@@ -93,23 +93,23 @@ def letters_and_pack(app, reference: str) -> dict[str, bytes]:
     with app.app_context(), app.test_request_context():
         case = case_of(reference)
         letter(case, LetterKind.ACKNOWLEDGEMENT)
-        casework.request_identity(
+        identity.request_identity(
             db.session, case, what_is_needed="A birth certificate", actor=WORKER
         )
         letter(case, LetterKind.IDENTITY_REQUEST)
-        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor=WORKER)
-        casework.ask_clarification(db.session, case, question="Which years?", actor=WORKER)
+        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor=WORKER)
+        deadlines.ask_clarification(db.session, case, question="Which years?", actor=WORKER)
         letter(case, LetterKind.CLARIFICATION_REQUEST)
-        casework.record_clarification_answer(
+        deadlines.record_clarification_answer(
             db.session, case, answer="Since 2020", answered_on=today(), actor=WORKER
         )
-        casework.extend(db.session, case, reason="Six services hold records", actor=WORKER)
+        deadlines.extend(db.session, case, reason="Six services hold records", actor=WORKER)
         letter(case, LetterKind.EXTENSION_NOTICE)
         for key, name, outcome in (
             ("childrens_social_care", "Children's social care", Found.RECORDS_FOUND),
             ("housing", "Housing", Found.NONE_HELD),
         ):
-            casework.record_search(
+            disclosure.record_search(
                 db.session,
                 case,
                 department=name,
@@ -118,7 +118,7 @@ def letters_and_pack(app, reference: str) -> dict[str, bytes]:
                 outcome=outcome,
                 actor=WORKER,
             )
-        casework.add_disclosure_item(
+        disclosure.add_disclosure_item(
             db.session,
             case,
             source_department="Children's social care",
@@ -134,7 +134,7 @@ def letters_and_pack(app, reference: str) -> dict[str, bytes]:
         made["pack"] = packs.build_response_pack(
             db.session, case, cipher=app.extensions["evidence_cipher"]
         ).pdf
-        casework.refuse(
+        closing.refuse(
             db.session, case, actor=REVIEWER, actor_role="reviewer", reasons="A test refusal."
         )
         letter(case, LetterKind.REFUSAL)
@@ -332,8 +332,8 @@ def test_an_objection_for_someone_else_names_them_in_its_letters(app, client):
         acknowledgement = reading(
             letters.render_letter(db.session, case, LetterKind.ACKNOWLEDGEMENT).pdf
         )
-        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor=WORKER)
-        casework.assess_objection(
+        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor=WORKER)
+        objections.assess_objection(
             db.session,
             case,
             grounds_raised="Fears the police learning where he lives",
@@ -341,7 +341,7 @@ def test_an_objection_for_someone_else_names_them_in_its_letters(app, client):
             compelling_grounds="Needed to plan support",
             actor=WORKER,
         )
-        casework.propose_decision(
+        objections.propose_decision(
             db.session,
             case,
             outcome=DecisionOutcome.PARTLY_UPHELD,
@@ -349,7 +349,7 @@ def test_an_objection_for_someone_else_names_them_in_its_letters(app, client):
             reasons="We still share with the police to keep the family safe.",
             actor=WORKER,
         )
-        casework.approve_decision(db.session, case, actor=REVIEWER)
+        objections.approve_decision(db.session, case, actor=REVIEWER)
         decision = reading(
             letters.render_letter(db.session, case, LetterKind.OBJECTION_DECISION).pdf
         )

@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import pikepdf
 import pytest
 
-from portal.cases import casework, service
+from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
 from portal.cases.models import Case
 from portal.demo import tiny_png
@@ -43,7 +43,7 @@ def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) ->
     sign-ins are limited per address)."""
     cipher = app.extensions["evidence_cipher"]
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(
                 subject=person(
@@ -56,14 +56,14 @@ def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) ->
             cipher=cipher,
             now=RECEIVED,
         )
-        casework.accept_identity(
+        identity.accept_identity(
             db.session, case, evidence_arrived_on=RECEIVED.date(), actor="staff:1", now=RECEIVED
         )
         for department, outcome in (
             ("Early Help", SearchOutcome.RECORDS_FOUND),
             ("Housing", SearchOutcome.NONE_HELD),
         ):
-            casework.record_search(
+            disclosure.record_search(
                 db.session,
                 case,
                 department=department,
@@ -73,7 +73,7 @@ def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) ->
                 now=RECEIVED,
             )
         add = dict(actor="staff:1", cipher=cipher, now=RECEIVED, item_date=date(2026, 9, 1))
-        casework.add_disclosure_item(
+        disclosure.add_disclosure_item(
             db.session,
             case,
             source_department="Early Help",
@@ -84,7 +84,7 @@ def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) ->
             redaction_note="A neighbour's name",
             **add,
         )
-        casework.add_disclosure_item(
+        disclosure.add_disclosure_item(
             db.session,
             case,
             source_department="Early Help",
@@ -96,7 +96,7 @@ def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) ->
             **add,
         )
         if appended_pages:
-            casework.add_disclosure_item(
+            disclosure.add_disclosure_item(
                 db.session,
                 case,
                 source_department="Schools",

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
-from portal.cases import service
+from portal.cases import intake
 from portal.cases.models import (
     AuditEvent,
     Case,
@@ -58,7 +58,7 @@ def unique_email() -> str:
 def file_request(app, *, email: str | None = None, language: str = "en") -> Filed:
     address = email or unique_email()
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(subject=person(email=address), language=language),
             idempotency_key=secrets.token_urlsafe(16),

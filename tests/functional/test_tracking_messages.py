@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from babel.dates import format_date
 
-from portal.cases import casework, clock
+from portal.cases import allocation, clock, closing, deadlines, identity
 from portal.cases.models import Case
 from portal.extensions import db
 from tests.conftest import get_page
@@ -23,19 +23,19 @@ def test_messages_and_steps_show_on_the_status_page_in_polish(app, client):
     with app.app_context():
         case = db.session.get(Case, filed.id)
         today = clock.received_on(datetime.now(UTC))
-        casework.assign(db.session, case, assignee=CASEWORKER, actor=REVIEWER)
-        casework.add_note(db.session, case, text="Secret staff note", actor=CASEWORKER)
-        casework.request_identity(
+        allocation.assign(db.session, case, assignee=CASEWORKER, actor=REVIEWER)
+        allocation.add_note(db.session, case, text="Secret staff note", actor=CASEWORKER)
+        identity.request_identity(
             db.session, case, what_is_needed="A recent council tax bill", actor=CASEWORKER
         )
-        casework.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
-        casework.ask_clarification(
+        identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
+        deadlines.ask_clarification(
             db.session, case, question="Which years do you mean?", actor=CASEWORKER
         )
-        casework.record_clarification_answer(
+        deadlines.record_clarification_answer(
             db.session, case, answer="2020 to 2024", answered_on=today, actor=CASEWORKER
         )
-        casework.extend(db.session, case, reason="Six departments hold records", actor=CASEWORKER)
+        deadlines.extend(db.session, case, reason="Six departments hold records", actor=CASEWORKER)
     sign_in(app, client, filed, locale="pl")
     page = get_page(client, "/pl/track/status")
     text = page.text()
@@ -76,11 +76,11 @@ def test_a_refusal_shows_its_reasons_and_the_step_in_urdu(app, client):
     filed = file_request(app, language="ur")
     with app.app_context():
         case = db.session.get(Case, filed.id)
-        casework.refuse(
+        closing.refuse(
             db.session,
             case,
             actor=REVIEWER,
-            actor_role=casework.REVIEWER_ROLE,
+            actor_role=closing.REVIEWER_ROLE,
             reasons="The same records were sent last month",
         )
     sign_in(app, client, filed, locale="ur")

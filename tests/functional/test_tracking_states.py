@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import casework
+from portal.cases import messages, objections
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
@@ -303,7 +303,7 @@ def test_without_an_email_address_posting_the_decision_letter_completes_it(app):
     with app.app_context():
         case = reach(db.session, S.READY, OBJECTION, subject=person(email=""))
         filed = Filed(case.id, case.reference, "")
-        (message,) = [m for m in casework.messages_for(db.session, case)]
+        (message,) = [m for m in messages.messages_for(db.session, case)]
         message_id = message.id
     send_pending_messages(app, filed.id)  # nothing to send: the letter is needed
     assert state_now(app, filed.id) == S.READY
@@ -326,7 +326,7 @@ def decided(app, outcome: DecisionOutcome, upheld: list[str]) -> Filed:
     with app.app_context():
         case = reach(db.session, S.IN_PROGRESS, OBJECTION, subject=person(email=email))
         assess(db.session, case)
-        casework.propose_decision(
+        objections.propose_decision(
             db.session,
             case,
             outcome=outcome,
@@ -334,7 +334,7 @@ def decided(app, outcome: DecisionOutcome, upheld: list[str]) -> Filed:
             reasons="Weighed against the support the family receives",
             actor="staff:1",
         )
-        casework.approve_decision(db.session, case, actor=REVIEWER)
+        objections.approve_decision(db.session, case, actor=REVIEWER)
         filed = Filed(case.id, case.reference, email)
     send_pending_messages(app, filed.id)
     return filed

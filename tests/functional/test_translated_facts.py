@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal.cases import casework, service
+from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import SearchOutcome
 from portal.config import DEFAULT_PROFILE
 from portal.council import load_council
@@ -38,7 +38,7 @@ def marked_english(html_text: str) -> list[str]:
 
 
 def started_case(app, language: str):
-    case = service.submit_request(
+    case = intake.submit_request(
         db.session,
         submission(
             language=language,
@@ -49,14 +49,14 @@ def started_case(app, language: str):
         cipher=app.extensions["evidence_cipher"],
         now=RECEIVED,
     )
-    casework.accept_identity(
+    identity.accept_identity(
         db.session, case, evidence_arrived_on=case.received_on, actor="staff:1", now=RECEIVED
     )
     return case
 
 
 def searched(case, key: str, name: str, outcome: SearchOutcome) -> None:
-    casework.record_search(
+    disclosure.record_search(
         db.session,
         case,
         department=name,

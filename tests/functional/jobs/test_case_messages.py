@@ -14,7 +14,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from portal.cases import casework, service
+from portal.cases import closing, deadlines, disclosure, identity, intake, objections, review
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
 from portal.cases.models import Case, CaseKind
 from portal.extensions import db
@@ -31,7 +31,7 @@ def at(day: date) -> datetime:
 
 
 def file_case(app, address: str, language: str, **changes) -> Case:
-    return service.submit_request(
+    return intake.submit_request(
         db.session,
         submission(
             subject=person(full_name="Zofia Wójcik", email=address), language=language, **changes
@@ -44,7 +44,7 @@ def file_case(app, address: str, language: str, **changes) -> Case:
 
 def accepted(app, address: str, language: str, **changes) -> Case:
     case = file_case(app, address, language, **changes)
-    casework.accept_identity(
+    identity.accept_identity(
         db.session, case, evidence_arrived_on=RECEIVED, actor=CASEWORKER, now=at(RECEIVED)
     )
     return case
@@ -52,7 +52,7 @@ def accepted(app, address: str, language: str, **changes) -> Case:
 
 def identity_request(app, address: str, language: str) -> None:
     case = file_case(app, address, language)
-    casework.request_identity(
+    identity.request_identity(
         db.session,
         case,
         what_is_needed="A utility bill from the last three months",
@@ -63,7 +63,7 @@ def identity_request(app, address: str, language: str) -> None:
 
 def clarification_request(app, address: str, language: str) -> None:
     case = accepted(app, address, language)
-    casework.ask_clarification(
+    deadlines.ask_clarification(
         db.session,
         case,
         question="Which years do you want records for?",
@@ -74,7 +74,7 @@ def clarification_request(app, address: str, language: str) -> None:
 
 def extension_notice(app, address: str, language: str) -> None:
     case = accepted(app, address, language)
-    casework.extend(
+    deadlines.extend(
         db.session,
         case,
         reason="Six departments hold records about your family",
@@ -85,11 +85,11 @@ def extension_notice(app, address: str, language: str) -> None:
 
 def refusal(app, address: str, language: str) -> None:
     case = file_case(app, address, language)
-    casework.refuse(
+    closing.refuse(
         db.session,
         case,
         actor=REVIEWER,
-        actor_role=casework.REVIEWER_ROLE,
+        actor_role=closing.REVIEWER_ROLE,
         reasons="A copy of the same records was sent three weeks ago",
         now=at(date(2026, 3, 4)),
     )
@@ -102,7 +102,7 @@ def response_ready(app, address: str, language: str) -> None:
         language,
         details={"what": {"scope": "everything"}, "delivery": {"delivery": "post"}},
     )
-    casework.record_search(
+    disclosure.record_search(
         db.session,
         case,
         department="Early Help",
@@ -111,9 +111,9 @@ def response_ready(app, address: str, language: str) -> None:
         actor=CASEWORKER,
         now=at(date(2026, 3, 5)),
     )
-    casework.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
-    casework.approve(db.session, case, actor=REVIEWER)
-    casework.complete(db.session, case, actor=CASEWORKER, now=at(date(2026, 3, 6)))
+    review.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
+    review.approve(db.session, case, actor=REVIEWER)
+    closing.complete(db.session, case, actor=CASEWORKER, now=at(date(2026, 3, 6)))
 
 
 def response_ready_to_download(app, address: str, language: str) -> None:
@@ -124,7 +124,7 @@ def response_ready_to_download(app, address: str, language: str) -> None:
         language,
         details={"what": {"scope": "everything"}, "delivery": {"delivery": "download"}},
     )
-    casework.record_search(
+    disclosure.record_search(
         db.session,
         case,
         department="Early Help",
@@ -133,8 +133,8 @@ def response_ready_to_download(app, address: str, language: str) -> None:
         actor=CASEWORKER,
         now=at(date(2026, 3, 5)),
     )
-    casework.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
-    casework.approve(db.session, case, actor=REVIEWER)
+    review.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
+    review.approve(db.session, case, actor=REVIEWER)
 
 
 def decision_ready(app, address: str, language: str) -> None:
@@ -145,15 +145,15 @@ def decision_ready(app, address: str, language: str) -> None:
         kind=CaseKind.OBJECTION,
         details={"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}},
     )
-    casework.assess_objection(
+    objections.assess_objection(
         db.session,
         case,
         grounds_raised="The police link puts her at risk",
-        processing_affected=casework.processing_objected_to(case),
+        processing_affected=objections.processing_objected_to(case),
         compelling_grounds="A child protection plan needs the programme link",
         actor=CASEWORKER,
     )
-    casework.propose_decision(
+    objections.propose_decision(
         db.session,
         case,
         outcome=DecisionOutcome.PARTLY_UPHELD,
@@ -161,7 +161,7 @@ def decision_ready(app, address: str, language: str) -> None:
         reasons="Your safety outweighs the benefit of sharing with the police",
         actor=CASEWORKER,
     )
-    casework.approve_decision(db.session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
+    objections.approve_decision(db.session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
 
 
 # Per kind: how to make it, then what the Polish email must say (subject, then body).

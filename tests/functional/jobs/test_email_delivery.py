@@ -15,7 +15,7 @@ import pytest
 from babel.dates import format_date
 from sqlalchemy import select
 
-from portal.cases import service
+from portal.cases import closing, intake, tracking
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
 from portal.encryption import EvidenceCipher
@@ -48,7 +48,7 @@ def submit(app, *, email: str, language: str = "pl", **overrides) -> Case:
     }
     values.update(overrides)
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(**values),
             idempotency_key=uuid.uuid4().hex,
@@ -325,8 +325,8 @@ def test_more_evidence_and_withdrawal_are_confirmed_with_the_reference(smtp_app,
     with smtp_app.app_context():
         live = db.session.get(Case, case.id)
         assert live is not None
-        service.add_evidence(db.session, live, (PASSPORT,), cipher=cipher)
-        service.withdraw(db.session, live)
+        intake.add_evidence(db.session, live, (PASSPORT,), cipher=cipher)
+        closing.withdraw(db.session, live)
 
     work_until_idle(smtp_app)
 
@@ -365,7 +365,7 @@ def test_the_tracking_code_email_gives_the_code_and_how_long_it_works(smtp_app, 
     case = submit(smtp_app, email=address, language="en")
     work_until_idle(smtp_app)
     with smtp_app.app_context():
-        service.start_tracking(
+        tracking.start_tracking(
             db.session, reference=case.reference, email=address, secret=TRACKING_SECRET
         )
     code = job_of(smtp_app, case.id, "email.tracking_code").payload["code"]

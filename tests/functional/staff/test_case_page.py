@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from portal.accounts.models import Role
-from portal.cases import casework, clock, service
+from portal.cases import clock, disclosure, identity, intake, review
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
 from portal.extensions import db
@@ -43,7 +43,7 @@ def new_case(app):
     def make(received: datetime | None = None, **changes) -> str:
         evidence = (Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", PHOTO),)
         with app.app_context():
-            case = service.submit_request(
+            case = intake.submit_request(
                 db.session,
                 submission(evidence=evidence, **changes),
                 idempotency_key=secrets.token_urlsafe(16),
@@ -193,8 +193,8 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
 def ready_for_review(app, reference: str, actor: str) -> None:
     with app.app_context():
         case = db.session.query(Case).filter_by(reference=reference).one()
-        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor=actor)
-        casework.record_search(
+        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor=actor)
+        disclosure.record_search(
             db.session,
             case,
             department="Early Help",
@@ -202,7 +202,7 @@ def ready_for_review(app, reference: str, actor: str) -> None:
             outcome="records_found",
             actor=actor,
         )
-        casework.submit_for_review(db.session, case, summary="Draft", actor=actor)
+        review.submit_for_review(db.session, case, summary="Draft", actor=actor)
 
 
 def test_the_reviewer_returns_a_draft_with_comments(app, client, signed_in, new_case):
@@ -270,7 +270,7 @@ def test_extension_after_the_first_month_is_refused_with_a_message(
     reference = new_case(received=long_ago)
     with app.app_context():
         case = db.session.query(Case).filter_by(reference=reference).one()
-        casework.accept_identity(
+        identity.accept_identity(
             db.session,
             case,
             evidence_arrived_on=clock.received_on(long_ago),
@@ -341,7 +341,7 @@ def test_a_file_that_is_not_what_its_name_says_is_never_shown_in_the_browser(
     signed_in(client, Role.CASEWORKER)
     page = b"<html><script>alert(document.cookie)</script></html>"
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(
                 evidence=(Evidence(EvidencePurpose.PHOTO_ID, "photo.png", "image/png", page),)
@@ -365,8 +365,8 @@ def test_an_uploaded_disclosure_item_downloads_as_an_audit_event(app, client, si
     reference = new_case()
     with app.app_context():
         case = db.session.query(Case).filter_by(reference=reference).one()
-        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:x")
-        item = casework.add_disclosure_item(
+        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:x")
+        item = disclosure.add_disclosure_item(
             db.session,
             case,
             source_department="Housing",

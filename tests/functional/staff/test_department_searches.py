@@ -11,7 +11,7 @@ import secrets
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import casework, service
+from portal.cases import identity, intake
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem
 from portal.cases.models import Case
 from portal.extensions import db
@@ -26,13 +26,13 @@ def visible(page: str) -> str:
 def started(app) -> str:
     """The reference of an access request whose searches have begun."""
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(),
             idempotency_key=secrets.token_urlsafe(16),
             cipher=app.extensions["evidence_cipher"],
         )
-        casework.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:1")
+        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:1")
         return case.reference
 
 

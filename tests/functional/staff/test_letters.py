@@ -10,7 +10,7 @@ from datetime import timedelta
 import pikepdf
 
 from portal.accounts.models import Role
-from portal.cases import casework
+from portal.cases import closing, deadlines, messages
 from portal.cases.models import Case, CaseState
 from portal.extensions import db
 from tests.conftest import get_page
@@ -40,8 +40,8 @@ def polish_case_with_a_question(app) -> tuple[str, int]:
     case_id = make_case(app, language="pl", appended_pages=0)
     with app.app_context():
         case = db.session.get(Case, case_id)
-        casework.ask_clarification(db.session, case, question="Które lata?", actor="staff:1")
-        (message,) = casework.messages_for(db.session, case)
+        deadlines.ask_clarification(db.session, case, question="Które lata?", actor="staff:1")
+        (message,) = messages.messages_for(db.session, case)
         return case.reference, message.id
 
 
@@ -119,7 +119,7 @@ def test_a_refusal_letter_can_be_posted_after_the_case_closed(app, client, signe
     case_id = make_case(app, appended_pages=0)
     with app.app_context():
         case = db.session.get(Case, case_id)
-        message = casework.refuse(
+        message = closing.refuse(
             db.session, case, actor="staff:2", actor_role="reviewer", reasons="Repeated request"
         )
         reference, message_id = case.reference, message.id

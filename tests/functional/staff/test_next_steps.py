@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import casework
+from portal.cases import objections
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.extensions import db
 from tests.conftest import get_page
@@ -73,7 +73,7 @@ def demo_cases(demo_app) -> list[tuple[str, str, str, bool]]:  # noqa: F811
     seen: dict[tuple[str, str], tuple[str, str, str, bool]] = {}
     with demo_app.app_context():
         for case in db.session.scalars(select(Case).order_by(Case.id)):
-            assessed = casework.latest_assessment(db.session, case) is not None
+            assessed = objections.latest_assessment(db.session, case) is not None
             seen.setdefault(
                 (case.kind, case.state), (case.reference, case.kind, case.state, assessed)
             )

@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from portal.accounts.models import Role
-from portal.cases import casework, clock, service
+from portal.cases import allocation, clock, intake
 from portal.cases import queue as case_queue
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.extensions import db
@@ -39,7 +39,7 @@ def make_cases(
     with app.app_context():
         today = london_today()
         for index in range(count):
-            case = service.submit_request(
+            case = intake.submit_request(
                 db.session,
                 submission(subject=person(full_name=f"Tester {surname}"), **fields),
                 idempotency_key=secrets.token_hex(16),
@@ -52,7 +52,7 @@ def make_cases(
                 case.due_on = None if index % 10 == 9 else today + timedelta(days=index % 9 - 3)
             db.session.commit()
             if assignee:
-                casework.assign(db.session, case, assignee=assignee, actor="test")
+                allocation.assign(db.session, case, assignee=assignee, actor="test")
             made.append((case.reference, case.due_on, case.id))
     return made
 

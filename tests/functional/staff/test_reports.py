@@ -10,7 +10,7 @@ import secrets
 from datetime import UTC, datetime
 
 from portal.accounts.models import Role
-from portal.cases import casework, reports, service
+from portal.cases import closing, disclosure, identity, intake, reports, review
 from portal.extensions import db
 from portal.staff.queue_views import london_today
 from tests.conftest import get_page
@@ -30,7 +30,7 @@ def old_cases(app, *, hub: str, count: int, months_ago: int, completed: int) -> 
     finished = received.replace(day=15)
     with app.app_context():
         for index in range(count):
-            case = service.submit_request(
+            case = intake.submit_request(
                 db.session,
                 submission(hub_source=hub),
                 idempotency_key=secrets.token_hex(16),
@@ -39,14 +39,14 @@ def old_cases(app, *, hub: str, count: int, months_ago: int, completed: int) -> 
             )
             if index >= completed:
                 continue
-            casework.accept_identity(
+            identity.accept_identity(
                 db.session,
                 case,
                 evidence_arrived_on=received.date(),
                 actor="staff:1",
                 now=received,
             )
-            casework.record_search(
+            disclosure.record_search(
                 db.session,
                 case,
                 department="Education",
@@ -55,11 +55,11 @@ def old_cases(app, *, hub: str, count: int, months_ago: int, completed: int) -> 
                 actor="staff:1",
                 now=received,
             )
-            casework.submit_for_review(
+            review.submit_for_review(
                 db.session, case, actor="staff:1", summary="Nothing held", now=received
             )
-            casework.approve(db.session, case, actor="staff:2", now=received)
-            casework.complete(db.session, case, actor="staff:1", now=finished)
+            review.approve(db.session, case, actor="staff:2", now=received)
+            closing.complete(db.session, case, actor="staff:1", now=finished)
 
 
 def hub_row(text: str, hub: str) -> list[str]:

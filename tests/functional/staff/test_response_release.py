@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import casework
+from portal.cases import review
 from portal.cases.document_models import RESPONSE_PACK_JOB, CaseDocument, DocumentStatus
 from portal.cases.models import AuditEvent, Case, CaseState
 from portal.documents import packs, production
@@ -30,8 +30,8 @@ from tests.functional.test_tracking import Filed, sign_in
 def approve(app, case_id: int) -> None:
     with app.app_context():
         case = db.session.get(Case, case_id)
-        casework.submit_for_review(db.session, case, actor="staff:1", summary="Three items")
-        casework.approve(db.session, case, actor="staff:2")
+        review.submit_for_review(db.session, case, actor="staff:1", summary="Three items")
+        review.approve(db.session, case, actor="staff:2")
 
 
 def approved(app, **options) -> Filed:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import casework, service
+from portal.cases import identity, intake, objections
 from portal.cases.casework_models import DecisionOutcome, RestrictionEntry
 from portal.cases.models import CaseKind
 from portal.extensions import db
@@ -25,7 +25,7 @@ from tests.functional.staff.conftest import events_since, last_event_id
 def upheld_objection(app, name: str, processing: list[str]) -> str:
     """An objection whose decision upholding `processing` a reviewer approved."""
     with app.app_context():
-        case = service.submit_request(
+        case = intake.submit_request(
             db.session,
             submission(
                 kind=CaseKind.OBJECTION,
@@ -35,10 +35,10 @@ def upheld_objection(app, name: str, processing: list[str]) -> str:
             idempotency_key=secrets.token_hex(16),
             cipher=app.extensions["evidence_cipher"],
         )
-        casework.accept_identity(
+        identity.accept_identity(
             db.session, case, evidence_arrived_on=case.received_on, actor="staff:1"
         )
-        casework.assess_objection(
+        objections.assess_objection(
             db.session,
             case,
             grounds_raised="Does not want to be studied",
@@ -46,7 +46,7 @@ def upheld_objection(app, name: str, processing: list[str]) -> str:
             compelling_grounds="Safeguarding work continues",
             actor="staff:1",
         )
-        casework.propose_decision(
+        objections.propose_decision(
             db.session,
             case,
             outcome=DecisionOutcome.PARTLY_UPHELD,
@@ -54,7 +54,7 @@ def upheld_objection(app, name: str, processing: list[str]) -> str:
             reasons="The study can do without this family",
             actor="staff:1",
         )
-        casework.approve_decision(db.session, case, actor="staff:2")
+        objections.approve_decision(db.session, case, actor="staff:2")
         return case.reference
 
 
@@ -95,7 +95,7 @@ def test_the_register_lists_what_stops_for_whom(app, client, signed_in):
 
 
 def test_an_empty_register_says_so(app, client, signed_in, monkeypatch):
-    monkeypatch.setattr(casework, "restriction_register", lambda session: [])
+    monkeypatch.setattr("portal.cases.register.restriction_register", lambda session: [])
     signed_in(client, Role.CASEWORKER)
 
     page = get_page(client, "/staff/restrictions", lang="en")

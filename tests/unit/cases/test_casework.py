@@ -17,10 +17,24 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
 from portal import outbox
-from portal.cases import audit, casework, clock, service
+from portal.cases import (
+    allocation,
+    audit,
+    clock,
+    closing,
+    deadlines,
+    disclosure,
+    errors,
+    identity,
+    intake,
+    messages,
+    objections,
+    register,
+    review,
+)
 from portal.cases import casework_models as cm
 from portal.cases import models as case_models
-from portal.cases.casework import Action
+from portal.cases.actions import Action, allowed_actions
 from portal.cases.casework_models import (
     CaseMessage,
     DecisionOutcome,
@@ -66,7 +80,7 @@ def filed(session, *, kind: CaseKind = CaseKind.ACCESS, now: datetime = MONDAY, 
         else {"delivery": {"delivery": "download"}}
     )
     values = {"kind": kind, "details": details, **changes}
-    return service.submit_request(
+    return intake.submit_request(
         session,
         submission(**values),
         idempotency_key=secrets.token_urlsafe(16),
@@ -78,14 +92,14 @@ def filed(session, *, kind: CaseKind = CaseKind.ACCESS, now: datetime = MONDAY, 
 def started(session, *, kind: CaseKind = CaseKind.ACCESS, now: datetime = MONDAY) -> Case:
     """A case whose identity was accepted on the day it arrived."""
     case = filed(session, kind=kind, now=now)
-    casework.accept_identity(
+    identity.accept_identity(
         session, case, evidence_arrived_on=case.received_on, actor=CASEWORKER, now=now
     )
     return case
 
 
 def searched(session, case: Case, *, now: datetime = MONDAY) -> None:
-    casework.record_search(
+    disclosure.record_search(
         session,
         case,
         department="Early Help",
@@ -99,7 +113,7 @@ def searched(session, case: Case, *, now: datetime = MONDAY) -> None:
 def in_review(session, *, now: datetime = MONDAY) -> Case:
     case = started(session, now=now)
     searched(session, case, now=now)
-    casework.submit_for_review(session, case, actor=CASEWORKER, summary="12 records", now=now)
+    review.submit_for_review(session, case, actor=CASEWORKER, summary="12 records", now=now)
     return case
 
 
@@ -137,10 +151,10 @@ def message_jobs(session) -> list[outbox.Job]:
 
 def test_accepting_identity_starts_the_clock_on_the_day_the_evidence_arrived(session):
     case = filed(session)
-    casework.request_identity(
+    identity.request_identity(
         session, case, what_is_needed="A utility bill", actor=CASEWORKER, now=at(date(2026, 3, 3))
     )
-    casework.accept_identity(
+    identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 3, 10),
@@ -154,7 +168,7 @@ def test_accepting_identity_starts_the_clock_on_the_day_the_evidence_arrived(ses
 
 def test_evidence_sent_with_the_request_counts_from_receipt(session):
     case = filed(session)
-    casework.accept_identity(
+    identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 2, 20),  # before the request: the later date counts
@@ -167,29 +181,29 @@ def test_evidence_sent_with_the_request_counts_from_receipt(session):
 
 def test_evidence_cannot_arrive_in_the_future(session):
     case = filed(session)
-    with pytest.raises(casework.InvalidDate):
-        casework.accept_identity(
+    with pytest.raises(errors.InvalidDate):
+        identity.accept_identity(
             session, case, evidence_arrived_on=date(2026, 3, 3), actor=CASEWORKER, now=MONDAY
         )
 
 
 def test_identity_is_accepted_once(session):
     case = started(session)
-    with pytest.raises(casework.CaseworkError, match="already been accepted"):
-        casework.accept_identity(
+    with pytest.raises(errors.CaseworkError, match="already been accepted"):
+        identity.accept_identity(
             session, case, evidence_arrived_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY
         )
 
 
 def test_asking_for_identity_stops_the_clock_and_tells_the_requester(session):
     case = filed(session)
-    message = casework.request_identity(
+    message = identity.request_identity(
         session, case, what_is_needed="  Your son's birth certificate ", actor=CASEWORKER
     )
     assert case.state == CaseState.AWAITING_IDENTITY
     assert case.clock_started_on is None
     assert case.due_on is None
-    assert casework.explain_case_due_date(case) is None
+    assert deadlines.explain_case_due_date(case) is None
     assert message.kind == MessageKind.IDENTITY_REQUEST
     assert message.params == {"what_is_needed": "Your son's birth certificate"}
     assert [job.payload for job in message_jobs(session)] == [
@@ -199,8 +213,8 @@ def test_asking_for_identity_stops_the_clock_and_tells_the_requester(session):
 
 def test_asking_for_identity_needs_to_say_what(session):
     case = filed(session)
-    with pytest.raises(casework.MissingText):
-        casework.request_identity(session, case, what_is_needed="  ", actor=CASEWORKER)
+    with pytest.raises(errors.MissingText):
+        identity.request_identity(session, case, what_is_needed="  ", actor=CASEWORKER)
 
 
 # C4: clarification pauses the clock ------------------------------------------------------
@@ -209,13 +223,13 @@ def test_asking_for_identity_needs_to_say_what(session):
 def test_a_clarification_moves_the_due_date_by_the_days_paused_both_included(session):
     case = started(session)
     assert case.due_on == date(2026, 4, 2)
-    pause = casework.ask_clarification(
+    pause = deadlines.ask_clarification(
         session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
     )
     assert case.state == CaseState.AWAITING_CLARIFICATION
     assert pause.asked_on == date(2026, 3, 9)
     assert case.due_on == date(2026, 4, 2)  # floor while the pause is open
-    casework.record_clarification_answer(
+    deadlines.record_clarification_answer(
         session,
         case,
         answer="2019 to 2023",
@@ -226,14 +240,14 @@ def test_a_clarification_moves_the_due_date_by_the_days_paused_both_included(ses
     assert case.state == CaseState.IN_PROGRESS
     # 9-13 March is 5 days: 2 April + 5 = 7 April (Easter Monday is the 6th; no roll needed).
     assert case.due_on == date(2026, 4, 7)
-    explanation = casework.explain_case_due_date(case)
+    explanation = deadlines.explain_case_due_date(case)
     assert explanation is not None
     assert (explanation.pause_days, explanation.due) == (5, date(2026, 4, 7))
 
 
 def test_a_clarification_asked_in_british_summer_time_uses_the_london_date(session):
     case = started(session, now=at(date(2026, 3, 30)))
-    pause = casework.ask_clarification(
+    pause = deadlines.ask_clarification(
         session,
         case,
         question="Which school?",
@@ -245,8 +259,8 @@ def test_a_clarification_asked_in_british_summer_time_uses_the_london_date(sessi
 
 def test_the_clarification_question_reaches_the_requester(session):
     case = started(session)
-    casework.ask_clarification(session, case, question="Which years?", actor=CASEWORKER)
-    [message] = casework.messages_for(session, case)
+    deadlines.ask_clarification(session, case, question="Which years?", actor=CASEWORKER)
+    [message] = messages.messages_for(session, case)
     assert message.kind == MessageKind.CLARIFICATION_REQUEST
     assert message.params["question"] == "Which years?"
     assert len(message_jobs(session)) == 1
@@ -254,11 +268,11 @@ def test_the_clarification_question_reaches_the_requester(session):
 
 def test_an_answer_cannot_predate_the_question(session):
     case = started(session)
-    casework.ask_clarification(
+    deadlines.ask_clarification(
         session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
     )
-    with pytest.raises(casework.InvalidDate):
-        casework.record_clarification_answer(
+    with pytest.raises(errors.InvalidDate):
+        deadlines.record_clarification_answer(
             session,
             case,
             answer="All",
@@ -270,8 +284,8 @@ def test_an_answer_cannot_predate_the_question(session):
 
 def test_an_answer_needs_an_open_question(session):
     case = started(session)
-    with pytest.raises(casework.NoOpenPause):
-        casework.record_clarification_answer(
+    with pytest.raises(errors.NoOpenPause):
+        deadlines.record_clarification_answer(
             session, case, answer="All", answered_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY
         )
 
@@ -279,7 +293,7 @@ def test_an_answer_needs_an_open_question(session):
 def test_clarification_needs_a_running_clock(session):
     case = filed(session)
     with pytest.raises(TransitionNotAllowed):
-        casework.ask_clarification(session, case, question="Which years?", actor=CASEWORKER)
+        deadlines.ask_clarification(session, case, question="Which years?", actor=CASEWORKER)
 
 
 # C3: extension -------------------------------------------------------------------------
@@ -287,7 +301,7 @@ def test_clarification_needs_a_running_clock(session):
 
 def test_an_extension_gives_three_months_in_all_and_tells_the_requester(session):
     case = started(session)
-    message = casework.extend(
+    message = deadlines.extend(
         session,
         case,
         reason="Records in six departments",
@@ -306,17 +320,17 @@ def test_an_extension_gives_three_months_in_all_and_tells_the_requester(session)
 
 def test_an_extension_is_refused_after_the_first_month(session):
     case = started(session)
-    with pytest.raises(casework.ExtensionRefused, match="first month ended on 2026-04-02"):
-        casework.extend(session, case, reason="Complex", actor=CASEWORKER, today=date(2026, 4, 3))
+    with pytest.raises(errors.ExtensionRefused, match="first month ended on 2026-04-02"):
+        deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, today=date(2026, 4, 3))
     assert not case.extended
 
 
 def test_the_first_month_includes_clarification_pauses(session):
     case = started(session)
-    casework.ask_clarification(
+    deadlines.ask_clarification(
         session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
     )
-    casework.record_clarification_answer(
+    deadlines.record_clarification_answer(
         session,
         case,
         answer="All",
@@ -324,7 +338,7 @@ def test_the_first_month_includes_clarification_pauses(session):
         actor=CASEWORKER,
         now=at(date(2026, 3, 13)),
     )
-    casework.extend(session, case, reason="Complex", actor=CASEWORKER, now=at(date(2026, 4, 7)))
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=at(date(2026, 4, 7)))
     assert case.due_on == clock.due_date(
         date(2026, 3, 2), extended=True, pauses=[(date(2026, 3, 9), date(2026, 3, 13))]
     )
@@ -332,26 +346,26 @@ def test_the_first_month_includes_clarification_pauses(session):
 
 def test_an_open_pause_keeps_the_first_month_open(session):
     case = started(session)
-    casework.ask_clarification(
+    deadlines.ask_clarification(
         session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 30))
     )
     # Paused 30 March to 3 April so far (5 days): the first month now ends on 7 April.
-    casework.extend(session, case, reason="Complex", actor=CASEWORKER, now=at(date(2026, 4, 3)))
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=at(date(2026, 4, 3)))
     assert case.extended
 
 
 def test_an_extension_is_refused_twice(session):
     case = started(session)
-    casework.extend(session, case, reason="Complex", actor=CASEWORKER, now=MONDAY)
-    with pytest.raises(casework.ExtensionRefused, match="already been extended"):
-        casework.extend(session, case, reason="Still complex", actor=CASEWORKER, now=MONDAY)
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=MONDAY)
+    with pytest.raises(errors.ExtensionRefused, match="already been extended"):
+        deadlines.extend(session, case, reason="Still complex", actor=CASEWORKER, now=MONDAY)
 
 
 def test_an_extension_needs_a_reason_and_a_running_clock(session):
-    with pytest.raises(casework.MissingText):
-        casework.extend(session, started(session), reason=" ", actor=CASEWORKER, now=MONDAY)
-    with pytest.raises(casework.ClockNotStarted):
-        casework.extend(session, filed(session), reason="Complex", actor=CASEWORKER, now=MONDAY)
+    with pytest.raises(errors.MissingText):
+        deadlines.extend(session, started(session), reason=" ", actor=CASEWORKER, now=MONDAY)
+    with pytest.raises(errors.ClockNotStarted):
+        deadlines.extend(session, filed(session), reason="Complex", actor=CASEWORKER, now=MONDAY)
 
 
 # C6-C8: searches and the response --------------------------------------------------------
@@ -359,8 +373,8 @@ def test_an_extension_needs_a_reason_and_a_running_clock(session):
 
 def test_a_department_not_searched_needs_a_reason(session):
     case = started(session)
-    with pytest.raises(casework.MissingText, match="not searched"):
-        casework.record_search(
+    with pytest.raises(errors.MissingText, match="not searched"):
+        disclosure.record_search(
             session,
             case,
             department="Housing",
@@ -369,7 +383,7 @@ def test_a_department_not_searched_needs_a_reason(session):
             actor=CASEWORKER,
             now=MONDAY,
         )
-    search = casework.record_search(
+    search = disclosure.record_search(
         session,
         case,
         department="Housing",
@@ -386,8 +400,8 @@ def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
     case = started(session)
     searched(session, case)  # "Early Help"
     for typed in ("Early Help", "  early   HELP ", "EARLY\tHelp"):
-        with pytest.raises(casework.SearchAlreadyRecorded) as refused:
-            casework.record_search(
+        with pytest.raises(errors.SearchAlreadyRecorded) as refused:
+            disclosure.record_search(
                 session,
                 case,
                 department=typed,
@@ -402,7 +416,7 @@ def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
         )
     session.rollback()
     # Another department is another search; and another case may search Early Help too.
-    casework.record_search(
+    disclosure.record_search(
         session,
         case,
         department="Early Help Hub East",
@@ -425,7 +439,7 @@ def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(sess
     migration 0011) and a search picked from the profile's list ("Housing") are one
     department: the letter would otherwise list housing twice."""
     case = started(session)
-    casework.record_search(
+    disclosure.record_search(
         session,
         case,
         department="Housing Services",
@@ -435,8 +449,8 @@ def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(sess
         actor=CASEWORKER,
         now=MONDAY,
     )
-    with pytest.raises(casework.SearchAlreadyRecorded, match="Housing Services is already"):
-        casework.record_search(
+    with pytest.raises(errors.SearchAlreadyRecorded, match="Housing Services is already"):
+        disclosure.record_search(
             session,
             case,
             department="Housing",
@@ -450,14 +464,14 @@ def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(sess
 
 def test_searches_wait_for_identity(session):
     case = filed(session)
-    with pytest.raises(casework.CaseworkError, match="in progress"):
+    with pytest.raises(errors.CaseworkError, match="in progress"):
         searched(session, case)
 
 
 def test_an_uploaded_item_is_encrypted_at_rest_and_bound_to_its_case(session):
     case = started(session)
     content = b"%PDF-1.7 case conference minutes"
-    item = casework.add_disclosure_item(
+    item = disclosure.add_disclosure_item(
         session,
         case,
         source_department="Social care",
@@ -475,17 +489,17 @@ def test_an_uploaded_item_is_encrypted_at_rest_and_bound_to_its_case(session):
     )
     assert item.encrypted is not None
     assert b"case conference" not in item.encrypted
-    assert casework.decrypt_disclosure_item(case, item, cipher=CIPHER) == content
+    assert disclosure.decrypt_disclosure_item(case, item, cipher=CIPHER) == content
     assert item.exemptions == ["third_party"]
     other = started(session)
     with pytest.raises(ValueError, match="cannot be decrypted"):
-        casework.decrypt_disclosure_item(other, item, cipher=CIPHER)
+        disclosure.decrypt_disclosure_item(other, item, cipher=CIPHER)
 
 
 def test_an_exemption_must_be_explained_for_the_item(session):
     case = started(session)
-    with pytest.raises(casework.MissingText, match="withheld"):
-        casework.add_disclosure_item(
+    with pytest.raises(errors.MissingText, match="withheld"):
+        disclosure.add_disclosure_item(
             session,
             case,
             source_department="Police",
@@ -500,8 +514,8 @@ def test_an_exemption_must_be_explained_for_the_item(session):
 
 
 def test_a_typed_item_needs_text_and_only_access_requests_have_items(session):
-    with pytest.raises(casework.MissingText):
-        casework.add_disclosure_item(
+    with pytest.raises(errors.MissingText):
+        disclosure.add_disclosure_item(
             session,
             started(session),
             source_department="Police",
@@ -512,8 +526,8 @@ def test_a_typed_item_needs_text_and_only_access_requests_have_items(session):
             actor=CASEWORKER,
             now=MONDAY,
         )
-    with pytest.raises(casework.WrongCaseKind):
-        casework.add_disclosure_item(
+    with pytest.raises(errors.WrongCaseKind):
+        disclosure.add_disclosure_item(
             session,
             started(session, kind=CaseKind.OBJECTION),
             source_department="Police",
@@ -527,8 +541,8 @@ def test_a_typed_item_needs_text_and_only_access_requests_have_items(session):
 
 
 def test_every_exemption_is_explained_to_staff_and_to_the_requester():
-    assert set(casework.EXEMPTIONS) == set(ExemptionCode)
-    for exemption in casework.EXEMPTIONS.values():
+    assert set(disclosure.EXEMPTIONS) == set(ExemptionCode)
+    for exemption in disclosure.EXEMPTIONS.values():
         assert exemption.staff_explanation and exemption.resident_explanation
         assert exemption.source.startswith("DPA 2018 Sch")
 
@@ -538,38 +552,38 @@ def test_every_exemption_is_explained_to_staff_and_to_the_requester():
 
 def test_a_draft_needs_a_recorded_search_before_review(session):
     case = started(session)
-    with pytest.raises(casework.NoSearchRecorded):
-        casework.submit_for_review(session, case, actor=CASEWORKER, summary="All found")
+    with pytest.raises(errors.NoSearchRecorded):
+        review.submit_for_review(session, case, actor=CASEWORKER, summary="All found")
 
 
 def test_nobody_approves_their_own_draft(session):
     case = in_review(session)
     assert case.state == CaseState.IN_REVIEW
-    with pytest.raises(casework.OwnDraft, match="Nobody approves their own draft"):
-        casework.approve(session, case, actor=CASEWORKER)
+    with pytest.raises(errors.OwnDraft, match="Nobody approves their own draft"):
+        review.approve(session, case, actor=CASEWORKER)
     assert case.state == CaseState.IN_REVIEW
-    casework.approve(session, case, actor=REVIEWER)
+    review.approve(session, case, actor=REVIEWER)
     assert case.state == CaseState.READY
 
 
 def test_a_returned_draft_goes_back_with_comments(session):
     case = in_review(session)
-    with pytest.raises(casework.MissingText):
-        casework.return_for_changes(session, case, actor=REVIEWER, comments="")
-    casework.return_for_changes(session, case, actor=REVIEWER, comments="Search Housing too")
+    with pytest.raises(errors.MissingText):
+        review.return_for_changes(session, case, actor=REVIEWER, comments="")
+    review.return_for_changes(session, case, actor=REVIEWER, comments="Search Housing too")
     assert case.state == CaseState.IN_PROGRESS
-    assert casework.pending_review(session, case) is None
+    assert review.pending_review(session, case) is None
     with pytest.raises(TransitionNotAllowed):
-        casework.approve(session, case, actor=REVIEWER)
+        review.approve(session, case, actor=REVIEWER)
 
 
 def test_the_requester_is_told_when_the_response_is_released(session):
     case = in_review(session)
-    casework.approve(session, case, actor=REVIEWER)
-    casework.complete(session, case, actor=CASEWORKER, now=at(date(2026, 3, 20)))
+    review.approve(session, case, actor=REVIEWER)
+    closing.complete(session, case, actor=CASEWORKER, now=at(date(2026, 3, 20)))
     assert case.state == CaseState.COMPLETED
     assert case.closed_at is not None
-    [message] = casework.messages_for(session, case)
+    [message] = messages.messages_for(session, case)
     assert message.kind == MessageKind.RESPONSE_READY
     assert message.params["delivery"] == "download"
     assert "complain_to_ico" in message.params["rights"]
@@ -580,8 +594,8 @@ def test_the_requester_is_told_when_the_response_is_released(session):
 
 def test_only_the_reviewer_refuses(session):
     case = started(session)
-    with pytest.raises(casework.ReviewerRequired):
-        casework.refuse(
+    with pytest.raises(errors.ReviewerRequired):
+        closing.refuse(
             session, case, actor=CASEWORKER, actor_role="caseworker", reasons="Repeated request"
         )
     assert case.state == CaseState.IN_PROGRESS
@@ -589,9 +603,9 @@ def test_only_the_reviewer_refuses(session):
 
 def test_a_refusal_needs_reasons_and_tells_the_requester_their_rights(session):
     case = started(session)
-    with pytest.raises(casework.MissingText, match="reasons"):
-        casework.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons=" ")
-    message = casework.refuse(
+    with pytest.raises(errors.MissingText, match="reasons"):
+        closing.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons=" ")
+    message = closing.refuse(
         session,
         case,
         actor=REVIEWER,
@@ -607,9 +621,9 @@ def test_a_refusal_needs_reasons_and_tells_the_requester_their_rights(session):
 
 def test_a_closed_case_cannot_be_refused(session):
     case = filed(session)
-    casework.record_withdrawal(session, case, actor=CASEWORKER, how_received=Channel.PHONE)
+    closing.record_withdrawal(session, case, actor=CASEWORKER, how_received=Channel.PHONE)
     with pytest.raises(TransitionNotAllowed):
-        casework.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons="Excessive")
+        closing.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons="Excessive")
 
 
 # Withdrawal, intake, assignment, notes -----------------------------------------------------
@@ -617,7 +631,7 @@ def test_a_closed_case_cannot_be_refused(session):
 
 def test_staff_record_a_withdrawal_received_by_phone(session):
     case = started(session)
-    casework.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone")
+    closing.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone")
     assert case.state == CaseState.WITHDRAWN
     event = session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc())
@@ -634,7 +648,7 @@ def test_staff_record_a_withdrawal_received_by_phone(session):
 
 
 def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(session):
-    case = casework.log_staff_intake(
+    case = intake.log_staff_intake(
         session,
         submission(subject=person(email="")),
         channel=Channel.LETTER,
@@ -649,7 +663,7 @@ def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(ses
     assert case.due_on == date(2026, 3, 27)
     assert case.details["staff_intake"]["keyed_in_by"] == CASEWORKER
     assert actions(session, case) == ["request_submitted"]
-    again = casework.log_staff_intake(
+    again = intake.log_staff_intake(
         session,
         submission(subject=person(email="")),
         channel=Channel.LETTER,
@@ -663,7 +677,7 @@ def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(ses
 
 
 def test_a_phone_request_just_after_midnight_bst_is_received_that_day(session):
-    case = casework.log_staff_intake(
+    case = intake.log_staff_intake(
         session,
         submission(),
         channel=Channel.PHONE,
@@ -683,12 +697,12 @@ def test_staff_intake_refuses_online_and_future_requests(session):
         "cipher": CIPHER,
         "now": MONDAY,
     }
-    with pytest.raises(casework.CaseworkError, match="online"):
-        casework.log_staff_intake(
+    with pytest.raises(errors.CaseworkError, match="online"):
+        intake.log_staff_intake(
             session, submission(), channel=Channel.ONLINE, received_at=MONDAY, **common
         )
-    with pytest.raises(casework.InvalidDate):
-        casework.log_staff_intake(
+    with pytest.raises(errors.InvalidDate):
+        intake.log_staff_intake(
             session,
             submission(),
             channel=Channel.EMAIL,
@@ -699,24 +713,24 @@ def test_staff_intake_refuses_online_and_future_requests(session):
 
 def test_assignment_keeps_the_current_assignee(session):
     case = filed(session)
-    casework.assign(session, case, assignee="staff:7", actor=CASEWORKER)
-    casework.assign(session, case, assignee="staff:8", actor=CASEWORKER)
-    assert casework.assignee_of(session, case) == "staff:8"
-    casework.assign(session, case, assignee=None, actor=CASEWORKER)
-    assert casework.assignee_of(session, case) is None
+    allocation.assign(session, case, assignee="staff:7", actor=CASEWORKER)
+    allocation.assign(session, case, assignee="staff:8", actor=CASEWORKER)
+    assert allocation.assignee_of(session, case) == "staff:8"
+    allocation.assign(session, case, assignee=None, actor=CASEWORKER)
+    assert allocation.assignee_of(session, case) is None
     assert session.scalar(select(func.count(cm.CaseAssignment.id))) == 1
 
 
 def test_notes_stay_out_of_the_audit_trail_and_are_allowed_on_closed_cases(session):
     case = filed(session)
-    casework.record_withdrawal(session, case, actor=CASEWORKER, how_received=Channel.LETTER)
-    note = casework.add_note(
+    closing.record_withdrawal(session, case, actor=CASEWORKER, how_received=Channel.LETTER)
+    note = allocation.add_note(
         session, case, text="Mother called: ICO complaint made", actor=CASEWORKER
     )
     event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()
     assert event.details == {"note_id": note.id}
-    with pytest.raises(casework.CaseClosed):
-        casework.assign(session, case, assignee="staff:7", actor=CASEWORKER)
+    with pytest.raises(errors.CaseClosed):
+        allocation.assign(session, case, assignee="staff:7", actor=CASEWORKER)
 
 
 # C9: objections --------------------------------------------------------------------------
@@ -731,7 +745,7 @@ def assessed(session, **grounds) -> Case:
         "public_interest_research": "The study is required by the national programme",
         **grounds,
     }
-    casework.assess_objection(
+    objections.assess_objection(
         session,
         case,
         grounds_raised="Domestic abuse survivor; fears the police link",
@@ -744,7 +758,7 @@ def assessed(session, **grounds) -> Case:
 
 
 def propose(session, case, outcome, upheld, reasons="Weighed as recorded"):
-    return casework.propose_decision(
+    return objections.propose_decision(
         session, case, outcome=outcome, upheld_processing=upheld, reasons=reasons, actor=CASEWORKER
     )
 
@@ -758,7 +772,7 @@ def test_the_objection_names_its_processing():
             }
         }
     )
-    assert casework.processing_objected_to(case) == [
+    assert objections.processing_objected_to(case) == [
         "national_study",
         "sharing:police",
         "sharing:dwp",
@@ -767,16 +781,16 @@ def test_the_objection_names_its_processing():
 
 def test_an_assessment_accepts_known_processing_only(session):
     case = started(session, kind=CaseKind.OBJECTION)
-    with pytest.raises(casework.ProcessingInvalid):
-        casework.assess_objection(
+    with pytest.raises(errors.ProcessingInvalid):
+        objections.assess_objection(
             session,
             case,
             grounds_raised="Fear",
             processing_affected=["sharing:Police; DROP"],
             actor=CASEWORKER,
         )
-    with pytest.raises(casework.ProcessingInvalid):
-        casework.assess_objection(
+    with pytest.raises(errors.ProcessingInvalid):
+        objections.assess_objection(
             session, case, grounds_raised="Fear", processing_affected=[], actor=CASEWORKER
         )
 
@@ -793,7 +807,7 @@ def test_an_assessment_accepts_known_processing_only(session):
 )
 def test_a_decision_must_agree_with_its_outcome(session, outcome, upheld):
     case = assessed(session)
-    with pytest.raises(casework.DecisionInvalid):
+    with pytest.raises(errors.DecisionInvalid):
         propose(session, case, outcome, upheld)
     assert case.state == CaseState.IN_PROGRESS
 
@@ -812,13 +826,13 @@ def test_valid_decisions_go_to_review(session, outcome, upheld, expected):
     decision = propose(session, case, outcome, upheld)
     assert case.state == CaseState.IN_REVIEW
     assert decision.upheld_processing == expected
-    assert casework.pending_review(session, case) is not None
+    assert review.pending_review(session, case) is not None
 
 
 def test_a_decision_needs_reasons_and_an_assessment(session):
-    with pytest.raises(casework.MissingText):
+    with pytest.raises(errors.MissingText):
         propose(session, assessed(session), DecisionOutcome.UPHELD, [], reasons="")
-    with pytest.raises(casework.NoAssessment):
+    with pytest.raises(errors.NoAssessment):
         propose(session, started(session, kind=CaseKind.OBJECTION), DecisionOutcome.UPHELD, [])
 
 
@@ -826,7 +840,7 @@ def test_processing_continues_only_with_grounds_shown(session):
     """C9: without compelling grounds or legal claims the programme link-up must stop;
     without a public-interest task the research must stop."""
     case = assessed(session, compelling_grounds="", public_interest_research="")
-    with pytest.raises(casework.ObjectionNotOverridden) as refused:
+    with pytest.raises(errors.ObjectionNotOverridden) as refused:
         propose(session, case, DecisionOutcome.NOT_UPHELD, [])
     # Said as the case page describes the processing, never by its stored key.
     assert str(refused.value) == (
@@ -842,7 +856,7 @@ def test_processing_continues_only_with_grounds_shown(session):
 
 def test_legal_claims_let_public_task_processing_continue_but_not_research(session):
     case = assessed(session, compelling_grounds="", public_interest_research="", legal_claims=True)
-    with pytest.raises(casework.ObjectionNotOverridden, match=r"continue: Sending .* Study"):
+    with pytest.raises(errors.ObjectionNotOverridden, match=r"continue: Sending .* Study"):
         propose(session, case, DecisionOutcome.NOT_UPHELD, [])
     decision = propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
     assert decision.upheld_processing == ["national_study"]
@@ -851,9 +865,9 @@ def test_legal_claims_let_public_task_processing_continue_but_not_research(sessi
 def test_an_approved_decision_fills_the_register_and_tells_the_requester(session):
     case = assessed(session)
     propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police", "national_study"])
-    with pytest.raises(casework.OwnDraft):
-        casework.approve_decision(session, case, actor=CASEWORKER)
-    entries = casework.approve_decision(
+    with pytest.raises(errors.OwnDraft):
+        objections.approve_decision(session, case, actor=CASEWORKER)
+    entries = objections.approve_decision(
         session, case, actor=REVIEWER, now=datetime(2026, 3, 19, 23, 30, tzinfo=UTC)
     )
     assert case.state == CaseState.READY
@@ -864,31 +878,31 @@ def test_an_approved_decision_fills_the_register_and_tells_the_requester(session
         assert entry.date_of_birth == date(1988, 2, 14)
         assert entry.from_date == date(2026, 3, 19)  # GMT in March: still the 19th in London
         assert entry.reference == case.reference
-    [message] = casework.messages_for(session, case)
+    [message] = messages.messages_for(session, case)
     assert message.kind == MessageKind.DECISION_READY
     assert message.params["outcome"] == "partly_upheld"
     assert message.params["continuing_processing"] == ["programme"]
-    casework.complete(session, case, actor=CASEWORKER)
+    closing.complete(session, case, actor=CASEWORKER)
     assert case.state == CaseState.COMPLETED
-    assert len(casework.messages_for(session, case)) == 1  # the decision was the message
+    assert len(messages.messages_for(session, case)) == 1  # the decision was the message
 
 
 def test_a_returned_decision_can_be_proposed_again(session):
     case = assessed(session)
     propose(session, case, DecisionOutcome.NOT_UPHELD, [])
-    casework.return_for_changes(session, case, actor=REVIEWER, comments="Uphold the study")
+    review.return_for_changes(session, case, actor=REVIEWER, comments="Uphold the study")
     propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
-    entries = casework.approve_decision(session, case, actor=REVIEWER)
+    entries = objections.approve_decision(session, case, actor=REVIEWER)
     assert [e.processing for e in entries] == ["national_study"]
 
 
 def test_access_and_objection_reviews_do_not_mix(session):
-    with pytest.raises(casework.WrongCaseKind):
-        casework.approve_decision(session, in_review(session), actor=REVIEWER)
+    with pytest.raises(errors.WrongCaseKind):
+        objections.approve_decision(session, in_review(session), actor=REVIEWER)
     case = assessed(session)
     propose(session, case, DecisionOutcome.UPHELD, [])
-    with pytest.raises(casework.WrongCaseKind):
-        casework.approve(session, case, actor=REVIEWER)
+    with pytest.raises(errors.WrongCaseKind):
+        review.approve(session, case, actor=REVIEWER)
 
 
 # The restriction register ------------------------------------------------------------------
@@ -899,14 +913,14 @@ def test_the_register_csv_cannot_smuggle_a_formula_into_a_spreadsheet(session):
     case = started(session, kind=CaseKind.OBJECTION)
     case.subject.full_name = evil
     session.commit()
-    casework.assess_objection(
+    objections.assess_objection(
         session, case, grounds_raised="Fear", processing_affected=["programme"], actor=CASEWORKER
     )
     propose(session, case, DecisionOutcome.UPHELD, [])
-    casework.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 5)))
-    rows = casework.restriction_register(session)
+    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 5)))
+    rows = register.restriction_register(session)
     assert [(r.subject_name, r.processing) for r in rows] == [(evil, "programme")]
-    text = casework.restriction_register_csv(rows)
+    text = register.restriction_register_csv(rows)
     header, line = list(csv.reader(io.StringIO(text)))
     assert header[:2] == ["Reference", "Name"]
     assert line == [
@@ -921,7 +935,7 @@ def test_the_register_csv_cannot_smuggle_a_formula_into_a_spreadsheet(session):
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_every_formula_start_is_neutralised(start):
-    row = casework.RestrictionRow(
+    row = register.RestrictionRow(
         reference="TF-AAAA-AAAA",
         subject_name=f"{start}cmd|' /C calc'!A0",
         date_of_birth=None,
@@ -929,7 +943,7 @@ def test_every_formula_start_is_neutralised(start):
         description="x",
         from_date=date(2026, 3, 5),
     )
-    [_header, line] = list(csv.reader(io.StringIO(casework.restriction_register_csv([row]))))
+    [_header, line] = list(csv.reader(io.StringIO(register.restriction_register_csv([row]))))
     assert line[1].startswith("'" + start)
     assert line[2] == ""
 
@@ -946,24 +960,24 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
 
     s = CASEWORKER
     access = filed(session)
-    once(casework.request_identity, access, what_is_needed="Photo ID", actor=s)
+    once(identity.request_identity, access, what_is_needed="Photo ID", actor=s)
     once(
-        casework.accept_identity, access, evidence_arrived_on=date(2026, 3, 2), actor=s, now=MONDAY
+        identity.accept_identity, access, evidence_arrived_on=date(2026, 3, 2), actor=s, now=MONDAY
     )
-    once(casework.assign, access, assignee="staff:3", actor=s)
-    once(casework.add_note, access, text="Large file", actor=s)
-    once(casework.ask_clarification, access, question="Which years?", actor=s, now=MONDAY)
+    once(allocation.assign, access, assignee="staff:3", actor=s)
+    once(allocation.add_note, access, text="Large file", actor=s)
+    once(deadlines.ask_clarification, access, question="Which years?", actor=s, now=MONDAY)
     once(
-        casework.record_clarification_answer,
+        deadlines.record_clarification_answer,
         access,
         answer="All",
         answered_on=date(2026, 3, 2),
         actor=s,
         now=MONDAY,
     )
-    once(casework.extend, access, reason="Complex", actor=s, now=MONDAY)
+    once(deadlines.extend, access, reason="Complex", actor=s, now=MONDAY)
     once(
-        casework.record_search,
+        disclosure.record_search,
         access,
         department="Police",
         searched_on=date(2026, 3, 2),
@@ -972,7 +986,7 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
         now=MONDAY,
     )
     once(
-        casework.add_disclosure_item,
+        disclosure.add_disclosure_item,
         access,
         source_department="Schools",
         title="Attendance",
@@ -982,16 +996,16 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
         actor=s,
         now=MONDAY,
     )
-    once(casework.submit_for_review, access, actor=s, summary="One item")
-    once(casework.return_for_changes, access, actor=REVIEWER, comments="Add Housing")
-    once(casework.submit_for_review, access, actor=s, summary="One item")
-    once(casework.approve, access, actor=REVIEWER)
-    once(casework.complete, access, actor=s)
+    once(review.submit_for_review, access, actor=s, summary="One item")
+    once(review.return_for_changes, access, actor=REVIEWER, comments="Add Housing")
+    once(review.submit_for_review, access, actor=s, summary="One item")
+    once(review.approve, access, actor=REVIEWER)
+    once(closing.complete, access, actor=s)
 
-    once(casework.refuse, started(session), actor=REVIEWER, actor_role="reviewer", reasons="Repeat")
-    once(casework.record_withdrawal, filed(session), actor=s, how_received=Channel.EMAIL)
+    once(closing.refuse, started(session), actor=REVIEWER, actor_role="reviewer", reasons="Repeat")
+    once(closing.record_withdrawal, filed(session), actor=s, how_received=Channel.EMAIL)
     once(
-        casework.log_staff_intake,
+        intake.log_staff_intake,
         submission(),
         channel=Channel.IN_PERSON,
         received_at=MONDAY,
@@ -1003,7 +1017,7 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
 
     objection = started(session, kind=CaseKind.OBJECTION)
     once(
-        casework.assess_objection,
+        objections.assess_objection,
         objection,
         grounds_raised="Fear",
         processing_affected=["programme", "local_research"],
@@ -1011,14 +1025,14 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
         actor=s,
     )
     once(
-        casework.propose_decision,
+        objections.propose_decision,
         objection,
         outcome=DecisionOutcome.PARTLY_UPHELD,
         upheld_processing=["local_research"],
         reasons="Research is not needed for this family",
         actor=s,
     )
-    once(casework.approve_decision, objection, actor=REVIEWER)
+    once(objections.approve_decision, objection, actor=REVIEWER)
 
     assert audit.verify(session) == event_count(session)
 
@@ -1026,8 +1040,8 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
 def test_a_broken_rule_writes_nothing(session):
     case = in_review(session)
     before = (event_count(session), len(message_jobs(session)))
-    with pytest.raises(casework.OwnDraft):
-        casework.approve(session, case, actor=CASEWORKER)
+    with pytest.raises(errors.OwnDraft):
+        review.approve(session, case, actor=CASEWORKER)
     session.rollback()
     assert (event_count(session), len(message_jobs(session))) == before
     assert session.get(Case, case.id).state == CaseState.IN_REVIEW
@@ -1038,12 +1052,12 @@ def test_a_broken_rule_writes_nothing(session):
 
 def test_messages_for_the_requester_are_newest_first(session):
     case = filed(session)
-    casework.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
-    casework.accept_identity(
+    identity.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
+    identity.accept_identity(
         session, case, evidence_arrived_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY
     )
-    casework.extend(session, case, reason="Complex", actor=CASEWORKER, now=MONDAY)
-    kinds = [m.kind for m in casework.messages_for(session, case)]
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=MONDAY)
+    kinds = [m.kind for m in messages.messages_for(session, case)]
     assert kinds == [MessageKind.EXTENSION_NOTICE, MessageKind.IDENTITY_REQUEST]
     assert [job.payload["message_id"] for job in message_jobs(session)] == [
         m.id for m in case_messages(session, case)
@@ -1051,26 +1065,26 @@ def test_messages_for_the_requester_are_newest_first(session):
 
 
 def test_every_message_kind_documents_its_params():
-    assert set(casework.message_text_keys) == set(MessageKind)
+    assert set(messages.message_text_keys) == set(MessageKind)
 
 
 def test_the_case_page_offers_only_what_the_rules_allow(session):
     received = filed(session)
-    offered = casework.allowed_actions(session, received, today=date(2026, 3, 2))
+    offered = allowed_actions(session, received, today=date(2026, 3, 2))
     assert {Action.ACCEPT_IDENTITY, Action.REQUEST_IDENTITY, Action.REFUSE} <= offered
     assert Action.SUBMIT_FOR_REVIEW not in offered
     assert Action.EXTEND not in offered  # no clock yet
 
     case = in_review(session)
-    own = casework.allowed_actions(session, case, actor=CASEWORKER, actor_role="caseworker")
+    own = allowed_actions(session, case, actor=CASEWORKER, actor_role="caseworker")
     assert Action.APPROVE not in own
     assert Action.REFUSE not in own
-    other = casework.allowed_actions(session, case, actor=REVIEWER, actor_role="reviewer")
+    other = allowed_actions(session, case, actor=REVIEWER, actor_role="reviewer")
     assert {Action.APPROVE, Action.RETURN_FOR_CHANGES, Action.REFUSE} <= other
-    assert Action.EXTEND not in casework.allowed_actions(session, case, today=date(2026, 4, 3))
+    assert Action.EXTEND not in allowed_actions(session, case, today=date(2026, 4, 3))
 
-    casework.record_withdrawal(session, received, actor=CASEWORKER, how_received="letter")
-    assert casework.allowed_actions(session, received) == {Action.ADD_NOTE}
+    closing.record_withdrawal(session, received, actor=CASEWORKER, how_received="letter")
+    assert allowed_actions(session, received) == {Action.ADD_NOTE}
 
 
 def test_entries_are_created_only_on_approval(session):

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
 from portal import outbox
-from portal.cases import audit, casework, references, service
+from portal.cases import allocation, audit, intake, references
 from portal.cases import casework_models as cm
 from portal.cases import models as case_models
 from portal.cases import queue as q
@@ -52,7 +52,7 @@ def make_case(
     closed_at: datetime | None = None,
     **overrides,
 ) -> Case:
-    case = service.submit_request(
+    case = intake.submit_request(
         session,
         submission(subject=person(full_name=name), **overrides),
         idempotency_key=f"queue-{next(_keys)}",
@@ -114,7 +114,7 @@ def test_filters(session):
     )
     later = make_case(session, due_on=date(2026, 4, 20), state=CaseState.RECEIVED)
     closed = make_case(session, state=CaseState.COMPLETED)
-    casework.assign(session, objection, assignee="staff:7", actor="staff:1")
+    allocation.assign(session, objection, assignee="staff:7", actor="staff:1")
 
     def ids(**filters) -> set[int]:
         page = q.queue_page(session, q.QueueFilters(**filters), today=TODAY)

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
-from portal.cases import casework, reports
+from portal.cases import closing, deadlines, identity, reports, review
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from tests.unit.cases import test_casework
 from tests.unit.cases.test_casework import CASEWORKER, REVIEWER, at, filed, searched
@@ -20,11 +20,11 @@ def completed(session, *, received: datetime, closed: datetime, **changes) -> Ca
     """An access request received, worked and completed on the given instants."""
     case = filed(session, now=received, **changes)
     day = received.date()
-    casework.accept_identity(session, case, evidence_arrived_on=day, actor=CASEWORKER, now=received)
+    identity.accept_identity(session, case, evidence_arrived_on=day, actor=CASEWORKER, now=received)
     searched(session, case, now=received)
-    casework.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=received)
-    casework.approve(session, case, actor=REVIEWER, now=received)
-    casework.complete(session, case, actor=CASEWORKER, now=closed)
+    review.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=received)
+    review.approve(session, case, actor=REVIEWER, now=received)
+    closing.complete(session, case, actor=CASEWORKER, now=closed)
     return case
 
 
@@ -40,7 +40,7 @@ def test_a_month_counts_what_arrived_and_what_closed(session):
         hub_source="castleford-airedale",
     )
     refused = filed(session, now=at(date(2026, 3, 3)), kind=CaseKind.OBJECTION)
-    casework.refuse(
+    closing.refuse(
         session,
         refused,
         actor=REVIEWER,
@@ -49,18 +49,18 @@ def test_a_month_counts_what_arrived_and_what_closed(session):
         now=at(date(2026, 3, 4)),
     )
     withdrawn = filed(session, now=at(date(2026, 3, 5)))
-    casework.record_withdrawal(
+    closing.record_withdrawal(
         session, withdrawn, actor=CASEWORKER, how_received="letter", now=at(date(2026, 3, 6))
     )
     extended = filed(session, now=at(date(2026, 3, 9)))
-    casework.accept_identity(
+    identity.accept_identity(
         session,
         extended,
         evidence_arrived_on=date(2026, 3, 9),
         actor=CASEWORKER,
         now=at(date(2026, 3, 9)),
     )
-    casework.extend(
+    deadlines.extend(
         session, extended, reason="Complex", actor=CASEWORKER, now=at(date(2026, 3, 10))
     )
     filed(session, now=at(date(2026, 4, 1)))  # next month: not counted

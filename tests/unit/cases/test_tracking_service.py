@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.cases import service
+from portal.cases import intake, tracking
 from portal.cases.models import Case, CaseState, EvidencePurpose, LookupAttempt, TrackingCode
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence
@@ -36,7 +36,7 @@ def address() -> str:
 
 
 def filed(session, *, email: str | None = None, now: datetime = NOON) -> Case:
-    return service.submit_request(
+    return intake.submit_request(
         session,
         submission(subject=person(email=address() if email is None else email)),
         idempotency_key=secrets.token_urlsafe(16),
@@ -53,14 +53,14 @@ def code_sent(session, case: Case) -> str:
 
 
 def signed_in(session, case: Case, *, now: datetime = NOON) -> str:
-    assert service.start_tracking(
+    assert tracking.start_tracking(
         session, reference=case.reference, email=case.requester.email, secret=SECRET, now=now
     )
     return code_sent(session, case)
 
 
-def check(session, case: Case, code: str, *, now: datetime = NOON) -> service.CodeCheck:
-    return service.check_tracking_code(
+def check(session, case: Case, code: str, *, now: datetime = NOON) -> tracking.CodeCheck:
+    return tracking.check_tracking_code(
         session, reference=case.reference, code=code, secret=SECRET, now=now
     )
 
@@ -76,18 +76,18 @@ def test_five_attempts_on_a_reference_per_hour(session):
     reference = new_reference()
     for minute in range(5):
         moment = NOON + timedelta(minutes=minute)
-        assert service.lookup_allowed(
+        assert tracking.lookup_allowed(
             session, reference=reference, email=address(), secret=SECRET, now=moment
         )
-        service.start_tracking(
+        tracking.start_tracking(
             session, reference=reference, email=address(), secret=SECRET, now=moment
         )
     later = NOON + timedelta(minutes=59)
-    assert not service.lookup_allowed(
+    assert not tracking.lookup_allowed(
         session, reference=reference, email=address(), secret=SECRET, now=later
     )
     # An hour after the first attempt, that one no longer counts.
-    assert service.lookup_allowed(
+    assert tracking.lookup_allowed(
         session, reference=reference, email=address(), secret=SECRET, now=NOON + timedelta(hours=1)
     )
 
@@ -95,19 +95,19 @@ def test_five_attempts_on_a_reference_per_hour(session):
 def test_ten_attempts_from_an_address_per_hour_whatever_its_case(session):
     email = address()
     for _ in range(10):
-        service.record_lookup(
+        tracking.record_lookup(
             session, reference=new_reference(), email=email, secret=SECRET, now=NOON
         )
     session.commit()
     for typed in (email, email.upper(), f"  {email} "):
-        assert not service.lookup_allowed(
+        assert not tracking.lookup_allowed(
             session, reference=new_reference(), email=typed, secret=SECRET, now=NOON
         )
 
 
 def test_attempts_are_stored_as_keyed_hashes(session):
     reference, email = new_reference(), address()
-    service.record_lookup(session, reference=reference, email=email, secret=SECRET, now=NOON)
+    tracking.record_lookup(session, reference=reference, email=email, secret=SECRET, now=NOON)
     session.commit()
     rows = session.scalars(select(LookupAttempt).order_by(LookupAttempt.id.desc()).limit(2)).all()
     assert {row.scope for row in rows} == {"reference", "email"}
@@ -115,7 +115,7 @@ def test_attempts_are_stored_as_keyed_hashes(session):
         assert re.fullmatch("[0-9a-f]{64}", row.key_hash)
         assert reference not in row.key_hash and email not in row.key_hash
     # Another deployment's secret counts separately.
-    assert service.lookup_allowed(
+    assert tracking.lookup_allowed(
         session, reference=reference, email=email, secret=SECRET + "-elsewhere", now=NOON
     )
 
@@ -126,13 +126,13 @@ def test_attempts_are_stored_as_keyed_hashes(session):
 def test_a_code_goes_only_to_the_address_on_the_request(session):
     case = filed(session)
     assert (
-        service.start_tracking(
+        tracking.start_tracking(
             session, reference=case.reference, email=address(), secret=SECRET, now=NOON
         )
         is None
     )
     assert session.scalars(select(TrackingCode).where(TrackingCode.case_id == case.id)).all() == []
-    matched = service.start_tracking(
+    matched = tracking.start_tracking(
         session,
         reference=case.reference,
         email=case.requester.email.upper(),
@@ -155,7 +155,9 @@ def test_a_code_goes_only_to_the_address_on_the_request(session):
 def test_a_request_without_an_email_address_never_gets_a_code(session):
     case = filed(session, email="")
     assert (
-        service.start_tracking(session, reference=case.reference, email="", secret=SECRET, now=NOON)
+        tracking.start_tracking(
+            session, reference=case.reference, email="", secret=SECRET, now=NOON
+        )
         is None
     )
 
@@ -165,7 +167,7 @@ def test_a_code_works_once(session):
     code = signed_in(session, case)
     result = check(session, case, code)
     assert result.reason == "ok" and result.case is not None and result.case.id == case.id
-    assert check(session, case, code) == service.CodeCheck(None, "wrong")
+    assert check(session, case, code) == tracking.CodeCheck(None, "wrong")
 
 
 def test_a_code_lasts_ten_minutes(session):
@@ -188,10 +190,10 @@ def test_five_wrong_tries_burn_a_code(session):
 
 
 def test_an_unknown_reference_reads_as_a_wrong_code(session):
-    result = service.check_tracking_code(
+    result = tracking.check_tracking_code(
         session, reference=new_reference(), code="123456", secret=SECRET, now=NOON
     )
-    assert result == service.CodeCheck(None, "wrong")
+    assert result == tracking.CodeCheck(None, "wrong")
 
 
 # What the requester sees ---------------------------------------------------------------
@@ -201,14 +203,14 @@ def test_timeline_is_newest_first_in_london_dates_without_sign_ins(session):
     late_evening = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 BST on 1 July
     case = filed(session, now=late_evening)
     check(session, case, signed_in(session, case, now=late_evening), now=late_evening)
-    service.add_evidence(
+    intake.add_evidence(
         session,
         case,
         (Evidence(EvidencePurpose.MORE_EVIDENCE, "passport.png", "image/png", b"png"),),
         cipher=CIPHER,
         now=late_evening + timedelta(days=3),
     )
-    entries = service.timeline(session, case)
+    entries = tracking.timeline(session, case)
     assert [entry.action for entry in entries] == ["evidence_added", "request_submitted"]
     assert [entry.day for entry in entries] == [date(2026, 7, 4), date(2026, 7, 1)]
     assert all(entry.by_requester for entry in entries)
@@ -216,7 +218,7 @@ def test_timeline_is_newest_first_in_london_dates_without_sign_ins(session):
 
 
 def test_no_messages_until_staff_can_write_them(session):
-    assert service.messages_for(filed(session)) == []
+    assert tracking.messages_for(filed(session)) == []
 
 
 @pytest.mark.parametrize(
@@ -235,5 +237,5 @@ def test_no_messages_until_staff_can_write_them(session):
 )
 def test_what_the_requester_may_do_in_each_state(state, evidence, withdraw):
     case = Case(state=state)
-    assert service.can_add_evidence(case) is evidence
-    assert service.can_withdraw(case) is withdraw
+    assert tracking.can_add_evidence(case) is evidence
+    assert tracking.can_withdraw(case) is withdraw

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import func, select
 
-from portal.cases import audit, casework, service
+from portal.cases import audit, closing, deadlines, errors, identity, objections, review
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, Review
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, ClockPause
 from portal.cases.workflow import TRANSITIONS, can_move
@@ -37,21 +37,21 @@ def reach(session, state: CaseState, kind: CaseKind = CaseKind.ACCESS, **changes
     if state == S.RECEIVED:
         return case
     if state == S.AWAITING_IDENTITY:
-        casework.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
+        identity.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
         return case
     if state == S.REFUSED:
-        casework.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons="Repeated")
+        closing.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons="Repeated")
         return case
     if state == S.WITHDRAWN:
-        casework.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone")
+        closing.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone")
         return case
-    casework.accept_identity(
+    identity.accept_identity(
         session, case, evidence_arrived_on=case.received_on, actor=CASEWORKER, now=MONDAY
     )
     if state == S.IN_PROGRESS:
         return case
     if state == S.AWAITING_CLARIFICATION:
-        casework.ask_clarification(
+        deadlines.ask_clarification(
             session, case, question="Which school?", actor=CASEWORKER, now=MONDAY
         )
         return case
@@ -60,22 +60,22 @@ def reach(session, state: CaseState, kind: CaseKind = CaseKind.ACCESS, **changes
         propose(session, case)
     else:
         searched(session, case)
-        casework.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=MONDAY)
+        review.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=MONDAY)
     if state == S.IN_REVIEW:
         return case
     if kind == CaseKind.OBJECTION:
-        casework.approve_decision(session, case, actor=REVIEWER, now=LATER)
+        objections.approve_decision(session, case, actor=REVIEWER, now=LATER)
     else:
-        casework.approve(session, case, actor=REVIEWER, now=LATER)
+        review.approve(session, case, actor=REVIEWER, now=LATER)
     if state == S.READY:
         return case
     assert state == S.COMPLETED
-    casework.complete(session, case, actor=CASEWORKER, now=LATER)
+    closing.complete(session, case, actor=CASEWORKER, now=LATER)
     return case
 
 
 def assess(session, case: Case) -> None:
-    casework.assess_objection(
+    objections.assess_objection(
         session,
         case,
         grounds_raised="Fears the police link",
@@ -87,7 +87,7 @@ def assess(session, case: Case) -> None:
 
 
 def propose(session, case: Case) -> None:
-    casework.propose_decision(
+    objections.propose_decision(
         session,
         case,
         outcome=DecisionOutcome.PARTLY_UPHELD,
@@ -117,7 +117,7 @@ OPERATIONS = (
         "accept_identity",
         S.IN_PROGRESS,
         "identity_accepted",
-        lambda s, c: casework.accept_identity(
+        lambda s, c: identity.accept_identity(
             s, c, evidence_arrived_on=c.received_on, actor=CASEWORKER, now=LATER
         ),
     ),
@@ -125,7 +125,7 @@ OPERATIONS = (
         "request_identity",
         S.AWAITING_IDENTITY,
         "identity_requested",
-        lambda s, c: casework.request_identity(
+        lambda s, c: identity.request_identity(
             s, c, what_is_needed="A utility bill", actor=CASEWORKER, now=LATER
         ),
     ),
@@ -133,7 +133,7 @@ OPERATIONS = (
         "ask_clarification",
         S.AWAITING_CLARIFICATION,
         "clarification_requested",
-        lambda s, c: casework.ask_clarification(
+        lambda s, c: deadlines.ask_clarification(
             s, c, question="Which years?", actor=CASEWORKER, now=LATER
         ),
     ),
@@ -141,7 +141,7 @@ OPERATIONS = (
         "record_clarification_answer",
         S.IN_PROGRESS,
         "clarification_answered",
-        lambda s, c: casework.record_clarification_answer(
+        lambda s, c: deadlines.record_clarification_answer(
             s, c, answer="2019 to 2021", answered_on=date(2026, 3, 3), actor=CASEWORKER, now=LATER
         ),
     ),
@@ -149,7 +149,7 @@ OPERATIONS = (
         "submit_for_review",
         S.IN_REVIEW,
         "submitted_for_review",
-        lambda s, c: casework.submit_for_review(s, c, actor=CASEWORKER, summary="Pack", now=LATER),
+        lambda s, c: review.submit_for_review(s, c, actor=CASEWORKER, summary="Pack", now=LATER),
         prepare=lambda s, c: searched(s, c, now=LATER),
     ),
     Operation(
@@ -164,7 +164,7 @@ OPERATIONS = (
         "return_for_changes",
         S.IN_PROGRESS,
         "draft_returned",
-        lambda s, c: casework.return_for_changes(
+        lambda s, c: review.return_for_changes(
             s, c, actor=REVIEWER, comments="Check the school records", now=LATER
         ),
     ),
@@ -172,7 +172,7 @@ OPERATIONS = (
         "return_decision_for_changes",
         S.IN_PROGRESS,
         "draft_returned",
-        lambda s, c: casework.return_for_changes(
+        lambda s, c: review.return_for_changes(
             s, c, actor=REVIEWER, comments="Weigh the research use", now=LATER
         ),
         CaseKind.OBJECTION,
@@ -181,26 +181,26 @@ OPERATIONS = (
         "approve",
         S.READY,
         "draft_approved",
-        lambda s, c: casework.approve(s, c, actor=REVIEWER, now=LATER),
+        lambda s, c: review.approve(s, c, actor=REVIEWER, now=LATER),
     ),
     Operation(
         "approve_decision",
         S.READY,
         "decision_approved",
-        lambda s, c: casework.approve_decision(s, c, actor=REVIEWER, now=LATER),
+        lambda s, c: objections.approve_decision(s, c, actor=REVIEWER, now=LATER),
         CaseKind.OBJECTION,
     ),
     Operation(
         "complete",
         S.COMPLETED,
         "response_completed",
-        lambda s, c: casework.complete(s, c, actor=CASEWORKER, now=LATER),
+        lambda s, c: closing.complete(s, c, actor=CASEWORKER, now=LATER),
     ),
     Operation(
         "refuse",
         S.REFUSED,
         "request_refused",
-        lambda s, c: casework.refuse(
+        lambda s, c: closing.refuse(
             s, c, actor=REVIEWER, actor_role="reviewer", reasons="Manifestly excessive", now=LATER
         ),
     ),
@@ -208,7 +208,7 @@ OPERATIONS = (
         "record_withdrawal",
         S.WITHDRAWN,
         "request_withdrawn",
-        lambda s, c: casework.record_withdrawal(
+        lambda s, c: closing.record_withdrawal(
             s, c, actor=CASEWORKER, how_received="letter", now=LATER
         ),
     ),
@@ -216,7 +216,7 @@ OPERATIONS = (
         "withdraw_online",
         S.WITHDRAWN,
         "request_withdrawn",
-        lambda s, c: service.withdraw(s, c, reason="No longer needed", now=LATER),
+        lambda s, c: closing.withdraw(s, c, reason="No longer needed", now=LATER),
     ),
 )
 
@@ -280,11 +280,11 @@ def test_a_refused_move_changes_nothing_and_writes_nothing(session, current, op)
 def test_only_a_reviewer_refuses_and_nobody_approves_their_own_draft(session):
     case = reach(session, S.IN_REVIEW)
     before = snapshot(session, case)
-    with pytest.raises(casework.ReviewerRequired):
-        casework.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="No")
+    with pytest.raises(errors.ReviewerRequired):
+        closing.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="No")
     session.rollback()
-    with pytest.raises(casework.OwnDraft):
-        casework.approve(session, case, actor=CASEWORKER)
+    with pytest.raises(errors.OwnDraft):
+        review.approve(session, case, actor=CASEWORKER)
     session.rollback()
     assert snapshot(session, session.get(Case, case.id)) == before
 

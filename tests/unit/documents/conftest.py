@@ -15,7 +15,7 @@ import pikepdf
 import pytest
 from pikepdf import Name
 
-from portal.cases import casework, service
+from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import SearchOutcome
 from portal.cases.models import Case
 from portal.documents.fetcher import StaticOnlyFetcher
@@ -52,7 +52,7 @@ def cipher(app):
 
 def filed(session, cipher, *, now: datetime = RECEIVED, **changes) -> Case:
     """A request as a resident sends it (Anna Kowalska, English, a download) unless changed."""
-    return service.submit_request(
+    return intake.submit_request(
         session,
         submission(**changes),
         idempotency_key=secrets.token_hex(16),
@@ -63,14 +63,14 @@ def filed(session, cipher, *, now: datetime = RECEIVED, **changes) -> Case:
 
 def started(session, cipher, **changes) -> Case:
     case = filed(session, cipher, **changes)
-    casework.accept_identity(
+    identity.accept_identity(
         session, case, evidence_arrived_on=case.received_on, actor=CASEWORKER, now=RECEIVED
     )
     return case
 
 
 def searched(session, case: Case, department: str, outcome: SearchOutcome, reason: str = ""):
-    casework.record_search(
+    disclosure.record_search(
         session,
         case,
         department=department,

@@ -16,7 +16,7 @@ import re
 import pypdfium2 as pdfium
 import pytest
 
-from portal.cases import casework
+from portal.cases import deadlines
 from portal.cases.casework_models import SearchOutcome
 from portal.documents import letters, packs
 from portal.documents.letters import LetterKind
@@ -94,7 +94,7 @@ def urdu_case(session, cipher):
 @pytest.mark.parametrize("kind", [LetterKind.ACKNOWLEDGEMENT, LetterKind.CLARIFICATION_REQUEST])
 def test_an_urdu_letter_draws_phone_numbers_and_references_in_order(session, urdu_case, kind):
     if kind == LetterKind.CLARIFICATION_REQUEST:
-        casework.ask_clarification(
+        deadlines.ask_clarification(
             session, urdu_case, question=QUESTION, actor=CASEWORKER, now=RECEIVED
         )
     letter = letters.render_letter(session, urdu_case, kind)
@@ -144,7 +144,7 @@ URDU_DATE = re.compile(r"\d{1,2} [^\s\d،<>]+، \d{4}")  # Babel's Urdu long dat
 def test_urdu_dates_in_letters_are_isolated_in_their_own_direction(session, urdu_case):
     """An Urdu date reads right to left, so it takes its own direction (<bdi> or FSI),
     never a forced left-to-right one."""
-    casework.extend(session, urdu_case, reason="Six departments", actor=CASEWORKER, now=RECEIVED)
+    deadlines.extend(session, urdu_case, reason="Six departments", actor=CASEWORKER, now=RECEIVED)
     problems, found = [], 0
     for kind in (LetterKind.ACKNOWLEDGEMENT, LetterKind.EXTENSION_NOTICE):
         html = letters.letter_html(session, urdu_case, kind)

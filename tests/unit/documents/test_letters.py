@@ -10,7 +10,7 @@ from flask import g
 from flask_babel import gettext
 from sqlalchemy import select
 
-from portal.cases import casework
+from portal.cases import closing, deadlines, identity, objections
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
 from portal.cases.models import Case, CaseKind
 from portal.documents import letters
@@ -100,11 +100,11 @@ def test_a_letter_is_tagged_pdf_ua_with_its_language_title_and_bookmarks(acknowl
 
 def test_the_due_date_explains_a_pause_and_an_extension(session, cipher):
     case = started(session, cipher)
-    casework.ask_clarification(
+    deadlines.ask_clarification(
         session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 10, 12))
     )
     clarification = letters.render_letter(session, case, LetterKind.CLARIFICATION_REQUEST)
-    casework.record_clarification_answer(
+    deadlines.record_clarification_answer(
         session,
         case,
         answer="2020 to 2024",
@@ -112,7 +112,7 @@ def test_the_due_date_explains_a_pause_and_an_extension(session, cipher):
         actor=CASEWORKER,
         now=at(date(2026, 10, 14)),
     )
-    extension = casework.extend(
+    extension = deadlines.extend(
         session,
         case,
         reason="Six services hold records",
@@ -141,7 +141,7 @@ def test_the_due_date_explains_a_pause_and_an_extension(session, cipher):
 
 def test_staff_text_is_shown_as_written_and_nothing_is_fetched(session, cipher, fetch_spy):
     case = filed(session, cipher)
-    casework.request_identity(
+    identity.request_identity(
         session,
         case,
         what_is_needed=f"A bank statement from the last 3 months\nand {HOSTILE}",
@@ -185,7 +185,7 @@ def test_a_document_naming_server_files_or_the_network_gets_nothing(fetch_spy):
 
 def test_a_refusal_gives_the_reasons_and_every_right_to_challenge_it(session, cipher):
     case = filed(session, cipher)
-    casework.refuse(
+    closing.refuse(
         session,
         case,
         actor=REVIEWER,
@@ -210,7 +210,7 @@ def test_a_refusal_gives_the_reasons_and_every_right_to_challenge_it(session, ci
 
 def decided(session, cipher, outcome: DecisionOutcome, upheld: list[str], **assessment) -> Case:
     case = started(session, cipher, kind=CaseKind.OBJECTION, details=OBJECTED)
-    casework.assess_objection(
+    objections.assess_objection(
         session,
         case,
         grounds_raised="Worried about the police knowing",
@@ -219,7 +219,7 @@ def decided(session, cipher, outcome: DecisionOutcome, upheld: list[str], **asse
         now=RECEIVED,
         **assessment,
     )
-    casework.propose_decision(
+    objections.propose_decision(
         session,
         case,
         outcome=outcome,
@@ -228,7 +228,7 @@ def decided(session, cipher, outcome: DecisionOutcome, upheld: list[str], **asse
         actor=CASEWORKER,
         now=RECEIVED,
     )
-    casework.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 10, 20)))
+    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 10, 20)))
     return case
 
 
@@ -285,7 +285,7 @@ def test_an_objection_acknowledgement_lists_what_was_objected_to(session, cipher
 def test_a_reference_is_never_split_across_two_lines(session, cipher, monkeypatch, reference):
     # The widest references once wrapped the heading after "TF-AZYD-", leaving a resident
     # half a reference on each line.
-    monkeypatch.setattr("portal.cases.service.new_reference", lambda: reference)
+    monkeypatch.setattr("portal.cases.intake.new_reference", lambda: reference)
     case = filed(session, cipher, kind=CaseKind.OBJECTION, details=OBJECTED)
     assert case.reference == reference
     pdf = letters.render_letter(session, case, LetterKind.ACKNOWLEDGEMENT).pdf
@@ -298,7 +298,7 @@ def test_a_reference_is_never_split_across_two_lines(session, cipher, monkeypatc
 
 def test_before_identity_is_accepted_no_date_is_promised(session, cipher):
     case = filed(session, cipher)
-    casework.request_identity(
+    identity.request_identity(
         session, case, what_is_needed="Proof of address", actor=CASEWORKER, now=RECEIVED
     )
     text = all_text(letters.render_letter(session, case, LetterKind.ACKNOWLEDGEMENT).pdf)
@@ -379,7 +379,7 @@ def test_a_letter_needs_its_message(session, cipher):
     with pytest.raises(LetterUnavailable):
         letters.render_letter(session, case, LetterKind.REFUSAL)
     other = filed(session, cipher)
-    message = casework.request_identity(
+    message = identity.request_identity(
         session, other, what_is_needed="Photo ID", actor=CASEWORKER, now=RECEIVED
     )
     with pytest.raises(LetterUnavailable):
@@ -393,10 +393,10 @@ def test_a_letter_needs_its_message(session, cipher):
 def test_the_letter_for_a_message_is_the_latest_of_its_kind(session, cipher):
     case = started(session, cipher)
     for day, question in ((12, "Which years?"), (20, "Which school?")):
-        casework.ask_clarification(
+        deadlines.ask_clarification(
             session, case, question=question, actor=CASEWORKER, now=at(date(2026, 10, day))
         )
-        casework.record_clarification_answer(
+        deadlines.record_clarification_answer(
             session,
             case,
             answer="An answer",

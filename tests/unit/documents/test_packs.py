@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 from weasyprint import HTML
 
-from portal.cases import casework
+from portal.cases import disclosure
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
 from portal.cases.models import Case
 from portal.demo import tiny_png
@@ -74,7 +74,7 @@ def photo_with_exif() -> bytes:
 
 def add_item(session, case: Case, cipher, title: str, content, **options):
     kind = DisclosureKind.TYPED if isinstance(content, str) else DisclosureKind.UPLOADED
-    return casework.add_disclosure_item(
+    return disclosure.add_disclosure_item(
         session,
         case,
         source_department=options.pop("department", "Early Help"),
@@ -198,7 +198,7 @@ def test_the_list_of_items_says_where_each_came_from_and_what_was_removed_and_wh
     _reference, pack, _spy = english
     text = all_text(pack.pdf)
     for code in (ExemptionCode.THIRD_PARTY, ExemptionCode.HEALTH_SERIOUS_HARM):
-        explanation = " ".join(casework.EXEMPTIONS[code].resident_explanation.split())
+        explanation = " ".join(disclosure.EXEMPTIONS[code].resident_explanation.split())
         assert explanation in text, code
     schedule = flat(
         next(page for page in page_texts(pack.pdf, layout=False) if "List of the items" in page)
@@ -316,7 +316,7 @@ def test_photos_are_drawn_with_their_title_and_without_their_metadata(english):
 
 def test_the_plain_english_of_each_exemption_is_casework_s(app):
     with app.test_request_context("/en/"):
-        for code, exemption in casework.EXEMPTIONS.items():
+        for code, exemption in disclosure.EXEMPTIONS.items():
             assert packs.exemption_explanation(code) == exemption.resident_explanation
 
 

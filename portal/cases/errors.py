@@ -1,0 +1,76 @@
+"""What a broken casework rule raises: a CaseworkError (a ValueError) whose message says
+what to fix. The service functions raise these before anything is written, so nothing
+is then changed (portal.cases.steps). Each subclass names the rule it guards: C3
+(ExtensionRefused), C5 (ReviewerRequired), C6 (NoSearchRecorded, SearchAlreadyRecorded),
+C9 (ProcessingInvalid, NoAssessment, DecisionInvalid, ObjectionNotOverridden).
+"""
+
+from __future__ import annotations
+
+
+class CaseworkError(ValueError):
+    """A casework rule was broken; the message says what to fix."""
+
+
+class MissingText(CaseworkError):
+    """Something that must be written down (reasons, a question, a summary) is empty."""
+
+
+class WrongCaseKind(CaseworkError):
+    pass
+
+
+class CaseClosed(CaseworkError):
+    pass
+
+
+class ClockNotStarted(CaseworkError):
+    pass
+
+
+class InvalidDate(CaseworkError):
+    pass
+
+
+class ExtensionRefused(CaseworkError):
+    """C3: too late (after the first month), or already extended."""
+
+
+class NoOpenPause(CaseworkError):
+    pass
+
+
+class NoSearchRecorded(CaseworkError):
+    """C6: a response goes to review only after at least one search is recorded."""
+
+
+class SearchAlreadyRecorded(CaseworkError):
+    """C6: each department's search is recorded once for a case."""
+
+
+class NothingToReview(CaseworkError):
+    pass
+
+
+class OwnDraft(CaseworkError):
+    """Nobody approves their own draft."""
+
+
+class ReviewerRequired(CaseworkError):
+    """C5: only the reviewer may refuse a request."""
+
+
+class ProcessingInvalid(CaseworkError):
+    pass
+
+
+class NoAssessment(CaseworkError):
+    pass
+
+
+class DecisionInvalid(CaseworkError):
+    """The outcome and the processing upheld do not agree."""
+
+
+class ObjectionNotOverridden(CaseworkError):
+    """C9: processing continues only where the assessment shows grounds for it."""

@@ -1,0 +1,222 @@
+"""Intake: a request arriving, with its people and its evidence, online or keyed in by
+staff (C1-C2: received on the Europe/London date it reached the council), and more
+evidence sent while it is open. The same idempotency key always yields the same single
+case. Evidence is encrypted at rest, bound to its case.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.cases import audit, clock
+from portal.cases.errors import CaseworkError, InvalidDate
+from portal.cases.models import Case, CaseFile, CaseState, Channel, EvidencePurpose, Person
+from portal.cases.references import new_reference
+from portal.cases.requests import Evidence, PersonDetails, Submission
+from portal.cases.steps import acting_moment, enum_value
+from portal.cases.workflow import is_closed
+from portal.encryption import EvidenceCipher
+from portal.extensions import DbSession
+from portal.outbox import enqueue
+
+RESIDENT = "resident"
+
+
+def _person(details: PersonDetails) -> Person:
+    return Person(
+        full_name=details.full_name,
+        other_names=details.other_names,
+        date_of_birth=details.date_of_birth,
+        address=details.address,
+        postcode=details.postcode,
+        previous_addresses=details.previous_addresses,
+        email=details.email,
+        phone=details.phone,
+        identifiers=dict(details.identifiers),
+    )
+
+
+def file_associated_data(reference: str, sha256: str) -> bytes:
+    """Binds an encrypted file to its case, so a blob cannot be moved to another case."""
+    return f"case-file:{reference}:{sha256}".encode()
+
+
+def _case_file(case: Case, evidence: Evidence, cipher: EvidenceCipher, now: datetime) -> CaseFile:
+    digest = hashlib.sha256(evidence.content).hexdigest()
+    return CaseFile(
+        purpose=evidence.purpose,
+        original_name=evidence.original_name,
+        media_type=evidence.media_type,
+        size=len(evidence.content),
+        sha256=digest,
+        encrypted=cipher.encrypt(
+            evidence.content, associated_data=file_associated_data(case.reference, digest)
+        ),
+        uploaded_at=now,
+    )
+
+
+def find_by_idempotency_key(session: DbSession, key: str) -> Case | None:
+    """The case a submission with this key already made, if any."""
+    return session.scalar(select(Case).where(Case.idempotency_key == key))
+
+
+def submit_request(
+    session: DbSession,
+    submission: Submission,
+    *,
+    idempotency_key: str,
+    cipher: EvidenceCipher,
+    actor: str = RESIDENT,
+    now: datetime | None = None,
+) -> Case:
+    """Save a new request with its people, evidence, audit event and confirmation email.
+
+    C1-C2: received on the Europe/London date of submission; the due date shown is one
+    month from then, on the footing that the identity evidence sent is accepted (staff
+    confirm it, or ask for more, which restarts the clock from the day proof arrives).
+    The same idempotency key always yields the same single case.
+    """
+    existing = find_by_idempotency_key(session, idempotency_key)
+    if existing is not None:
+        return existing
+    moment = now or datetime.now(UTC)
+    received = clock.received_on(moment)
+    subject = _person(submission.subject)
+    requester = _person(submission.requester) if submission.requester else subject
+    case = Case(
+        reference=_unused_reference(session),
+        kind=submission.kind,
+        state=CaseState.RECEIVED,
+        channel=submission.channel,
+        hub_source=submission.hub_source,
+        notice_version=submission.notice_version,
+        language=submission.language,
+        received_at=moment,
+        received_on=received,
+        clock_started_on=None,
+        extended=False,
+        due_on=clock.due_date(received),
+        idempotency_key=idempotency_key,
+        requester=requester,
+        subject=subject,
+        acting_for=submission.acting_for,
+        relationship_to_subject=submission.relationship_to_subject,
+        identity_at_hub=submission.identity_at_hub,
+        details=dict(submission.details),
+    )
+    session.add(case)
+    for evidence in submission.evidence:
+        case.files.append(_case_file(case, evidence, cipher, moment))
+    try:
+        session.flush()
+    except IntegrityError:
+        # Another request with the same key won the race: that case is the one.
+        session.rollback()
+        winner = find_by_idempotency_key(session, idempotency_key)
+        if winner is None:
+            raise
+        return winner
+    audit.record(
+        session,
+        action="request_submitted",
+        actor=actor,
+        case_id=case.id,
+        details={
+            "kind": str(submission.kind),
+            "channel": str(submission.channel),
+            "hub_source": submission.hub_source,
+            "files": len(submission.evidence),
+            "notice_version": submission.notice_version,
+        },
+        now=moment,
+    )
+    enqueue(session, "email.request_received", {"case_id": case.id}, now=moment)
+    session.commit()
+    return case
+
+
+def _unused_reference(session: DbSession) -> str:
+    for _ in range(10):
+        reference = new_reference()
+        if session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+            return reference
+    raise RuntimeError("Could not find an unused reference")  # 32^7 space: never in practice
+
+
+def add_evidence(
+    session: DbSession,
+    case: Case,
+    evidence: tuple[Evidence, ...],
+    *,
+    cipher: EvidenceCipher,
+    actor: str = RESIDENT,
+    now: datetime | None = None,
+) -> None:
+    """More proof of identity or authority, sent while the case is open."""
+    if is_closed(case.state):
+        raise ValueError("This request is closed")
+    moment = now or datetime.now(UTC)
+    for item in evidence:
+        case.files.append(_case_file(case, item, cipher, moment))
+    session.flush()
+    audit.record(
+        session,
+        action="evidence_added",
+        actor=actor,
+        case_id=case.id,
+        details={"files": len(evidence), "purposes": sorted({str(e.purpose) for e in evidence})},
+        now=moment,
+    )
+    enqueue(session, "email.evidence_received", {"case_id": case.id}, now=moment)
+    session.commit()
+
+
+def files_of(case: Case, purpose: EvidencePurpose | None = None) -> list[CaseFile]:
+    """The case's evidence files, of one purpose or all."""
+    return [f for f in case.files if purpose is None or f.purpose == purpose]
+
+
+def log_staff_intake(
+    session: DbSession,
+    submission: Submission,
+    *,
+    channel: Channel,
+    received_at: datetime,
+    actor: str,
+    idempotency_key: str,
+    cipher: EvidenceCipher,
+    now: datetime | None = None,
+) -> Case:
+    """C1-C2: a request made by phone, letter, email or in person at a hub, keyed in by staff.
+
+    It is received when the council actually received it (a letter may arrive days before
+    it is keyed in), so the clock counts from that Europe/London date; the request's
+    audit event carries that time too, and the details record who keyed it in and when.
+    The same idempotency key always yields the same single case.
+    """
+    moment = acting_moment(now)
+    channel = enum_value(Channel, channel, "channel")
+    if channel == Channel.ONLINE:
+        raise CaseworkError("Requests made online are not keyed in by staff")
+    if received_at.tzinfo is None or received_at.utcoffset() is None:
+        raise InvalidDate("Give the time the request was received with its time zone")
+    if received_at > moment:
+        raise InvalidDate("A request cannot have been received after now")
+    details = {
+        **submission.details,
+        "staff_intake": {"keyed_in_by": actor, "keyed_in_at": moment.isoformat()},
+    }
+    return submit_request(
+        session,
+        dataclasses.replace(submission, channel=channel, details=details),
+        idempotency_key=idempotency_key,
+        cipher=cipher,
+        actor=actor,
+        now=received_at.astimezone(UTC),
+    )

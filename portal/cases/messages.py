@@ -1,0 +1,108 @@
+"""The council's messages to the requester: what each kind must say (message_text_keys),
+writing one with the job that emails it (send_message), and the ones the tracking page
+shows (messages_for). C1, C3, C4, C5, C7, C9, C10: the requester is told, in the same
+transaction as the change, with the right to complain where a refusal or decision is given.
+
+How each message reads in the requester's language is portal.cases.message_words.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.cases.casework_models import CaseMessage, MessageKind
+from portal.cases.models import Case
+from portal.extensions import DbSession
+from portal.outbox import enqueue
+
+EMAIL_JOB = "email.case_message"
+
+# The rights a requester is reminded of when refused or given a decision (C5, C10).
+RIGHTS_TO_COMPLAIN = ("complain_to_council", "complain_to_ico", "go_to_court")
+
+
+@dataclass(frozen=True)
+class MessageText:
+    """What a message's words (email and tracking page) need and must say."""
+
+    params: tuple[str, ...]
+    must_say: str
+
+
+message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
+    {
+        MessageKind.IDENTITY_REQUEST: MessageText(
+            ("what_is_needed",),
+            "We need more proof of identity or authority before we can start: "
+            "{what_is_needed}. The one month starts on the day it arrives (C1).",
+        ),
+        MessageKind.CLARIFICATION_REQUEST: MessageText(
+            ("question", "asked_on"),
+            "We need to know what your request covers: {question}. The time limit is "
+            "paused from {asked_on} until the day we get your answer (C4).",
+        ),
+        MessageKind.EXTENSION_NOTICE: MessageText(
+            ("reason", "previous_due_on", "due_on"),
+            "We need more time because {reason}. We will now reply by {due_on} instead of "
+            "{previous_due_on} (C3).",
+        ),
+        MessageKind.REFUSAL: MessageText(
+            ("reasons", "rights"),
+            "We will not deal with the request, because {reasons}. You can complain to us, "
+            "complain to the ICO (contact details) and go to court (C5, C10). `rights` "
+            "lists: complain_to_council, complain_to_ico, go_to_court.",
+        ),
+        MessageKind.RESPONSE_READY: MessageText(
+            ("delivery", "rights"),
+            "Your information is ready: download it, or it is in the post ({delivery}). "
+            "How to complain to us and to the ICO (C7, C10).",
+        ),
+        MessageKind.DECISION_READY: MessageText(
+            ("outcome", "upheld_processing", "continuing_processing", "reasons", "rights"),
+            "Our decision on your objection ({outcome}): what we have stopped "
+            "({upheld_processing}, see processing_description), what continues and why "
+            "({continuing_processing}, {reasons}); how to complain to us and to the ICO "
+            "and the right to go to court (C9, C10).",
+        ),
+    }
+)
+
+
+def messages_for(session: DbSession, case: Case) -> list[CaseMessage]:
+    """The council's messages the requester may see on the tracking page, newest first."""
+    return list(
+        session.scalars(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id, CaseMessage.visible_to_resident.is_(True))
+            .order_by(CaseMessage.id.desc())
+        )
+    )
+
+
+def send_message(
+    session: DbSession,
+    case: Case,
+    kind: MessageKind,
+    actor: str,
+    moment: datetime,
+    **params: Any,
+) -> CaseMessage:
+    """A message to the requester, and the job that emails it, in the caller's transaction."""
+    message = CaseMessage(
+        case_id=case.id,
+        kind=kind,
+        created_at=moment,
+        created_by=actor,
+        visible_to_resident=True,
+        params=params,
+    )
+    session.add(message)
+    session.flush()
+    enqueue(session, EMAIL_JOB, {"message_id": message.id, "case_id": case.id}, now=moment)
+    return message
