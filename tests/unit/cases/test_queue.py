@@ -1,6 +1,7 @@
 """The case queue and dashboard figures, called as plain functions on a throwaway database
-(tables from the models, as in test_casework.py): a SQLite file, or a PostgreSQL database
-beside the suite's own when TEST_DATABASE_URL names one, as the search differs by engine."""
+(tables from the models, as in tests/unit/cases/conftest.py): a SQLite file, or a PostgreSQL
+database beside the suite's own when TEST_DATABASE_URL names one, as the search differs by
+engine."""
 
 from __future__ import annotations
 

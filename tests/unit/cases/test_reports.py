@@ -8,10 +8,7 @@ from datetime import UTC, date, datetime
 
 from portal.cases import closing, deadlines, identity, reports, review
 from portal.cases.models import Case, CaseKind, CaseState, Channel
-from tests.unit.cases import test_casework
-from tests.unit.cases.test_casework import CASEWORKER, REVIEWER, at, filed, searched
-
-session = test_casework.session  # the same throwaway database fixture
+from tests.unit.cases.builders import CASEWORKER, REVIEWER, at, filed, searched
 
 MARCH = date(2026, 3, 1)
 

@@ -19,10 +19,7 @@ from portal.cases.casework_models import CaseMessage, DecisionOutcome, Review
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, ClockPause
 from portal.cases.workflow import TRANSITIONS, can_move
 from portal.outbox import Job
-from tests.unit.cases import test_casework
-from tests.unit.cases.test_casework import CASEWORKER, MONDAY, REVIEWER, filed, searched
-
-session = test_casework.session  # the same throwaway database fixture
+from tests.unit.cases.builders import CASEWORKER, MONDAY, REVIEWER, filed, searched
 
 S = CaseState
 LATER = datetime(2026, 3, 3, 12, tzinfo=UTC)  # the day after MONDAY

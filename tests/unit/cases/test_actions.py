@@ -1,0 +1,31 @@
+"""What the case page offers: only what the rules allow now (portal.cases.actions).
+
+Plain function calls on a throwaway SQLite database (tests/unit/cases/conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.cases import closing
+from portal.cases.actions import Action, allowed_actions
+from tests.unit.cases.builders import CASEWORKER, REVIEWER, filed, in_review
+
+
+def test_the_case_page_offers_only_what_the_rules_allow(session):
+    received = filed(session)
+    offered = allowed_actions(session, received, today=date(2026, 3, 2))
+    assert {Action.ACCEPT_IDENTITY, Action.REQUEST_IDENTITY, Action.REFUSE} <= offered
+    assert Action.SUBMIT_FOR_REVIEW not in offered
+    assert Action.EXTEND not in offered  # no clock yet
+
+    case = in_review(session)
+    own = allowed_actions(session, case, actor=CASEWORKER, actor_role="caseworker")
+    assert Action.APPROVE not in own
+    assert Action.REFUSE not in own
+    other = allowed_actions(session, case, actor=REVIEWER, actor_role="reviewer")
+    assert {Action.APPROVE, Action.RETURN_FOR_CHANGES, Action.REFUSE} <= other
+    assert Action.EXTEND not in allowed_actions(session, case, today=date(2026, 4, 3))
+
+    closing.record_withdrawal(session, received, actor=CASEWORKER, how_received="letter")
+    assert allowed_actions(session, received) == {Action.ADD_NOTE}

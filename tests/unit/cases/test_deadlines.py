@@ -1,0 +1,162 @@
+"""C3-C4: a clarification pauses the clock and moves the due date; one extension, with a
+reason, before the first month ends (portal.cases.deadlines).
+
+Plain function calls on a throwaway SQLite database (tests/unit/cases/conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from portal.cases import clock, deadlines, errors, messages
+from portal.cases.casework_models import MessageKind
+from portal.cases.models import CaseState
+from portal.cases.workflow import TransitionNotAllowed
+from tests.unit.cases.builders import CASEWORKER, MONDAY, at, filed, message_jobs, started
+
+
+def test_a_clarification_moves_the_due_date_by_the_days_paused_both_included(session):
+    case = started(session)
+    assert case.due_on == date(2026, 4, 2)
+    pause = deadlines.ask_clarification(
+        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
+    )
+    assert case.state == CaseState.AWAITING_CLARIFICATION
+    assert pause.asked_on == date(2026, 3, 9)
+    assert case.due_on == date(2026, 4, 2)  # floor while the pause is open
+    deadlines.record_clarification_answer(
+        session,
+        case,
+        answer="2019 to 2023",
+        answered_on=date(2026, 3, 13),
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 16)),
+    )
+    assert case.state == CaseState.IN_PROGRESS
+    # 9-13 March is 5 days: 2 April + 5 = 7 April (Easter Monday is the 6th; no roll needed).
+    assert case.due_on == date(2026, 4, 7)
+    explanation = deadlines.explain_case_due_date(case)
+    assert explanation is not None
+    assert (explanation.pause_days, explanation.due) == (5, date(2026, 4, 7))
+
+
+def test_a_clarification_asked_in_british_summer_time_uses_the_london_date(session):
+    case = started(session, now=at(date(2026, 3, 30)))
+    pause = deadlines.ask_clarification(
+        session,
+        case,
+        question="Which school?",
+        actor=CASEWORKER,
+        now=datetime(2026, 4, 6, 23, 30, tzinfo=UTC),  # 00:30 BST on 7 April
+    )
+    assert pause.asked_on == date(2026, 4, 7)
+
+
+def test_the_clarification_question_reaches_the_requester(session):
+    case = started(session)
+    deadlines.ask_clarification(session, case, question="Which years?", actor=CASEWORKER)
+    [message] = messages.messages_for(session, case)
+    assert message.kind == MessageKind.CLARIFICATION_REQUEST
+    assert message.params["question"] == "Which years?"
+    assert len(message_jobs(session)) == 1
+
+
+def test_an_answer_cannot_predate_the_question(session):
+    case = started(session)
+    deadlines.ask_clarification(
+        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
+    )
+    with pytest.raises(errors.InvalidDate):
+        deadlines.record_clarification_answer(
+            session,
+            case,
+            answer="All",
+            answered_on=date(2026, 3, 8),
+            actor=CASEWORKER,
+            now=at(date(2026, 3, 10)),
+        )
+
+
+def test_an_answer_needs_an_open_question(session):
+    case = started(session)
+    with pytest.raises(errors.NoOpenPause):
+        deadlines.record_clarification_answer(
+            session, case, answer="All", answered_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY
+        )
+
+
+def test_clarification_needs_a_running_clock(session):
+    case = filed(session)
+    with pytest.raises(TransitionNotAllowed):
+        deadlines.ask_clarification(session, case, question="Which years?", actor=CASEWORKER)
+
+
+def test_an_extension_gives_three_months_in_all_and_tells_the_requester(session):
+    case = started(session)
+    message = deadlines.extend(
+        session,
+        case,
+        reason="Records in six departments",
+        actor=CASEWORKER,
+        now=at(date(2026, 4, 2)),  # the last day of the first month
+    )
+    assert case.extended
+    assert case.due_on == date(2026, 6, 2)
+    assert message.kind == MessageKind.EXTENSION_NOTICE
+    assert message.params == {
+        "reason": "Records in six departments",
+        "previous_due_on": "2026-04-02",
+        "due_on": "2026-06-02",
+    }
+
+
+def test_an_extension_is_refused_after_the_first_month(session):
+    case = started(session)
+    with pytest.raises(errors.ExtensionRefused, match="first month ended on 2026-04-02"):
+        deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, today=date(2026, 4, 3))
+    assert not case.extended
+
+
+def test_the_first_month_includes_clarification_pauses(session):
+    case = started(session)
+    deadlines.ask_clarification(
+        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
+    )
+    deadlines.record_clarification_answer(
+        session,
+        case,
+        answer="All",
+        answered_on=date(2026, 3, 13),
+        actor=CASEWORKER,
+        now=at(date(2026, 3, 13)),
+    )
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=at(date(2026, 4, 7)))
+    assert case.due_on == clock.due_date(
+        date(2026, 3, 2), extended=True, pauses=[(date(2026, 3, 9), date(2026, 3, 13))]
+    )
+
+
+def test_an_open_pause_keeps_the_first_month_open(session):
+    case = started(session)
+    deadlines.ask_clarification(
+        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 30))
+    )
+    # Paused 30 March to 3 April so far (5 days): the first month now ends on 7 April.
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=at(date(2026, 4, 3)))
+    assert case.extended
+
+
+def test_an_extension_is_refused_twice(session):
+    case = started(session)
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=MONDAY)
+    with pytest.raises(errors.ExtensionRefused, match="already been extended"):
+        deadlines.extend(session, case, reason="Still complex", actor=CASEWORKER, now=MONDAY)
+
+
+def test_an_extension_needs_a_reason_and_a_running_clock(session):
+    with pytest.raises(errors.MissingText):
+        deadlines.extend(session, started(session), reason=" ", actor=CASEWORKER, now=MONDAY)
+    with pytest.raises(errors.ClockNotStarted):
+        deadlines.extend(session, filed(session), reason="Complex", actor=CASEWORKER, now=MONDAY)

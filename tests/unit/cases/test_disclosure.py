@@ -1,0 +1,194 @@
+"""C6-C8: searches department by department, the items of an access response, and the
+exemptions applied to them (portal.cases.disclosure).
+
+Plain function calls on a throwaway SQLite database (tests/unit/cases/conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from portal.cases import casework_models as cm
+from portal.cases import disclosure, errors
+from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
+from portal.cases.models import CaseKind
+from tests.unit.cases.builders import CASEWORKER, CIPHER, MONDAY, filed, searched, started
+
+
+def test_a_department_not_searched_needs_a_reason(session):
+    case = started(session)
+    with pytest.raises(errors.MissingText, match="not searched"):
+        disclosure.record_search(
+            session,
+            case,
+            department="Housing",
+            searched_on=date(2026, 3, 2),
+            outcome=SearchOutcome.NOT_SEARCHED,
+            actor=CASEWORKER,
+            now=MONDAY,
+        )
+    search = disclosure.record_search(
+        session,
+        case,
+        department="Housing",
+        searched_on=date(2026, 3, 2),
+        outcome=SearchOutcome.NOT_SEARCHED,
+        reason_not_searched="The family never had a council tenancy",
+        actor=CASEWORKER,
+        now=MONDAY,
+    )
+    assert search.reason_not_searched == "The family never had a council tenancy"
+
+
+def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
+    case = started(session)
+    searched(session, case)  # "Early Help"
+    for typed in ("Early Help", "  early   HELP ", "EARLY\tHelp"):
+        with pytest.raises(errors.SearchAlreadyRecorded) as refused:
+            disclosure.record_search(
+                session,
+                case,
+                department=typed,
+                searched_on=date(2026, 3, 2),
+                outcome=SearchOutcome.NONE_HELD,
+                actor=CASEWORKER,
+                now=MONDAY,
+            )
+        assert str(refused.value) == (
+            "A search of Early Help is already recorded for this case (searched on "
+            "2 March 2026): each department is recorded once"
+        )
+    session.rollback()
+    # Another department is another search; and another case may search Early Help too.
+    disclosure.record_search(
+        session,
+        case,
+        department="Early Help Hub East",
+        searched_on=date(2026, 3, 2),
+        outcome=SearchOutcome.NONE_HELD,
+        actor=CASEWORKER,
+        now=MONDAY,
+    )
+    searched(session, started(session))
+    departments = session.scalars(
+        select(cm.DepartmentSearch.department)
+        .where(cm.DepartmentSearch.case_id == case.id)
+        .order_by(cm.DepartmentSearch.id)
+    )
+    assert list(departments) == ["Early Help", "Early Help Hub East"]
+
+
+def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(session):
+    """A row typed before departments had keys ("Housing Services", given the key housing by
+    migration 0011) and a search picked from the profile's list ("Housing") are one
+    department: the letter would otherwise list housing twice."""
+    case = started(session)
+    disclosure.record_search(
+        session,
+        case,
+        department="Housing Services",
+        department_key="housing",
+        searched_on=date(2026, 3, 2),
+        outcome=SearchOutcome.NONE_HELD,
+        actor=CASEWORKER,
+        now=MONDAY,
+    )
+    with pytest.raises(errors.SearchAlreadyRecorded, match="Housing Services is already"):
+        disclosure.record_search(
+            session,
+            case,
+            department="Housing",
+            department_key="housing",
+            searched_on=date(2026, 3, 2),
+            outcome=SearchOutcome.RECORDS_FOUND,
+            actor=CASEWORKER,
+            now=MONDAY,
+        )
+
+
+def test_searches_wait_for_identity(session):
+    case = filed(session)
+    with pytest.raises(errors.CaseworkError, match="in progress"):
+        searched(session, case)
+
+
+def test_an_uploaded_item_is_encrypted_at_rest_and_bound_to_its_case(session):
+    case = started(session)
+    content = b"%PDF-1.7 case conference minutes"
+    item = disclosure.add_disclosure_item(
+        session,
+        case,
+        source_department="Social care",
+        title="Case conference minutes",
+        kind=DisclosureKind.UPLOADED,
+        content=content,
+        item_date=date(2025, 11, 3),
+        exemptions=[ExemptionCode.THIRD_PARTY],
+        redaction_note="Names of the other family members removed",
+        actor=CASEWORKER,
+        cipher=CIPHER,
+        original_name="minutes.pdf",
+        media_type="application/pdf",
+        now=MONDAY,
+    )
+    assert item.encrypted is not None
+    assert b"case conference" not in item.encrypted
+    assert disclosure.decrypt_disclosure_item(case, item, cipher=CIPHER) == content
+    assert item.exemptions == ["third_party"]
+    other = started(session)
+    with pytest.raises(ValueError, match="cannot be decrypted"):
+        disclosure.decrypt_disclosure_item(other, item, cipher=CIPHER)
+
+
+def test_an_exemption_must_be_explained_for_the_item(session):
+    case = started(session)
+    with pytest.raises(errors.MissingText, match="withheld"):
+        disclosure.add_disclosure_item(
+            session,
+            case,
+            source_department="Police",
+            title="Incident log",
+            kind=DisclosureKind.TYPED,
+            content="Call received 21:04",
+            item_date=date(2025, 6, 1),
+            exemptions=[ExemptionCode.CRIME_PREVENTION],
+            actor=CASEWORKER,
+            now=MONDAY,
+        )
+
+
+def test_a_typed_item_needs_text_and_only_access_requests_have_items(session):
+    with pytest.raises(errors.MissingText):
+        disclosure.add_disclosure_item(
+            session,
+            started(session),
+            source_department="Police",
+            title="Incident log",
+            kind=DisclosureKind.TYPED,
+            content="",
+            item_date=None,
+            actor=CASEWORKER,
+            now=MONDAY,
+        )
+    with pytest.raises(errors.WrongCaseKind):
+        disclosure.add_disclosure_item(
+            session,
+            started(session, kind=CaseKind.OBJECTION),
+            source_department="Police",
+            title="Incident log",
+            kind=DisclosureKind.TYPED,
+            content="Call received 21:04",
+            item_date=None,
+            actor=CASEWORKER,
+            now=MONDAY,
+        )
+
+
+def test_every_exemption_is_explained_to_staff_and_to_the_requester():
+    assert set(disclosure.EXEMPTIONS) == set(ExemptionCode)
+    for exemption in disclosure.EXEMPTIONS.values():
+        assert exemption.staff_explanation and exemption.resident_explanation
+        assert exemption.source.startswith("DPA 2018 Sch")

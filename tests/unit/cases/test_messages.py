@@ -1,0 +1,31 @@
+"""The council's messages to the requester: newest first on the tracking page, each emailed
+once, each kind documented (portal.cases.messages).
+
+Plain function calls on a throwaway SQLite database (tests/unit/cases/conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from portal.cases import deadlines, identity, messages
+from portal.cases.casework_models import MessageKind
+from tests.unit.cases.builders import CASEWORKER, MONDAY, case_messages, filed, message_jobs
+
+
+def test_messages_for_the_requester_are_newest_first(session):
+    case = filed(session)
+    identity.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
+    identity.accept_identity(
+        session, case, evidence_arrived_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY
+    )
+    deadlines.extend(session, case, reason="Complex", actor=CASEWORKER, now=MONDAY)
+    kinds = [m.kind for m in messages.messages_for(session, case)]
+    assert kinds == [MessageKind.EXTENSION_NOTICE, MessageKind.IDENTITY_REQUEST]
+    assert [job.payload["message_id"] for job in message_jobs(session)] == [
+        m.id for m in case_messages(session, case)
+    ]
+
+
+def test_every_message_kind_documents_its_params():
+    assert set(messages.message_text_keys) == set(MessageKind)

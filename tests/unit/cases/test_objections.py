@@ -1,0 +1,173 @@
+"""C9, C12: an objection is assessed, a decision proposed and approved by someone else, and
+what it upholds goes on the restriction register (portal.cases.objections).
+
+Plain function calls on a throwaway SQLite database (tests/unit/cases/conftest.py).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.cases import closing, errors, messages, objections, review
+from portal.cases.casework_models import DecisionOutcome, MessageKind, RestrictionEntry
+from portal.cases.models import Case, CaseKind, CaseState
+from tests.unit.cases.builders import (
+    AFFECTED,
+    CASEWORKER,
+    REVIEWER,
+    assessed,
+    in_review,
+    propose,
+    started,
+)
+
+
+def test_the_objection_names_its_processing():
+    case = Case(
+        details={
+            "processing": {
+                "processing": ["national_study", "sharing"],
+                "agencies": ["police", "dwp"],
+            }
+        }
+    )
+    assert objections.processing_objected_to(case) == [
+        "national_study",
+        "sharing:police",
+        "sharing:dwp",
+    ]
+
+
+def test_an_assessment_accepts_known_processing_only(session):
+    case = started(session, kind=CaseKind.OBJECTION)
+    with pytest.raises(errors.ProcessingInvalid):
+        objections.assess_objection(
+            session,
+            case,
+            grounds_raised="Fear",
+            processing_affected=["sharing:Police; DROP"],
+            actor=CASEWORKER,
+        )
+    with pytest.raises(errors.ProcessingInvalid):
+        objections.assess_objection(
+            session, case, grounds_raised="Fear", processing_affected=[], actor=CASEWORKER
+        )
+
+
+@pytest.mark.parametrize(
+    ("outcome", "upheld"),
+    [
+        (DecisionOutcome.PARTLY_UPHELD, AFFECTED),  # not a strict subset
+        (DecisionOutcome.PARTLY_UPHELD, []),  # nothing upheld
+        (DecisionOutcome.UPHELD, ["programme"]),  # upheld stops everything
+        (DecisionOutcome.NOT_UPHELD, ["programme"]),  # not upheld stops nothing
+        (DecisionOutcome.PARTLY_UPHELD, ["local_research"]),  # not in the objection
+    ],
+)
+def test_a_decision_must_agree_with_its_outcome(session, outcome, upheld):
+    case = assessed(session)
+    with pytest.raises(errors.DecisionInvalid):
+        propose(session, case, outcome, upheld)
+    assert case.state == CaseState.IN_PROGRESS
+
+
+@pytest.mark.parametrize(
+    ("outcome", "upheld", "expected"),
+    [
+        (DecisionOutcome.UPHELD, [], AFFECTED),
+        (DecisionOutcome.UPHELD, list(reversed(AFFECTED)), AFFECTED),
+        (DecisionOutcome.PARTLY_UPHELD, ["sharing:police"], ["sharing:police"]),
+        (DecisionOutcome.NOT_UPHELD, [], []),
+    ],
+)
+def test_valid_decisions_go_to_review(session, outcome, upheld, expected):
+    case = assessed(session)
+    decision = propose(session, case, outcome, upheld)
+    assert case.state == CaseState.IN_REVIEW
+    assert decision.upheld_processing == expected
+    assert review.pending_review(session, case) is not None
+
+
+def test_a_decision_needs_reasons_and_an_assessment(session):
+    with pytest.raises(errors.MissingText):
+        propose(session, assessed(session), DecisionOutcome.UPHELD, [], reasons="")
+    with pytest.raises(errors.NoAssessment):
+        propose(session, started(session, kind=CaseKind.OBJECTION), DecisionOutcome.UPHELD, [])
+
+
+def test_processing_continues_only_with_grounds_shown(session):
+    """C9: without compelling grounds or legal claims the programme link-up must stop;
+    without a public-interest task the research must stop."""
+    case = assessed(session, compelling_grounds="", public_interest_research="")
+    with pytest.raises(errors.ObjectionNotOverridden) as refused:
+        propose(session, case, DecisionOutcome.NOT_UPHELD, [])
+    # Said as the case page describes the processing, never by its stored key.
+    assert str(refused.value) == (
+        "The assessment shows no grounds to continue: "
+        "Linking their information for the Think Family programme; "
+        "Sharing their information with the police; "
+        "Sending their information to the National Impact Study (ONS and NIESR). "
+        "Uphold the objection for these, or reassess (C9)"
+    )
+    decision = propose(session, case, DecisionOutcome.UPHELD, [])
+    assert decision.upheld_processing == AFFECTED
+
+
+def test_legal_claims_let_public_task_processing_continue_but_not_research(session):
+    case = assessed(session, compelling_grounds="", public_interest_research="", legal_claims=True)
+    with pytest.raises(errors.ObjectionNotOverridden, match=r"continue: Sending .* Study"):
+        propose(session, case, DecisionOutcome.NOT_UPHELD, [])
+    decision = propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
+    assert decision.upheld_processing == ["national_study"]
+
+
+def test_an_approved_decision_fills_the_register_and_tells_the_requester(session):
+    case = assessed(session)
+    propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police", "national_study"])
+    with pytest.raises(errors.OwnDraft):
+        objections.approve_decision(session, case, actor=CASEWORKER)
+    entries = objections.approve_decision(
+        session, case, actor=REVIEWER, now=datetime(2026, 3, 19, 23, 30, tzinfo=UTC)
+    )
+    assert case.state == CaseState.READY
+    assert [e.processing for e in entries] == ["sharing:police", "national_study"]
+    for entry in entries:
+        assert entry.subject_person_id == case.subject_id
+        assert entry.subject_name == "Anna Kowalska"
+        assert entry.date_of_birth == date(1988, 2, 14)
+        assert entry.from_date == date(2026, 3, 19)  # GMT in March: still the 19th in London
+        assert entry.reference == case.reference
+    [message] = messages.messages_for(session, case)
+    assert message.kind == MessageKind.DECISION_READY
+    assert message.params["outcome"] == "partly_upheld"
+    assert message.params["continuing_processing"] == ["programme"]
+    closing.complete(session, case, actor=CASEWORKER)
+    assert case.state == CaseState.COMPLETED
+    assert len(messages.messages_for(session, case)) == 1  # the decision was the message
+
+
+def test_a_returned_decision_can_be_proposed_again(session):
+    case = assessed(session)
+    propose(session, case, DecisionOutcome.NOT_UPHELD, [])
+    review.return_for_changes(session, case, actor=REVIEWER, comments="Uphold the study")
+    propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
+    entries = objections.approve_decision(session, case, actor=REVIEWER)
+    assert [e.processing for e in entries] == ["national_study"]
+
+
+def test_access_and_objection_reviews_do_not_mix(session):
+    with pytest.raises(errors.WrongCaseKind):
+        objections.approve_decision(session, in_review(session), actor=REVIEWER)
+    case = assessed(session)
+    propose(session, case, DecisionOutcome.UPHELD, [])
+    with pytest.raises(errors.WrongCaseKind):
+        review.approve(session, case, actor=REVIEWER)
+
+
+def test_entries_are_created_only_on_approval(session):
+    case = assessed(session)
+    propose(session, case, DecisionOutcome.UPHELD, [])
+    assert session.scalar(select(func.count(RestrictionEntry.id))) == 0

