@@ -6,7 +6,7 @@ counters are personal data kept for no purpose once they lapse (UK GDPR Art 5(1)
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -18,6 +18,7 @@ from portal.accounts.models import StaffSession
 from portal.cases import audit
 from portal.cases.models import DraftUpload, LookupAttempt, TrackingCode
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.sessions import WebSession
 
 # Lookup counters only matter for the rate-limit window (an hour); keep a day for support.
@@ -25,7 +26,7 @@ LOOKUP_RETENTION = timedelta(days=1)
 
 
 def purge_expired(now: datetime | None = None) -> dict[str, int]:
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     draft_cutoff = moment - 2 * current_app.config["SESSION_IDLE_LIFETIME"]
     live_sessions = select(WebSession.id).where(WebSession.expires_at > moment)
     statements = {

@@ -7,7 +7,7 @@ the worker reads them here (DESIGN.md section 2: jobs -> documents -> cases -> c
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import JSON, DateTime, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import Base, DbSession
+from portal.instants import utc_now
 
 
 class JobStatus(StrEnum):
@@ -41,7 +42,7 @@ class Job(Base):
 def enqueue(
     session: DbSession, kind: str, payload: dict[str, Any], *, now: datetime | None = None
 ) -> Job:
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     job = Job(
         kind=kind,
         payload=payload,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request, Response
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
 
 from portal.extensions import Base, db
+from portal.instants import aware, utc_now
 
 # A session's expiry is pushed back at most this often, not on every request.
 TOUCH_INTERVAL = timedelta(minutes=5)
@@ -34,11 +35,9 @@ class WebSession(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
-def _key(token: str) -> str:
+def web_session_key(token: str) -> str:
+    """The row id of the session whose cookie holds `token`: its sha256, so a copy of the
+    table cannot be replayed as cookies. Staff sign-ins link to it (portal.accounts)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -68,14 +67,14 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession()
         with db.engine.connect() as connection:
             row = connection.execute(
-                select(WebSession.data, WebSession.expires_at).where(WebSession.id == _key(token))
+                select(WebSession.data, WebSession.expires_at).where(
+                    WebSession.id == web_session_key(token)
+                )
             ).first()
         if row is None:
             return ServerSession()
-        expires_at = row.expires_at
-        if expires_at.tzinfo is None:  # SQLite returns naive datetimes
-            expires_at = expires_at.replace(tzinfo=UTC)
-        if expires_at <= _now():
+        expires_at = aware(row.expires_at)
+        if expires_at <= utc_now():
             return ServerSession()
         return ServerSession(json.loads(row.data), token=token, expires_at=expires_at)
 
@@ -90,13 +89,13 @@ class DatabaseSessionInterface(SessionInterface):
                 end_session(session.token)
                 response.delete_cookie(name, domain=domain, path=path)
             return
-        expires_at = _now() + self.lifetime(app)
+        expires_at = utc_now() + self.lifetime(app)
         with db.engine.begin() as connection:
             if session.token is None:
                 session.token = secrets.token_urlsafe(32)
                 connection.execute(
                     insert(WebSession).values(
-                        id=_key(session.token),
+                        id=web_session_key(session.token),
                         data=json.dumps(dict(session)),
                         expires_at=expires_at,
                     )
@@ -104,13 +103,13 @@ class DatabaseSessionInterface(SessionInterface):
             elif session.modified:
                 connection.execute(
                     update(WebSession)
-                    .where(WebSession.id == _key(session.token))
+                    .where(WebSession.id == web_session_key(session.token))
                     .values(data=json.dumps(dict(session)), expires_at=expires_at)
                 )
             elif session.expires_at is None or session.expires_at < expires_at - TOUCH_INTERVAL:
                 connection.execute(
                     update(WebSession)
-                    .where(WebSession.id == _key(session.token))
+                    .where(WebSession.id == web_session_key(session.token))
                     .values(expires_at=expires_at)
                 )
             else:
@@ -130,10 +129,10 @@ class DatabaseSessionInterface(SessionInterface):
 def end_session(token: str) -> None:
     """Forget a session on the server, so its cookie no longer works."""
     with db.engine.begin() as connection:
-        connection.execute(delete(WebSession).where(WebSession.id == _key(token)))
+        connection.execute(delete(WebSession).where(WebSession.id == web_session_key(token)))
 
 
 def purge_expired_sessions() -> int:
     with db.engine.begin() as connection:
-        result = connection.execute(delete(WebSession).where(WebSession.expires_at <= _now()))
+        result = connection.execute(delete(WebSession).where(WebSession.expires_at <= utc_now()))
     return result.rowcount or 0

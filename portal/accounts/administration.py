@@ -3,25 +3,22 @@ resetting a sign-in. There is always an administrator who can sign in."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 
 from portal.accounts.directory import actor_of
 from portal.accounts.invitations import Invitation, InvitationUnusable, new_invitation_token
-from portal.accounts.models import Role, StaffUser, aware
+from portal.accounts.models import Role, StaffUser
 from portal.accounts.signing_in import is_locked
 from portal.accounts.staff_sessions import end_all_sessions
 from portal.cases import audit
 from portal.extensions import DbSession
+from portal.instants import aware, utc_now
 
 
 class LastAdmin(ValueError):
     """The change would leave no administrator who can sign in."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def list_staff(session: DbSession) -> list[StaffUser]:
@@ -29,7 +26,7 @@ def list_staff(session: DbSession) -> list[StaffUser]:
 
 
 def status_of(user: StaffUser, now: datetime | None = None) -> str:
-    moment = now or _now()
+    moment = now or utc_now()
     if not user.is_active:
         return "Disabled"
     if not user.has_accepted_invitation:
@@ -64,7 +61,7 @@ def disable(
 ) -> int:
     """Disable an account and end every session it has, at once. Returns how many
     sessions were ended. Refused (LastAdmin) for the last administrator."""
-    moment = now or _now()
+    moment = now or utc_now()
     if not target.is_active:
         return 0
     if Role(target.role) == Role.ADMIN and _leaves_no_admin(session, target):
@@ -91,7 +88,7 @@ def reset_sign_in(
     """For a forgotten password or a lost phone: the password and authenticator app are
     cleared, every session ends, and a new invitation link sets them up again. Not for
     one's own account (another administrator must do it)."""
-    moment = now or _now()
+    moment = now or utc_now()
     if not target.is_active or target.id == actor.id:
         raise InvitationUnusable("this account cannot be reset by this administrator")
     target.password_hash = None
@@ -122,7 +119,7 @@ def change_role(
 ) -> bool:
     """Give an account another role; it applies from the account's next request. False
     when it already had that role. Refused (LastAdmin) for the last administrator."""
-    moment = now or _now()
+    moment = now or utc_now()
     old = Role(target.role)
     new = Role(role)
     if old == new:

@@ -10,16 +10,17 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
 from portal.accounts import passwords, totp
 from portal.accounts.directory import actor_of, find_by_email, normalise_email
-from portal.accounts.models import Role, StaffUser, aware
+from portal.accounts.models import Role, StaffUser
 from portal.cases import audit
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
+from portal.instants import aware, utc_now
 
 INVITATION_LIFETIME = timedelta(hours=72)
 
@@ -36,10 +37,6 @@ class WeakPassword(ValueError):
 
 class InvitationUnusable(ValueError):
     """The invitation link is unknown, used, expired, or its account disabled."""
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _token_hash(token: str) -> str:
@@ -75,7 +72,7 @@ def create_account(
 ) -> tuple[StaffUser, str]:
     """An account ready to use, with its password and its authenticator secret (returned
     once, to be shown once): how the first administrator is made, from the command line."""
-    moment = now or _now()
+    moment = now or utc_now()
     email = normalise_email(email)
     _check_new_password(password, email=email, name=name, council_names=council_names)
     _refuse_existing(session, email)
@@ -128,7 +125,7 @@ def invite(
 ) -> Invitation:
     """A new account with no password yet, and a one-time link (valid 72 hours) with which
     its owner sets a password and enrols an authenticator app."""
-    moment = now or _now()
+    moment = now or utc_now()
     email = normalise_email(email)
     _refuse_existing(session, email)
     user = StaffUser(
@@ -157,7 +154,7 @@ def renew_invitation(
     session: DbSession, user: StaffUser, *, actor: StaffUser, now: datetime | None = None
 ) -> Invitation:
     """A new link for someone who has not accepted yet; the old link stops working."""
-    moment = now or _now()
+    moment = now or utc_now()
     if user.has_accepted_invitation or not user.is_active:
         raise InvitationUnusable("this account does not need an invitation")
     token = new_invitation_token(user, moment)
@@ -176,7 +173,7 @@ def find_invitation(
     session: DbSession, token: str, *, now: datetime | None = None
 ) -> StaffUser | None:
     """The account a usable invitation link belongs to; None for any unusable link."""
-    moment = now or _now()
+    moment = now or utc_now()
     if not token or len(token) > 100:
         return None
     user = session.scalar(
@@ -203,7 +200,7 @@ def accept_invitation(
 ) -> StaffUser:
     """Set the password with an invitation link, which then stops working. The account
     still needs an authenticator app before anyone can sign in with it."""
-    moment = now or _now()
+    moment = now or utc_now()
     user = find_invitation(session, token, now=moment)
     if user is None:
         raise InvitationUnusable("unknown, used or expired")

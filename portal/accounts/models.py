@@ -7,7 +7,7 @@ only as hashes, so a copy of these tables lets nobody sign in.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -91,8 +91,3 @@ class StaffSession(Base):
         String(64), ForeignKey(WebSession.id, ondelete="CASCADE"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-def aware(moment: datetime) -> datetime:
-    """An instant read back from a column, in UTC: SQLite gives it naive."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 from sqlalchemy import select, update
 
 from portal.accounts import passwords, totp
 from portal.accounts.directory import actor_of, find_by_email, normalise_email
-from portal.accounts.models import StaffUser, aware
+from portal.accounts.models import StaffUser
 from portal.cases import audit
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
+from portal.instants import aware, utc_now
 
 MAX_FAILED_ATTEMPTS = 10
 LOCK_DURATION = timedelta(minutes=15)
@@ -36,10 +37,6 @@ class CodeCheck(StrEnum):
     REUSED = "reused"  # a code from a step already used: refused, and counted as a failure
     LOCKED = "locked"
     DISABLED = "disabled"
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def email_digest(secret: str, email: str) -> str:
@@ -107,7 +104,7 @@ def check_password(
 ) -> StaffUser | None:
     """Step 1: the account, if the address and password are right and it may sign in;
     else None, which callers must answer the same way whatever the reason."""
-    moment = now or _now()
+    moment = now or utc_now()
     user = find_by_email(session, email)
     if user is None or user.password_hash is None:
         passwords.verify_nothing(password)
@@ -199,7 +196,7 @@ def check_code(
 ) -> CodeCheck:
     """Step 2: the code from the authenticator app. A code from a time step at or before
     the last accepted one is refused, so each code works once."""
-    moment = now or _now()
+    moment = now or utc_now()
     user = _locked_row(session, user)
     refusal = _code_refusal(user, moment)
     if refusal is not None:
@@ -241,7 +238,7 @@ def confirm_enrolment(
     now: datetime | None = None,
 ) -> CodeCheck:
     """A code from the newly set-up app proves it works; from now on it is required."""
-    moment = now or _now()
+    moment = now or utc_now()
     user = _locked_row(session, user)
     refusal = _code_refusal(user, moment)
     if refusal is not None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
 
@@ -14,12 +14,8 @@ from portal.accounts.directory import actor_of
 from portal.accounts.models import StaffSession, StaffUser
 from portal.cases import audit
 from portal.extensions import DbSession
-from portal.sessions import WebSession
-from portal.sessions import _key as web_session_key
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
+from portal.instants import utc_now
+from portal.sessions import WebSession, web_session_key
 
 
 def start_staff_session(
@@ -35,7 +31,7 @@ def start_staff_session(
     deleted, so a cookie planted before sign-in is worth nothing after it), linked to the
     account so that signing out or disabling it can delete it. Returns the new cookie
     token and the link."""
-    moment = now or _now()
+    moment = now or utc_now()
     if old_token:
         session.execute(delete(WebSession).where(WebSession.id == web_session_key(old_token)))
     token = secrets.token_urlsafe(32)
@@ -67,7 +63,7 @@ def end_staff_session(
     now: datetime | None = None,
 ) -> None:
     """Delete one server-side session and its link: signing out, or idle for too long."""
-    moment = now or _now()
+    moment = now or utc_now()
     if token:
         session.execute(delete(WebSession).where(WebSession.id == web_session_key(token)))
     if link_id is not None:

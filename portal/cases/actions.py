@@ -5,7 +5,7 @@ month), C5 (refusal by the reviewer), and the workflow table for every other mov
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from enum import StrEnum
 
 from portal.cases import clock
@@ -18,6 +18,7 @@ from portal.cases.review import pending_review
 from portal.cases.steps import WORKING_STATES
 from portal.cases.workflow import can_move, is_closed
 from portal.extensions import DbSession
+from portal.instants import utc_now
 
 S = CaseState
 
@@ -71,7 +72,7 @@ def allowed_actions(
     if state == S.AWAITING_CLARIFICATION:
         actions.add(Action.RECORD_CLARIFICATION_ANSWER)
     if case.clock_started_on is not None and not case.extended:
-        day = today or clock.received_on(datetime.now(UTC))
+        day = today or clock.received_on(utc_now())
         if day <= first_month_ends_on(case, case.clock_started_on, day):
             actions.add(Action.EXTEND)
     if state in WORKING_STATES:

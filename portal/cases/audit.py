@@ -17,14 +17,13 @@ from sqlalchemy import select
 
 from portal.cases.models import AuditEvent, AuditHead
 from portal.extensions import DbSession
+from portal.instants import aware, utc_now
 
 GENESIS_HASH = "0" * 64
 
 
 def _canonical(event: AuditEvent) -> bytes:
-    occurred = event.occurred_at
-    if occurred.tzinfo is None:  # SQLite hands back naive UTC
-        occurred = occurred.replace(tzinfo=UTC)
+    occurred = aware(event.occurred_at)
     body = {
         "id": event.id,
         "case_id": event.case_id,
@@ -59,7 +58,7 @@ def record(
         actor=actor,
         action=action,
         details=details or {},
-        occurred_at=now or datetime.now(UTC),
+        occurred_at=now or utc_now(),
         previous_hash=head.last_hash,
         hash="pending",
     )

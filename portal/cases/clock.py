@@ -1,7 +1,9 @@
 """The statutory clock: when a request was received and when the answer is due (rules C1-C4).
 
-Pure functions on calendar dates. Instants are stored in UTC; `received_on` turns one into the
-Europe/London date the law counts from, and everything after that works on `date`s only.
+Pure functions on calendar dates (london_today aside, which reads the time). Instants are
+stored in UTC; `received_on` turns one into the Europe/London date the law counts from,
+`day_starts_at` turns such a date back into the instant it begins, and everything after that
+works on `date`s only. This is the one home of the London zone and of month arithmetic.
 
 Bank holidays come from the `holidays` package (offline data) for England (`GB`, subdivision
 `ENG`). England and Wales share the same bank holidays, and the package's `ENG` and `WLS`
@@ -13,21 +15,25 @@ from __future__ import annotations
 import calendar
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from types import MappingProxyType
 from zoneinfo import ZoneInfo
 
 import holidays
 
+from portal.instants import utc_now
+
 __all__ = [
     "LONDON",
     "DueDateExplanation",
     "SkippedDay",
     "add_months",
+    "day_starts_at",
     "due_date",
     "explain_due_date",
     "is_working_day",
+    "london_today",
     "received_on",
     "working_days_between",
 ]
@@ -74,6 +80,18 @@ def received_on(moment: datetime) -> date:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError("received_on() needs an aware datetime, with a time zone; got a naive one")
     return moment.astimezone(LONDON).date()
+
+
+def london_today() -> date:
+    """C1-C2: today's Europe/London date, the date a request arriving now is received on."""
+    return received_on(utc_now())
+
+
+def day_starts_at(day: date) -> datetime:
+    """The UTC instant at which a Europe/London day begins, to compare with stored instants
+    (a case's closed_at, an audit event's time): the day's instants are from it, up to the
+    next day's."""
+    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
 
 
 def is_working_day(day: date) -> bool:

@@ -6,7 +6,7 @@ recorded by staff. The clock stops for good.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from portal.cases import audit
@@ -18,6 +18,7 @@ from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.steps import acting_moment, audit_event, enum_value, lock_case, required_text
 from portal.cases.workflow import check_move
 from portal.extensions import DbSession
+from portal.instants import utc_now
 from portal.outbox import enqueue
 
 S = CaseState
@@ -125,7 +126,7 @@ def withdraw(
 ) -> None:
     """The requester withdrew: the case closes and the clock stops for good."""
     check_move(case.state, CaseState.WITHDRAWN)
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     case.state = CaseState.WITHDRAWN
     case.closed_at = moment
     audit.record(

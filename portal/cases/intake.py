@@ -22,6 +22,7 @@ from portal.cases.steps import acting_moment, enum_value
 from portal.cases.workflow import is_closed
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
+from portal.instants import utc_now
 from portal.outbox import enqueue
 
 RESIDENT = "resident"
@@ -85,7 +86,7 @@ def submit_request(
     existing = find_by_idempotency_key(session, idempotency_key)
     if existing is not None:
         return existing
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     received = clock.received_on(moment)
     subject = _person(submission.subject)
     requester = _person(submission.requester) if submission.requester else subject
@@ -161,7 +162,7 @@ def add_evidence(
     """More proof of identity or authority, sent while the case is open."""
     if is_closed(case.state):
         raise ValueError("This request is closed")
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     for item in evidence:
         case.files.append(_case_file(case, item, cipher, moment))
     session.flush()

@@ -17,7 +17,7 @@ import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -29,6 +29,7 @@ from portal.cases.casework_models import CaseAssignment
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.workflow import CLOSED
 from portal.extensions import DbSession
+from portal.instants import aware
 
 PAGE_SIZE = 50
 DUE_SOON_WORKING_DAYS = 5
@@ -387,11 +388,6 @@ class DashboardFigures:
     on_time: OnTimeRate = OnTimeRate(0, 0)
 
 
-def _london_midnight(day: date) -> datetime:
-    # As a UTC instant: that is how closed_at is stored (SQLite keeps no offset).
-    return datetime.combine(day, time(0), tzinfo=clock.LONDON).astimezone(UTC)
-
-
 def month_bounds(today: date) -> tuple[date, date]:
     """The first day of today's month and the first day of the next."""
     first = today.replace(day=1)
@@ -423,14 +419,16 @@ def dashboard_figures(session: DbSession, *, today: date) -> DashboardFigures:
     completed = session.execute(
         select(Case.closed_at, Case.due_on).where(
             Case.state == str(CaseState.COMPLETED),
-            Case.closed_at >= _london_midnight(first),
-            Case.closed_at < _london_midnight(next_first),
+            Case.closed_at >= clock.day_starts_at(first),
+            Case.closed_at < clock.day_starts_at(next_first),
         )
     ).all()
     on_time = sum(
         1
         for closed_at, due_on in completed
-        if closed_at is not None and due_on is not None and _closed_on(closed_at) <= due_on
+        if closed_at is not None
+        and due_on is not None
+        and clock.received_on(aware(closed_at)) <= due_on
     )
     return DashboardFigures(
         today=today,
@@ -440,13 +438,6 @@ def dashboard_figures(session: DbSession, *, today: date) -> DashboardFigures:
         overdue=overdue or 0,
         on_time=OnTimeRate(len(completed), on_time),
     )
-
-
-def _closed_on(closed_at: datetime) -> date:
-    # SQLite hands back naive datetimes for timezone-aware columns: they were stored in UTC.
-    if closed_at.tzinfo is None:
-        closed_at = closed_at.replace(tzinfo=UTC)
-    return clock.received_on(closed_at)
 
 
 def working_days_left(today: date, due_on: date | None) -> int | None:

@@ -23,38 +23,22 @@ import io
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from sqlalchemy import Select, select
 
+from portal.cases import clock
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
+from portal.instants import aware
 
-LONDON = ZoneInfo("Europe/London")
 NOT_FROM_A_HUB = ""
 TREND_MONTHS = 12
 
 
 def month_start(day: date) -> date:
     return day.replace(day=1)
-
-
-def add_months(month: date, count: int) -> date:
-    index = month.year * 12 + month.month - 1 + count
-    return date(index // 12, index % 12 + 1, 1)
-
-
-def _instant(day: date) -> datetime:
-    """The UTC instant at which a Europe/London day begins."""
-    return datetime.combine(day, time(0), tzinfo=LONDON).astimezone(UTC)
-
-
-def _london_date(moment: datetime) -> date:
-    if moment.tzinfo is None:  # SQLite hands back naive UTC
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(LONDON).date()
 
 
 @dataclass
@@ -131,7 +115,7 @@ def _columns() -> Select:
 def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     """The report for the calendar month containing `month`."""
     first = month_start(month)
-    after = add_months(first, 1)
+    after = clock.add_months(first, 1)
     figures: dict[tuple[str, str], Figures] = {}
 
     def add(row: _Row, update: Callable[[Figures], None]) -> None:
@@ -145,12 +129,15 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
         add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("received"))
 
     closed = session.execute(
-        _columns().where(Case.closed_at >= _instant(first), Case.closed_at < _instant(after))
+        _columns().where(
+            Case.closed_at >= clock.day_starts_at(first),
+            Case.closed_at < clock.day_starts_at(after),
+        )
     )
     for kind, channel, hub, state, received_on, closed_at, due_on in closed:
         row = _Row(kind, channel, hub or NOT_FROM_A_HUB)
         if state == CaseState.COMPLETED:
-            closed_on = _london_date(closed_at)
+            closed_on = clock.received_on(aware(closed_at))
             add(row, _completion(received_on, closed_on, due_on))
         elif state == CaseState.REFUSED:
             add(row, _count("refused"))
@@ -162,8 +149,8 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
         .join(AuditEvent, AuditEvent.case_id == Case.id)
         .where(
             AuditEvent.action == "deadline_extended",
-            AuditEvent.occurred_at >= _instant(first),
-            AuditEvent.occurred_at < _instant(after),
+            AuditEvent.occurred_at >= clock.day_starts_at(first),
+            AuditEvent.occurred_at < clock.day_starts_at(after),
         )
     )
     for kind, channel, hub in extensions:
@@ -183,9 +170,9 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
 def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[TrendPoint, ...]:
     """Received, completed and completed on time for the `months` months up to `month`."""
     last = month_start(month)
-    first = add_months(last, -(months - 1))
-    after = add_months(last, 1)
-    starts = [add_months(first, i) for i in range(months)]
+    first = clock.add_months(last, -(months - 1))
+    after = clock.add_months(last, 1)
+    starts = [clock.add_months(first, i) for i in range(months)]
     received = dict.fromkeys(starts, 0)
     completed = dict.fromkeys(starts, 0)
     on_time = dict.fromkeys(starts, 0)
@@ -196,11 +183,11 @@ def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[
     for closed_at, due_on in session.execute(
         select(Case.closed_at, Case.due_on).where(
             Case.state == CaseState.COMPLETED,
-            Case.closed_at >= _instant(first),
-            Case.closed_at < _instant(after),
+            Case.closed_at >= clock.day_starts_at(first),
+            Case.closed_at < clock.day_starts_at(after),
         )
     ):
-        closed_on = _london_date(closed_at)
+        closed_on = clock.received_on(aware(closed_at))
         completed[month_start(closed_on)] += 1
         if due_on is not None and closed_on <= due_on:
             on_time[month_start(closed_on)] += 1

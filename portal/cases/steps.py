@@ -18,7 +18,7 @@ the append-only audit trail, whose details hold ids, dates and codes only.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -27,6 +27,7 @@ from portal.cases.errors import CaseClosed, CaseworkError, MissingText, WrongCas
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.workflow import is_closed
 from portal.extensions import DbSession
+from portal.instants import utc_now
 
 S = CaseState
 
@@ -41,7 +42,7 @@ def acting_moment(now: datetime | None) -> datetime:
     """The instant a service function acts at: `now` when given (aware, or refused), else the
     current time. Its Europe/London date is the legal date (C1-C2)."""
     if now is None:
-        return datetime.now(UTC)
+        return utc_now()
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("`now` must be an aware datetime")
     return now

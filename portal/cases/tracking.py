@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,6 +28,7 @@ from portal.cases.intake import RESIDENT
 from portal.cases.models import AuditEvent, Case, CaseState, LookupAttempt, TrackingCode
 from portal.cases.workflow import can_move
 from portal.extensions import DbSession
+from portal.instants import aware, utc_now
 from portal.outbox import enqueue
 
 CODE_LIFETIME = timedelta(minutes=10)
@@ -59,7 +60,7 @@ def lookup_allowed(
     session: DbSession, *, reference: str, email: str, secret: str, now: datetime | None = None
 ) -> bool:
     """Whether another attempt may be made for this reference and this address."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     since = moment - LOOKUP_WINDOW
     checks = (
         ("reference", reference, LOOKUPS_PER_REFERENCE),
@@ -82,7 +83,7 @@ def record_lookup(
     session: DbSession, *, reference: str, email: str, secret: str, now: datetime | None = None
 ) -> None:
     """Count an attempt against this reference and this address (keyed hashes only)."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     for scope, value in (("reference", reference), ("email", _normalise_email(email))):
         key_hash = _keyed_hash(secret, scope, value)
         session.add(LookupAttempt(scope=scope, key_hash=key_hash, occurred_at=moment))
@@ -94,7 +95,7 @@ def start_tracking(
     """Step 1 of following a request: if reference and address match an open or recent
     case, email a 6-digit code. Returns the case (for tests) but callers must answer the
     resident the same way whether or not it matched."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     record_lookup(session, reference=reference, email=email, secret=secret, now=moment)
     case = session.scalar(select(Case).where(Case.reference == reference))
     matches = case is not None and _normalise_email(case.requester.email) == _normalise_email(email)
@@ -116,15 +117,11 @@ def start_tracking(
     return case
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def check_tracking_code(
     session: DbSession, *, reference: str, code: str, secret: str, now: datetime | None = None
 ) -> CodeCheck:
     """Step 2: the code from the email. Valid 10 minutes, once; 5 wrong tries burn it."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     case = session.scalar(select(Case).where(Case.reference == reference))
     if case is None:
         return CodeCheck(None, "wrong")
@@ -139,7 +136,7 @@ def check_tracking_code(
         return CodeCheck(None, "wrong")
     if latest.wrong_attempts >= CODE_WRONG_TRIES:
         return CodeCheck(None, "used_up")
-    if _aware(latest.expires_at) <= moment:
+    if aware(latest.expires_at) <= moment:
         return CodeCheck(None, "expired")
     expected = _keyed_hash(secret, "code", f"{case.id}:{code.strip()}")
     if not hmac.compare_digest(expected, latest.code_hash):
@@ -213,8 +210,8 @@ def timeline(session: DbSession, case: Case) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             action=event.action,
-            occurred_at=_aware(event.occurred_at),
-            day=clock.received_on(_aware(event.occurred_at)),
+            occurred_at=aware(event.occurred_at),
+            day=clock.received_on(aware(event.occurred_at)),
             by_requester=event.actor == RESIDENT,
             details=dict(event.details or {}),
         )

@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from enum import StrEnum
 from types import MappingProxyType
 from typing import Any
@@ -55,6 +55,7 @@ from portal.documents.people import (
 )
 from portal.extensions import DbSession
 from portal.i18n import DEFAULT_LOCALE, LANGUAGES, babel_locale_for
+from portal.instants import aware, utc_now
 
 
 class LetterKind(StrEnum):
@@ -200,7 +201,7 @@ def document_filename(reference: str, name: str) -> str:
 
 
 def letter_date(moment: datetime | None = None) -> date:
-    return clock.received_on(moment or datetime.now(UTC))
+    return clock.received_on(moment or utc_now())
 
 
 # What a letter says ---------------------------------------------------------------------
@@ -271,7 +272,7 @@ def _decision_facts(session: DbSession, case: Case, message: CaseMessage) -> Dec
         .order_by(ObjectionDecision.id.desc())
         .limit(1)
     )
-    stopped_on = clock.received_on(_aware(message.created_at))
+    stopped_on = clock.received_on(aware(message.created_at))
     assessment = None
     if decision is not None:
         first = session.scalar(
@@ -290,11 +291,6 @@ def _decision_facts(session: DbSession, case: Case, message: CaseMessage) -> Dec
         compelling_grounds=bool(assessment and assessment.compelling_grounds.strip()),
         legal_claims=bool(assessment and assessment.legal_claims),
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    """SQLite gives back naive UTC datetimes; PostgreSQL aware ones."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _message_for(
@@ -376,7 +372,7 @@ def _letter(
     language = letter_language(case)
     if large_print is None:
         large_print = wants_large_print(case)
-    written_on = clock.received_on(_aware(message.created_at)) if message else letter_date()
+    written_on = clock.received_on(aware(message.created_at)) if message else letter_date()
     decision = (
         _decision_facts(session, case, message)
         if kind == LetterKind.OBJECTION_DECISION and message is not None

@@ -23,7 +23,6 @@ from __future__ import annotations
 import io
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import pikepdf
@@ -70,6 +69,7 @@ from portal.evidence.inspection import (
 )
 from portal.extensions import DbSession
 from portal.i18n import LANGUAGES
+from portal.instants import utc_now
 from portal.notices import current_release
 
 __all__ = [
@@ -332,7 +332,7 @@ def _context(
         "about": about,
         "no_information": people.no_information(about),
         "reference": reference_unbroken(case.reference, case.reference),
-        "written_on": format_date(clock.received_on(datetime.now(UTC)), "long"),
+        "written_on": format_date(clock.received_on(utc_now()), "long"),
         "name": disclosed_to,
         "address": recipient_address(case),
         "page_css": margin_css(case.reference, disclosed=footer, large_print=large_print),

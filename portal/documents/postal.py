@@ -10,7 +10,7 @@ recording that an objection's decision letter was posted (portal.cases.delivery)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import select
 
@@ -20,6 +20,7 @@ from portal.cases.document_models import CaseDocument, DocumentStatus, LetterPos
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.documents.letters import MESSAGE_KINDS, LetterKind
 from portal.extensions import DbSession
+from portal.instants import aware, utc_now
 
 RESPONSE_PACK = "response_pack"
 
@@ -80,7 +81,7 @@ def letters_for(session: DbSession, case: Case) -> list[Letter]:
             Letter(
                 kind.value,
                 LETTER_TITLES[kind],
-                clock.received_on(_aware(message.created_at)),
+                clock.received_on(aware(message.created_at)),
                 message.id,
                 posted(kind.value, message.id),
             )
@@ -91,7 +92,7 @@ def letters_for(session: DbSession, case: Case) -> list[Letter]:
             Letter(
                 RESPONSE_PACK,
                 LETTER_TITLES[RESPONSE_PACK],
-                clock.received_on(_aware(pack.ready_at)),
+                clock.received_on(aware(pack.ready_at)),
                 None,
                 posted(RESPONSE_PACK, None),
             )
@@ -112,7 +113,7 @@ def record_posting(
     """Staff sent this letter by post on `sent_on`. Posting the response pack of an access
     request, or the decision letter of an objection, completes the case (C7, C9), in the
     same transaction."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     today = clock.received_on(moment)
     letter = next(
         (
@@ -168,7 +169,3 @@ def _ready_pack(session: DbSession, case: Case) -> CaseDocument | None:
         .order_by(CaseDocument.id.desc())
         .limit(1)
     )
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

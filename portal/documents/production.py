@@ -15,7 +15,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from types import FrameType
 from typing import Any
 
@@ -32,6 +32,7 @@ from portal.cases.document_models import (
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.documents import packs
 from portal.extensions import DbSession, db
+from portal.instants import aware, utc_now
 from portal.outbox import Job, enqueue
 
 MAX_ATTEMPTS = 3  # a render that fails three times will not work on the fourth
@@ -77,7 +78,7 @@ def is_available(document: CaseDocument | None, now: datetime) -> bool:
         and document.status == DocumentStatus.READY
         and document.released_at is not None
         and document.available_until is not None
-        and _aware(document.available_until) > now
+        and aware(document.available_until) > now
     )
 
 
@@ -86,7 +87,7 @@ def has_expired(document: CaseDocument | None, now: datetime) -> bool:
         document is not None
         and document.released_at is not None
         and document.available_until is not None
-        and _aware(document.available_until) <= now
+        and aware(document.available_until) <= now
     )
 
 
@@ -129,7 +130,7 @@ def render_pack_job(job: Job) -> str | None:
             )
     except (packs.PackTooLong, packs.UnusableItem, RenderTimeout) as error:
         raise DocumentFailed(str(error)) from error
-    now = datetime.now(UTC)
+    now = utc_now()
     document.encrypted = cipher.encrypt(
         pack.pdf, associated_data=associated_data(case.reference, document.id)
     )
@@ -180,7 +181,7 @@ def pack_failed(job: Job, error: str) -> None:
 
 def retry(session: DbSession, case: Case, *, actor: str, now: datetime | None = None) -> None:
     """Staff try a failed pack again (after fixing what made it fail)."""
-    moment = now or datetime.now(UTC)
+    moment = now or utc_now()
     document = latest_pack(session, case)
     if document is None or document.status != DocumentStatus.FAILED:
         raise errors.CaseworkError("There is no failed response pack to make again")
@@ -218,7 +219,3 @@ def record_download(
 def _wants_download(case: Case) -> bool:
     delivery = (case.details or {}).get("delivery") or {}
     return isinstance(delivery, dict) and delivery.get("delivery") == "download"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 from email.headerregistry import Address
 from email.utils import parseaddr
 from typing import Any
@@ -31,6 +31,7 @@ from portal.cases.message_words import (
 from portal.cases.models import Case, CaseKind
 from portal.extensions import db
 from portal.i18n import DEFAULT_LOCALE, babel_locale_for
+from portal.instants import aware
 from portal.jobs import mail
 from portal.outbox import Job
 
@@ -214,7 +215,5 @@ def _case_message(payload: Mapping[str, Any]) -> CaseMessage:
 def _message_id(job: Job, sender: str) -> str:
     """The same for every try of a job, so a mail system can drop a repeated delivery."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
-    created = job.created_at
-    if created.tzinfo is None:  # SQLite returns naive UTC datetimes
-        created = created.replace(tzinfo=UTC)
+    created = aware(job.created_at)
     return f"<job-{job.id}.{int(created.timestamp())}@{domain}>"

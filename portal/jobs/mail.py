@@ -11,12 +11,14 @@ import smtplib
 import ssl
 import uuid
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
+
+from portal.instants import utc_now
 
 SMTP_TIMEOUT_SECONDS = 10
 
@@ -39,7 +41,7 @@ def build_message(
     if reply_to:
         message["Reply-To"] = reply_to
     message["Subject"] = subject
-    message["Date"] = format_datetime(now or datetime.now(UTC))
+    message["Date"] = format_datetime(now or utc_now())
     message["Message-ID"] = message_id
     # RFC 3834: tells mail servers not to send out-of-office replies to a no-reply sender.
     message["Auto-Submitted"] = "auto-generated"
@@ -76,7 +78,7 @@ def _send_smtp(message: EmailMessage, config: Mapping[str, Any]) -> None:
 
 def _write_file(message: EmailMessage, directory: Path, job_id: int | None) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    stamp = utc_now().strftime("%Y%m%dT%H%M%S.%fZ")
     name = f"{stamp}-job{job_id}" if job_id is not None else f"{stamp}-{uuid.uuid4().hex}"
     path = directory / f"{name}.eml"
     # Written under a temporary name first, so a reader never sees half a message.

@@ -26,6 +26,7 @@ from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 from portal.cases.document_models import RESPONSE_PACK_JOB
 from portal.documents import production
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.jobs import decisions, emails
 from portal.outbox import Job, JobStatus
 
@@ -140,7 +141,7 @@ def _run_due(app: Flask, *, now: datetime | None, limit: int, stop: threading.Ev
     worked = 0
     with app.app_context():
         while worked < limit and not (stop and stop.is_set()):
-            moment = now.astimezone(UTC) if now else datetime.now(UTC)
+            moment = now.astimezone(UTC) if now else utc_now()
             job_id = claim_next(moment)
             if job_id is None:
                 break

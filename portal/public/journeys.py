@@ -8,7 +8,7 @@ resubmit, Back then submit) finds the first case through the journey's idempoten
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.forms.evidence import purpose_names, rejection_message
 from portal.forms.fields import normalise_ni_number, normalise_postcode
 from portal.i18n import LANGUAGES
+from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, summary_rows
@@ -76,7 +77,7 @@ def journey_begin(journey: str):
                 "answers": {},
                 "idempotency_key": secrets.token_urlsafe(32),
                 "draft_token": secrets.token_urlsafe(32),
-                "started": datetime.now(UTC).isoformat(),
+                "started": utc_now().isoformat(),
             },
         )
     answers = (_draft(selected) or {}).get("answers", {})
@@ -276,7 +277,7 @@ def _take_uploads(form, draft) -> dict[str, str]:
     """Inspect and keep each file sent; return a message per field whose file was refused."""
     errors: dict[str, str] = {}
     existing = len(_draft_uploads(draft))
-    now = datetime.now(UTC)
+    now = utc_now()
     for field_name, purpose in PURPOSE_FIELDS.items():
         for storage in request.files.getlist(field_name):
             if not storage or not storage.filename:

@@ -10,7 +10,7 @@ session ends after 20 minutes without a request; the pages warn two minutes befo
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -47,6 +47,7 @@ from portal.evidence.inspection import (
 )
 from portal.extensions import db
 from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartForm, WithdrawForm
+from portal.instants import parse_aware, utc_now
 from portal.public import bp
 from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
@@ -58,10 +59,6 @@ from portal.sessions import ServerSession, end_session
 TRACKING = "tracking"
 IDLE_LIFETIME = timedelta(minutes=20)
 WARN_BEFORE = timedelta(minutes=2)
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _db() -> Session:
@@ -80,16 +77,6 @@ def _cipher():
 def _tracking() -> dict[str, Any]:
     state = session.get(TRACKING)
     return state if isinstance(state, dict) else {}
-
-
-def _instant(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 def _new_session_id() -> None:
@@ -122,7 +109,7 @@ def track_start():
     if reference is None:  # the form has already checked it; this keeps the types honest
         return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
     email = form.email.data
-    now = _now()
+    now = utc_now()
     if not tracking.lookup_allowed(
         _db(), reference=reference, email=email, secret=_secret(), now=now
     ):
@@ -181,15 +168,15 @@ def _refusal_from_session(state: dict[str, Any]) -> str | None:
     """
     if _wrong_tries(state) >= tracking.CODE_WRONG_TRIES:
         return "used_up"
-    asked_at = _instant(state.get("asked_at"))
-    if asked_at is None or _now() - asked_at >= tracking.CODE_LIFETIME:
+    asked_at = parse_aware(state.get("asked_at"))
+    if asked_at is None or utc_now() - asked_at >= tracking.CODE_LIFETIME:
         return "expired"
     return None
 
 
 def _sign_in(case: Case) -> None:
     _new_session_id()
-    now = _now().isoformat()
+    now = utc_now().isoformat()
     session[TRACKING] = {
         "case_id": case.id,
         "reference": case.reference,
@@ -229,8 +216,8 @@ def _signed_in_case() -> Case | str:
     case_id = state.get("case_id")
     if not isinstance(case_id, int):
         return "signed_out"
-    now = _now()
-    last_seen = _instant(state.get("last_seen"))
+    now = utc_now()
+    last_seen = parse_aware(state.get("last_seen"))
     if last_seen is None or now - last_seen >= IDLE_LIFETIME:
         session.pop(TRACKING, None)
         return "ended"
@@ -326,7 +313,7 @@ def track_status(case: Case):
 def _response_download(case: Case) -> dict[str, Any]:
     """The response pack, when it was released for download: available, or expired."""
     document = production.latest_pack(_db(), case)
-    now = _now()
+    now = utc_now()
     if document is None or document.available_until is None:
         return {}
     until = format_date(document.available_until, "long")
@@ -349,7 +336,7 @@ def _download_state(download: dict[str, Any]) -> str | None:
 def track_response_download(case: Case):
     """The response pack, for the signed-in resident only, while it is available."""
     document = production.latest_pack(_db(), case)
-    now = _now()
+    now = utc_now()
     if document is not None and document.available_until and production.has_expired(document, now):
         page = render_template(
             "public/tracking/download_expired.html",

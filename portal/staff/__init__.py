@@ -8,7 +8,7 @@ minutes before), enforced here on the server whatever the browser does.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +26,8 @@ from flask import (
 from flask_login import LoginManager, current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from portal.instants import utc_now
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 login_manager = LoginManager()
@@ -48,10 +50,6 @@ def init_staff(app: Flask) -> None:
     app.cli.add_command(staff_cli)
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def idle_lifetime() -> timedelta:
     """30 minutes, or less if every server-side session is set to end sooner."""
     return min(IDLE_LIFETIME, current_app.config["SESSION_IDLE_LIFETIME"])
@@ -68,7 +66,7 @@ def refuse_anonymous_and_check_permissions() -> Any:
     from portal.staff.permissions import PUBLIC_STAFF_ENDPOINTS, check_endpoint
 
     endpoint = request.endpoint or ""
-    if auth.end_idle_session(_now(), idle_lifetime()):
+    if auth.end_idle_session(utc_now(), idle_lifetime()):
         if endpoint == "staff.keep_alive":
             return Response(status=401)
         if endpoint not in ENDED_PAGES:
@@ -79,7 +77,7 @@ def refuse_anonymous_and_check_permissions() -> Any:
         # Come back here after signing in, if it is a page to GET (None adds nothing).
         next_path = request.full_path.rstrip("?") if request.method == "GET" else None
         return redirect(url_for(".sign_in", next=next_path), 303)
-    auth.touch(_now())
+    auth.touch(utc_now())
     check_endpoint(endpoint)
     return None
 

@@ -6,8 +6,6 @@ in the embedded mode), to send to the new member of staff; only its hash is stor
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_datetime
 from flask_login import current_user, logout_user
@@ -16,6 +14,7 @@ from portal.accounts import administration, invitations
 from portal.accounts.models import Role, StaffUser
 from portal.extensions import db
 from portal.forms.staff import ROLE_HINTS, ChangeRoleForm, ConfirmForm, InviteForm
+from portal.instants import utc_now
 from portal.links import absolute_link
 from portal.staff import bp
 from portal.staff.permissions import Action, requires
@@ -25,10 +24,6 @@ NEW_INVITATION = "staff_new_invitation"
 LAST_ADMIN = (
     "There must always be at least one administrator. Make someone else an administrator first"
 )
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _member(user_id: int) -> StaffUser:
@@ -56,7 +51,7 @@ def _show_link_once(invitation: invitations.Invitation) -> None:
 @bp.get("/admin/staff")
 @requires(Action.MANAGE_STAFF)
 def admin_staff():
-    now = _now()
+    now = utc_now()
     members = [
         (user, administration.status_of(user, now))
         for user in administration.list_staff(db.session)
@@ -78,7 +73,7 @@ def admin_invite():
                 name=form.name.data,
                 role=Role(form.role.data),
                 invited_by=_me(),
-                now=_now(),
+                now=utc_now(),
             )
         except invitations.AccountExists:
             form.email.errors = ["There is already an account with this email address"]
@@ -112,7 +107,7 @@ def admin_renew_invitation(user_id: int):
     if not ConfirmForm().validate():
         abort(400)
     try:
-        invitation = invitations.renew_invitation(db.session, member, actor=_me(), now=_now())
+        invitation = invitations.renew_invitation(db.session, member, actor=_me(), now=utc_now())
     except invitations.InvitationUnusable:
         flash(f"{member.name} does not need an invitation")
         return redirect(url_for(".admin_member", user_id=member.id), 303)
@@ -127,7 +122,7 @@ def admin_reset_sign_in(user_id: int):
     if not ConfirmForm().validate():
         abort(400)
     try:
-        invitation = administration.reset_sign_in(db.session, member, actor=_me(), now=_now())
+        invitation = administration.reset_sign_in(db.session, member, actor=_me(), now=utc_now())
     except invitations.InvitationUnusable:
         flash("Another administrator must reset your own sign-in")
         return redirect(url_for(".admin_member", user_id=member.id), 303)
@@ -139,7 +134,7 @@ def _render_member(member: StaffUser, form: ChangeRoleForm, status: int = 200):
     page = render_template(
         "staff/admin/member.html",
         member=member,
-        status=administration.status_of(member, _now()),
+        status=administration.status_of(member, utc_now()),
         last_signed_in=(
             format_datetime(member.last_signed_in_at, "d MMMM yyyy 'at' HH:mm")
             if member.last_signed_in_at
@@ -170,7 +165,7 @@ def admin_change_role(user_id: int):
         return _render_member(member, form, 400)
     try:
         changed = administration.change_role(
-            db.session, member, Role(form.role.data), actor=_me(), now=_now()
+            db.session, member, Role(form.role.data), actor=_me(), now=utc_now()
         )
     except administration.LastAdmin:
         db.session.refresh(member)
@@ -194,7 +189,7 @@ def admin_disable(user_id: int):
         abort(400)
     myself = member.id == _me().id
     try:
-        administration.disable(db.session, member, actor=_me(), now=_now())
+        administration.disable(db.session, member, actor=_me(), now=utc_now())
     except administration.LastAdmin:
         page = render_template(
             "staff/admin/disable.html", member=member, form=form, error=LAST_ADMIN

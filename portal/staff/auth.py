@@ -10,7 +10,7 @@ disabled), and the time of the last request, for the 30-minute idle timeout.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Response, current_app, redirect, render_template, request, session, url_for
@@ -21,6 +21,7 @@ from portal.accounts.models import StaffUser
 from portal.accounts.signing_in import CodeCheck
 from portal.extensions import db
 from portal.forms.staff import CodeForm, NewPasswordForm, SignInForm
+from portal.instants import parse_aware, utc_now
 from portal.sessions import ServerSession, end_session
 from portal.staff import bp, idle_lifetime, login_manager, safe_return_path
 from portal.staff.permissions import Action, public, requires
@@ -36,10 +37,6 @@ WRONG_CODE = "The code is not right. Enter the code your authenticator app shows
 REUSED_CODE = "That code has already been used. Wait for your app to show a new code, then enter it"
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _cipher():
     return current_app.extensions["evidence_cipher"]
 
@@ -51,16 +48,6 @@ def _secret() -> str:
 def council_names() -> tuple[str, ...]:
     council = current_app.extensions["council"]
     return (council.name, council.short_name)
-
-
-def _instant(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
 
 
 def _token() -> str | None:
@@ -100,7 +87,7 @@ def end_idle_session(now: datetime, lifetime: timedelta) -> bool:
         logout_user()
         session.clear()
         return False
-    last_seen = _instant(state.get("last_seen"))
+    last_seen = parse_aware(state.get("last_seen"))
     if last_seen is not None and now - last_seen < lifetime:
         return False
     _end_session(reason="idle", now=now)
@@ -135,7 +122,7 @@ def keep_alive():
     """'Stay signed in': restarts the idle clock. 204 while signed in, 401 once not."""
     if not current_user.is_authenticated:
         return Response(status=401)
-    touch(_now())
+    touch(utc_now())
     return Response(status=204)
 
 
@@ -154,7 +141,7 @@ def _pending_user(now: datetime) -> StaffUser | None:
     state = session.get(PENDING)
     if not isinstance(state, dict):
         return None
-    started = _instant(state.get("started_at"))
+    started = parse_aware(state.get("started_at"))
     user_id = state.get("user_id")
     user = db.session.get(StaffUser, user_id) if isinstance(user_id, int) else None
     if started is None or now - started >= PENDING_LIFETIME or user is None or not user.is_active:
@@ -217,7 +204,7 @@ def sign_in():
     if request.method == "GET":
         return render_template("staff/sign_in.html", form=form, next_path=next_path)
     if form.validate():
-        now = _now()
+        now = utc_now()
         user = signing_in.check_password(
             db.session,
             email=form.email.data,
@@ -240,7 +227,7 @@ def sign_in():
 @bp.route("/sign-in/code", methods=["GET", "POST"])
 @public
 def sign_in_code():
-    now = _now()
+    now = utc_now()
     user = _pending_user(now)
     if user is None:
         return redirect(url_for(".sign_in"), 303)
@@ -265,7 +252,7 @@ def sign_in_code():
 def enrol():
     """First sign-in: add the account to an authenticator app by QR code (or by typing the
     key), and prove it works with a code."""
-    now = _now()
+    now = utc_now()
     user = _pending_user(now)
     if user is None:
         return redirect(url_for(".sign_in"), 303)
@@ -299,7 +286,7 @@ def invitation(token: str):
     """An invitation link: set a password, then set up the authenticator app."""
     if current_user.is_authenticated:
         return render_template("staff/invitation_unusable.html", signed_in_elsewhere=True), 409
-    now = _now()
+    now = utc_now()
     invitee = invitations.find_invitation(db.session, token, now=now)
     if invitee is None:
         return render_template("staff/invitation_unusable.html"), 404
@@ -327,7 +314,7 @@ def invitation(token: str):
 @requires(Action.USE_WORKSPACE)
 def sign_out():
     # CSRFProtect has checked the token before this runs.
-    _end_session(reason="signed_out", now=_now())
+    _end_session(reason="signed_out", now=utc_now())
     return redirect(url_for(".signed_out"), 303)
 
 

@@ -8,7 +8,7 @@ as an error, with status 400; nothing was written.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, url_for
@@ -111,10 +111,6 @@ def current_actor() -> str:
     return f"staff:{current_user.id}"
 
 
-def _today() -> date:
-    return clock.received_on(datetime.now(UTC))
-
-
 def load_case(reference: str, action: Action) -> Case:
     """The case, after the role check (so a stranger gets 403, not 404), then the rules
     about this case: 404 when there is none."""
@@ -163,7 +159,7 @@ def offered_actions(case: Case) -> frozenset[actions.Action]:
         case,
         actor=current_actor(),
         actor_role=str(role) if role else None,
-        today=_today(),
+        today=clock.london_today(),
     )
     may_work = can(current_user, Action.WORK_ON_CASE, case)
     may_review = can(current_user, Action.REVIEW_CASE, case)
@@ -225,7 +221,7 @@ def render_case(
     page_forms = empty_forms(case)
     if action and form is not None:
         page_forms[action] = form
-    today = _today()
+    today = clock.london_today()
     events = db.session.scalars(
         select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc())
     )

@@ -6,10 +6,11 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.cases import queue as case_queue
+from portal.cases.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.permissions import Action, can, requires
-from portal.staff.queue_views import STATE_LABELS, london_today
+from portal.staff.queue_views import STATE_LABELS
 
 
 @bp.get("/")

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, date
+from datetime import date
 
 from portal.cases import clock
 from portal.cases.actions import Action as CA
 from portal.cases.models import Case
 from portal.cases.workflow import is_closed
+from portal.instants import aware
 
 # In the order a caseworker takes them; the first that applies is the most urgent.
 NEXT_STEPS: tuple[CA, ...] = (
@@ -113,8 +114,7 @@ def due_sentence(case: Case, today: date) -> str:
         closed = case.closed_at
         if closed is None:
             return "Closed."
-        # SQLite hands back naive datetimes for aware columns: they were stored in UTC.
-        closed_on = clock.received_on(closed if closed.tzinfo else closed.replace(tzinfo=UTC))
+        closed_on = clock.received_on(aware(closed))
         due = f"; it was due {_long(case.due_on)}" if case.due_on else ""
         return f"Closed on {_long(closed_on)}{due}."
     if case.due_on is None:

@@ -4,7 +4,7 @@ by a GET form that works without JavaScript. The queries live in portal.cases.qu
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, date, datetime
+from datetime import date
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
@@ -51,10 +51,6 @@ DUE_LABELS = {
 }
 
 
-def london_today() -> date:
-    return clock.received_on(datetime.now(UTC))
-
-
 def case_staff() -> list[StaffUser]:
     """Staff who can hold cases, for the assignee filter and names in the table."""
     query = (
@@ -94,7 +90,7 @@ def queue():
         hub_names.setdefault(slug, slug)
     filters = case_queue.parse_filters(request.args, hub_sources=hub_names, assignees=names)
     after = case_queue.Cursor.decode(request.args.get("after"))
-    today = london_today()
+    today = clock.london_today()
     page = case_queue.queue_page(db.session, filters, today=today, after=after)
 
     # The filters as chosen, for "next page" and for the "remove this filter" tags.

@@ -13,11 +13,11 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from portal.cases import audit, objections, register
+from portal.cases.clock import london_today
+from portal.exports import csv_download
 from portal.extensions import db
 from portal.staff import bp
-from portal.staff.downloads import csv_download
 from portal.staff.permissions import Action, requires
-from portal.staff.queue_views import london_today
 
 _MAX_SEARCH_LENGTH = 100
 PAGE_SIZE = 50

@@ -11,12 +11,13 @@ from datetime import date
 from flask import current_app, render_template, request
 
 from portal.cases import reports
+from portal.cases.clock import add_months, london_today
 from portal.cases.models import CaseKind, Channel
+from portal.exports import csv_download
 from portal.extensions import db
 from portal.staff import bp
-from portal.staff.downloads import csv_download
 from portal.staff.permissions import Action, requires
-from portal.staff.queue_views import CHANNEL_LABELS, KIND_LABELS, london_today
+from portal.staff.queue_views import CHANNEL_LABELS, KIND_LABELS
 
 MONTHS_OFFERED = 24
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
@@ -28,7 +29,7 @@ def _month_label(month: date) -> str:
 
 def _months_offered(today: date) -> list[date]:
     this_month = reports.month_start(today)
-    return [reports.add_months(this_month, -i) for i in range(MONTHS_OFFERED)]
+    return [add_months(this_month, -i) for i in range(MONTHS_OFFERED)]
 
 
 def _chosen_month(value: str | None, offered: list[date]) -> tuple[date, str | None]:

@@ -17,7 +17,6 @@ with the council's messages on it. What is measured does not depend on the datab
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from itertools import pairwise
 
 import pytest
@@ -177,7 +176,7 @@ def add_messages(app, reference: str) -> None:
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == reference))
         assert case is not None
-        today = clock.received_on(datetime.now(UTC))
+        today = clock.london_today()
         identity.request_identity(
             db.session, case, what_is_needed=STAFF_WROTE["what_is_needed"], actor=CASEWORKER
         )

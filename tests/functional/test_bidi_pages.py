@@ -4,7 +4,6 @@ as English, left to right (tests/browser/test_bidi.py measures the order on scre
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 from portal.cases import clock, deadlines, identity
 from portal.cases.models import Case
@@ -21,7 +20,7 @@ def test_urdu_status_page_isolates_dates_and_marks_staff_text_as_english(app, cl
     filed = file_request(app, language="ur")
     with app.app_context():
         case = db.session.get(Case, filed.id)
-        today = clock.received_on(datetime.now(UTC))
+        today = clock.london_today()
         identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
         deadlines.ask_clarification(db.session, case, question="Which years?", actor=CASEWORKER)
         deadlines.record_clarification_answer(

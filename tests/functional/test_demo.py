@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC
 
 import pytest
 from flask_migrate import upgrade
@@ -64,7 +64,7 @@ def test_cases_spread_across_states_kinds_channels_and_hubs(demo_app):
 
 
 def test_some_open_cases_are_overdue_and_some_due_soon(demo_app):
-    today = clock.received_on(datetime.now(UTC))
+    today = clock.london_today()
     with demo_app.app_context():
         running = [
             case

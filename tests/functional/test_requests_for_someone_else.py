@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -75,7 +74,7 @@ def pl(message: str, **values: str) -> str:
 
 
 def today():
-    return clock.received_on(datetime.now(UTC))
+    return clock.london_today()
 
 
 def case_of(reference: str) -> Case:

@@ -4,8 +4,6 @@ working steps never shown."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from babel.dates import format_date
 
 from portal.cases import allocation, clock, closing, deadlines, identity
@@ -22,7 +20,7 @@ def test_messages_and_steps_show_on_the_status_page_in_polish(app, client):
     filed = file_request(app, language="pl")
     with app.app_context():
         case = db.session.get(Case, filed.id)
-        today = clock.received_on(datetime.now(UTC))
+        today = clock.london_today()
         allocation.assign(db.session, case, assignee=CASEWORKER, actor=REVIEWER)
         allocation.add_note(db.session, case, text="Secret staff note", actor=CASEWORKER)
         identity.request_identity(

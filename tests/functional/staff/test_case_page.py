@@ -25,7 +25,7 @@ PHOTO = b"\x89PNG\r\n\x1a\n" + b"not really a picture"
 
 
 def today() -> date:
-    return clock.received_on(datetime.now(UTC))
+    return clock.london_today()
 
 
 def date_parts(name: str, day: date) -> dict[str, str]:

@@ -12,9 +12,9 @@ import pytest
 from portal.accounts.models import Role
 from portal.cases import allocation, clock, intake
 from portal.cases import queue as case_queue
+from portal.cases.clock import london_today
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.extensions import db
-from portal.staff.queue_views import london_today
 from tests.conftest import get_page
 from tests.factories import person, submission
 from tests.visible import element_text

@@ -11,15 +11,15 @@ from datetime import UTC, datetime
 
 from portal.accounts.models import Role
 from portal.cases import closing, disclosure, identity, intake, reports, review
+from portal.cases.clock import add_months, london_today
 from portal.extensions import db
-from portal.staff.queue_views import london_today
 from tests.conftest import get_page
 from tests.factories import submission
 
 
 def month_ago(count: int) -> datetime:
     """Noon UTC on the 10th of the month `count` months before this one."""
-    month = reports.add_months(reports.month_start(london_today()), -count)
+    month = add_months(reports.month_start(london_today()), -count)
     return datetime(month.year, month.month, 10, 12, tzinfo=UTC)
 
 

@@ -5,7 +5,7 @@ read off the staff case page as a person sees it."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -174,7 +174,7 @@ def test_an_urdu_objection_shows_each_use_and_the_reasons_as_written(app, casewo
 def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
     from tests.functional.staff.test_case_page import date_parts, intake_form
 
-    received = clock.received_on(datetime.now(UTC)) - timedelta(days=2)
+    received = clock.london_today() - timedelta(days=2)
     data = {
         **intake_form(caseworker),
         "kind": "objection",
