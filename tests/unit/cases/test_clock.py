@@ -14,6 +14,7 @@ from portal.cases.clock import (
     DueDateExplanation,
     SkippedDay,
     add_months,
+    day_starts_at,
     due_date,
     explain_due_date,
     is_working_day,
@@ -60,6 +61,25 @@ def test_received_on_refuses_a_naive_datetime() -> None:
 def test_received_on_refuses_a_plain_date() -> None:
     with pytest.raises(TypeError):
         received_on(date(2026, 4, 1))  # type: ignore[arg-type]
+
+
+# --- day_starts_at: the instant a London day begins, to compare with stored instants ---
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        (date(2026, 1, 15), datetime(2026, 1, 15, 0, 0, tzinfo=UTC)),  # GMT
+        (date(2026, 4, 1), datetime(2026, 3, 31, 23, 0, tzinfo=UTC)),  # BST: an hour before
+        (date(2026, 3, 29), datetime(2026, 3, 29, 0, 0, tzinfo=UTC)),  # BST starts at 01:00
+        (date(2026, 10, 25), datetime(2026, 10, 24, 23, 0, tzinfo=UTC)),  # BST ends at 01:00
+    ],
+)
+def test_a_london_day_starts_at_its_midnight_in_utc(day: date, expected: datetime) -> None:
+    assert day_starts_at(day) == expected
+    # The instant is that day in London, and a moment earlier was the day before.
+    assert received_on(day_starts_at(day)) == day
+    assert received_on(day_starts_at(day) - timedelta(microseconds=1)) == day - timedelta(days=1)
 
 
 # --- is_working_day (C2) ---
