@@ -31,6 +31,7 @@ LANGUAGES: dict[str, Language] = {
         Language("ro", "Română", "Romanian", greets_by_name=True),
         Language("ur", "اردو", "Urdu", "rtl"),
         Language("lt", "Lietuvių", "Lithuanian"),
+        Language("lv", "Latviešu", "Latvian"),  # vocative and gender too: "Godātais Jāni"
     )
 }
 

@@ -31,7 +31,7 @@ from tests.functional.test_tracking import latest_code, unique_email
 
 pytestmark = pytest.mark.sweep
 
-LOCALES = ("en", "pl", "ro", "ur", "lt")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
 CASEWORKER = "staff:1"
 
 # What must read left to right wherever it appears (JavaScript regular expressions).

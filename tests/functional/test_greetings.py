@@ -46,6 +46,7 @@ def test_polish_and_lithuanian_greet_without_a_name_english_and_romanian_with_it
     }
     assert translated("pl", "Hello,") == "Dzień dobry,"
     assert translated("lt", "Hello,") == "Laba diena,"
+    assert translated("lv", "Hello,") == "Labdien!"
 
 
 @pytest.mark.parametrize("locale", LOCALES)

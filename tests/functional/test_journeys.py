@@ -23,7 +23,7 @@ from tests.journeys import (
 )
 from tests.visible import visible_text
 
-LOCALES = ("en", "pl", "ro", "ur", "lt")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
 
 
 def case_count(app) -> int:

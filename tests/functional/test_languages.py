@@ -6,10 +6,18 @@ import re
 
 import pytest
 
+from portal.i18n import LANGUAGES
 from tests.conftest import get_page, translated
 
-LOCALES = ("en", "pl", "ro", "ur", "lt")
-NATIVE_NAMES = {"en": "English", "pl": "Polski", "ro": "Română", "ur": "اردو", "lt": "Lietuvių"}
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+NATIVE_NAMES = {
+    "en": "English",
+    "pl": "Polski",
+    "ro": "Română",
+    "ur": "اردو",
+    "lt": "Lietuvių",
+    "lv": "Latviešu",
+}
 PAGES = ("", "accessibility", "cookies")
 
 
@@ -40,6 +48,7 @@ def test_language_switcher_names_each_language_in_itself(client, locale):
         ("ur", "ur"),
         ("ro-RO", "ro"),
         ("lt;q=0.8, de;q=0.9", "lt"),
+        ("lv-LV,ru;q=0.9", "lv"),
         ("de-DE,fr;q=0.8", "en"),
         ("", "en"),
         (";;;q=abc,,,=pl", "en"),
@@ -80,7 +89,7 @@ def test_english_is_not_marked_as_unchecked(client):
     assert "has not yet checked" not in page.html
 
 
-@pytest.mark.parametrize("locale", ["pl", "ro", "ur", "lt"])
+@pytest.mark.parametrize("locale", ["pl", "ro", "ur", "lt", "lv"])
 def test_unchecked_languages_say_so_in_their_language_and_in_english(client, locale, app):
     from portal.i18n import translation_review
 
@@ -107,3 +116,9 @@ def test_checked_language_has_no_banner(database_url, tmp_path, monkeypatch):
     monkeypatch.setattr("portal.public.translation_review", i18n.translation_review)
     page = get_page(app.test_client(), "/pl/")
     assert "portal-translation-banner" not in page.html
+
+
+def test_the_accessibility_statement_names_every_language_offered(client):
+    text = get_page(client, "/en/accessibility").text()
+    for language in LANGUAGES.values():
+        assert language.english_name in text, language.english_name

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import translated
 
-LOCALES = ("en", "pl", "ro", "ur", "lt")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
 
 
 def pdf_text(pdf: bytes) -> str:
@@ -82,6 +82,39 @@ def test_urdu_pdf_uses_noto_naskh_arabic(pdfs):
     names = {name.replace("-", "") for name in fonts}
     assert any("NotoNaskhArabic" in name for name in names), fonts
     assert not any("Nastaliq" in name for name in fonts)
+
+
+# The letters Latvian adds to the Latin alphabet, other than the rare č.
+LATVIAN_LETTERS = set("āēīūģķļņšž")
+
+
+def test_latvian_pdf_text_extracts_with_every_latvian_letter(pdfs):
+    """Latvian's long vowels and softened consonants are drawn in Noto Sans, not a fallback
+    font, and read back from the PDF as the same characters."""
+    text = pdf_text(pdfs["lv"])
+    phrases = [
+        " ".join(translated("lv", message).split())
+        for message in (
+            "Your rights",
+            "The aim is to understand families' needs better, and to help the country "
+            "understand what social, health and community services will be needed in the future.",
+            "This list does not include everything. Some of this information is especially "
+            "sensitive in law, such as information about health or about crime. We protect it "
+            "with extra care.",
+            "We answer within one month. If your request is complex or you have made several, we "
+            "may need up to two more months; if so, we will tell you why within the first month.",
+        )
+    ]
+    assert LATVIAN_LETTERS <= set("".join(phrases)), "pick phrases with every Latvian letter"
+    for phrase in phrases:
+        assert phrase in text, phrase
+    with pikepdf.open(io.BytesIO(pdfs["lv"])) as pdf:
+        fonts = {
+            str(font.get("/BaseFont")).split("+")[-1]
+            for page in pdf.pages
+            for _, font in page.Resources.get("/Font", {}).items()
+        }
+    assert fonts and all(name.startswith("Noto-Sans") for name in fonts), fonts
 
 
 def test_english_pdf_keeps_the_facts(pdfs):

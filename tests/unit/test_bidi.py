@@ -19,7 +19,7 @@ def test_html_isolates_escape_what_they_wrap(app):
     assert ltr("") == isolate(None) == ""
 
 
-@pytest.mark.parametrize("locale", ["en_GB", "pl", "ro", "lt"])
+@pytest.mark.parametrize("locale", ["en_GB", "pl", "ro", "lt", "lv"])
 def test_plain_text_is_unchanged_in_left_to_right_languages(app, locale):
     with app.test_request_context(), force_locale(locale):
         assert ltr_text("TF-7K3Q-9PMH") == "TF-7K3Q-9PMH"

@@ -306,7 +306,7 @@ def test_before_identity_is_accepted_no_date_is_promised(session, cipher):
     assert "We will reply by" not in text
 
 
-@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl")])
+@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr")])
 def test_a_letter_is_in_the_requesters_language(session, cipher, language, direction):
     case = filed(session, cipher, language=language)
     html = letters.letter_html(session, case, LetterKind.ACKNOWLEDGEMENT)
@@ -329,10 +329,11 @@ def test_a_letter_is_in_the_requesters_language(session, cipher, language, direc
         assert words in text, words
 
 
-# What a Polish and an Urdu acknowledgement must say, as the shipped catalogues word it.
+# What a Polish, an Urdu and a Latvian acknowledgement must say, as the shipped catalogues word it.
 LETTER_WORDS = {
     "pl": ("Zachowaj ten list.", "Z poważaniem", "Co otrzymaliśmy"),
     "ur": ("یہ خط سنبھال کر رکھیں\u06d4", "مخلص،", "ہمیں کیا موصول ہوا"),  # \u06d4: Urdu full stop
+    "lv": ("Saglabājiet šo vēstuli.", "Ar cieņu", "Ko saņēmām"),
 }
 
 

@@ -390,7 +390,7 @@ def test_large_print_when_asked_for(session, cipher, monkeypatch):
     assert f"Page {large.pages} of {large.pages}" in last
 
 
-@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl")])
+@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr")])
 def test_packs_in_polish_and_urdu(session, cipher, monkeypatch, language, direction):
     case = access_case(session, cipher, pdf_pages=1, language=language)
     rendered: list[str] = []
@@ -415,6 +415,9 @@ def test_packs_in_polish_and_urdu(session, cipher, monkeypatch, language, direct
         assert has_page_numbers(text, number, pack.pages), number
         assert case.reference in text, number
     assert "Uploaded page 1 of the attendance report" in flat(pages[-1])
+    if language == "lv":  # Latvian letters read back as drawn, in Noto Sans
+        assert "Ko izņēmām un kāpēc" in flat(" ".join(pages))
+        assert all(name.split("+")[-1].startswith("Noto") for name in font_names(pack.pdf))
     if language == "ur":
         fonts = {name.replace("-", "") for name in font_names(pack.pdf)}
         assert any("NotoNaskhArabic" in name for name in fonts), fonts
