@@ -3,7 +3,8 @@
 Residents and staff judge the portal by its demo, and "Michał Zielińska" reads as careless:
 in Polish a surname in -ski is a man's and -ska a woman's; in Lithuanian -as, -is, -us
 are men's surnames, -ienė a married woman's and -aitė, -ytė, -ūtė an unmarried woman's or
-a girl's. A child takes their parent's family name in the child's own form.
+a girl's; in Latvian -s and -š are men's, -a and -e women's (Bērziņš, Bērziņa; Jansons,
+Jansone). A child takes their parent's family name in the child's own form.
 """
 
 from __future__ import annotations
@@ -108,6 +109,25 @@ NAMES: tuple[NameGroup, ...] = (
             Surname("Žukauskas", "Žukauskienė", "Žukauskaitė"),
         ),
         language="lt",
+    ),
+    NameGroup(
+        given=(
+            ("Ilze", FEMALE),
+            ("Jānis", MALE),
+            ("Līga", FEMALE),
+            ("Andris", MALE),
+            ("Inese", FEMALE),
+            ("Mārtiņš", MALE),
+        ),
+        surnames=(
+            Surname("Bērziņš", "Bērziņa"),
+            Surname("Kalniņš", "Kalniņa"),
+            Surname("Ozols", "Ozola"),
+            Surname("Jansons", "Jansone"),
+            Surname("Krūmiņš", "Krūmiņa"),
+            Surname("Vītols", "Vītola"),
+        ),
+        language="lv",
     ),
     NameGroup(
         given=(

@@ -55,7 +55,7 @@ def test_cases_spread_across_states_kinds_channels_and_hubs(demo_app):
     assert set(states) == set(CaseState)
     assert Counter(CaseKind(case.kind) for case in cases).keys() == set(CaseKind)
     assert {Channel(case.channel) for case in cases} == set(Channel)
-    assert {case.language for case in cases} == {"en", "pl", "ro", "ur", "lt"}
+    assert {case.language for case in cases} == {"en", "pl", "ro", "ur", "lt", "lv"}
     hubs = {hub.slug for hub in demo_app.extensions["council"].hubs}
     assert {case.hub_source for case in cases if case.hub_source} == hubs
     assert any(case.extended for case in cases)
@@ -92,6 +92,7 @@ GIVEN_NAMES = {
         "Andreea": "ro", "Elena": "ro", "Ioana": "ro",
         "Sadia": "ur", "Nazia": "ur", "Farah": "ur", "Aisha": "ur",
         "Rūta": "lt", "Ieva": "lt", "Aistė": "lt",
+        "Ilze": "lv", "Līga": "lv", "Inese": "lv",
         "Sarah": "en", "Leanne": "en", "Joanne": "en", "Emma": "en", "Helen": "en",
     },
     "male": {
@@ -99,17 +100,21 @@ GIVEN_NAMES = {
         "Ionuț": "ro", "Mihai": "ro", "Florin": "ro",
         "Imran": "ur", "Bilal": "ur", "Usman": "ur",
         "Tomas": "lt", "Mindaugas": "lt", "Darius": "lt",
+        "Jānis": "lv", "Andris": "lv", "Mārtiņš": "lv",
         "Gary": "en", "Craig": "en", "Darren": "en", "Stephen": "en", "David": "en",
     },
 }  # fmt: skip
 # Surname endings that say whose name it is. Polish: -ski, -cki, -dzki a man's; -ska, -cka,
 # -dzka a woman's. Lithuanian: -as, -is, -ys, -us a man's; -ienė a married woman's; -aitė,
-# -ytė, -utė, -ūtė an unmarried woman's or a girl's. "Begum" is a woman's title.
+# -ytė, -utė, -ūtė an unmarried woman's or a girl's. Latvian: -s, -š a man's; -a, -e a woman's.
+# "Begum" is a woman's title.
 SURNAME_GENDER = (
     ("pl", re.compile(r"(ska|cka|dzka)$"), "female"),
     ("pl", re.compile(r"(ski|cki|dzki)$"), "male"),
     ("lt", re.compile(r"(ienė|aitė|ytė|utė|ūtė)$"), "female"),
     ("lt", re.compile(r"(as|is|ys|us)$"), "male"),
+    ("lv", re.compile(r"(a|e)$"), "female"),
+    ("lv", re.compile(r"(s|š)$"), "male"),
     ("ur", re.compile(r"^Begum$"), "female"),
 )
 
@@ -149,6 +154,8 @@ def test_every_demo_name_agrees_in_gender(demo_app):
         ("pl", "male"),
         ("lt", "female"),
         ("lt", "male"),
+        ("lv", "female"),
+        ("lv", "male"),
     }
 
 
@@ -157,6 +164,8 @@ def test_the_table_of_endings_finds_the_mistakes_it_is_for():
     assert surname_gender("Kazlauskienė", "lt") == "female"
     assert surname_gender("Jankauskaitė", "lt") == "female"
     assert surname_gender("Petrauskas", "lt") == "male"
+    assert surname_gender("Jansone", "lv") == "female"
+    assert surname_gender("Bērziņš", "lv") == "male"
     assert surname_gender("Wójcik", "pl") is None
     assert surname_gender("Thomas", "en") is None  # -as is Lithuanian only in Lithuanian
 
