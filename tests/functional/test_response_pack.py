@@ -14,7 +14,7 @@ import pytest
 from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
 from portal.cases.models import Case
-from portal.demo import tiny_png
+from portal.cases.scenario_requests import tiny_png
 from portal.documents import packs
 from portal.extensions import db
 from tests.conftest import translated

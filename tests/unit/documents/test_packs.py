@@ -14,7 +14,7 @@ from weasyprint import HTML
 from portal.cases import disclosure
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
 from portal.cases.models import Case
-from portal.demo import tiny_png
+from portal.cases.scenario_requests import tiny_png
 from portal.documents import packs
 from portal.documents.packs import PackTooLong, UnusableItem
 from portal.extensions import db

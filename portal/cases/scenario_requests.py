@@ -1,0 +1,100 @@
+"""The requests scenarios file (portal.cases.scenarios): who asks, for whom, for what, and a
+stand-in picture for their evidence. Plain data, as the public journey or a caseworker
+keying in a request would hand it to intake; any field changed by keyword.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from portal.cases.models import ActingFor, CaseKind, Channel
+from portal.cases.requests import PersonDetails, Submission
+
+
+def tiny_png(shade: int) -> bytes:
+    """An 8 by 8 grey PNG: stands in for a photo of identity evidence or a scanned record."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    rows = b"".join(b"\x00" + bytes([shade % 256]) * 8 for _ in range(8))
+    header = struct.pack(">IIBBBBB", 8, 8, 8, 0, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def person(**overrides: Any) -> PersonDetails:
+    """Anna Kowalska of Westgate, Wakefield, unless changed."""
+    values: dict[str, Any] = {
+        "full_name": "Anna Kowalska",
+        "date_of_birth": date(1988, 2, 14),
+        "address": "12 Westgate, Wakefield",
+        "postcode": "WF1 2EB",
+        "email": "anna@example.com",
+    }
+    values.update(overrides)
+    return PersonDetails(**values)
+
+
+def access_details(
+    delivery: str = "download", agencies: Sequence[str] | None = None
+) -> dict[str, Any]:
+    """An access request's answers: everything held (or what the named agencies hold), by
+    secure download, by post or collected at a hub."""
+    what: dict[str, Any] = {"scope": "everything"}
+    if agencies:
+        what = {"scope": "agencies", "agencies": list(agencies)}
+    return {"what": what, "delivery": {"delivery": delivery}}
+
+
+def objection_details() -> dict[str, Any]:
+    """An objection to the programme linking the family's data and to sharing it with the
+    police."""
+    return {"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}}
+
+
+def on_behalf_of(
+    subject: PersonDetails,
+    *,
+    requester: PersonDetails | None = None,
+    acting_for: ActingFor = ActingFor.MY_CHILD,
+    relationship: str = "parent",
+) -> dict[str, Any]:
+    """C11: the submission's people when one person asks for another: by default a parent
+    (Anna Kowalska) for their child."""
+    return {
+        "subject": subject,
+        "requester": requester or person(),
+        "acting_for": acting_for,
+        "relationship_to_subject": relationship,
+    }
+
+
+def submission(**overrides: Any) -> Submission:
+    """A request as the public journey saves it: Anna Kowalska asking, in English, for
+    everything held about her by secure download (or objecting, for kind=objection), her
+    identity checked at a hub; anything changed by keyword."""
+    kind = overrides.get("kind", CaseKind.ACCESS)
+    values: dict[str, Any] = {
+        "kind": kind,
+        "acting_for": ActingFor.MYSELF,
+        "subject": person(),
+        "requester": None,
+        "relationship_to_subject": "",
+        "details": objection_details() if kind == CaseKind.OBJECTION else access_details(),
+        "identity_at_hub": True,
+        "language": "en",
+        "notice_version": "2.0",
+        "channel": Channel.ONLINE,
+    }
+    values.update(overrides)
+    return Submission(**values)

@@ -1,0 +1,389 @@
+"""The steps a scenario takes (portal.cases.scenarios): each one service function, called at
+an explicit instant. A step's `at` is that instant, or a number of days after the request
+arrived, which `moment(arrived, days)` turns into one.
+
+The choices a step leaves open are methods a subclass may override: when (`moment`), who
+works the case (`worker`), which departments are searched (`searches`) and what records
+they find (`records`). Here a case is worked at once, by staff:1 and reviewed by staff:2,
+and Early Help holds records; the demo (portal.demo) draws them at random from a seed.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from portal.cases import (
+    allocation,
+    clock,
+    closing,
+    deadlines,
+    disclosure,
+    identity,
+    intake,
+    objections,
+    review,
+)
+from portal.cases.casework_models import (
+    CaseNote,
+    DecisionOutcome,
+    DisclosureItem,
+    DisclosureKind,
+    ObjectionAssessment,
+    ObjectionDecision,
+    SearchOutcome,
+)
+from portal.cases.models import Case, Channel
+from portal.cases.requests import Submission
+from portal.cases.scenario_requests import submission
+from portal.encryption import EvidenceCipher
+from portal.extensions import DbSession
+from portal.instants import aware
+
+T = TypeVar("T")
+
+# An instant, or a number of days after the request arrived.
+When = datetime | int
+
+CASEWORKER = "staff:1"
+REVIEWER = "staff:2"
+
+# What staff write at each step, unless a test says otherwise.
+IDENTITY_NEEDED = "a recent utility bill or council tax bill showing your address"
+QUESTION = (
+    "Do you want records from all years, or only since your family moved to Castleford in 2022?"
+)
+ANSWER = "Only since 2022, please."
+EXTENSION_REASON = "your request covers records held by five services over eight years"
+DRAFT_SUMMARY = "Records from two departments; third-party details redacted."
+RETURN_COMMENTS = "The school report names another child: redact it before release."
+REFUSAL_REASONS = "this is the ninth identical request in six weeks, each answered in full"
+WITHDRAWAL_REASON = "No longer needed"
+GROUNDS_RAISED = "Worried that linked records could be seen by her former partner."
+DECISION_REASONS = (
+    "Weighed the requester's safety concerns against the support the family receives."
+)
+
+
+def noon(day: date) -> datetime:
+    """Noon UTC on a day: the same Europe/London date all year."""
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Search:
+    """A department searched (C6): its English name, its key in the council profile (None
+    for one the profile does not list) and what was found."""
+
+    department: str
+    outcome: SearchOutcome = SearchOutcome.RECORDS_FOUND
+    key: str | None = None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A typed record found in a search, for the response (C7)."""
+
+    department: str
+    title: str
+    content: str
+    key: str | None = None
+    item_date: date | None = None
+
+
+class Steps:
+    """Takes cases on `session` through the real service functions, one step at a time.
+    Evidence and uploads are encrypted with `cipher` (the app's, for a case the staff
+    pages open). Starting a case assigns it to its caseworker only when `assign` is set."""
+
+    def __init__(
+        self,
+        session: DbSession,
+        *,
+        cipher: EvidenceCipher,
+        caseworker: str = CASEWORKER,
+        reviewer: str = REVIEWER,
+        assign: bool = False,
+    ) -> None:
+        self.session = session
+        self.cipher = cipher
+        self.caseworker = caseworker
+        self.reviewer = reviewer
+        self.assign_on_start = assign
+
+    # The choices a subclass may make ---------------------------------------------------
+
+    def moment(self, arrived: datetime, days: int) -> datetime:
+        """When the step taken `days` after the request arrived happens: at once."""
+        return arrived
+
+    def worker(self) -> str:
+        """The caseworker who takes a request in or starts work on it."""
+        return self.caseworker
+
+    def searches(self) -> Sequence[Search]:
+        """The departments searched: Early Help, which holds records."""
+        return (Search("Early Help"),)
+
+    def records(self, case: Case) -> Sequence[Record]:
+        """The typed records the searches find, added to the response: none."""
+        return ()
+
+    # A new request -----------------------------------------------------------------------
+
+    def filed(
+        self,
+        request: Submission | None = None,
+        *,
+        received: datetime,
+        keyed_in: datetime | None = None,
+        key: str | None = None,
+        **changes: Any,
+    ) -> Case:
+        """A request that arrived at `received`: sent online, or made by phone, letter,
+        email or in person and keyed in by a caseworker at `keyed_in` (by default as it
+        arrived). `request` is the submission, else `submission(**changes)`."""
+        if request is None:
+            request = submission(**changes)
+        elif changes:
+            raise TypeError("Give a submission or its changes, not both")
+        key = key or secrets.token_urlsafe(16)
+        if request.channel == Channel.ONLINE:
+            return intake.submit_request(
+                self.session, request, idempotency_key=key, cipher=self.cipher, now=received
+            )
+        return intake.log_staff_intake(
+            self.session,
+            request,
+            channel=request.channel,
+            received_at=received,
+            actor=self.worker(),
+            idempotency_key=key,
+            cipher=self.cipher,
+            now=keyed_in or received,
+        )
+
+    def arrived(self, case: Case) -> datetime:
+        """When the request arrived (an aware instant, from either database)."""
+        return aware(case.received_at)
+
+    def _when(self, case: Case, at: When) -> datetime:
+        if isinstance(at, datetime):
+            return at
+        return self.moment(self.arrived(case), at)
+
+    def _do(self, step: Callable[..., T], case: Case, at: When, **values: Any) -> T:
+        """One service function on the case, at the step's instant."""
+        return step(self.session, case, now=self._when(case, at), **values)
+
+    def request_identity(
+        self, case: Case, *, what: str = IDENTITY_NEEDED, at: When = 0, worker: str | None = None
+    ) -> None:
+        """C1: more proof of identity or authority asked for; the clock has not started."""
+        actor = worker or self.worker()
+        self._do(identity.request_identity, case, at, what_is_needed=what, actor=actor)
+
+    def start(self, case: Case, *, at: When = 0, worker: str | None = None) -> str:
+        """C1: identity accepted, as evidence that came with the request: the clock starts
+        from the day it arrived. Returns the caseworker (assigned when this builder
+        assigns)."""
+        worker = worker or self.worker()
+        moment = self._when(case, at)
+        arrived_on = case.received_on
+        self._do(
+            identity.accept_identity, case, moment, evidence_arrived_on=arrived_on, actor=worker
+        )
+        if self.assign_on_start:
+            self.assign(case, worker, at=moment)
+        return worker
+
+    def assign(self, case: Case, assignee: str | None, *, at: When = 0) -> None:
+        """The reviewer gives the case to `assignee` (None: unassigned)."""
+        self._do(allocation.assign, case, at, assignee=assignee, actor=self.reviewer)
+
+    def note(self, case: Case, text: str, *, at: When = 0, worker: str | None = None) -> CaseNote:
+        return self._do(allocation.add_note, case, at, text=text, actor=worker or self.worker())
+
+    def search(
+        self,
+        case: Case,
+        *,
+        searches: Sequence[Search] | None = None,
+        at: When = 0,
+        worker: str | None = None,
+    ) -> None:
+        """C6: each department searched (by default `searches()`) on the step's day, then
+        the records found (`records(case)`) added to the response."""
+        moment = self._when(case, at)
+        worker = worker or self.worker()
+        for each in self.searches() if searches is None else searches:
+            self._do(
+                disclosure.record_search,
+                case,
+                moment,
+                department=each.department,
+                department_key=each.key,
+                searched_on=clock.received_on(moment),
+                outcome=each.outcome,
+                actor=worker,
+            )
+        for record in self.records(case):
+            self.add_item(
+                case,
+                department=record.department,
+                key=record.key,
+                title=record.title,
+                content=record.content,
+                item_date=record.item_date,
+                at=moment,
+                worker=worker,
+            )
+
+    def add_item(
+        self,
+        case: Case,
+        *,
+        department: str,
+        title: str,
+        content: str | bytes,
+        kind: DisclosureKind = DisclosureKind.TYPED,
+        key: str | None = None,
+        item_date: date | None = None,
+        at: When = 0,
+        worker: str | None = None,
+        **options: Any,
+    ) -> DisclosureItem:
+        """C7-C8: an item of the response, typed or uploaded (encrypted with the builder's
+        cipher); `options` are add_disclosure_item's (exemptions, redaction_note,
+        media_type, original_name)."""
+        return self._do(
+            disclosure.add_disclosure_item,
+            case,
+            at,
+            source_department=department,
+            source_department_key=key,
+            title=title,
+            kind=kind,
+            content=content,
+            item_date=item_date,
+            actor=worker or self.worker(),
+            cipher=self.cipher,
+            **options,
+        )
+
+    def submit(
+        self, case: Case, *, summary: str = DRAFT_SUMMARY, at: When = 0, worker: str | None = None
+    ) -> None:
+        """The draft access response goes to the reviewer."""
+        actor = worker or self.worker()
+        self._do(review.submit_for_review, case, at, actor=actor, summary=summary)
+
+    def approve(self, case: Case, *, at: When = 0) -> None:
+        """The reviewer approves the draft: ready, and the response pack is queued."""
+        self._do(review.approve, case, at, actor=self.reviewer)
+
+    def return_draft(self, case: Case, *, comments: str = RETURN_COMMENTS, at: When = 0) -> None:
+        """The reviewer sends the draft response or proposed decision back."""
+        self._do(review.return_for_changes, case, at, actor=self.reviewer, comments=comments)
+
+    def ask(
+        self, case: Case, *, question: str = QUESTION, at: When = 0, worker: str | None = None
+    ) -> None:
+        """C4: the council asks what the request covers; the clock stops."""
+        actor = worker or self.worker()
+        self._do(deadlines.ask_clarification, case, at, question=question, actor=actor)
+
+    def answer(
+        self, case: Case, *, answer: str = ANSWER, at: When = 0, worker: str | None = None
+    ) -> None:
+        """C4: the answer arrives and is recorded the same day; the clock runs again."""
+        moment = self._when(case, at)
+        self._do(
+            deadlines.record_clarification_answer,
+            case,
+            moment,
+            answer=answer,
+            answered_on=clock.received_on(moment),
+            actor=worker or self.worker(),
+        )
+
+    def extend(self, case: Case, *, reason: str = EXTENSION_REASON, at: When = 0) -> None:
+        """C3: the reviewer extends the deadline by two further months."""
+        self._do(deadlines.extend, case, at, reason=reason, actor=self.reviewer)
+
+    def complete(self, case: Case, *, at: When = 0, worker: str | None = None) -> None:
+        """The response or decision has reached the requester: completed."""
+        self._do(closing.complete, case, at, actor=worker or self.worker())
+
+    def refuse(self, case: Case, *, reasons: str = REFUSAL_REASONS, at: When = 0) -> None:
+        """C5: refused by the reviewer as manifestly excessive, with reasons."""
+        role = closing.REVIEWER_ROLE
+        self._do(closing.refuse, case, at, actor=self.reviewer, actor_role=role, reasons=reasons)
+
+    def withdraw(
+        self, case: Case, *, online: bool = False, at: When = 0, worker: str | None = None
+    ) -> None:
+        """Withdrawn by the requester online, or by phone and recorded by a caseworker."""
+        moment = self._when(case, at)
+        if online:
+            self._do(closing.withdraw, case, moment, reason=WITHDRAWAL_REASON)
+        else:
+            actor, how = worker or self.worker(), Channel.PHONE
+            self._do(closing.record_withdrawal, case, moment, actor=actor, how_received=how)
+
+    def assess(
+        self,
+        case: Case,
+        *,
+        grounds_raised: str = GROUNDS_RAISED,
+        processing: Sequence[str] | None = None,
+        compelling_grounds: str = "",
+        public_interest_research: str = "",
+        legal_claims: bool = False,
+        at: When = 0,
+        worker: str | None = None,
+    ) -> ObjectionAssessment:
+        """C9: the objection weighed; the processing it affects is by default what the
+        requester objected to."""
+        return self._do(
+            objections.assess_objection,
+            case,
+            at,
+            grounds_raised=grounds_raised,
+            processing_affected=(
+                objections.processing_objected_to(case) if processing is None else processing
+            ),
+            compelling_grounds=compelling_grounds,
+            public_interest_research=public_interest_research,
+            legal_claims=legal_claims,
+            actor=worker or self.worker(),
+        )
+
+    def propose(
+        self,
+        case: Case,
+        outcome: DecisionOutcome,
+        upheld: Sequence[str] = (),
+        *,
+        reasons: str = DECISION_REASONS,
+        at: When = 0,
+        worker: str | None = None,
+    ) -> ObjectionDecision:
+        """C9: a decision proposed on the latest assessment, for the reviewer."""
+        return self._do(
+            objections.propose_decision,
+            case,
+            at,
+            outcome=outcome,
+            upheld_processing=upheld,
+            reasons=reasons,
+            actor=worker or self.worker(),
+        )
+
+    def approve_decision(self, case: Case, *, at: When = 0) -> None:
+        """C9, C12: the reviewer approves the decision; what it upholds is restricted and
+        the requester is told."""
+        self._do(objections.approve_decision, case, at, actor=self.reviewer)

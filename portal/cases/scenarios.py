@@ -1,0 +1,206 @@
+"""Scenarios: a case in any state, built the one way a real case gets there (STYLE.md 16).
+
+Every step is one service function (intake, identity, allocation, deadlines, disclosure,
+review, objections, closing) called at an explicit instant (`now=`), so the audit trail,
+the clock, the messages and the outbox agree, and a test's case in review is a case that
+could exist. Nothing here sets a column by hand, reads the clock or imports Flask. The demo
+seed (portal.demo) and the tests build their cases here.
+
+A history takes a request just filed to a state (`in_review(case)`, `objection(case,
+outcome, stage=...)`); `case_in(state, kind, received=...)` files one and takes it there.
+Each step is taken some days after the request arrived, at `moment(arrived, days)`: by
+default the moment it arrived, so a test's case is worked at once and everything on it is
+dated the day it arrived (a test moves a step by giving it `at=` an instant). Who works the
+case (`worker()`), which departments are searched (`searches()`) and what records they find
+(`records()`) are the other choices a subclass may make: the demo draws them at random from
+a fixed seed and spreads its steps over weeks.
+
+An access request completes as the staff's "Complete" button does (closing.complete). A pack
+made by the worker and released for download is portal.documents.production: above the
+domain, so not here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, Literal
+
+from portal.cases import objections
+from portal.cases.casework_models import DecisionOutcome
+from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.scenario_steps import Steps
+
+S = CaseState
+
+# C9: the grounds an assessment records for each outcome (compelling legitimate grounds,
+# public-interest research): none, so everything stops; the programme's only, so the
+# research stops; both, so nothing stops.
+GROUNDS = {
+    DecisionOutcome.UPHELD: ("", ""),
+    DecisionOutcome.PARTLY_UPHELD: (
+        "Linking is needed to keep the children's school attendance support in "
+        "place; it outweighs the objection for the programme.",
+        "",
+    ),
+    DecisionOutcome.NOT_UPHELD: (
+        "Linking is needed to keep the children's school attendance support in place.",
+        "The study is a task in the public interest and uses de-identified data.",
+    ),
+}
+
+# How far an objection goes: assessed (in progress), proposed (in review), decided (the
+# reviewer approved: ready), completed (the decision sent).
+Stage = Literal["assessed", "proposed", "decided", "completed"]
+
+
+class Scenarios(Steps):
+    """Cases in any state, from their histories (the steps: portal.cases.scenario_steps)."""
+
+    def case_in(
+        self,
+        state: CaseState,
+        kind: CaseKind = CaseKind.ACCESS,
+        *,
+        received: datetime,
+        **changes: Any,
+    ) -> Case:
+        """A request of this kind, arrived at `received`, taken to `state` by its usual
+        history: asked for proof of identity; started; asked what it covers; drafted and
+        sent for review (an objection: assessed and a partly upheld decision proposed);
+        approved; completed; refused by the reviewer; withdrawn by phone."""
+        case = self.filed(received=received, kind=kind, **changes)
+        if state == S.RECEIVED:
+            return case
+        history: Callable[[Case], Case] = {
+            S.AWAITING_IDENTITY: self.awaiting_identity,
+            S.IN_PROGRESS: self.in_progress,
+            S.AWAITING_CLARIFICATION: self.clarification,
+            S.IN_REVIEW: self.in_review,
+            S.READY: self.ready,
+            S.COMPLETED: self.completed,
+            S.REFUSED: self.refused,
+            S.WITHDRAWN: self.withdrawn,
+        }[state]
+        return history(case)
+
+    # Histories: a request just filed, taken to a state --------------------------------
+
+    def awaiting_identity(self, case: Case) -> Case:
+        self.request_identity(case, at=1)
+        return case
+
+    def in_progress(self, case: Case, *, searched: bool = False, note: str = "") -> Case:
+        """Identity accepted; for an access request, searches made if `searched`; a staff
+        note if one is given."""
+        worker = self.start(case, at=1)
+        if searched and case.kind == CaseKind.ACCESS:
+            self.search(case, at=3, worker=worker)
+        if note:
+            self.note(case, note, at=2, worker=worker)
+        return case
+
+    def in_review(self, case: Case) -> Case:
+        if case.kind == CaseKind.OBJECTION:
+            return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
+        worker = self.start(case, at=0)
+        self.search(case, at=5, worker=worker)
+        self.submit(case, at=8, worker=worker)
+        return case
+
+    def ready(self, case: Case) -> Case:
+        """The reviewer approved the draft (the pack is queued) or the decision."""
+        if case.kind == CaseKind.OBJECTION:
+            return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="decided")
+        worker = self.start(case, at=1)
+        self.search(case, at=6, worker=worker)
+        self.submit(case, at=10, worker=worker)
+        self.approve(case, at=12)
+        return case
+
+    def returned(self, case: Case) -> Case:
+        """The reviewer sent the draft response or proposed decision back: in progress."""
+        if case.kind == CaseKind.OBJECTION:
+            self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
+            self.return_draft(case, at=12)
+            return case
+        worker = self.start(case, at=1)
+        self.search(case, at=4, worker=worker)
+        self.submit(case, at=6, worker=worker)
+        self.return_draft(case, at=8)
+        return case
+
+    def clarification(self, case: Case, *, answered: bool = False, completed_on: int = 0) -> Case:
+        """C4: asked what the request covers (the clock stopped); if `answered`, the
+        answer recorded five days later (the clock runs again); if `completed_on`, then
+        worked and completed that many days after it arrived."""
+        worker = self.start(case, at=1)
+        self.ask(case, at=4, worker=worker)
+        if answered:
+            self.answer(case, at=9, worker=worker)
+        if completed_on:
+            self.finish(case, completed_on, worker=worker)
+        return case
+
+    def extended(self, case: Case, *, completed_on: int = 0) -> Case:
+        """C3: extended by the reviewer; if `completed_on`, completed that many days after
+        it arrived."""
+        worker = self.start(case, at=1)
+        self.extend(case, at=15)
+        if completed_on:
+            self.finish(case, completed_on, worker=worker)
+        return case
+
+    def completed(self, case: Case, *, on_day: int = 20) -> Case:
+        """Worked, approved and completed `on_day` days after it arrived; an objection's
+        partly upheld decision approved and sent."""
+        if case.kind == CaseKind.OBJECTION:
+            return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="completed")
+        worker = self.start(case, at=1)
+        self.finish(case, on_day, worker=worker)
+        return case
+
+    def refused(self, case: Case) -> Case:
+        self.refuse(case, at=5)
+        return case
+
+    def withdrawn(self, case: Case, *, online: bool = False) -> Case:
+        """Withdrawn by the requester online, or by phone and recorded by staff."""
+        self.withdraw(case, online=online, at=6)
+        return case
+
+    def objection(
+        self, case: Case, outcome: DecisionOutcome | None, *, stage: Stage = "completed"
+    ) -> Case:
+        """C9: an objection assessed with the grounds that lead to `outcome` (none given:
+        an upheld one's), then taken to `stage`."""
+        worker = self.start(case, at=1)
+        compelling, research = GROUNDS[outcome or DecisionOutcome.UPHELD]
+        assessment = self.assess(
+            case,
+            compelling_grounds=compelling,
+            public_interest_research=research,
+            at=5,
+            worker=worker,
+        )
+        if stage == "assessed" or outcome is None:
+            return case
+        upheld: list[str] = []
+        if outcome == DecisionOutcome.PARTLY_UPHELD:
+            affected = list(assessment.processing_affected)
+            upheld = [p for p in affected if objections.is_research(p)] or affected[-1:]
+        self.propose(case, outcome, upheld, at=10, worker=worker)
+        if stage == "proposed":
+            return case
+        self.approve_decision(case, at=14)
+        if stage == "decided":
+            return case
+        self.complete(case, at=15, worker=worker)
+        return case
+
+    def finish(self, case: Case, on_day: int, *, worker: str) -> None:
+        """An access request searched, drafted, approved and completed by `on_day`."""
+        self.search(case, at=max(2, on_day - 10), worker=worker)
+        self.submit(case, at=on_day - 4, worker=worker)
+        self.approve(case, at=on_day - 2)
+        self.complete(case, at=on_day, worker=worker)
