@@ -68,8 +68,8 @@ def seed_pack_case(app: Any, items: int) -> int:
     """An approved access request with `items` typed records from four departments."""
     from portal.cases import disclosure, identity, intake
     from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
+    from portal.cases.scenario_requests import submission
     from portal.extensions import db
-    from tests.factories import submission
 
     received = datetime(2026, 10, 5, 10, tzinfo=UTC)
     with app.app_context():

@@ -100,9 +100,9 @@ def child(pages: int, fonts: bool, runs: int) -> dict[str, Any]:
     from portal.cases import disclosure, identity, intake
     from portal.cases.casework_models import DisclosureKind, SearchOutcome
     from portal.cases.models import Case
+    from portal.cases.scenario_requests import submission
     from portal.documents import packs
     from portal.extensions import db
-    from tests.factories import submission
 
     received = datetime(2026, 10, 5, 10, tzinfo=UTC)
     app = _pdf_bench().make_app(Path(tempfile.mkdtemp(prefix="bench-uploads-")))

@@ -18,10 +18,12 @@ import pytest
 from argon2 import PasswordHasher
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.orm import Session
 
 from portal import create_app
 from portal.accounts import passwords
-from portal.extensions import db
+from portal.cases.scenarios import Scenarios
+from portal.extensions import Base, db
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -74,6 +76,27 @@ def own_database(database_url: str, tmp_path: Path, name: str) -> Iterator[str]:
         server.dispose()
 
 
+@contextmanager
+def throwaway_session(url: str) -> Iterator[Session]:
+    """A session on a database whose tables come from the models (create_all), not the
+    migrations: the domain without Flask (tests/unit/cases)."""
+    from portal import outbox
+    from portal.cases import audit
+    from portal.cases import casework_models as cm
+    from portal.cases import models as case_models
+
+    assert case_models and cm and outbox  # their tables are in the metadata
+    engine = create_engine(url)
+    Base.metadata.create_all(engine)
+    try:
+        with Session(engine) as session:
+            session.add(case_models.AuditHead(id=1, last_hash=audit.GENESIS_HASH))
+            session.commit()
+            yield session
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(database_url, tmp_path_factory):
     app = make_app(database_url, tmp_path_factory.mktemp("instance"))
@@ -107,6 +130,42 @@ def production_password_hasher() -> Iterator[PasswordHasher]:
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture()
+def app_session(app):
+    """The app's database session, on the migrated schema (SQLite, or PostgreSQL when
+    TEST_DATABASE_URL is set), in an app context; rolled back after the test."""
+    with app.app_context():
+        yield db.session
+        db.session.rollback()
+
+
+@pytest.fixture()
+def session(app_session):
+    """The session a test works on: the app's, unless its folder's conftest.py gives another
+    (tests/unit/cases: a throwaway database, without Flask)."""
+    return app_session
+
+
+@pytest.fixture()
+def cipher(app):
+    """The app's evidence cipher, so the staff pages can open what a test encrypts."""
+    return app.extensions["evidence_cipher"]
+
+
+@pytest.fixture()
+def scenarios(session, cipher) -> Scenarios:
+    """The scenario builder (portal.cases.scenarios) on the test's session."""
+    return Scenarios(session, cipher=cipher)
+
+
+@contextmanager
+def building(app) -> Iterator[Scenarios]:
+    """The scenario builder in an app context of its own: for a test that drives the app's
+    pages between building and reading back, and so must not hold a session open."""
+    with app.app_context():
+        yield Scenarios(db.session, cipher=app.extensions["evidence_cipher"])
 
 
 class _PageParser(HTMLParser):

@@ -75,12 +75,14 @@ def noon(day: date) -> datetime:
 
 @dataclass(frozen=True)
 class Search:
-    """A department searched (C6): its English name, its key in the council profile (None
-    for one the profile does not list) and what was found."""
+    """A department searched (C6): its English name, what was found, its key in the
+    council profile (None for one the profile does not list), and why it was not searched
+    (for that outcome only)."""
 
     department: str
     outcome: SearchOutcome = SearchOutcome.RECORDS_FOUND
     key: str | None = None
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,7 @@ class Steps:
                 department_key=each.key,
                 searched_on=clock.received_on(moment),
                 outcome=each.outcome,
+                reason_not_searched=each.reason,
                 actor=worker,
             )
         for record in self.records(case):

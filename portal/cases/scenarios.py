@@ -23,13 +23,13 @@ domain, so not here.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from portal.cases import objections
+from portal.cases import clock, objections
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState
-from portal.cases.scenario_steps import Steps
+from portal.cases.scenario_steps import Steps, noon
 
 S = CaseState
 
@@ -52,6 +52,19 @@ GROUNDS = {
 # How far an objection goes: assessed (in progress), proposed (in review), decided (the
 # reviewer approved: ready), completed (the decision sent).
 Stage = Literal["assessed", "proposed", "decided", "completed"]
+
+
+def received_for(due_on: date) -> datetime:
+    """Noon on the latest day a request can arrive to be due on `due_on`, its clock started
+    the day it arrived (C2 run backwards). ValueError for a day no such due date falls on:
+    a weekend, a bank holiday, or a day such as 31 March that no day a month earlier
+    reaches."""
+    month_before = clock.add_months(due_on, -1)
+    for back in range(-3, 8):  # a due date is at most a few days after the month's end
+        day = month_before - timedelta(days=back)
+        if clock.due_date(day) == due_on:
+            return noon(day)
+    raise ValueError(f"No request is due on {due_on.isoformat()} a month after it arrived")
 
 
 class Scenarios(Steps):

@@ -12,8 +12,8 @@ from portal.accounts.models import Role
 from portal.cases import intake
 from portal.cases.models import EvidencePurpose
 from portal.cases.requests import Evidence
+from portal.cases.scenario_requests import submission
 from portal.extensions import db
-from tests.factories import submission
 from tests.functional.staff.conftest import SESSION_COOKIE, make_account, sign_in
 from tests.journeys import png_bytes
 

@@ -40,9 +40,9 @@ from portal.cases.casework_models import (
     SearchOutcome,
 )
 from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.cases.scenario_requests import person, submission
 from portal.extensions import db
 from portal.outbox import Job
-from tests.factories import person, submission
 
 CASEWORKER = "staff:1"
 REVIEWER = "staff:2"

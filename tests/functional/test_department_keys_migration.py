@@ -16,9 +16,9 @@ from portal.cases.casework_models import (
     DisclosureKind,
     SearchOutcome,
 )
+from portal.cases.scenario_requests import submission
 from portal.extensions import db
 from tests.conftest import make_app, own_database
-from tests.factories import submission
 
 RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)
 TYPED_NAMES = {

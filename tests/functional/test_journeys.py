@@ -149,7 +149,7 @@ def test_double_click_and_back_then_submit_make_one_case(app):
 
 def test_a_resubmit_with_the_same_key_returns_the_first_case(app):
     from portal.cases import intake
-    from tests.factories import submission
+    from portal.cases.scenario_requests import submission
 
     with app.app_context():
         cipher = app.extensions["evidence_cipher"]

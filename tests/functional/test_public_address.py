@@ -13,10 +13,10 @@ from sqlalchemy import select
 
 from portal import create_app
 from portal.cases import intake
+from portal.cases.scenario_requests import person, submission
 from portal.extensions import db
 from portal.jobs import worker
 from portal.outbox import Job
-from tests.factories import person, submission
 from tests.functional.test_posters import COUNCIL, render_page_image
 
 

@@ -14,11 +14,10 @@ import pytest
 from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
 from portal.cases.models import Case
-from portal.cases.scenario_requests import tiny_png
+from portal.cases.scenario_requests import person, submission, tiny_png
 from portal.documents import packs
 from portal.extensions import db
 from tests.conftest import translated
-from tests.factories import person, submission
 
 RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)
 HOSTILE = (

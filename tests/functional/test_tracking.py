@@ -31,10 +31,10 @@ from portal.cases.models import (
     TrackingCode,
 )
 from portal.cases.references import new_reference
+from portal.cases.scenario_requests import person, submission
 from portal.extensions import db
 from portal.outbox import Job
 from tests.conftest import get_page
-from tests.factories import person, submission
 from tests.journeys import csrf_token, png_bytes
 
 MISTYPED = "TF-7K3Q-9PXM"  # one symbol off TF-7K3Q-9PMH: the check character catches it

@@ -3,44 +3,44 @@ reads it after signing in (reference, email address, one-time code): words of it
 each, true of it, in English, Urdu and Polish; and an objection completes when its decision
 is sent (by the worker's email, or by a letter staff post), on the staff case page too.
 
-Cases reach their states through the real service functions (the workflow scenarios of
-tests/unit/cases/test_transitions.py); a completed request is finished the way the portal
-finishes it: the worker releases an access pack for download, or sends an objection's
-decision.
+Cases reach their states through the real service functions (the scenario builder,
+portal.cases.scenarios); a completed request is finished the way the portal finishes it:
+the worker releases an access pack for download, or sends an objection's decision.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import messages, objections
+from portal.cases import messages
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
+from portal.cases.scenario_requests import person
+from portal.cases.scenario_steps import noon
 from portal.extensions import db
 from portal.jobs import worker
 from portal.outbox import Job, JobStatus
-from tests.conftest import get_page, translated
-from tests.factories import person
+from tests.conftest import building, get_page, translated
 from tests.functional.staff.conftest import make_account
 from tests.functional.staff.conftest import sign_in as staff_sign_in
 from tests.functional.staff.test_case_page import date_parts, today
 from tests.functional.staff.test_letters import post_posted
 from tests.functional.staff.test_response_release import work
 from tests.functional.test_tracking import Filed, sign_in, unique_email
-from tests.unit.cases.test_transitions import REVIEWER, assess, reach
 from tests.visible import read_html, visible_text
 
 S = CaseState
 ACCESS = CaseKind.ACCESS
 OBJECTION = CaseKind.OBJECTION
 LOCALES = ("en", "ur", "pl")
+RECEIVED = noon(date(2026, 3, 2))
 PHOTO = (Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", b"\x89PNG\r\n\x1a\n"),)
 
 # The tag, and the sentence that opens the status, for each kind in each state: what the
@@ -178,11 +178,11 @@ def built(app, kind: CaseKind, state: CaseState, **changes) -> Filed:
     """A request of this kind in this state, made by the service functions; a completed one
     finished as the portal finishes it (the worker's pack release or decision email)."""
     email = unique_email()
-    with app.app_context():
-        case = reach(
-            db.session,
+    with building(app) as scenarios:
+        case = scenarios.case_in(
             S.READY if state == S.COMPLETED else state,
             kind,
+            received=RECEIVED,
             subject=person(email=email),
             evidence=PHOTO,
             **changes,
@@ -300,10 +300,10 @@ def test_an_objection_completes_when_the_worker_emails_its_decision(app):
 
 
 def test_without_an_email_address_posting_the_decision_letter_completes_it(app):
-    with app.app_context():
-        case = reach(db.session, S.READY, OBJECTION, subject=person(email=""))
+    with building(app) as scenarios:
+        case = scenarios.case_in(S.READY, OBJECTION, received=RECEIVED, subject=person(email=""))
         filed = Filed(case.id, case.reference, "")
-        (message,) = [m for m in messages.messages_for(db.session, case)]
+        (message,) = [m for m in messages.messages_for(scenarios.session, case)]
         message_id = message.id
     send_pending_messages(app, filed.id)  # nothing to send: the letter is needed
     assert state_now(app, filed.id) == S.READY
@@ -323,18 +323,13 @@ def test_without_an_email_address_posting_the_decision_letter_completes_it(app):
 
 def decided(app, outcome: DecisionOutcome, upheld: list[str]) -> Filed:
     email = unique_email()
-    with app.app_context():
-        case = reach(db.session, S.IN_PROGRESS, OBJECTION, subject=person(email=email))
-        assess(db.session, case)
-        objections.propose_decision(
-            db.session,
-            case,
-            outcome=outcome,
-            upheld_processing=upheld,
-            reasons="Weighed against the support the family receives",
-            actor="staff:1",
-        )
-        objections.approve_decision(db.session, case, actor=REVIEWER)
+    with building(app) as scenarios:
+        subject = person(email=email)
+        case = scenarios.case_in(S.IN_PROGRESS, OBJECTION, received=RECEIVED, subject=subject)
+        scenarios.assess(case, compelling_grounds="Safeguarding concerns")
+        reasons = "Weighed against the support the family receives"
+        scenarios.propose(case, outcome, upheld, reasons=reasons)
+        scenarios.approve_decision(case)
         filed = Filed(case.id, case.reference, email)
     send_pending_messages(app, filed.id)
     return filed

@@ -13,6 +13,7 @@ import pytest
 
 from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import SearchOutcome
+from portal.cases.scenario_requests import person, submission
 from portal.config import DEFAULT_PROFILE
 from portal.council import load_council
 from portal.documents import letters, packs
@@ -20,7 +21,6 @@ from portal.documents.letters import LetterKind
 from portal.extensions import db
 from portal.jobs.emails import build_email
 from tests.conftest import ROOT, get_page, make_app, translated
-from tests.factories import person, submission
 from tests.unit.documents.conftest import flat, page_texts
 
 OTHERTOWN = ROOT / "tests" / "fixtures" / "othertown.toml"

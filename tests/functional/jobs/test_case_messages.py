@@ -17,8 +17,8 @@ import pytest
 from portal.cases import closing, deadlines, disclosure, identity, intake, objections, review
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
 from portal.cases.models import Case, CaseKind
+from portal.cases.scenario_requests import person, submission
 from portal.extensions import db
-from tests.factories import person, submission
 from tests.functional.jobs.test_email_delivery import work_until_idle
 
 CASEWORKER = "staff:1"

@@ -18,12 +18,12 @@ from sqlalchemy import select
 from portal.cases import closing, intake, tracking
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
+from portal.cases.scenario_requests import person, submission
 from portal.encryption import EvidenceCipher
 from portal.extensions import db
 from portal.i18n import babel_locale_for
 from portal.jobs import emails, worker
 from portal.outbox import Job, JobStatus, enqueue
-from tests.factories import person, submission
 from tests.functional.jobs.conftest import eml_files
 
 TRACKING_SECRET = "tracking-test-key"

@@ -14,9 +14,9 @@ from portal.accounts.models import Role
 from portal.cases import clock, disclosure, identity, intake, review
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
+from portal.cases.scenario_requests import submission
 from portal.extensions import db
 from tests.conftest import get_page
-from tests.factories import submission
 from tests.functional.staff.conftest import events_since, last_event_id
 from tests.journeys import csrf_token
 from tests.visible import element_text

@@ -14,8 +14,8 @@ from portal.accounts.models import Role
 from portal.cases import identity, intake
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem
 from portal.cases.models import Case
+from portal.cases.scenario_requests import submission
 from portal.extensions import db
-from tests.factories import submission
 from tests.functional.staff.test_case_page import act, date_parts, text_of, today, url
 
 

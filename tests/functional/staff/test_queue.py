@@ -14,9 +14,9 @@ from portal.cases import allocation, clock, intake
 from portal.cases import queue as case_queue
 from portal.cases.clock import london_today
 from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.cases.scenario_requests import person, submission
 from portal.extensions import db
 from tests.conftest import get_page
-from tests.factories import person, submission
 from tests.visible import element_text
 
 REFERENCE_LINK = re.compile(r'href="/staff/cases/(TF-[0-9A-Z]{4}-[0-9A-Z]{4})"')

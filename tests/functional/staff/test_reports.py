@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 from portal.accounts.models import Role
 from portal.cases import closing, disclosure, identity, intake, reports, review
 from portal.cases.clock import add_months, london_today
+from portal.cases.scenario_requests import submission
 from portal.extensions import db
 from tests.conftest import get_page
-from tests.factories import submission
 
 
 def month_ago(count: int) -> datetime:

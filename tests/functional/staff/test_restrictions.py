@@ -15,10 +15,10 @@ from portal.accounts.models import Role
 from portal.cases import identity, intake, objections
 from portal.cases.casework_models import DecisionOutcome, RestrictionEntry
 from portal.cases.models import CaseKind
+from portal.cases.scenario_requests import person, submission
 from portal.extensions import db
 from portal.staff import register
 from tests.conftest import get_page
-from tests.factories import person, submission
 from tests.functional.staff.conftest import events_since, last_event_id
 
 

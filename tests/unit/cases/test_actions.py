@@ -9,17 +9,19 @@ from datetime import date
 
 from portal.cases import closing
 from portal.cases.actions import Action, allowed_actions
-from tests.unit.cases.builders import CASEWORKER, REVIEWER, filed, in_review
+from portal.cases.models import CaseState
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER
+from tests.unit.cases.read_back import MONDAY
 
 
-def test_the_case_page_offers_only_what_the_rules_allow(session):
-    received = filed(session)
+def test_the_case_page_offers_only_what_the_rules_allow(session, scenarios):
+    received = scenarios.filed(received=MONDAY)
     offered = allowed_actions(session, received, today=date(2026, 3, 2))
     assert {Action.ACCEPT_IDENTITY, Action.REQUEST_IDENTITY, Action.REFUSE} <= offered
     assert Action.SUBMIT_FOR_REVIEW not in offered
     assert Action.EXTEND not in offered  # no clock yet
 
-    case = in_review(session)
+    case = scenarios.case_in(CaseState.IN_REVIEW, received=MONDAY)
     own = allowed_actions(session, case, actor=CASEWORKER, actor_role="caseworker")
     assert Action.APPROVE not in own
     assert Action.REFUSE not in own

@@ -11,11 +11,12 @@ from sqlalchemy import func, select
 from portal.cases import allocation, closing, errors
 from portal.cases import casework_models as cm
 from portal.cases.models import AuditEvent, Channel
-from tests.unit.cases.builders import CASEWORKER, filed
+from portal.cases.scenario_steps import CASEWORKER
+from tests.unit.cases.read_back import MONDAY
 
 
-def test_assignment_keeps_the_current_assignee(session):
-    case = filed(session)
+def test_assignment_keeps_the_current_assignee(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     allocation.assign(session, case, assignee="staff:7", actor=CASEWORKER)
     allocation.assign(session, case, assignee="staff:8", actor=CASEWORKER)
     assert allocation.assignee_of(session, case) == "staff:8"
@@ -24,8 +25,8 @@ def test_assignment_keeps_the_current_assignee(session):
     assert session.scalar(select(func.count(cm.CaseAssignment.id))) == 1
 
 
-def test_notes_stay_out_of_the_audit_trail_and_are_allowed_on_closed_cases(session):
-    case = filed(session)
+def test_notes_stay_out_of_the_audit_trail_and_are_allowed_on_closed_cases(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     closing.record_withdrawal(session, case, actor=CASEWORKER, how_received=Channel.LETTER)
     note = allocation.add_note(
         session, case, text="Mother called: ICO complaint made", actor=CASEWORKER

@@ -14,12 +14,13 @@ from sqlalchemy import select
 from portal.cases import casework_models as cm
 from portal.cases import disclosure, errors
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
-from portal.cases.models import CaseKind
-from tests.unit.cases.builders import CASEWORKER, CIPHER, MONDAY, filed, searched, started
+from portal.cases.models import CaseKind, CaseState
+from portal.cases.scenario_steps import CASEWORKER
+from tests.unit.cases.read_back import MONDAY
 
 
-def test_a_department_not_searched_needs_a_reason(session):
-    case = started(session)
+def test_a_department_not_searched_needs_a_reason(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
     with pytest.raises(errors.MissingText, match="not searched"):
         disclosure.record_search(
             session,
@@ -43,9 +44,9 @@ def test_a_department_not_searched_needs_a_reason(session):
     assert search.reason_not_searched == "The family never had a council tenancy"
 
 
-def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
-    case = started(session)
-    searched(session, case)  # "Early Help"
+def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
+    scenarios.search(case)  # "Early Help"
     for typed in ("Early Help", "  early   HELP ", "EARLY\tHelp"):
         with pytest.raises(errors.SearchAlreadyRecorded) as refused:
             disclosure.record_search(
@@ -72,7 +73,7 @@ def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
         actor=CASEWORKER,
         now=MONDAY,
     )
-    searched(session, started(session))
+    scenarios.search(scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY))
     departments = session.scalars(
         select(cm.DepartmentSearch.department)
         .where(cm.DepartmentSearch.case_id == case.id)
@@ -81,11 +82,11 @@ def test_a_department_is_recorded_once_whatever_its_case_or_spacing(session):
     assert list(departments) == ["Early Help", "Early Help Hub East"]
 
 
-def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(session):
+def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(session, scenarios):
     """A row typed before departments had keys ("Housing Services", given the key housing by
     migration 0011) and a search picked from the profile's list ("Housing") are one
     department: the letter would otherwise list housing twice."""
-    case = started(session)
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
     disclosure.record_search(
         session,
         case,
@@ -109,14 +110,14 @@ def test_a_department_is_recorded_once_by_its_profile_key_whatever_its_name(sess
         )
 
 
-def test_searches_wait_for_identity(session):
-    case = filed(session)
+def test_searches_wait_for_identity(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     with pytest.raises(errors.CaseworkError, match="in progress"):
-        searched(session, case)
+        scenarios.search(case)
 
 
-def test_an_uploaded_item_is_encrypted_at_rest_and_bound_to_its_case(session):
-    case = started(session)
+def test_an_uploaded_item_is_encrypted_at_rest_and_bound_to_its_case(session, scenarios, cipher):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
     content = b"%PDF-1.7 case conference minutes"
     item = disclosure.add_disclosure_item(
         session,
@@ -129,22 +130,22 @@ def test_an_uploaded_item_is_encrypted_at_rest_and_bound_to_its_case(session):
         exemptions=[ExemptionCode.THIRD_PARTY],
         redaction_note="Names of the other family members removed",
         actor=CASEWORKER,
-        cipher=CIPHER,
+        cipher=cipher,
         original_name="minutes.pdf",
         media_type="application/pdf",
         now=MONDAY,
     )
     assert item.encrypted is not None
     assert b"case conference" not in item.encrypted
-    assert disclosure.decrypt_disclosure_item(case, item, cipher=CIPHER) == content
+    assert disclosure.decrypt_disclosure_item(case, item, cipher=cipher) == content
     assert item.exemptions == ["third_party"]
-    other = started(session)
+    other = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
     with pytest.raises(ValueError, match="cannot be decrypted"):
-        disclosure.decrypt_disclosure_item(other, item, cipher=CIPHER)
+        disclosure.decrypt_disclosure_item(other, item, cipher=cipher)
 
 
-def test_an_exemption_must_be_explained_for_the_item(session):
-    case = started(session)
+def test_an_exemption_must_be_explained_for_the_item(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
     with pytest.raises(errors.MissingText, match="withheld"):
         disclosure.add_disclosure_item(
             session,
@@ -160,11 +161,11 @@ def test_an_exemption_must_be_explained_for_the_item(session):
         )
 
 
-def test_a_typed_item_needs_text_and_only_access_requests_have_items(session):
+def test_a_typed_item_needs_text_and_only_access_requests_have_items(session, scenarios):
     with pytest.raises(errors.MissingText):
         disclosure.add_disclosure_item(
             session,
-            started(session),
+            scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY),
             source_department="Police",
             title="Incident log",
             kind=DisclosureKind.TYPED,
@@ -176,7 +177,7 @@ def test_a_typed_item_needs_text_and_only_access_requests_have_items(session):
     with pytest.raises(errors.WrongCaseKind):
         disclosure.add_disclosure_item(
             session,
-            started(session, kind=CaseKind.OBJECTION),
+            scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY),
             source_department="Police",
             title="Incident log",
             kind=DisclosureKind.TYPED,

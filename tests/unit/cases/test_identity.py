@@ -13,57 +13,58 @@ import pytest
 from portal.cases import deadlines, errors, identity
 from portal.cases.casework_models import MessageKind
 from portal.cases.models import CaseState
-from tests.unit.cases.builders import CASEWORKER, MONDAY, at, filed, message_jobs, started
+from portal.cases.scenario_steps import CASEWORKER, noon
+from tests.unit.cases.read_back import MONDAY, message_jobs
 
 
-def test_accepting_identity_starts_the_clock_on_the_day_the_evidence_arrived(session):
-    case = filed(session)
+def test_accepting_identity_starts_the_clock_on_the_day_the_evidence_arrived(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     identity.request_identity(
-        session, case, what_is_needed="A utility bill", actor=CASEWORKER, now=at(date(2026, 3, 3))
+        session, case, what_is_needed="A utility bill", actor=CASEWORKER, now=noon(date(2026, 3, 3))
     )
     identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 3, 10),
         actor=CASEWORKER,
-        now=at(date(2026, 3, 12)),
+        now=noon(date(2026, 3, 12)),
     )
     assert case.state == CaseState.IN_PROGRESS
     assert case.clock_started_on == date(2026, 3, 10)
     assert case.due_on == date(2026, 4, 10)  # one month from the evidence, not the keying-in
 
 
-def test_evidence_sent_with_the_request_counts_from_receipt(session):
-    case = filed(session)
+def test_evidence_sent_with_the_request_counts_from_receipt(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 2, 20),  # before the request: the later date counts
         actor=CASEWORKER,
-        now=at(date(2026, 3, 4)),
+        now=noon(date(2026, 3, 4)),
     )
     assert case.clock_started_on == date(2026, 3, 2)
     assert case.due_on == date(2026, 4, 2)
 
 
-def test_evidence_cannot_arrive_in_the_future(session):
-    case = filed(session)
+def test_evidence_cannot_arrive_in_the_future(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     with pytest.raises(errors.InvalidDate):
         identity.accept_identity(
             session, case, evidence_arrived_on=date(2026, 3, 3), actor=CASEWORKER, now=MONDAY
         )
 
 
-def test_identity_is_accepted_once(session):
-    case = started(session)
+def test_identity_is_accepted_once(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
     with pytest.raises(errors.CaseworkError, match="already been accepted"):
         identity.accept_identity(
             session, case, evidence_arrived_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY
         )
 
 
-def test_asking_for_identity_stops_the_clock_and_tells_the_requester(session):
-    case = filed(session)
+def test_asking_for_identity_stops_the_clock_and_tells_the_requester(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     message = identity.request_identity(
         session, case, what_is_needed="  Your son's birth certificate ", actor=CASEWORKER
     )
@@ -78,7 +79,7 @@ def test_asking_for_identity_stops_the_clock_and_tells_the_requester(session):
     ]
 
 
-def test_asking_for_identity_needs_to_say_what(session):
-    case = filed(session)
+def test_asking_for_identity_needs_to_say_what(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     with pytest.raises(errors.MissingText):
         identity.request_identity(session, case, what_is_needed="  ", actor=CASEWORKER)

@@ -13,11 +13,12 @@ import pytest
 
 from portal.cases import errors, intake
 from portal.cases.models import Channel
-from tests.factories import person, submission
-from tests.unit.cases.builders import CASEWORKER, CIPHER, MONDAY, actions
+from portal.cases.scenario_requests import person, submission
+from portal.cases.scenario_steps import CASEWORKER
+from tests.unit.cases.read_back import MONDAY, actions
 
 
-def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(session):
+def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(session, cipher):
     case = intake.log_staff_intake(
         session,
         submission(subject=person(email="")),
@@ -25,7 +26,7 @@ def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(ses
         received_at=datetime(2026, 2, 27, 9, 0, tzinfo=UTC),
         actor=CASEWORKER,
         idempotency_key="letter-2026-02-27-1",
-        cipher=CIPHER,
+        cipher=cipher,
         now=MONDAY,
     )
     assert case.channel == Channel.LETTER
@@ -40,13 +41,13 @@ def test_a_letter_counts_from_the_day_it_arrived_not_the_day_it_was_keyed_in(ses
         received_at=datetime(2026, 2, 27, 9, 0, tzinfo=UTC),
         actor=CASEWORKER,
         idempotency_key="letter-2026-02-27-1",
-        cipher=CIPHER,
+        cipher=cipher,
         now=MONDAY,
     )
     assert again.id == case.id
 
 
-def test_a_phone_request_just_after_midnight_bst_is_received_that_day(session):
+def test_a_phone_request_just_after_midnight_bst_is_received_that_day(session, cipher):
     case = intake.log_staff_intake(
         session,
         submission(),
@@ -54,17 +55,17 @@ def test_a_phone_request_just_after_midnight_bst_is_received_that_day(session):
         received_at=datetime(2026, 3, 31, 23, 30, tzinfo=UTC),
         actor=CASEWORKER,
         idempotency_key=secrets.token_urlsafe(16),
-        cipher=CIPHER,
+        cipher=cipher,
         now=datetime(2026, 4, 1, 9, 0, tzinfo=UTC),
     )
     assert case.received_on == date(2026, 4, 1)
 
 
-def test_staff_intake_refuses_online_and_future_requests(session):
+def test_staff_intake_refuses_online_and_future_requests(session, cipher):
     common = {
         "actor": CASEWORKER,
         "idempotency_key": secrets.token_urlsafe(16),
-        "cipher": CIPHER,
+        "cipher": cipher,
         "now": MONDAY,
     }
     with pytest.raises(errors.CaseworkError, match="online"):

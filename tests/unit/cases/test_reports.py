@@ -6,61 +6,40 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
-from portal.cases import closing, deadlines, identity, reports, review
+from portal.cases import closing, reports
 from portal.cases.models import Case, CaseKind, CaseState, Channel
-from tests.unit.cases.builders import CASEWORKER, REVIEWER, at, filed, searched
+from portal.cases.scenario_steps import CASEWORKER, noon
 
 MARCH = date(2026, 3, 1)
 
 
-def completed(session, *, received: datetime, closed: datetime, **changes) -> Case:
-    """An access request received, worked and completed on the given instants."""
-    case = filed(session, now=received, **changes)
-    day = received.date()
-    identity.accept_identity(session, case, evidence_arrived_on=day, actor=CASEWORKER, now=received)
-    searched(session, case, now=received)
-    review.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=received)
-    review.approve(session, case, actor=REVIEWER, now=received)
-    closing.complete(session, case, actor=CASEWORKER, now=closed)
+def completed(scenarios, *, received: datetime, closed: datetime, **changes) -> Case:
+    """An access request received, worked and approved at `received`, completed at `closed`."""
+    case = scenarios.case_in(CaseState.READY, received=received, **changes)
+    scenarios.complete(case, at=closed)
     return case
 
 
-def test_a_month_counts_what_arrived_and_what_closed(session):
+def test_a_month_counts_what_arrived_and_what_closed(session, scenarios):
     # Completed on time (due 2 April), after 9 days.
-    completed(session, received=at(date(2026, 3, 2)), closed=at(date(2026, 3, 11)))
+    completed(scenarios, received=noon(date(2026, 3, 2)), closed=noon(date(2026, 3, 11)))
     # Received in February, completed late in March (due 2 March... received 30 Jan).
     completed(
-        session,
-        received=at(date(2026, 1, 30)),
-        closed=at(date(2026, 3, 20)),
+        scenarios,
+        received=noon(date(2026, 1, 30)),
+        closed=noon(date(2026, 3, 20)),
         channel=Channel.PHONE,
         hub_source="castleford-airedale",
     )
-    refused = filed(session, now=at(date(2026, 3, 3)), kind=CaseKind.OBJECTION)
-    closing.refuse(
-        session,
-        refused,
-        actor=REVIEWER,
-        actor_role="reviewer",
-        reasons="Repeated",
-        now=at(date(2026, 3, 4)),
-    )
-    withdrawn = filed(session, now=at(date(2026, 3, 5)))
+    refused = scenarios.filed(received=noon(date(2026, 3, 3)), kind=CaseKind.OBJECTION)
+    scenarios.refuse(refused, reasons="Repeated", at=noon(date(2026, 3, 4)))
+    withdrawn = scenarios.filed(received=noon(date(2026, 3, 5)))
     closing.record_withdrawal(
-        session, withdrawn, actor=CASEWORKER, how_received="letter", now=at(date(2026, 3, 6))
+        session, withdrawn, actor=CASEWORKER, how_received="letter", now=noon(date(2026, 3, 6))
     )
-    extended = filed(session, now=at(date(2026, 3, 9)))
-    identity.accept_identity(
-        session,
-        extended,
-        evidence_arrived_on=date(2026, 3, 9),
-        actor=CASEWORKER,
-        now=at(date(2026, 3, 9)),
-    )
-    deadlines.extend(
-        session, extended, reason="Complex", actor=CASEWORKER, now=at(date(2026, 3, 10))
-    )
-    filed(session, now=at(date(2026, 4, 1)))  # next month: not counted
+    extended = scenarios.case_in(CaseState.IN_PROGRESS, received=noon(date(2026, 3, 9)))
+    scenarios.extend(extended, reason="Complex", at=noon(date(2026, 3, 10)))
+    scenarios.filed(received=noon(date(2026, 4, 1)))  # next month: not counted
 
     report = reports.monthly_report(session, date(2026, 3, 17))
 
@@ -83,9 +62,9 @@ def test_a_month_counts_what_arrived_and_what_closed(session):
     assert by_hub[reports.NOT_FROM_A_HUB].received == 4
 
 
-def test_months_follow_london_dates(session):
+def test_months_follow_london_dates(session, scenarios):
     # 23:30 UTC on 31 March 2026 is 00:30 BST on 1 April: an April case.
-    filed(session, now=datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+    scenarios.filed(received=datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
     assert reports.monthly_report(session, MARCH).total.received == 0
     assert reports.monthly_report(session, date(2026, 4, 1)).total.received == 1
 
@@ -98,9 +77,10 @@ def test_an_empty_month_has_no_rate_rather_than_a_made_up_one(session):
     assert [point.received for point in report.trend] == [0] * 12
 
 
-def test_the_trend_covers_twelve_months_ending_with_the_chosen_one(session):
-    completed(session, received=at(date(2026, 2, 2)), closed=at(date(2026, 3, 2)))  # due 2 March
-    filed(session, now=at(date(2025, 4, 10)))
+def test_the_trend_covers_twelve_months_ending_with_the_chosen_one(session, scenarios):
+    # Due 2 March.
+    completed(scenarios, received=noon(date(2026, 2, 2)), closed=noon(date(2026, 3, 2)))
+    scenarios.filed(received=noon(date(2025, 4, 10)))
     trend = reports.monthly_report(session, MARCH).trend
     assert trend[0].month == date(2025, 4, 1)
     assert trend[-1].month == MARCH
@@ -110,11 +90,11 @@ def test_the_trend_covers_twelve_months_ending_with_the_chosen_one(session):
     assert (points[MARCH].completed, points[MARCH].on_time) == (1, 1)
 
 
-def test_the_csv_has_every_group_and_neutralises_formulas(session):
+def test_the_csv_has_every_group_and_neutralises_formulas(session, scenarios):
     completed(
-        session,
-        received=at(date(2026, 3, 2)),
-        closed=at(date(2026, 3, 4)),
+        scenarios,
+        received=noon(date(2026, 3, 2)),
+        closed=noon(date(2026, 3, 4)),
         hub_source="=HYPERLINK(evil)",
     )
     report = reports.monthly_report(session, MARCH)
@@ -127,8 +107,8 @@ def test_the_csv_has_every_group_and_neutralises_formulas(session):
     assert len(rows) == 1 + 1 + len(CaseKind) + len(Channel) + 2
 
 
-def test_states_that_are_not_closed_are_not_counted_as_closed(session):
-    case = filed(session, now=at(date(2026, 3, 2)))
+def test_states_that_are_not_closed_are_not_counted_as_closed(session, scenarios):
+    case = scenarios.filed(received=noon(date(2026, 3, 2)))
     assert case.state == CaseState.RECEIVED
     total = reports.monthly_report(session, MARCH).total
     assert (total.received, total.completed, total.refused, total.withdrawn) == (1, 0, 0, 0)

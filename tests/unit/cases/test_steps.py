@@ -25,21 +25,12 @@ from portal.cases import (
 )
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import Case, CaseKind, CaseState, Channel
-from tests.factories import submission
-from tests.unit.cases.builders import (
-    CASEWORKER,
-    CIPHER,
-    MONDAY,
-    REVIEWER,
-    event_count,
-    filed,
-    in_review,
-    message_jobs,
-    started,
-)
+from portal.cases.scenario_requests import submission
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER
+from tests.unit.cases.read_back import MONDAY, event_count, message_jobs
 
 
-def test_every_casework_function_writes_exactly_one_audit_event(session):
+def test_every_casework_function_writes_exactly_one_audit_event(session, scenarios, cipher):
     def once(call, *args, **kwargs):
         before = event_count(session)
         result = call(session, *args, **kwargs)
@@ -47,7 +38,7 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
         return result
 
     s = CASEWORKER
-    access = filed(session)
+    access = scenarios.filed(received=MONDAY)
     once(identity.request_identity, access, what_is_needed="Photo ID", actor=s)
     once(
         identity.accept_identity, access, evidence_arrived_on=date(2026, 3, 2), actor=s, now=MONDAY
@@ -90,8 +81,19 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
     once(review.approve, access, actor=REVIEWER)
     once(closing.complete, access, actor=s)
 
-    once(closing.refuse, started(session), actor=REVIEWER, actor_role="reviewer", reasons="Repeat")
-    once(closing.record_withdrawal, filed(session), actor=s, how_received=Channel.EMAIL)
+    once(
+        closing.refuse,
+        scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY),
+        actor=REVIEWER,
+        actor_role="reviewer",
+        reasons="Repeat",
+    )
+    once(
+        closing.record_withdrawal,
+        scenarios.filed(received=MONDAY),
+        actor=s,
+        how_received=Channel.EMAIL,
+    )
     once(
         intake.log_staff_intake,
         submission(),
@@ -99,11 +101,11 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
         received_at=MONDAY,
         actor=s,
         idempotency_key=secrets.token_urlsafe(16),
-        cipher=CIPHER,
+        cipher=cipher,
         now=MONDAY,
     )
 
-    objection = started(session, kind=CaseKind.OBJECTION)
+    objection = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
     once(
         objections.assess_objection,
         objection,
@@ -125,8 +127,8 @@ def test_every_casework_function_writes_exactly_one_audit_event(session):
     assert audit.verify(session) == event_count(session)
 
 
-def test_a_broken_rule_writes_nothing(session):
-    case = in_review(session)
+def test_a_broken_rule_writes_nothing(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_REVIEW, received=MONDAY)
     before = (event_count(session), len(message_jobs(session)))
     with pytest.raises(errors.OwnDraft):
         review.approve(session, case, actor=CASEWORKER)

@@ -14,35 +14,22 @@ from portal.cases import intake, tracking
 from portal.cases.models import Case, CaseState, EvidencePurpose, LookupAttempt, TrackingCode
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence
-from portal.encryption import EvidenceCipher
-from portal.extensions import db
+from portal.cases.scenario_requests import person
 from portal.outbox import Job
-from tests.factories import person, submission
 
 SECRET = "unit-test-secret"
-CIPHER = EvidenceCipher(b"k" * 32)
 NOON = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 
 
 @pytest.fixture()
-def session(app):
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
+def session(app_session):
+    """The app's session, not this folder's throwaway database: the attempt counting runs on
+    the migrated schema, and on PostgreSQL in CI."""
+    return app_session
 
 
 def address() -> str:
     return f"anna.{secrets.token_hex(6)}@example.com"
-
-
-def filed(session, *, email: str | None = None, now: datetime = NOON) -> Case:
-    return intake.submit_request(
-        session,
-        submission(subject=person(email=address() if email is None else email)),
-        idempotency_key=secrets.token_urlsafe(16),
-        cipher=CIPHER,
-        now=now,
-    )
 
 
 def code_sent(session, case: Case) -> str:
@@ -123,8 +110,8 @@ def test_attempts_are_stored_as_keyed_hashes(session):
 # Codes -------------------------------------------------------------------------------
 
 
-def test_a_code_goes_only_to_the_address_on_the_request(session):
-    case = filed(session)
+def test_a_code_goes_only_to_the_address_on_the_request(session, scenarios):
+    case = scenarios.filed(received=NOON, subject=person(email=address()))
     assert (
         tracking.start_tracking(
             session, reference=case.reference, email=address(), secret=SECRET, now=NOON
@@ -152,8 +139,8 @@ def test_a_code_goes_only_to_the_address_on_the_request(session):
     assert expires == NOON + timedelta(minutes=10)
 
 
-def test_a_request_without_an_email_address_never_gets_a_code(session):
-    case = filed(session, email="")
+def test_a_request_without_an_email_address_never_gets_a_code(session, scenarios):
+    case = scenarios.filed(received=NOON, subject=person(email=""))
     assert (
         tracking.start_tracking(
             session, reference=case.reference, email="", secret=SECRET, now=NOON
@@ -162,24 +149,24 @@ def test_a_request_without_an_email_address_never_gets_a_code(session):
     )
 
 
-def test_a_code_works_once(session):
-    case = filed(session)
+def test_a_code_works_once(session, scenarios):
+    case = scenarios.filed(received=NOON, subject=person(email=address()))
     code = signed_in(session, case)
     result = check(session, case, code)
     assert result.reason == "ok" and result.case is not None and result.case.id == case.id
     assert check(session, case, code) == tracking.CodeCheck(None, "wrong")
 
 
-def test_a_code_lasts_ten_minutes(session):
-    case = filed(session)
+def test_a_code_lasts_ten_minutes(session, scenarios):
+    case = scenarios.filed(received=NOON, subject=person(email=address()))
     code = signed_in(session, case)
     assert check(session, case, code, now=NOON + timedelta(minutes=10)).reason == "expired"
     code = signed_in(session, case, now=NOON)
     assert check(session, case, code, now=NOON + timedelta(minutes=9, seconds=59)).reason == "ok"
 
 
-def test_five_wrong_tries_burn_a_code(session):
-    case = filed(session)
+def test_five_wrong_tries_burn_a_code(session, scenarios):
+    case = scenarios.filed(received=NOON, subject=person(email=address()))
     code = signed_in(session, case)
     reasons = [check(session, case, wrong_code(code)).reason for _ in range(5)]
     assert reasons == ["wrong", "wrong", "wrong", "wrong", "used_up"]
@@ -199,15 +186,15 @@ def test_an_unknown_reference_reads_as_a_wrong_code(session):
 # What the requester sees ---------------------------------------------------------------
 
 
-def test_timeline_is_newest_first_in_london_dates_without_sign_ins(session):
+def test_timeline_is_newest_first_in_london_dates_without_sign_ins(session, scenarios, cipher):
     late_evening = datetime(2026, 6, 30, 23, 30, tzinfo=UTC)  # 00:30 BST on 1 July
-    case = filed(session, now=late_evening)
+    case = scenarios.filed(received=late_evening, subject=person(email=address()))
     check(session, case, signed_in(session, case, now=late_evening), now=late_evening)
     intake.add_evidence(
         session,
         case,
         (Evidence(EvidencePurpose.MORE_EVIDENCE, "passport.png", "image/png", b"png"),),
-        cipher=CIPHER,
+        cipher=cipher,
         now=late_evening + timedelta(days=3),
     )
     entries = tracking.timeline(session, case)
@@ -217,8 +204,9 @@ def test_timeline_is_newest_first_in_london_dates_without_sign_ins(session):
     assert entries[0].details["files"] == 1
 
 
-def test_no_messages_until_staff_can_write_them(session):
-    assert tracking.messages_for(filed(session)) == []
+def test_no_messages_until_staff_can_write_them(session, scenarios):
+    case = scenarios.filed(received=NOON, subject=person(email=address()))
+    assert tracking.messages_for(case) == []
 
 
 @pytest.mark.parametrize(

@@ -1,8 +1,9 @@
 """Every move in the council's workflow, made by the service function that owns it; and
 every move the workflow forbids, refused with nothing changed and nothing written.
 
-Cases reach each state through the real casework functions, never by setting
-case.state, so these tests also show that each state is reachable.
+Cases reach each state through the scenario builder (portal.cases.scenarios), which calls
+the real casework functions and never sets case.state, so these tests also show that each
+state is reachable.
 """
 
 from __future__ import annotations
@@ -17,82 +18,16 @@ from sqlalchemy import func, select
 from portal.cases import audit, closing, deadlines, errors, identity, objections, review
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, Review
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, ClockPause
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER
+from portal.cases.scenarios import Scenarios
 from portal.cases.workflow import TRANSITIONS, can_move
 from portal.outbox import Job
-from tests.unit.cases.builders import CASEWORKER, MONDAY, REVIEWER, filed, searched
+from tests.unit.cases.read_back import MONDAY
 
 S = CaseState
 LATER = datetime(2026, 3, 3, 12, tzinfo=UTC)  # the day after MONDAY
-Build = Callable[..., Case]
 Move = Callable[..., object]
-
-
-def reach(session, state: CaseState, kind: CaseKind = CaseKind.ACCESS, **changes) -> Case:
-    """A case of this kind in this state, moved there by the service functions; `changes`
-    go into its submission (an email address, evidence, a language)."""
-    case = filed(session, kind=kind, **changes)
-    if state == S.RECEIVED:
-        return case
-    if state == S.AWAITING_IDENTITY:
-        identity.request_identity(session, case, what_is_needed="Photo ID", actor=CASEWORKER)
-        return case
-    if state == S.REFUSED:
-        closing.refuse(session, case, actor=REVIEWER, actor_role="reviewer", reasons="Repeated")
-        return case
-    if state == S.WITHDRAWN:
-        closing.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone")
-        return case
-    identity.accept_identity(
-        session, case, evidence_arrived_on=case.received_on, actor=CASEWORKER, now=MONDAY
-    )
-    if state == S.IN_PROGRESS:
-        return case
-    if state == S.AWAITING_CLARIFICATION:
-        deadlines.ask_clarification(
-            session, case, question="Which school?", actor=CASEWORKER, now=MONDAY
-        )
-        return case
-    if kind == CaseKind.OBJECTION:
-        assess(session, case)
-        propose(session, case)
-    else:
-        searched(session, case)
-        review.submit_for_review(session, case, actor=CASEWORKER, summary="Pack", now=MONDAY)
-    if state == S.IN_REVIEW:
-        return case
-    if kind == CaseKind.OBJECTION:
-        objections.approve_decision(session, case, actor=REVIEWER, now=LATER)
-    else:
-        review.approve(session, case, actor=REVIEWER, now=LATER)
-    if state == S.READY:
-        return case
-    assert state == S.COMPLETED
-    closing.complete(session, case, actor=CASEWORKER, now=LATER)
-    return case
-
-
-def assess(session, case: Case) -> None:
-    objections.assess_objection(
-        session,
-        case,
-        grounds_raised="Fears the police link",
-        processing_affected=["programme", "sharing:police"],
-        compelling_grounds="Safeguarding concerns",
-        actor=CASEWORKER,
-        now=MONDAY,
-    )
-
-
-def propose(session, case: Case) -> None:
-    objections.propose_decision(
-        session,
-        case,
-        outcome=DecisionOutcome.PARTLY_UPHELD,
-        upheld_processing=["sharing:police"],
-        reasons="The police link is not needed",
-        actor=CASEWORKER,
-        now=MONDAY,
-    )
+Prepare = Callable[[Scenarios, Case], object]
 
 
 @dataclass(frozen=True)
@@ -106,7 +41,7 @@ class Operation:
     kind: CaseKind = CaseKind.ACCESS
     # Work done before the move and kept whether or not the move is allowed (a search
     # before a draft, an assessment before a decision).
-    prepare: Move | None = None
+    prepare: Prepare | None = None
 
 
 OPERATIONS = (
@@ -147,15 +82,23 @@ OPERATIONS = (
         S.IN_REVIEW,
         "submitted_for_review",
         lambda s, c: review.submit_for_review(s, c, actor=CASEWORKER, summary="Pack", now=LATER),
-        prepare=lambda s, c: searched(s, c, now=LATER),
+        prepare=lambda scenarios, c: scenarios.search(c, at=LATER),
     ),
     Operation(
         "propose_decision",
         S.IN_REVIEW,
         "decision_proposed",
-        propose,
+        lambda s, c: objections.propose_decision(
+            s,
+            c,
+            outcome=DecisionOutcome.PARTLY_UPHELD,
+            upheld_processing=["sharing:police"],
+            reasons="The police link is not needed",
+            actor=CASEWORKER,
+            now=MONDAY,
+        ),
         CaseKind.OBJECTION,
-        prepare=assess,
+        prepare=lambda scenarios, c: scenarios.assess(c, compelling_grounds="Safeguarding"),
     ),
     Operation(
         "return_for_changes",
@@ -242,9 +185,9 @@ def test_every_move_in_the_workflow_has_an_operation_that_makes_it():
 
 
 @pytest.mark.parametrize(("current", "op"), ALLOWED, ids=[f"{c}-{op.name}" for c, op in ALLOWED])
-def test_an_allowed_move_changes_the_state_and_writes_its_event(session, current, op):
-    case = reach(session, current, op.kind)
-    prepare(session, case, op)
+def test_an_allowed_move_changes_the_state_and_writes_its_event(session, scenarios, current, op):
+    case = scenarios.case_in(current, op.kind, received=MONDAY)
+    prepare(scenarios, case, op)
     events_before = count(session, AuditEvent)
 
     op.call(session, case)
@@ -262,9 +205,9 @@ def test_an_allowed_move_changes_the_state_and_writes_its_event(session, current
 
 
 @pytest.mark.parametrize(("current", "op"), REFUSED, ids=[f"{c}-{op.name}" for c, op in REFUSED])
-def test_a_refused_move_changes_nothing_and_writes_nothing(session, current, op):
-    case = reach(session, current, op.kind)
-    prepare(session, case, op)
+def test_a_refused_move_changes_nothing_and_writes_nothing(session, scenarios, current, op):
+    case = scenarios.case_in(current, op.kind, received=MONDAY)
+    prepare(scenarios, case, op)
     before = snapshot(session, case)
 
     with pytest.raises(ValueError):  # TransitionNotAllowed and CaseworkError are ValueErrors
@@ -274,8 +217,8 @@ def test_a_refused_move_changes_nothing_and_writes_nothing(session, current, op)
     assert snapshot(session, session.get(Case, case.id)) == before
 
 
-def test_only_a_reviewer_refuses_and_nobody_approves_their_own_draft(session):
-    case = reach(session, S.IN_REVIEW)
+def test_only_a_reviewer_refuses_and_nobody_approves_their_own_draft(session, scenarios):
+    case = scenarios.case_in(S.IN_REVIEW, received=MONDAY)
     before = snapshot(session, case)
     with pytest.raises(errors.ReviewerRequired):
         closing.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="No")
@@ -286,14 +229,14 @@ def test_only_a_reviewer_refuses_and_nobody_approves_their_own_draft(session):
     assert snapshot(session, session.get(Case, case.id)) == before
 
 
-def prepare(session, case: Case, op: Operation) -> None:
+def prepare(scenarios: Scenarios, case: Case, op: Operation) -> None:
     """The operation's groundwork, where the case's state allows it."""
     if op.prepare is None:
         return
     try:
-        op.prepare(session, case)
+        op.prepare(scenarios, case)
     except ValueError:  # a closed case, say: the move itself is what is tested
-        session.rollback()
+        scenarios.session.rollback()
 
 
 def count(session, model) -> int:

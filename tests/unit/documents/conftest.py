@@ -18,10 +18,10 @@ from pikepdf import Name
 from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import SearchOutcome
 from portal.cases.models import Case
+from portal.cases.scenario_requests import person, submission
 from portal.documents.fetcher import StaticOnlyFetcher
 from portal.documents.pdf import STATIC_ROOT
 from portal.extensions import db
-from tests.factories import person, submission
 
 CASEWORKER = "staff:1"
 REVIEWER = "staff:2"
