@@ -21,18 +21,20 @@ from portal.cases import closing, intake, tracking
 from portal.cases.casework_models import CaseMessage
 from portal.cases.models import Case, EvidencePurpose, Person
 from portal.cases.requests import Evidence
+from portal.cases.scenarios import Scenarios
 from portal.documents import letters, packs
 from portal.documents.letters import MESSAGE_KINDS, LetterKind
 from portal.extensions import db
 from portal.jobs import mail
 from portal.jobs.emails import build_email
 from portal.outbox import Job
+from tests.conftest import building
 from tests.functional.jobs import test_case_messages as scenarios
 from tests.journeys import png_bytes
 from tests.visible import ReadEmail, pdf_text, read_email
 
 # One case per council message, made as casework makes it (the message kind's name).
-MESSAGE_SCENARIOS: dict[str, Callable[[Flask, str, str], None]] = {
+MESSAGE_SCENARIOS: dict[str, Callable[[Scenarios, str, str], None]] = {
     "identity_request": scenarios.identity_request,
     "clarification_request": scenarios.clarification_request,
     "extension_notice": scenarios.extension_notice,
@@ -95,16 +97,15 @@ def resident_cases(app: Flask, language: str) -> list[ResidentCase]:
     if key in _CASES:
         return _CASES[key]
     made: list[ResidentCase] = []
-    with app.app_context():
+    with building(app) as built:
         for name, make in MESSAGE_SCENARIOS.items():
             address = _new_address()
-            make(app, address, language)
+            make(built, address, language)
             made.append(_remember(name, _case_of(address)))
         address = _new_address()
-        case = scenarios.file_case(app, address, language)
-        cipher = app.extensions["evidence_cipher"]
+        case = built.filed(received=scenarios.RECEIVED, **scenarios.zofia(address, language))
         more = Evidence(EvidencePurpose.MORE_EVIDENCE, "payslip.png", "image/png", png_bytes())
-        intake.add_evidence(db.session, case, (more,), cipher=cipher)
+        intake.add_evidence(db.session, case, (more,), cipher=built.cipher)
         closing.withdraw(db.session, case, reason="Sorted out with the school")
         made.append(_remember("evidence_then_withdrawn", case))
         tracked = tracking.start_tracking(

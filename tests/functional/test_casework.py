@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import secrets
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 from sqlalchemy import select
@@ -41,37 +41,10 @@ from portal.cases.casework_models import (
 )
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.scenario_requests import person, submission
-from portal.extensions import db
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER, noon
 from portal.outbox import Job
 
-CASEWORKER = "staff:1"
-REVIEWER = "staff:2"
-
-
-def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-
-
-@pytest.fixture()
-def session(app):
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-
-
-@pytest.fixture()
-def cipher(app):
-    return app.extensions["evidence_cipher"]
-
-
-def filed(session, cipher, **changes) -> Case:
-    return intake.submit_request(
-        session,
-        submission(**changes),
-        idempotency_key=secrets.token_urlsafe(16),
-        cipher=cipher,
-        now=at(date(2026, 3, 2)),
-    )
+RECEIVED = noon(date(2026, 3, 2))
 
 
 def message_jobs(session, case: Case) -> list[dict]:
@@ -79,21 +52,27 @@ def message_jobs(session, case: Case) -> list[dict]:
     return [job.payload for job in jobs if job.payload.get("case_id") == case.id]
 
 
-def test_an_access_request_from_receipt_to_release(session, cipher):
-    case = filed(session, cipher)
+def test_an_access_request_from_receipt_to_release(session, scenarios, cipher):
+    case = scenarios.filed(received=RECEIVED)
     identity.request_identity(
-        session, case, what_is_needed="Proof of address", actor=CASEWORKER, now=at(date(2026, 3, 3))
+        session,
+        case,
+        what_is_needed="Proof of address",
+        actor=CASEWORKER,
+        now=noon(date(2026, 3, 3)),
     )
     identity.accept_identity(
         session,
         case,
         evidence_arrived_on=date(2026, 3, 5),
         actor=CASEWORKER,
-        now=at(date(2026, 3, 6)),
+        now=noon(date(2026, 3, 6)),
     )
-    allocation.assign(session, case, assignee=CASEWORKER, actor=REVIEWER, now=at(date(2026, 3, 6)))
+    allocation.assign(
+        session, case, assignee=CASEWORKER, actor=REVIEWER, now=noon(date(2026, 3, 6))
+    )
     deadlines.ask_clarification(
-        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 3, 9))
+        session, case, question="Which years?", actor=CASEWORKER, now=noon(date(2026, 3, 9))
     )
     deadlines.record_clarification_answer(
         session,
@@ -101,7 +80,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
         answer="Since 2020",
         answered_on=date(2026, 3, 11),
         actor=CASEWORKER,
-        now=at(date(2026, 3, 11)),
+        now=noon(date(2026, 3, 11)),
     )
     # 5 March + 1 month = 5 April (a Sunday), + 3 paused days = 8 April, a Wednesday.
     assert case.due_on == date(2026, 4, 8)
@@ -110,7 +89,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
         case,
         reason="Six departments hold records",
         actor=CASEWORKER,
-        now=at(date(2026, 3, 12)),
+        now=noon(date(2026, 3, 12)),
     )
     assert case.due_on == date(2026, 6, 8)
     for department, outcome in (
@@ -124,7 +103,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
             searched_on=date(2026, 3, 13),
             outcome=outcome,
             actor=CASEWORKER,
-            now=at(date(2026, 3, 13)),
+            now=noon(date(2026, 3, 13)),
         )
     item = disclosure.add_disclosure_item(
         session,
@@ -140,7 +119,7 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
         cipher=cipher,
         original_name="plan.pdf",
         media_type="application/pdf",
-        now=at(date(2026, 3, 16)),
+        now=noon(date(2026, 3, 16)),
     )
     review.submit_for_review(session, case, actor=CASEWORKER, summary="One plan, redacted")
     review.approve(session, case, actor=REVIEWER)
@@ -171,10 +150,9 @@ def test_an_access_request_from_receipt_to_release(session, cipher):
     assert timeline[-1] == "request_submitted"
 
 
-def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
-    case = filed(
-        session,
-        cipher,
+def test_an_upheld_objection_reaches_the_restriction_register(session, scenarios):
+    case = scenarios.filed(
+        received=RECEIVED,
         kind=CaseKind.OBJECTION,
         subject=person(full_name='=HYPERLINK("http://evil.example","x")'),
         details={"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}},
@@ -184,7 +162,7 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
         case,
         evidence_arrived_on=date(2026, 3, 2),
         actor=CASEWORKER,
-        now=at(date(2026, 3, 2)),
+        now=noon(date(2026, 3, 2)),
     )
     affected = objections.processing_objected_to(case)
     assert affected == ["programme", "sharing:police"]
@@ -207,7 +185,7 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, cipher):
     with pytest.raises(errors.OwnDraft):
         objections.approve_decision(session, case, actor=CASEWORKER)
     session.rollback()
-    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
+    objections.approve_decision(session, case, actor=REVIEWER, now=noon(date(2026, 3, 20)))
     session.expire_all()
 
     assert session.get(Case, case.id).state == CaseState.READY
@@ -227,11 +205,11 @@ def test_a_letter_keyed_in_later_keeps_the_day_it_arrived(session, cipher):
         session,
         submission(subject=person(email="")),
         channel=Channel.LETTER,
-        received_at=at(date(2026, 2, 27)),
+        received_at=noon(date(2026, 2, 27)),
         actor=CASEWORKER,
         idempotency_key=secrets.token_urlsafe(16),
         cipher=cipher,
-        now=at(date(2026, 3, 4)),
+        now=noon(date(2026, 3, 4)),
     )
     session.expire_all()
     stored = session.get(Case, case.id)
@@ -243,8 +221,8 @@ def test_a_letter_keyed_in_later_keeps_the_day_it_arrived(session, cipher):
     assert stored.details["staff_intake"]["keyed_in_by"] == CASEWORKER
 
 
-def test_a_refusal_by_the_reviewer_closes_the_case(session, cipher):
-    case = filed(session, cipher)
+def test_a_refusal_by_the_reviewer_closes_the_case(session, scenarios):
+    case = scenarios.filed(received=RECEIVED)
     with pytest.raises(errors.ReviewerRequired):
         closing.refuse(session, case, actor=CASEWORKER, actor_role="caseworker", reasons="x")
     closing.refuse(

@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 import pikepdf
 import pytest
 
-from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
-from portal.cases.models import Case
-from portal.cases.scenario_requests import person, submission, tiny_png
+from portal.cases.models import Case, CaseState
+from portal.cases.scenario_requests import person, tiny_png
+from portal.cases.scenario_steps import Search
 from portal.documents import packs
 from portal.extensions import db
-from tests.conftest import translated
+from tests.conftest import building, translated
 
 RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)
 HOSTILE = (
@@ -40,71 +40,41 @@ def make_case(app, *, language: str = "en", appended_pages: int = 2, **extra) ->
     """An access request with a search, a typed record (with markup in it), an image and
     an uploaded PDF, ready to send for review. Each has its own email address (tracking
     sign-ins are limited per address)."""
-    cipher = app.extensions["evidence_cipher"]
-    with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(
-                subject=person(
-                    full_name="Ana Popescu", email=f"ana.{secrets.token_hex(5)}@example.com"
-                ),
-                language=language,
-                **extra,
-            ),
-            idempotency_key=secrets.token_hex(16),
-            cipher=cipher,
-            now=RECEIVED,
+    email = f"ana.{secrets.token_hex(5)}@example.com"
+    subject = person(full_name="Ana Popescu", email=email)
+    with building(app) as scenarios:
+        case = scenarios.case_in(
+            CaseState.IN_PROGRESS, received=RECEIVED, subject=subject, language=language, **extra
         )
-        identity.accept_identity(
-            db.session, case, evidence_arrived_on=RECEIVED.date(), actor="staff:1", now=RECEIVED
-        )
-        for department, outcome in (
-            ("Early Help", SearchOutcome.RECORDS_FOUND),
-            ("Housing", SearchOutcome.NONE_HELD),
-        ):
-            disclosure.record_search(
-                db.session,
-                case,
-                department=department,
-                searched_on=date(2026, 10, 5),
-                outcome=outcome,
-                actor="staff:1",
-                now=RECEIVED,
-            )
-        add = dict(actor="staff:1", cipher=cipher, now=RECEIVED, item_date=date(2026, 9, 1))
-        disclosure.add_disclosure_item(
-            db.session,
+        searches = [Search("Early Help"), Search("Housing", SearchOutcome.NONE_HELD)]
+        scenarios.search(case, searches=searches)
+        made = {"department": "Early Help", "item_date": date(2026, 9, 1)}
+        scenarios.add_item(
             case,
-            source_department="Early Help",
             title="Lead worker notes",
-            kind=DisclosureKind.TYPED,
             content="Home visit went well.\n" + HOSTILE,
             exemptions=[ExemptionCode.THIRD_PARTY],
             redaction_note="A neighbour's name",
-            **add,
+            **made,
         )
-        disclosure.add_disclosure_item(
-            db.session,
+        scenarios.add_item(
             case,
-            source_department="Early Help",
             title="Photo of the family plan",
             kind=DisclosureKind.UPLOADED,
             content=tiny_png(90),
             media_type="image/png",
             original_name="plan.png",
-            **add,
+            **made,
         )
         if appended_pages:
-            disclosure.add_disclosure_item(
-                db.session,
+            scenarios.add_item(
                 case,
-                source_department="Schools",
                 title="Attendance report",
                 kind=DisclosureKind.UPLOADED,
                 content=uploaded_pdf(appended_pages),
                 media_type="application/pdf",
                 original_name="attendance.pdf",
-                **add,
+                **{**made, "department": "Schools"},
             )
         return case.id
 

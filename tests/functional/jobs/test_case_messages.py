@@ -7,161 +7,87 @@ own address.
 
 from __future__ import annotations
 
-import secrets
 import uuid
-from datetime import UTC, date, datetime
+from datetime import date
 from email.message import EmailMessage
 
 import pytest
 
-from portal.cases import closing, deadlines, disclosure, identity, intake, objections, review
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
-from portal.cases.models import Case, CaseKind
-from portal.cases.scenario_requests import person, submission
-from portal.extensions import db
+from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.scenario_requests import access_details, person
+from portal.cases.scenario_steps import Search, noon
+from portal.cases.scenarios import Scenarios
+from tests.conftest import building
 from tests.functional.jobs.test_email_delivery import work_until_idle
 
-CASEWORKER = "staff:1"
-REVIEWER = "staff:2"
-RECEIVED = date(2026, 3, 2)
+RECEIVED = noon(date(2026, 3, 2))
 
 
-def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+def zofia(address: str, language: str) -> dict:
+    """The submission's changes: Zofia Wójcik, at her own address, in her language."""
+    return {"subject": person(full_name="Zofia Wójcik", email=address), "language": language}
 
 
-def file_case(app, address: str, language: str, **changes) -> Case:
-    return intake.submit_request(
-        db.session,
-        submission(
-            subject=person(full_name="Zofia Wójcik", email=address), language=language, **changes
-        ),
-        idempotency_key=secrets.token_urlsafe(16),
-        cipher=app.extensions["evidence_cipher"],
-        now=at(RECEIVED),
-    )
+def identity_request(scenarios: Scenarios, address: str, language: str) -> None:
+    case = scenarios.filed(received=RECEIVED, **zofia(address, language))
+    needed = "A utility bill from the last three months"
+    scenarios.request_identity(case, what=needed, at=noon(date(2026, 3, 3)))
 
 
-def accepted(app, address: str, language: str, **changes) -> Case:
-    case = file_case(app, address, language, **changes)
-    identity.accept_identity(
-        db.session, case, evidence_arrived_on=RECEIVED, actor=CASEWORKER, now=at(RECEIVED)
-    )
+def clarification_request(scenarios: Scenarios, address: str, language: str) -> None:
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, **zofia(address, language))
+    question = "Which years do you want records for?"
+    scenarios.ask(case, question=question, at=noon(date(2026, 3, 9)))
+
+
+def extension_notice(scenarios: Scenarios, address: str, language: str) -> None:
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, **zofia(address, language))
+    reason = "Six departments hold records about your family"
+    scenarios.extend(case, reason=reason, at=noon(date(2026, 3, 12)))
+
+
+def refusal(scenarios: Scenarios, address: str, language: str) -> None:
+    case = scenarios.filed(received=RECEIVED, **zofia(address, language))
+    reasons = "A copy of the same records was sent three weeks ago"
+    scenarios.refuse(case, reasons=reasons, at=noon(date(2026, 3, 4)))
+
+
+def approved(scenarios: Scenarios, address: str, language: str, delivery: str) -> Case:
+    """An access request searched (nothing held) and approved on 5 March."""
+    details = access_details(delivery)
+    changes = zofia(address, language)
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, details=details, **changes)
+    searched = noon(date(2026, 3, 5))
+    scenarios.search(case, searches=[Search("Early Help", SearchOutcome.NONE_HELD)], at=searched)
+    scenarios.submit(case, summary="Nothing held", at=searched)
+    scenarios.approve(case, at=searched)
     return case
 
 
-def identity_request(app, address: str, language: str) -> None:
-    case = file_case(app, address, language)
-    identity.request_identity(
-        db.session,
-        case,
-        what_is_needed="A utility bill from the last three months",
-        actor=CASEWORKER,
-        now=at(date(2026, 3, 3)),
-    )
+def response_ready(scenarios: Scenarios, address: str, language: str) -> None:
+    case = approved(scenarios, address, language, "post")
+    scenarios.complete(case, at=noon(date(2026, 3, 6)))
 
 
-def clarification_request(app, address: str, language: str) -> None:
-    case = accepted(app, address, language)
-    deadlines.ask_clarification(
-        db.session,
-        case,
-        question="Which years do you want records for?",
-        actor=CASEWORKER,
-        now=at(date(2026, 3, 9)),
-    )
-
-
-def extension_notice(app, address: str, language: str) -> None:
-    case = accepted(app, address, language)
-    deadlines.extend(
-        db.session,
-        case,
-        reason="Six departments hold records about your family",
-        actor=CASEWORKER,
-        now=at(date(2026, 3, 12)),
-    )
-
-
-def refusal(app, address: str, language: str) -> None:
-    case = file_case(app, address, language)
-    closing.refuse(
-        db.session,
-        case,
-        actor=REVIEWER,
-        actor_role=closing.REVIEWER_ROLE,
-        reasons="A copy of the same records was sent three weeks ago",
-        now=at(date(2026, 3, 4)),
-    )
-
-
-def response_ready(app, address: str, language: str) -> None:
-    case = accepted(
-        app,
-        address,
-        language,
-        details={"what": {"scope": "everything"}, "delivery": {"delivery": "post"}},
-    )
-    disclosure.record_search(
-        db.session,
-        case,
-        department="Early Help",
-        searched_on=date(2026, 3, 5),
-        outcome=SearchOutcome.NONE_HELD,
-        actor=CASEWORKER,
-        now=at(date(2026, 3, 5)),
-    )
-    review.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
-    review.approve(db.session, case, actor=REVIEWER)
-    closing.complete(db.session, case, actor=CASEWORKER, now=at(date(2026, 3, 6)))
-
-
-def response_ready_to_download(app, address: str, language: str) -> None:
+def response_ready_to_download(scenarios: Scenarios, address: str, language: str) -> None:
     """Approved for a secure download: the worker makes the pack, releases it and emails."""
-    case = accepted(
-        app,
-        address,
-        language,
-        details={"what": {"scope": "everything"}, "delivery": {"delivery": "download"}},
-    )
-    disclosure.record_search(
-        db.session,
-        case,
-        department="Early Help",
-        searched_on=date(2026, 3, 5),
-        outcome=SearchOutcome.NONE_HELD,
-        actor=CASEWORKER,
-        now=at(date(2026, 3, 5)),
-    )
-    review.submit_for_review(db.session, case, actor=CASEWORKER, summary="Nothing held")
-    review.approve(db.session, case, actor=REVIEWER)
+    approved(scenarios, address, language, "download")
 
 
-def decision_ready(app, address: str, language: str) -> None:
-    case = accepted(
-        app,
-        address,
-        language,
-        kind=CaseKind.OBJECTION,
-        details={"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}},
+def decision_ready(scenarios: Scenarios, address: str, language: str) -> None:
+    changes = zofia(address, language)
+    case = scenarios.case_in(
+        CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=RECEIVED, **changes
     )
-    objections.assess_objection(
-        db.session,
+    scenarios.assess(
         case,
         grounds_raised="The police link puts her at risk",
-        processing_affected=objections.processing_objected_to(case),
         compelling_grounds="A child protection plan needs the programme link",
-        actor=CASEWORKER,
     )
-    objections.propose_decision(
-        db.session,
-        case,
-        outcome=DecisionOutcome.PARTLY_UPHELD,
-        upheld_processing=["sharing:police"],
-        reasons="Your safety outweighs the benefit of sharing with the police",
-        actor=CASEWORKER,
-    )
-    objections.approve_decision(db.session, case, actor=REVIEWER, now=at(date(2026, 3, 20)))
+    reasons = "Your safety outweighs the benefit of sharing with the police"
+    scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police"], reasons=reasons)
+    scenarios.approve_decision(case, at=noon(date(2026, 3, 20)))
 
 
 # Per kind: how to make it, then what the Polish email must say (subject, then body).
@@ -244,8 +170,8 @@ def message_emails(smtp_app, smtp_server, make, language: str) -> list[EmailMess
     address = new_address()
     smtp_server.start()
     work_until_idle(smtp_app)
-    with smtp_app.app_context():
-        make(smtp_app, address, language)
+    with building(smtp_app) as scenarios:
+        make(scenarios, address, language)
     work_until_idle(smtp_app)
     confirmation_count = 1  # the request_received email, sent first
     received = smtp_server.to(address)

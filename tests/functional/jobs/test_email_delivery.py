@@ -18,10 +18,12 @@ from sqlalchemy import select
 from portal.cases import closing, intake, tracking
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
-from portal.cases.scenario_requests import person, submission
+from portal.cases.scenario_requests import person
+from portal.cases.scenarios import Scenarios
 from portal.encryption import EvidenceCipher
 from portal.extensions import db
 from portal.i18n import babel_locale_for
+from portal.instants import utc_now
 from portal.jobs import emails, worker
 from portal.outbox import Job, JobStatus, enqueue
 from tests.functional.jobs.conftest import eml_files
@@ -48,12 +50,8 @@ def submit(app, *, email: str, language: str = "pl", **overrides) -> Case:
     }
     values.update(overrides)
     with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(**values),
-            idempotency_key=uuid.uuid4().hex,
-            cipher=EvidenceCipher(os.urandom(32)),
-        )
+        scenarios = Scenarios(db.session, cipher=EvidenceCipher(os.urandom(32)))
+        case = scenarios.filed(received=utc_now(), **values)
         db.session.refresh(case)
         db.session.expunge(case)
         return case

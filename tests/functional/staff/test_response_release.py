@@ -14,24 +14,23 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import review
 from portal.cases.document_models import RESPONSE_PACK_JOB, CaseDocument, DocumentStatus
 from portal.cases.models import AuditEvent, Case, CaseState
 from portal.documents import packs, production
 from portal.extensions import db
 from portal.jobs import worker
 from portal.outbox import Job, JobStatus
-from tests.conftest import get_page
+from tests.conftest import building, get_page
 from tests.functional.staff.conftest import any_token
 from tests.functional.test_response_pack import make_case
 from tests.functional.test_tracking import Filed, sign_in
 
 
 def approve(app, case_id: int) -> None:
-    with app.app_context():
-        case = db.session.get(Case, case_id)
-        review.submit_for_review(db.session, case, actor="staff:1", summary="Three items")
-        review.approve(db.session, case, actor="staff:2")
+    with building(app) as scenarios:
+        case = scenarios.session.get(Case, case_id)
+        scenarios.submit(case, summary="Three items")
+        scenarios.approve(case)
 
 
 def approved(app, **options) -> Filed:

@@ -1,30 +1,25 @@
 """Letters and packs are read back as a resident's PDF reader would: poppler's pdftotext
-for the words and where they sit, pikepdf for tags, language, title and bookmarks."""
+for the words and where they sit, pikepdf for tags, language, title and bookmarks. Their
+cases come from the scenario builder (the `scenarios` fixture, on the app's database),
+arriving at RECEIVED."""
 
 from __future__ import annotations
 
 import io
 import re
-import secrets
 import statistics
 import subprocess
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 
 import pikepdf
 import pytest
 from pikepdf import Name
 
-from portal.cases import disclosure, identity, intake
-from portal.cases.casework_models import SearchOutcome
-from portal.cases.models import Case
-from portal.cases.scenario_requests import person, submission
+from portal.cases.scenario_requests import person
 from portal.documents.fetcher import StaticOnlyFetcher
 from portal.documents.pdf import STATIC_ROOT
-from portal.extensions import db
 
-CASEWORKER = "staff:1"
-REVIEWER = "staff:2"
 RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)  # Monday 5 October 2026
 HOSTILE = (
     '<img src="file:///etc/passwd" alt="x"> '
@@ -32,54 +27,6 @@ HOSTILE = (
     '<link rel="attachment" href="http://127.0.0.1:1/x"> '
     '<div style="background: url(http://127.0.0.1:1/bg)">styled</div>'
 )
-
-
-def at(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
-
-
-@pytest.fixture()
-def session(app):
-    with app.app_context():
-        yield db.session
-        db.session.rollback()
-
-
-@pytest.fixture()
-def cipher(app):
-    return app.extensions["evidence_cipher"]
-
-
-def filed(session, cipher, *, now: datetime = RECEIVED, **changes) -> Case:
-    """A request as a resident sends it (Anna Kowalska, English, a download) unless changed."""
-    return intake.submit_request(
-        session,
-        submission(**changes),
-        idempotency_key=secrets.token_hex(16),
-        cipher=cipher,
-        now=now,
-    )
-
-
-def started(session, cipher, **changes) -> Case:
-    case = filed(session, cipher, **changes)
-    identity.accept_identity(
-        session, case, evidence_arrived_on=case.received_on, actor=CASEWORKER, now=RECEIVED
-    )
-    return case
-
-
-def searched(session, case: Case, department: str, outcome: SearchOutcome, reason: str = ""):
-    disclosure.record_search(
-        session,
-        case,
-        department=department,
-        searched_on=case.received_on,
-        outcome=outcome,
-        reason_not_searched=reason,
-        actor=CASEWORKER,
-        now=RECEIVED,
-    )
 
 
 def named(name: str, **changes):

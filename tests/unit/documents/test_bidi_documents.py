@@ -18,10 +18,12 @@ import pytest
 
 from portal.cases import deadlines
 from portal.cases.casework_models import SearchOutcome
+from portal.cases.models import CaseState
+from portal.cases.scenario_steps import CASEWORKER, Search
 from portal.documents import letters, packs
 from portal.documents.letters import LetterKind
 from portal.documents.pdf import render_pdf
-from tests.unit.documents.conftest import CASEWORKER, RECEIVED, searched, started
+from tests.unit.documents.conftest import RECEIVED
 
 PHONE = "01924 306112"  # the Information Governance team (portal/councils/wakefield.toml)
 EMAIL = "dataprotection@wakefield.gov.uk"
@@ -87,8 +89,8 @@ def staff_text_problems(lines: list[str], written: str) -> list[str]:
 
 
 @pytest.fixture()
-def urdu_case(session, cipher):
-    return started(session, cipher, language="ur")
+def urdu_case(scenarios):
+    return scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, language="ur")
 
 
 @pytest.mark.parametrize("kind", [LetterKind.ACKNOWLEDGEMENT, LetterKind.CLARIFICATION_REQUEST])
@@ -111,9 +113,14 @@ def test_an_urdu_letter_draws_phone_numbers_and_references_in_order(session, urd
     assert not problems, "\n".join(problems)
 
 
-def test_an_urdu_pack_draws_numbers_references_and_staff_words_in_order(session, cipher, urdu_case):
-    searched(session, urdu_case, "Early Help", SearchOutcome.NONE_HELD)
-    searched(session, urdu_case, "Youth Justice", SearchOutcome.NOT_SEARCHED, NOT_SEARCHED)
+def test_an_urdu_pack_draws_numbers_references_and_staff_words_in_order(
+    session, scenarios, cipher, urdu_case
+):
+    searches = [
+        Search("Early Help", SearchOutcome.NONE_HELD),
+        Search("Youth Justice", SearchOutcome.NOT_SEARCHED, reason=NOT_SEARCHED),
+    ]
+    scenarios.search(urdu_case, searches=searches)
     pack = packs.build_response_pack(session, urdu_case, cipher=cipher)
     assert pack.language == "ur"
     lines = drawn_lines(pack.pdf)

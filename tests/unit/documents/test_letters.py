@@ -10,23 +10,20 @@ from flask import g
 from flask_babel import gettext
 from sqlalchemy import select
 
-from portal.cases import closing, deadlines, identity, objections
+from portal.cases import closing, deadlines, identity
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
-from portal.cases.models import Case, CaseKind
+from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER, noon
 from portal.documents import letters
 from portal.documents.letters import LetterKind, LetterUnavailable
 from portal.documents.pdf import render_pdf
-from portal.extensions import db
+from tests.conftest import building
 from tests.unit.documents.conftest import (
-    CASEWORKER,
     HOSTILE,
     RECEIVED,
-    REVIEWER,
     HtmlRoot,
     all_text,
     assert_tagged,
-    at,
-    filed,
     flat,
     font_names,
     has_page_numbers,
@@ -34,7 +31,6 @@ from tests.unit.documents.conftest import (
     open_pdf,
     outline_titles,
     page_texts,
-    started,
 )
 
 ASKED_FOR_POLICE_AND_SCHOOLS = {
@@ -55,10 +51,10 @@ def assert_every_page_has_the_footer(document: letters.RenderedDocument, referen
 
 @pytest.fixture(scope="module")
 def acknowledgement(app):
-    with app.app_context():
-        cipher = app.extensions["evidence_cipher"]
-        case = filed(db.session, cipher, details=ASKED_FOR_POLICE_AND_SCHOOLS)
-        return case.reference, letters.render_letter(db.session, case, LetterKind.ACKNOWLEDGEMENT)
+    with building(app) as scenarios:
+        case = scenarios.filed(received=RECEIVED, details=ASKED_FOR_POLICE_AND_SCHOOLS)
+        letter = letters.render_letter(scenarios.session, case, LetterKind.ACKNOWLEDGEMENT)
+        return case.reference, letter
 
 
 def test_the_acknowledgement_says_what_we_received_the_reference_and_the_date(acknowledgement):
@@ -98,10 +94,10 @@ def test_a_letter_is_tagged_pdf_ua_with_its_language_title_and_bookmarks(acknowl
     assert {"What we received", "When we will reply", "How to follow your request"} <= set(titles)
 
 
-def test_the_due_date_explains_a_pause_and_an_extension(session, cipher):
-    case = started(session, cipher)
+def test_the_due_date_explains_a_pause_and_an_extension(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
     deadlines.ask_clarification(
-        session, case, question="Which years?", actor=CASEWORKER, now=at(date(2026, 10, 12))
+        session, case, question="Which years?", actor=CASEWORKER, now=noon(date(2026, 10, 12))
     )
     clarification = letters.render_letter(session, case, LetterKind.CLARIFICATION_REQUEST)
     deadlines.record_clarification_answer(
@@ -110,14 +106,14 @@ def test_the_due_date_explains_a_pause_and_an_extension(session, cipher):
         answer="2020 to 2024",
         answered_on=date(2026, 10, 14),
         actor=CASEWORKER,
-        now=at(date(2026, 10, 14)),
+        now=noon(date(2026, 10, 14)),
     )
     extension = deadlines.extend(
         session,
         case,
         reason="Six services hold records",
         actor=CASEWORKER,
-        now=at(date(2026, 10, 15)),
+        now=noon(date(2026, 10, 15)),
     )
     notice = letters.render_letter(session, case, LetterKind.EXTENSION_NOTICE, message=extension)
     acknowledgement = letters.render_letter(session, case, LetterKind.ACKNOWLEDGEMENT)
@@ -139,8 +135,8 @@ def test_the_due_date_explains_a_pause_and_an_extension(session, cipher):
     assert_every_page_has_the_footer(notice, case.reference)
 
 
-def test_staff_text_is_shown_as_written_and_nothing_is_fetched(session, cipher, fetch_spy):
-    case = filed(session, cipher)
+def test_staff_text_is_shown_as_written_and_nothing_is_fetched(session, scenarios, fetch_spy):
+    case = scenarios.filed(received=RECEIVED)
     identity.request_identity(
         session,
         case,
@@ -183,8 +179,8 @@ def test_a_document_naming_server_files_or_the_network_gets_nothing(fetch_spy):
     assert b"root:x:0:0" not in pdf
 
 
-def test_a_refusal_gives_the_reasons_and_every_right_to_challenge_it(session, cipher):
-    case = filed(session, cipher)
+def test_a_refusal_gives_the_reasons_and_every_right_to_challenge_it(session, scenarios):
+    case = scenarios.filed(received=RECEIVED)
     closing.refuse(
         session,
         case,
@@ -208,36 +204,23 @@ def test_a_refusal_gives_the_reasons_and_every_right_to_challenge_it(session, ci
     assert letter.title == f"We have refused your request ({case.reference})"
 
 
-def decided(session, cipher, outcome: DecisionOutcome, upheld: list[str], **assessment) -> Case:
-    case = started(session, cipher, kind=CaseKind.OBJECTION, details=OBJECTED)
-    objections.assess_objection(
-        session,
-        case,
-        grounds_raised="Worried about the police knowing",
-        processing_affected=["programme", "sharing:police"],
-        actor=CASEWORKER,
-        now=RECEIVED,
-        **assessment,
+def decided(scenarios, outcome: DecisionOutcome, upheld: list[str], **assessment) -> Case:
+    """An objection to the programme and the police link, decided and approved on 20 October."""
+    case = scenarios.case_in(
+        CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=RECEIVED, details=OBJECTED
     )
-    objections.propose_decision(
-        session,
-        case,
-        outcome=outcome,
-        upheld_processing=upheld,
-        reasons="We still need to plan support\nfor your children.",
-        actor=CASEWORKER,
-        now=RECEIVED,
-    )
-    objections.approve_decision(session, case, actor=REVIEWER, now=at(date(2026, 10, 20)))
+    scenarios.assess(case, grounds_raised="Worried about the police knowing", **assessment)
+    reasons = "We still need to plan support\nfor your children."
+    scenarios.propose(case, outcome, upheld, reasons=reasons)
+    scenarios.approve_decision(case, at=noon(date(2026, 10, 20)))
     return case
 
 
 def test_a_partly_upheld_objection_says_what_stopped_from_when_and_what_continues_and_why(
-    session, cipher
+    session, scenarios
 ):
     case = decided(
-        session,
-        cipher,
+        scenarios,
         DecisionOutcome.PARTLY_UPHELD,
         ["sharing:police"],
         compelling_grounds="Child protection plan in place",
@@ -264,8 +247,8 @@ def test_a_partly_upheld_objection_says_what_stopped_from_when_and_what_continue
     assert_every_page_has_the_footer(letter, case.reference)
 
 
-def test_an_upheld_objection_continues_nothing(session, cipher):
-    case = decided(session, cipher, DecisionOutcome.UPHELD, [])
+def test_an_upheld_objection_continues_nothing(session, scenarios):
+    case = decided(scenarios, DecisionOutcome.UPHELD, [])
     text = all_text(letters.render_letter(session, case, LetterKind.OBJECTION_DECISION).pdf)
     assert "We agree with your objection." in text
     assert "Linking your information for the Think Family programme" in text
@@ -273,8 +256,8 @@ def test_an_upheld_objection_continues_nothing(session, cipher):
     assert "What we will carry on doing" not in text
 
 
-def test_an_objection_acknowledgement_lists_what_was_objected_to(session, cipher):
-    case = filed(session, cipher, kind=CaseKind.OBJECTION, details=OBJECTED)
+def test_an_objection_acknowledgement_lists_what_was_objected_to(session, scenarios):
+    case = scenarios.filed(received=RECEIVED, kind=CaseKind.OBJECTION, details=OBJECTED)
     text = all_text(letters.render_letter(session, case, LetterKind.ACKNOWLEDGEMENT).pdf)
     assert f"We have received your objection ({case.reference})" in text
     assert "Linking my information for the whole programme" in text
@@ -282,11 +265,11 @@ def test_an_objection_acknowledgement_lists_what_was_objected_to(session, cipher
 
 
 @pytest.mark.parametrize("reference", ["TF-AZYD-EMVW", "TF-WMWM-MWMW"])
-def test_a_reference_is_never_split_across_two_lines(session, cipher, monkeypatch, reference):
+def test_a_reference_is_never_split_across_two_lines(session, scenarios, monkeypatch, reference):
     # The widest references once wrapped the heading after "TF-AZYD-", leaving a resident
     # half a reference on each line.
     monkeypatch.setattr("portal.cases.intake.new_reference", lambda: reference)
-    case = filed(session, cipher, kind=CaseKind.OBJECTION, details=OBJECTED)
+    case = scenarios.filed(received=RECEIVED, kind=CaseKind.OBJECTION, details=OBJECTED)
     assert case.reference == reference
     pdf = letters.render_letter(session, case, LetterKind.ACKNOWLEDGEMENT).pdf
     lines = [line for page in page_texts(pdf) for line in page.splitlines()]
@@ -296,8 +279,8 @@ def test_a_reference_is_never_split_across_two_lines(session, cipher, monkeypatc
     assert f"We have received your objection ({reference})" in all_text(pdf)
 
 
-def test_before_identity_is_accepted_no_date_is_promised(session, cipher):
-    case = filed(session, cipher)
+def test_before_identity_is_accepted_no_date_is_promised(session, scenarios):
+    case = scenarios.filed(received=RECEIVED)
     identity.request_identity(
         session, case, what_is_needed="Proof of address", actor=CASEWORKER, now=RECEIVED
     )
@@ -307,8 +290,8 @@ def test_before_identity_is_accepted_no_date_is_promised(session, cipher):
 
 
 @pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr")])
-def test_a_letter_is_in_the_requesters_language(session, cipher, language, direction):
-    case = filed(session, cipher, language=language)
+def test_a_letter_is_in_the_requesters_language(session, scenarios, language, direction):
+    case = scenarios.filed(received=RECEIVED, language=language)
     html = letters.letter_html(session, case, LetterKind.ACKNOWLEDGEMENT)
     root = HtmlRoot(html)
     assert root.attrs["lang"] == language
@@ -346,13 +329,13 @@ def assert_every_page_has_the_footer_numbers_only(letter, reference: str) -> Non
         assert has_page_numbers(text, number, letter.pages), number
 
 
-def test_the_letters_language_the_requester_chose_wins(session, cipher):
-    case = filed(session, cipher, details={"letters_language": "pl"}, language="en")
+def test_the_letters_language_the_requester_chose_wins(session, scenarios):
+    case = scenarios.filed(received=RECEIVED, details={"letters_language": "pl"}, language="en")
     assert HtmlRoot(letters.letter_html(session, case, "acknowledgement")).attrs["lang"] == "pl"
 
 
-def test_rendering_a_letter_leaves_the_callers_language_alone(app, session, cipher):
-    case = filed(session, cipher, language="pl")
+def test_rendering_a_letter_leaves_the_callers_language_alone(app, session, scenarios):
+    case = scenarios.filed(received=RECEIVED, language="pl")
     with app.test_request_context("/en/"):
         g.locale = "en"
         letters.letter_html(session, case, LetterKind.ACKNOWLEDGEMENT)
@@ -360,9 +343,9 @@ def test_rendering_a_letter_leaves_the_callers_language_alone(app, session, ciph
         assert gettext("Your reference number") == "Your reference number"
 
 
-def test_large_print_when_the_requester_asked_for_it(session, cipher):
+def test_large_print_when_the_requester_asked_for_it(session, scenarios):
     details = {"delivery": {"delivery": "post", "formats": ["large_print"]}}
-    case = filed(session, cipher, details=details)
+    case = scenarios.filed(received=RECEIVED, details=details)
     assert (
         "large-print"
         in HtmlRoot(letters.letter_html(session, case, "acknowledgement")).attrs["class"].split()
@@ -375,11 +358,11 @@ def test_large_print_when_the_requester_asked_for_it(session, cipher):
     assert_every_page_has_the_footer(large, case.reference)
 
 
-def test_a_letter_needs_its_message(session, cipher):
-    case = filed(session, cipher)
+def test_a_letter_needs_its_message(session, scenarios):
+    case = scenarios.filed(received=RECEIVED)
     with pytest.raises(LetterUnavailable):
         letters.render_letter(session, case, LetterKind.REFUSAL)
-    other = filed(session, cipher)
+    other = scenarios.filed(received=RECEIVED)
     message = identity.request_identity(
         session, other, what_is_needed="Photo ID", actor=CASEWORKER, now=RECEIVED
     )
@@ -391,11 +374,11 @@ def test_a_letter_needs_its_message(session, cipher):
         letters.letter_html(session, other, "response_ready")
 
 
-def test_the_letter_for_a_message_is_the_latest_of_its_kind(session, cipher):
-    case = started(session, cipher)
+def test_the_letter_for_a_message_is_the_latest_of_its_kind(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
     for day, question in ((12, "Which years?"), (20, "Which school?")):
         deadlines.ask_clarification(
-            session, case, question=question, actor=CASEWORKER, now=at(date(2026, 10, day))
+            session, case, question=question, actor=CASEWORKER, now=noon(date(2026, 10, day))
         )
         deadlines.record_clarification_answer(
             session,
@@ -403,7 +386,7 @@ def test_the_letter_for_a_message_is_the_latest_of_its_kind(session, cipher):
             answer="An answer",
             answered_on=date(2026, 10, day),
             actor=CASEWORKER,
-            now=at(date(2026, 10, day)),
+            now=noon(date(2026, 10, day)),
         )
     asked = session.scalars(
         select(CaseMessage)

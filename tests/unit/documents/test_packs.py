@@ -13,13 +13,14 @@ from weasyprint import HTML
 
 from portal.cases import disclosure
 from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
-from portal.cases.models import Case
+from portal.cases.models import Case, CaseState
 from portal.cases.scenario_requests import tiny_png
+from portal.cases.scenario_steps import Search
+from portal.cases.scenarios import Scenarios
 from portal.documents import packs
 from portal.documents.packs import PackTooLong, UnusableItem
-from portal.extensions import db
+from tests.conftest import building
 from tests.unit.documents.conftest import (
-    CASEWORKER,
     HOSTILE,
     RECEIVED,
     HtmlRoot,
@@ -35,8 +36,6 @@ from tests.unit.documents.conftest import (
     open_pdf,
     outline_titles,
     page_texts,
-    searched,
-    started,
 )
 
 REQUESTER = 'Ana "</style><b>" Popescu'  # what a footer must show, exactly, on every page
@@ -72,44 +71,38 @@ def photo_with_exif() -> bytes:
     return out.getvalue()
 
 
-def add_item(session, case: Case, cipher, title: str, content, **options):
+def add_item(scenarios: Scenarios, case: Case, title: str, content, **options):
+    """A record from Early Help dated 1 September 2026 unless said otherwise: typed text,
+    or an uploaded file."""
     kind = DisclosureKind.TYPED if isinstance(content, str) else DisclosureKind.UPLOADED
-    return disclosure.add_disclosure_item(
-        session,
-        case,
-        source_department=options.pop("department", "Early Help"),
-        title=title,
-        kind=kind,
-        content=content,
-        item_date=options.pop("item_date", date(2026, 9, 1)),
-        actor=CASEWORKER,
-        cipher=cipher,
-        now=RECEIVED,
-        **options,
-    )
+    options.setdefault("department", "Early Help")
+    options.setdefault("item_date", date(2026, 9, 1))
+    return scenarios.add_item(case, title=title, content=content, kind=kind, **options)
 
 
-def access_case(session, cipher, *, pdf_pages: int = 2, **changes) -> Case:
+def access_case(scenarios: Scenarios, *, pdf_pages: int = 2, **changes) -> Case:
     """Approved-style content: three searches (found, none held, not searched), a typed
     record with markup in it and an exemption, a photo, and an uploaded tagged PDF."""
     changes.setdefault("subject", named(REQUESTER))
-    case = started(session, cipher, **changes)
-    searched(session, case, "Early Help", SearchOutcome.RECORDS_FOUND)
-    searched(session, case, "Housing", SearchOutcome.NONE_HELD)
-    searched(session, case, "Youth Justice", SearchOutcome.NOT_SEARCHED, "You asked us not to")
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, **changes)
+    not_asked = "You asked us not to"
+    searches = [
+        Search("Early Help", SearchOutcome.RECORDS_FOUND),
+        Search("Housing", SearchOutcome.NONE_HELD),
+        Search("Youth Justice", SearchOutcome.NOT_SEARCHED, reason=not_asked),
+    ]
+    scenarios.search(case, searches=searches)
     add_item(
-        session,
+        scenarios,
         case,
-        cipher,
         "Lead worker notes",
         f"Home visit went well.\nThe children were at school.\n{HOSTILE}",
         exemptions=[ExemptionCode.THIRD_PARTY, ExemptionCode.HEALTH_SERIOUS_HARM],
         redaction_note="A neighbour's name and a GP's opinion",
     )
     add_item(
-        session,
+        scenarios,
         case,
-        cipher,
         "Photo of the family plan",
         photo_with_exif(),
         media_type="application/pdf",  # what the browser said; the content says JPEG
@@ -117,9 +110,8 @@ def access_case(session, cipher, *, pdf_pages: int = 2, **changes) -> Case:
     )
     if pdf_pages:
         add_item(
-            session,
+            scenarios,
             case,
-            cipher,
             "Attendance report",
             tagged_pdf(pdf_pages, link="https://evil.example/track"),
             department="Schools",
@@ -132,9 +124,9 @@ def access_case(session, cipher, *, pdf_pages: int = 2, **changes) -> Case:
 @pytest.fixture(scope="module")
 def english(app):
     """One pack for the tests that only read it: (reference, pack)."""
-    with app.app_context():
-        cipher = app.extensions["evidence_cipher"]
-        case = access_case(db.session, cipher)
+    with building(app) as scenarios:
+        cipher = scenarios.cipher
+        case = access_case(scenarios)
         spy = RecordingFetcher()
         original = packs.PackFetcher.fetch
 
@@ -146,7 +138,7 @@ def english(app):
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(packs.PackFetcher, "fetch", recording)
-            pack = packs.build_response_pack(db.session, case, cipher=cipher)
+            pack = packs.build_response_pack(scenarios.session, case, cipher=cipher)
         return case.reference, pack, spy
 
 
@@ -320,8 +312,10 @@ def test_the_plain_english_of_each_exemption_is_casework_s(app):
             assert packs.exemption_explanation(code) == exemption.resident_explanation
 
 
-def test_a_pack_over_the_cap_is_refused_before_anything_is_rendered(session, cipher, monkeypatch):
-    case = access_case(session, cipher, pdf_pages=4)
+def test_a_pack_over_the_cap_is_refused_before_anything_is_rendered(
+    session, scenarios, cipher, monkeypatch
+):
+    case = access_case(scenarios, pdf_pages=4)
 
     def must_not_render(*args, **kwargs):
         raise AssertionError("rendered a pack that was already over the cap")
@@ -333,34 +327,34 @@ def test_a_pack_over_the_cap_is_refused_before_anything_is_rendered(session, cip
     assert refused.value.pages > 8
 
 
-def test_a_pack_that_lays_out_over_the_cap_is_refused(session, cipher):
-    case = access_case(session, cipher, pdf_pages=0)
-    add_item(session, case, cipher, "Case history", "A long history.\n" * 400)
+def test_a_pack_that_lays_out_over_the_cap_is_refused(session, scenarios, cipher):
+    case = access_case(scenarios, pdf_pages=0)
+    add_item(scenarios, case, "Case history", "A long history.\n" * 400)
     least = packs.FIXED_PAGES + 3
     with pytest.raises(PackTooLong, match=f"the limit is {least}") as refused:
         packs.build_response_pack(session, case, cipher=cipher, page_cap=least)
     assert refused.value.pages > least
 
 
-def test_a_file_that_cannot_be_used_is_named(session, cipher):
-    case = started(session, cipher)
-    searched(session, case, "Early Help", SearchOutcome.RECORDS_FOUND)
-    add_item(session, case, cipher, "Spreadsheet", b"PK\x03\x04 not a pdf", media_type="image/png")
+def test_a_file_that_cannot_be_used_is_named(session, scenarios, cipher):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
+    scenarios.search(case, searches=[Search("Early Help", SearchOutcome.RECORDS_FOUND)])
+    add_item(scenarios, case, "Spreadsheet", b"PK\x03\x04 not a pdf", media_type="image/png")
     with pytest.raises(UnusableItem, match=r"Item 1 \(Spreadsheet\).*PDF, PNG and JPEG"):
         packs.build_response_pack(session, case, cipher=cipher)
 
-    locked = started(session, cipher)
+    locked = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(tagged_pdf(1))) as pdf:
         pdf.save(out, encryption=pikepdf.Encryption(user="secret", owner="secret"))
-    add_item(session, locked, cipher, "Locked report", out.getvalue(), media_type="application/pdf")
+    add_item(scenarios, locked, "Locked report", out.getvalue(), media_type="application/pdf")
     with pytest.raises(UnusableItem, match="needs a password"):
         packs.build_response_pack(session, locked, cipher=cipher)
 
 
-def test_nothing_found_says_so(session, cipher):
-    case = started(session, cipher)
-    searched(session, case, "Housing", SearchOutcome.NONE_HELD)
+def test_nothing_found_says_so(session, scenarios, cipher):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
+    scenarios.search(case, searches=[Search("Housing", SearchOutcome.NONE_HELD)])
     pack = packs.build_response_pack(session, case, cipher=cipher)
     text = all_text(pack.pdf)
     assert "Housing: we hold no information about you." in text
@@ -368,9 +362,9 @@ def test_nothing_found_says_so(session, cipher):
     assert f"Page {pack.pages} of {pack.pages}" in text
 
 
-def test_large_print_when_asked_for(session, cipher, monkeypatch):
+def test_large_print_when_asked_for(session, scenarios, cipher, monkeypatch):
     details = {"delivery": {"delivery": "post", "formats": ["large_print"]}}
-    case = access_case(session, cipher, pdf_pages=1, details=details)
+    case = access_case(scenarios, pdf_pages=1, details=details)
     rendered: list[str] = []
     original = packs.render_template
 
@@ -391,8 +385,8 @@ def test_large_print_when_asked_for(session, cipher, monkeypatch):
 
 
 @pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr")])
-def test_packs_in_polish_and_urdu(session, cipher, monkeypatch, language, direction):
-    case = access_case(session, cipher, pdf_pages=1, language=language)
+def test_packs_in_polish_and_urdu(session, scenarios, cipher, monkeypatch, language, direction):
+    case = access_case(scenarios, pdf_pages=1, language=language)
     rendered: list[str] = []
     original = packs.render_template
 
@@ -424,10 +418,10 @@ def test_packs_in_polish_and_urdu(session, cipher, monkeypatch, language, direct
         assert not any("Nastaliq" in name for name in fonts)
 
 
-def test_an_image_that_is_not_what_the_browser_said_is_still_an_image(session, cipher):
-    case = started(session, cipher)
-    searched(session, case, "Early Help", SearchOutcome.RECORDS_FOUND)
-    add_item(session, case, cipher, "Scan", tiny_png(120), media_type="text/plain")
+def test_an_image_that_is_not_what_the_browser_said_is_still_an_image(session, scenarios, cipher):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
+    scenarios.search(case, searches=[Search("Early Help", SearchOutcome.RECORDS_FOUND)])
+    add_item(scenarios, case, "Scan", tiny_png(120), media_type="text/plain")
     pack = packs.build_response_pack(session, case, cipher=cipher)
     with open_pdf(pack.pdf) as pdf:
         images = {image.objgen for page in pdf.pages for image in page.get_images().values()}
@@ -450,16 +444,17 @@ def fonts_without_their_program(pdf: pikepdf.Pdf) -> list[str]:
     return missing
 
 
-def test_an_uploaded_page_without_its_font_is_drawn_as_a_picture_and_read_out(session, cipher):
-    case = started(session, cipher, subject=named(REQUESTER))
-    searched(session, case, "Housing", SearchOutcome.RECORDS_FOUND)
+def test_an_uploaded_page_without_its_font_is_drawn_as_a_picture_and_read_out(
+    session, scenarios, cipher
+):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, subject=named(REQUESTER))
+    scenarios.search(case, searches=[Search("Housing", SearchOutcome.RECORDS_FOUND)])
     upload = letter_without_its_font(["Tenancy visit on 3 March", "Rent account up to date"])
     with pikepdf.open(io.BytesIO(upload)) as original:
         assert fonts_without_their_program(original) == ["/Helvetica"]  # so the check can fail
     add_item(
-        session,
+        scenarios,
         case,
-        cipher,
         "Tenancy letter",
         upload,
         department="Housing",
