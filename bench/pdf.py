@@ -20,7 +20,6 @@ import json
 import os
 import platform
 import resource
-import secrets
 import statistics
 import subprocess
 import sys
@@ -65,48 +64,29 @@ def make_app(folder: Path) -> Any:
 
 
 def seed_pack_case(app: Any, items: int) -> int:
-    """An approved access request with `items` typed records from four departments."""
-    from portal.cases import disclosure, identity, intake
-    from portal.cases.casework_models import DisclosureKind, ExemptionCode, SearchOutcome
-    from portal.cases.scenario_requests import submission
+    """An approved access request with `items` typed records from four departments, made by
+    the scenario builder (portal.cases.scenarios)."""
+    from portal.cases.casework_models import ExemptionCode
+    from portal.cases.models import CaseState
+    from portal.cases.scenario_steps import Search
+    from portal.cases.scenarios import Scenarios
     from portal.extensions import db
 
     received = datetime(2026, 10, 5, 10, tzinfo=UTC)
     with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(),
-            idempotency_key=secrets.token_hex(16),
-            cipher=app.extensions["evidence_cipher"],
-            now=received,
-        )
-        identity.accept_identity(
-            db.session, case, evidence_arrived_on=received.date(), actor="staff:1", now=received
-        )
+        scenarios = Scenarios(db.session, cipher=app.extensions["evidence_cipher"])
+        case = scenarios.case_in(CaseState.IN_PROGRESS, received=received)
         departments = ("Early Help", "Housing", "Schools", "Youth Justice")
-        for department in departments:
-            disclosure.record_search(
-                db.session,
-                case,
-                department=department,
-                searched_on=received.date(),
-                outcome=SearchOutcome.RECORDS_FOUND,
-                actor="staff:1",
-                now=received,
-            )
+        scenarios.search(case, searches=[Search(department) for department in departments])
         for number in range(items):
-            disclosure.add_disclosure_item(
-                db.session,
+            scenarios.add_item(
                 case,
-                source_department=departments[number % len(departments)],
+                department=departments[number % len(departments)],
                 title=f"Case note {number + 1}",
-                kind=DisclosureKind.TYPED,
                 content="\n\n".join(f"{index + 1}. {LINE * 3}" for index in range(14)),
                 item_date=date(2026, 9, 1),
                 exemptions=[ExemptionCode.THIRD_PARTY] if number % 5 == 0 else [],
                 redaction_note="Names of other family members" if number % 5 == 0 else "",
-                actor="staff:1",
-                now=received,
             )
         return case.id
 

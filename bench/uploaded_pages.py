@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import resource
-import secrets
 import statistics
 import subprocess
 import sys
@@ -96,11 +95,12 @@ def upload(pages: int, *, fonts: bool) -> bytes:
 
 
 def child(pages: int, fonts: bool, runs: int) -> dict[str, Any]:
-    """In a process of its own: seed a case with the upload, render its pack `runs` times."""
-    from portal.cases import disclosure, identity, intake
-    from portal.cases.casework_models import DisclosureKind, SearchOutcome
-    from portal.cases.models import Case
-    from portal.cases.scenario_requests import submission
+    """In a process of its own: seed a case with the upload (by the scenario builder), render
+    its pack `runs` times."""
+    from portal.cases.casework_models import DisclosureKind
+    from portal.cases.models import Case, CaseState
+    from portal.cases.scenario_steps import Search
+    from portal.cases.scenarios import Scenarios
     from portal.documents import packs
     from portal.extensions import db
 
@@ -109,38 +109,18 @@ def child(pages: int, fonts: bool, runs: int) -> dict[str, Any]:
     content = upload(pages, fonts=fonts)
     with app.app_context():
         cipher = app.extensions["evidence_cipher"]
-        case = intake.submit_request(
-            db.session,
-            submission(),
-            idempotency_key=secrets.token_hex(16),
-            cipher=cipher,
-            now=received,
-        )
-        identity.accept_identity(
-            db.session, case, evidence_arrived_on=received.date(), actor="staff:1", now=received
-        )
-        disclosure.record_search(
-            db.session,
+        scenarios = Scenarios(db.session, cipher=cipher)
+        case = scenarios.case_in(CaseState.IN_PROGRESS, received=received)
+        scenarios.search(case, searches=[Search("Housing")])
+        scenarios.add_item(
             case,
             department="Housing",
-            searched_on=received.date(),
-            outcome=SearchOutcome.RECORDS_FOUND,
-            actor="staff:1",
-            now=received,
-        )
-        disclosure.add_disclosure_item(
-            db.session,
-            case,
-            source_department="Housing",
             title="Tenancy file",
             kind=DisclosureKind.UPLOADED,
             content=content,
             media_type="application/pdf",
             original_name="tenancy.pdf",
             item_date=date(2026, 9, 1),
-            actor="staff:1",
-            cipher=cipher,
-            now=received,
         )
         case_id = case.id
         times, size, total = [], 0, 0

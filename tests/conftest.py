@@ -161,11 +161,12 @@ def scenarios(session, cipher) -> Scenarios:
 
 
 @contextmanager
-def building(app) -> Iterator[Scenarios]:
+def building(app, **staff: str) -> Iterator[Scenarios]:
     """The scenario builder in an app context of its own: for a test that drives the app's
-    pages between building and reading back, and so must not hold a session open."""
+    pages between building and reading back, and so must not hold a session open. `staff`
+    names the caseworker or reviewer, where a test signs in as them."""
     with app.app_context():
-        yield Scenarios(db.session, cipher=app.extensions["evidence_cipher"])
+        yield Scenarios(db.session, cipher=app.extensions["evidence_cipher"], **staff)
 
 
 class _PageParser(HTMLParser):

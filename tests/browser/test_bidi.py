@@ -22,17 +22,16 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import select
 
-from portal.cases import clock, deadlines, identity
 from portal.cases.models import Case
 from portal.extensions import db
 from tests.browser.journey_steps import CONTINUE, REFERENCE, fill_step, steps_for
 from tests.browser.pages import public_pages
+from tests.conftest import building
 from tests.functional.test_tracking import latest_code, unique_email
 
 pytestmark = pytest.mark.sweep
 
 LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
-CASEWORKER = "staff:1"
 
 # What must read left to right wherever it appears (JavaScript regular expressions).
 LEFT_TO_RIGHT = {
@@ -173,21 +172,14 @@ def test_values_read_left_to_right_on_every_public_page_in_every_language(page, 
 def add_messages(app, reference: str) -> None:
     """The council asks for more proof, then what the request covers, then more time: each
     message quotes what staff wrote, in English."""
-    with app.app_context():
-        case = db.session.scalar(select(Case).where(Case.reference == reference))
+    with building(app) as scenarios:
+        case = scenarios.session.scalar(select(Case).where(Case.reference == reference))
         assert case is not None
-        today = clock.london_today()
-        identity.request_identity(
-            db.session, case, what_is_needed=STAFF_WROTE["what_is_needed"], actor=CASEWORKER
-        )
-        identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
-        deadlines.ask_clarification(
-            db.session, case, question=STAFF_WROTE["question"], actor=CASEWORKER
-        )
-        deadlines.record_clarification_answer(
-            db.session, case, answer="2020 to 2024", answered_on=today, actor=CASEWORKER
-        )
-        deadlines.extend(db.session, case, reason=STAFF_WROTE["reason"], actor=CASEWORKER)
+        scenarios.request_identity(case, what=STAFF_WROTE["what_is_needed"])
+        scenarios.start(case)
+        scenarios.ask(case, question=STAFF_WROTE["question"])
+        scenarios.answer(case, answer="2020 to 2024")
+        scenarios.extend(case, reason=STAFF_WROTE["reason"])
         db.session.remove()
 
 

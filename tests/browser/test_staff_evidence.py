@@ -3,17 +3,15 @@
 
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
 import pytest
 
 from portal.accounts.models import Role
-from portal.cases import intake
 from portal.cases.models import EvidencePurpose
 from portal.cases.requests import Evidence
-from portal.cases.scenario_requests import submission
-from portal.extensions import db
+from portal.instants import utc_now
+from tests.conftest import building
 from tests.functional.staff.conftest import SESSION_COOKIE, make_account, sign_in
 from tests.journeys import png_bytes
 
@@ -21,13 +19,8 @@ from tests.journeys import png_bytes
 @pytest.fixture()
 def case_with_photo(app) -> tuple[str, int]:
     photo = Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", png_bytes())
-    with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(evidence=(photo,)),
-            idempotency_key=secrets.token_urlsafe(16),
-            cipher=app.extensions["evidence_cipher"],
-        )
+    with building(app) as scenarios:
+        case = scenarios.filed(received=utc_now(), evidence=(photo,))
         return case.reference, case.files[0].id
 
 

@@ -5,28 +5,22 @@ from __future__ import annotations
 
 import re
 
-from portal.cases import clock, deadlines, identity
 from portal.cases.models import Case
-from portal.extensions import db
-from tests.conftest import get_page
+from tests.conftest import building, get_page
 from tests.functional.test_tracking import file_request, sign_in
 
-CASEWORKER = "staff:1"
 URDU_DATE = re.compile(r"\d{1,2} [^\s\d،<>]+، \d{4}")  # Babel's Urdu long date: d MMMM، y
 WRITTEN = "Six departments hold records."
 
 
 def test_urdu_status_page_isolates_dates_and_marks_staff_text_as_english(app, client):
     filed = file_request(app, language="ur")
-    with app.app_context():
-        case = db.session.get(Case, filed.id)
-        today = clock.london_today()
-        identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
-        deadlines.ask_clarification(db.session, case, question="Which years?", actor=CASEWORKER)
-        deadlines.record_clarification_answer(
-            db.session, case, answer="All", answered_on=today, actor=CASEWORKER
-        )
-        deadlines.extend(db.session, case, reason=WRITTEN, actor=CASEWORKER)
+    with building(app) as scenarios:
+        case = scenarios.session.get(Case, filed.id)
+        scenarios.start(case)
+        scenarios.ask(case, question="Which years?")
+        scenarios.answer(case, answer="All")
+        scenarios.extend(case, reason=WRITTEN)
     sign_in(app, client, filed, locale="ur")
     html = get_page(client, "/ur/track/status").html
 

@@ -3,20 +3,19 @@ the council profile's key when the name is one of its departments; others keep t
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
-from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import (
     DepartmentSearch,
     DisclosureItem,
-    DisclosureKind,
     SearchOutcome,
 )
-from portal.cases.scenario_requests import submission
+from portal.cases.models import CaseState
+from portal.cases.scenario_steps import Search
+from portal.cases.scenarios import Scenarios
 from portal.extensions import db
 from tests.conftest import make_app, own_database
 
@@ -35,41 +34,13 @@ def test_typed_department_names_get_the_profiles_keys(database_url, tmp_path):
         app = make_app(url, tmp_path)
         with app.app_context():
             upgrade()
-            case = intake.submit_request(
-                db.session,
-                submission(),
-                idempotency_key=secrets.token_hex(16),
-                cipher=app.extensions["evidence_cipher"],
-                now=RECEIVED,
-            )
-            identity.accept_identity(
-                db.session,
-                case,
-                evidence_arrived_on=case.received_on,
-                actor="staff:1",
-                now=RECEIVED,
-            )
+            scenarios = Scenarios(db.session, cipher=app.extensions["evidence_cipher"])
+            case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
             # Recorded as before keys existed: a name only.
-            for name in TYPED_NAMES:
-                disclosure.record_search(
-                    db.session,
-                    case,
-                    department=name,
-                    searched_on=case.received_on,
-                    outcome=SearchOutcome.NONE_HELD,
-                    actor="staff:1",
-                    now=RECEIVED,
-                )
-            disclosure.add_disclosure_item(
-                db.session,
-                case,
-                source_department="Early Help",
-                title="Family plan",
-                kind=DisclosureKind.TYPED,
-                content="Agreed at the hub.",
-                item_date=None,
-                actor="staff:1",
-                now=RECEIVED,
+            typed = [Search(name, SearchOutcome.NONE_HELD) for name in TYPED_NAMES]
+            scenarios.search(case, searches=typed)
+            scenarios.add_item(
+                case, department="Early Help", title="Family plan", content="Agreed at the hub."
             )
             db.session.remove()
             downgrade(revision="0010_letter_postings")  # the columns go, the rows stay

@@ -12,9 +12,10 @@ import zxingcpp
 from sqlalchemy import select
 
 from portal import create_app
-from portal.cases import intake
-from portal.cases.scenario_requests import person, submission
+from portal.cases.scenario_requests import person
+from portal.cases.scenarios import Scenarios
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.jobs import worker
 from portal.outbox import Job
 from tests.functional.test_posters import COUNCIL, render_page_image
@@ -44,12 +45,9 @@ def served(app, database_url, tmp_path, monkeypatch):
 
 def test_the_worker_writes_emails_that_link_to_the_served_port(served, tmp_path):
     with served.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(subject=person(email=f"anna.{secrets.token_hex(6)}@example.com")),
-            idempotency_key=secrets.token_urlsafe(16),
-            cipher=served.extensions["evidence_cipher"],
-        )
+        scenarios = Scenarios(db.session, cipher=served.extensions["evidence_cipher"])
+        email = f"anna.{secrets.token_hex(6)}@example.com"
+        case = scenarios.filed(received=utc_now(), subject=person(email=email))
         job = next(
             job
             for job in db.session.scalars(select(Job).where(Job.kind == "email.request_received"))

@@ -20,7 +20,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select, update
 
-from portal.cases import intake
 from portal.cases.models import (
     AuditEvent,
     Case,
@@ -31,10 +30,11 @@ from portal.cases.models import (
     TrackingCode,
 )
 from portal.cases.references import new_reference
-from portal.cases.scenario_requests import person, submission
+from portal.cases.scenario_requests import person
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.outbox import Job
-from tests.conftest import get_page
+from tests.conftest import building, get_page
 from tests.journeys import csrf_token, png_bytes
 
 MISTYPED = "TF-7K3Q-9PXM"  # one symbol off TF-7K3Q-9PMH: the check character catches it
@@ -56,14 +56,11 @@ def unique_email() -> str:
 
 
 def file_request(app, *, email: str | None = None, language: str = "en") -> Filed:
+    """A request sent online just now, by the scenario builder."""
     address = email or unique_email()
-    with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(subject=person(email=address), language=language),
-            idempotency_key=secrets.token_urlsafe(16),
-            cipher=app.extensions["evidence_cipher"],
-        )
+    with building(app) as scenarios:
+        subject = person(email=address)
+        case = scenarios.filed(received=utc_now(), subject=subject, language=language)
         return Filed(case.id, case.reference, address)
 
 
@@ -446,11 +443,11 @@ def test_status_page_warns_before_the_session_ends(app, client, filed):
 
 def test_other_states_read_in_plain_words(app, client, filed):
     sign_in(app, client, filed)
-    with app.app_context():
-        case = db.session.get(Case, filed.id)
-        case.state = CaseState.AWAITING_CLARIFICATION
-        case.extended = True
-        db.session.commit()
+    with building(app) as scenarios:
+        case = scenarios.session.get(Case, filed.id)
+        scenarios.start(case)
+        scenarios.extend(case)
+        scenarios.ask(case)
     page = get_page(client, "/en/track/status")
     text = page.text()
     assert "Waiting for your answer" in text

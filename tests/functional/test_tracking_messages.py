@@ -6,34 +6,25 @@ from __future__ import annotations
 
 from babel.dates import format_date
 
-from portal.cases import allocation, clock, closing, deadlines, identity
+from portal.cases import clock
 from portal.cases.models import Case
-from portal.extensions import db
-from tests.conftest import get_page
+from portal.cases.scenario_steps import CASEWORKER
+from tests.conftest import building, get_page
 from tests.functional.test_tracking import file_request, sign_in
-
-CASEWORKER = "staff:1"
-REVIEWER = "staff:2"
 
 
 def test_messages_and_steps_show_on_the_status_page_in_polish(app, client):
     filed = file_request(app, language="pl")
-    with app.app_context():
-        case = db.session.get(Case, filed.id)
-        today = clock.london_today()
-        allocation.assign(db.session, case, assignee=CASEWORKER, actor=REVIEWER)
-        allocation.add_note(db.session, case, text="Secret staff note", actor=CASEWORKER)
-        identity.request_identity(
-            db.session, case, what_is_needed="A recent council tax bill", actor=CASEWORKER
-        )
-        identity.accept_identity(db.session, case, evidence_arrived_on=today, actor=CASEWORKER)
-        deadlines.ask_clarification(
-            db.session, case, question="Which years do you mean?", actor=CASEWORKER
-        )
-        deadlines.record_clarification_answer(
-            db.session, case, answer="2020 to 2024", answered_on=today, actor=CASEWORKER
-        )
-        deadlines.extend(db.session, case, reason="Six departments hold records", actor=CASEWORKER)
+    today = clock.london_today()
+    with building(app) as scenarios:
+        case = scenarios.session.get(Case, filed.id)
+        scenarios.assign(case, CASEWORKER)
+        scenarios.note(case, "Secret staff note")
+        scenarios.request_identity(case, what="A recent council tax bill")
+        scenarios.start(case)
+        scenarios.ask(case, question="Which years do you mean?")
+        scenarios.answer(case, answer="2020 to 2024")
+        scenarios.extend(case, reason="Six departments hold records")
     sign_in(app, client, filed, locale="pl")
     page = get_page(client, "/pl/track/status")
     text = page.text()
@@ -72,15 +63,9 @@ def test_messages_and_steps_show_on_the_status_page_in_polish(app, client):
 
 def test_a_refusal_shows_its_reasons_and_the_step_in_urdu(app, client):
     filed = file_request(app, language="ur")
-    with app.app_context():
-        case = db.session.get(Case, filed.id)
-        closing.refuse(
-            db.session,
-            case,
-            actor=REVIEWER,
-            actor_role=closing.REVIEWER_ROLE,
-            reasons="The same records were sent last month",
-        )
+    with building(app) as scenarios:
+        case = scenarios.session.get(Case, filed.id)
+        scenarios.refuse(case, reasons="The same records were sent last month")
     sign_in(app, client, filed, locale="ur")
     text = get_page(client, "/ur/track/status").text()
     assert "ہم نے آپ کی درخواست مسترد کر دی ہے" in text  # the message's title

@@ -11,9 +11,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from portal.cases import disclosure, identity, intake
 from portal.cases.casework_models import SearchOutcome
-from portal.cases.scenario_requests import person, submission
+from portal.cases.models import CaseState
+from portal.cases.scenario_requests import access_details, person
+from portal.cases.scenario_steps import Search
+from portal.cases.scenarios import Scenarios
 from portal.config import DEFAULT_PROFILE
 from portal.council import load_council
 from portal.documents import letters, packs
@@ -37,35 +39,10 @@ def marked_english(html_text: str) -> list[str]:
     ]
 
 
-def started_case(app, language: str):
-    case = intake.submit_request(
-        db.session,
-        submission(
-            language=language,
-            subject=person(email=f"r.{secrets.token_hex(4)}@example.com"),
-            details={"delivery": {"delivery": "post"}},
-        ),
-        idempotency_key=secrets.token_hex(16),
-        cipher=app.extensions["evidence_cipher"],
-        now=RECEIVED,
-    )
-    identity.accept_identity(
-        db.session, case, evidence_arrived_on=case.received_on, actor="staff:1", now=RECEIVED
-    )
-    return case
-
-
-def searched(case, key: str, name: str, outcome: SearchOutcome) -> None:
-    disclosure.record_search(
-        db.session,
-        case,
-        department=name,
-        department_key=key,
-        searched_on=case.received_on,
-        outcome=outcome,
-        actor="staff:1",
-        now=RECEIVED,
-    )
+def asking_for_post(language: str) -> dict:
+    """A request's changes: in `language`, from its own address, for a copy by post."""
+    email = f"r.{secrets.token_hex(4)}@example.com"
+    return {"language": language, "subject": person(email=email), "details": access_details("post")}
 
 
 @pytest.fixture()
@@ -93,10 +70,15 @@ def test_a_polish_page_gives_the_profiles_names_and_hours_in_polish(client):
 
 def test_a_polish_pack_names_the_departments_and_hours_in_polish(app):
     with app.app_context(), app.test_request_context():
-        case = started_case(app, "pl")
-        searched(case, "childrens_social_care", "Children's social care", SearchOutcome.NONE_HELD)
-        searched(case, "youth_justice", "Youth justice", SearchOutcome.NONE_HELD)
-        pack = packs.build_response_pack(db.session, case, cipher=app.extensions["evidence_cipher"])
+        scenarios = Scenarios(db.session, cipher=app.extensions["evidence_cipher"])
+        case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, **asking_for_post("pl"))
+        none_held = SearchOutcome.NONE_HELD
+        searches = [
+            Search("Children's social care", none_held, "childrens_social_care"),
+            Search("Youth justice", none_held, "youth_justice"),
+        ]
+        scenarios.search(case, searches=searches)
+        pack = packs.build_response_pack(db.session, case, cipher=scenarios.cipher)
         acknowledgement = letters.render_letter(db.session, case, LetterKind.ACKNOWLEDGEMENT)
         email = build_email(app, "email.request_received", {"case_id": case.id})
     assert WAKEFIELD_HOURS.given_in("pl") in email.body
@@ -146,17 +128,21 @@ def test_english_stands_in_marked_as_english_where_the_profile_lacks_the_languag
 
 def test_a_letter_and_a_pack_mark_the_english_they_fall_back_to(othertown, pack_html):
     with othertown.app_context(), othertown.test_request_context():
-        case = started_case(othertown, "lt")
+        scenarios = Scenarios(db.session, cipher=othertown.extensions["evidence_cipher"])
+        started = CaseState.IN_PROGRESS
+        case = scenarios.case_in(started, received=RECEIVED, **asking_for_post("lt"))
         letter = letters.letter_html(db.session, case, LetterKind.ACKNOWLEDGEMENT)
         assert OTHERTOWN_HOURS.english in marked_english(letter)
 
-        polish = started_case(othertown, "pl")
-        searched(polish, "childrens_social_care", "Children's services", SearchOutcome.NONE_HELD)
-        searched(polish, "family_support", "Family Support Service", SearchOutcome.NONE_HELD)
-        searched(polish, "", "Legal services", SearchOutcome.NONE_HELD)  # not in the profile
-        packs.build_response_pack(
-            db.session, polish, cipher=othertown.extensions["evidence_cipher"]
-        )
+        polish = scenarios.case_in(started, received=RECEIVED, **asking_for_post("pl"))
+        none_held = SearchOutcome.NONE_HELD
+        searches = [
+            Search("Children's services", none_held, "childrens_social_care"),
+            Search("Family Support Service", none_held, "family_support"),
+            Search("Legal services", none_held, ""),  # not in the profile
+        ]
+        scenarios.search(polish, searches=searches)
+        packs.build_response_pack(db.session, polish, cipher=scenarios.cipher)
     (rendered,) = pack_html
     english = marked_english(rendered)
     # Given in Polish: shown in Polish, unmarked. English only, or typed: marked English.

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import io
 import re
-import secrets
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from portal.accounts.models import Role
-from portal.cases import clock, disclosure, identity, intake, review
+from portal.cases import clock
+from portal.cases.casework_models import DisclosureKind
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
 from portal.cases.requests import Evidence
-from portal.cases.scenario_requests import submission
 from portal.extensions import db
-from tests.conftest import get_page
+from portal.instants import utc_now
+from tests.conftest import building, get_page
 from tests.functional.staff.conftest import events_since, last_event_id
 from tests.journeys import csrf_token
 from tests.visible import element_text
@@ -42,14 +42,8 @@ def new_case(app):
 
     def make(received: datetime | None = None, **changes) -> str:
         evidence = (Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", PHOTO),)
-        with app.app_context():
-            case = intake.submit_request(
-                db.session,
-                submission(evidence=evidence, **changes),
-                idempotency_key=secrets.token_urlsafe(16),
-                cipher=app.extensions["evidence_cipher"],
-                now=received,
-            )
+        with building(app) as scenarios:
+            case = scenarios.filed(received=received or utc_now(), evidence=evidence, **changes)
             return case.reference
 
     return make
@@ -191,18 +185,9 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
 
 
 def ready_for_review(app, reference: str, actor: str) -> None:
-    with app.app_context():
-        case = db.session.query(Case).filter_by(reference=reference).one()
-        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor=actor)
-        disclosure.record_search(
-            db.session,
-            case,
-            department="Early Help",
-            searched_on=today(),
-            outcome="records_found",
-            actor=actor,
-        )
-        review.submit_for_review(db.session, case, summary="Draft", actor=actor)
+    """The case's draft response, by `actor`, sent for review."""
+    with building(app, caseworker=actor) as scenarios:
+        scenarios.in_review(scenarios.session.query(Case).filter_by(reference=reference).one())
 
 
 def test_the_reviewer_returns_a_draft_with_comments(app, client, signed_in, new_case):
@@ -268,15 +253,8 @@ def test_extension_after_the_first_month_is_refused_with_a_message(
     signed_in(client, Role.CASEWORKER)
     long_ago = datetime.now(UTC) - timedelta(days=70)
     reference = new_case(received=long_ago)
-    with app.app_context():
-        case = db.session.query(Case).filter_by(reference=reference).one()
-        identity.accept_identity(
-            db.session,
-            case,
-            evidence_arrived_on=clock.received_on(long_ago),
-            actor="staff:x",
-            now=long_ago,
-        )
+    with building(app) as scenarios:
+        scenarios.start(scenarios.session.query(Case).filter_by(reference=reference).one())
     assert 'id="action-extend"' not in client.get(url(reference)).get_data(as_text=True)
     response = act(client, reference, "extend", {"extend-reason": "Many records"}, status=400)
     html = response.get_data(as_text=True)
@@ -340,15 +318,9 @@ def test_a_file_that_is_not_what_its_name_says_is_never_shown_in_the_browser(
     an attachment of opaque bytes."""
     signed_in(client, Role.CASEWORKER)
     page = b"<html><script>alert(document.cookie)</script></html>"
-    with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(
-                evidence=(Evidence(EvidencePurpose.PHOTO_ID, "photo.png", "image/png", page),)
-            ),
-            idempotency_key=secrets.token_urlsafe(16),
-            cipher=app.extensions["evidence_cipher"],
-        )
+    with building(app) as scenarios:
+        photo = Evidence(EvidencePurpose.PHOTO_ID, "photo.png", "image/png", page)
+        case = scenarios.filed(received=utc_now(), evidence=(photo,))
         reference, file_id = case.reference, case.files[0].id
     for path in ("", "/download"):
         response = client.get(f"{url(reference)}/evidence/{file_id}{path}")
@@ -363,19 +335,15 @@ def test_a_file_that_is_not_what_its_name_says_is_never_shown_in_the_browser(
 def test_an_uploaded_disclosure_item_downloads_as_an_audit_event(app, client, signed_in, new_case):
     signed_in(client, Role.CASEWORKER)
     reference = new_case()
-    with app.app_context():
-        case = db.session.query(Case).filter_by(reference=reference).one()
-        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:x")
-        item = disclosure.add_disclosure_item(
-            db.session,
+    with building(app) as scenarios:
+        case = scenarios.session.query(Case).filter_by(reference=reference).one()
+        scenarios.start(case)
+        item = scenarios.add_item(
             case,
-            source_department="Housing",
+            department="Housing",
             title="Letter",
-            kind="uploaded",
+            kind=DisclosureKind.UPLOADED,
             content=b"%PDF-1.4 letter",
-            item_date=None,
-            actor="staff:x",
-            cipher=app.extensions["evidence_cipher"],
             original_name="../../evil name.pdf",
             media_type="application/pdf",
         )

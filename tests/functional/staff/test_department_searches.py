@@ -6,34 +6,20 @@ from __future__ import annotations
 
 import html
 import re
-import secrets
 
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import identity, intake
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem
-from portal.cases.models import Case
-from portal.cases.scenario_requests import submission
+from portal.cases.models import Case, CaseState
 from portal.extensions import db
+from portal.instants import utc_now
+from tests.conftest import building
 from tests.functional.staff.test_case_page import act, date_parts, text_of, today, url
 
 
 def visible(page: str) -> str:
     return html.unescape(" ".join(re.sub(r"<[^>]+>", " ", page).split()))
-
-
-def started(app) -> str:
-    """The reference of an access request whose searches have begun."""
-    with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(),
-            idempotency_key=secrets.token_urlsafe(16),
-            cipher=app.extensions["evidence_cipher"],
-        )
-        identity.accept_identity(db.session, case, evidence_arrived_on=today(), actor="staff:1")
-        return case.reference
 
 
 def recorded(app, reference: str) -> list[tuple[str, str | None]]:
@@ -49,7 +35,8 @@ def recorded(app, reference: str) -> list[tuple[str, str | None]]:
 
 def test_a_search_names_one_of_the_profiles_departments_or_another_typed(app, client, signed_in):
     signed_in(client, Role.CASEWORKER)
-    reference = started(app)
+    with building(app) as scenarios:
+        reference = scenarios.case_in(CaseState.IN_PROGRESS, received=utc_now()).reference
     page = visible(client.get(url(reference)).get_data(as_text=True))
     council = app.extensions["council"]
     for department in council.departments:
@@ -80,7 +67,8 @@ def test_a_search_names_one_of_the_profiles_departments_or_another_typed(app, cl
 
 def test_a_disclosure_items_source_is_a_department_of_the_profile(app, client, signed_in):
     signed_in(client, Role.CASEWORKER)
-    reference = started(app)
+    with building(app) as scenarios:
+        reference = scenarios.case_in(CaseState.IN_PROGRESS, received=utc_now()).reference
     act(
         client,
         reference,

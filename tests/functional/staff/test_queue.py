@@ -5,22 +5,36 @@ from __future__ import annotations
 import html
 import re
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from portal.accounts.models import Role
-from portal.cases import allocation, clock, intake
+from portal.cases import clock
 from portal.cases import queue as case_queue
 from portal.cases.clock import london_today
 from portal.cases.models import Case, CaseKind, CaseState, Channel
-from portal.cases.scenario_requests import person, submission
+from portal.cases.scenario_requests import person
+from portal.cases.scenarios import received_for
 from portal.extensions import db
-from tests.conftest import get_page
+from portal.instants import utc_now
+from tests.conftest import building, get_page
 from tests.visible import element_text
 
 REFERENCE_LINK = re.compile(r'href="/staff/cases/(TF-[0-9A-Z]{4}-[0-9A-Z]{4})"')
 NEXT_LINK = re.compile(r'href="([^"]+)" rel="next"')
+
+
+def arrival_for(due: date, *, later: bool) -> datetime:
+    """When a case due on `due` arrived. No case is due on a weekend or bank holiday: then
+    it is due on the working day before (or, if `later`, after). Never after now: a case
+    due more than a month from now arrived today."""
+    step = timedelta(days=1 if later else -1)
+    while True:
+        try:
+            return min(received_for(due), utc_now())
+        except ValueError:
+            due += step
 
 
 def make_cases(
@@ -33,26 +47,27 @@ def make_cases(
     assignee: str | None = None,
     **fields,
 ) -> list[tuple[str, date | None, int]]:
-    """Open cases for a made-up surname, due `due_offsets` days from today (by default a
-    spread, every tenth with no due date); returns (reference, due_on, id) for each."""
+    """Open cases for a made-up surname, by the scenario builder, due about `due_offsets`
+    days from today (by default a spread, every tenth waiting for proof of identity, so
+    with no due date); returns (reference, due_on, id) for each."""
     made = []
-    with app.app_context():
-        today = london_today()
+    today = london_today()
+    with building(app) as scenarios:
         for index in range(count):
-            case = intake.submit_request(
-                db.session,
-                submission(subject=person(full_name=f"Tester {surname}"), **fields),
-                idempotency_key=secrets.token_hex(16),
-                cipher=app.extensions["evidence_cipher"],
-            )
-            case.state = state
             if due_offsets:
-                case.due_on = today + timedelta(days=due_offsets[index % len(due_offsets)])
+                offset: int | None = due_offsets[index % len(due_offsets)]
             else:
-                case.due_on = None if index % 10 == 9 else today + timedelta(days=index % 9 - 3)
-            db.session.commit()
+                offset = None if index % 10 == 9 else index % 9 - 3
+            subject = person(full_name=f"Tester {surname}")
+            if offset is None:
+                waiting = CaseState.AWAITING_IDENTITY
+                case = scenarios.case_in(waiting, received=utc_now(), subject=subject, **fields)
+            else:
+                due = today + timedelta(days=offset)
+                received = arrival_for(due, later=offset >= 0)
+                case = scenarios.case_in(state, received=received, subject=subject, **fields)
             if assignee:
-                allocation.assign(db.session, case, assignee=assignee, actor="test")
+                scenarios.assign(case, assignee)
             made.append((case.reference, case.due_on, case.id))
     return made
 
@@ -201,15 +216,11 @@ def test_dashboard_shows_the_workload(app, caseworker):
 def test_dashboard_counts_a_case_completed_on_time(app, caseworker):
     client, _ = caseworker
     [(reference, _, case_id)] = make_cases(
-        app, 1, surname="Done" + secrets.token_hex(4), due_offsets=[5]
+        app, 1, surname="Done" + secrets.token_hex(4), due_offsets=[5], state=CaseState.READY
     )
-    with app.app_context():
-        case = db.session.get(Case, case_id)
-        assert case is not None
-        case.state = CaseState.COMPLETED
-        case.closed_at = datetime.now(UTC)
-        db.session.commit()
-        figures = case_queue.dashboard_figures(db.session, today=london_today())
+    with building(app) as scenarios:
+        scenarios.complete(scenarios.session.get(Case, case_id), at=utc_now())
+        figures = case_queue.dashboard_figures(scenarios.session, today=london_today())
     assert figures.on_time.completed >= 1
     page = get_page(client, "/staff/", lang="en")
     assert figure(page, "figure-on-time").startswith(f"{figures.on_time.percent}%")

@@ -10,11 +10,10 @@ import secrets
 from datetime import UTC, datetime
 
 from portal.accounts.models import Role
-from portal.cases import closing, disclosure, identity, intake, reports, review
+from portal.cases import reports
 from portal.cases.clock import add_months, london_today
-from portal.cases.scenario_requests import submission
-from portal.extensions import db
-from tests.conftest import get_page
+from portal.cases.models import CaseState
+from tests.conftest import building, get_page
 
 
 def month_ago(count: int) -> datetime:
@@ -28,38 +27,13 @@ def old_cases(app, *, hub: str, count: int, months_ago: int, completed: int) -> 
     `completed` of them completed five days later (well inside the month)."""
     received = month_ago(months_ago)
     finished = received.replace(day=15)
-    with app.app_context():
+    with building(app) as scenarios:
         for index in range(count):
-            case = intake.submit_request(
-                db.session,
-                submission(hub_source=hub),
-                idempotency_key=secrets.token_hex(16),
-                cipher=app.extensions["evidence_cipher"],
-                now=received,
-            )
             if index >= completed:
+                scenarios.filed(received=received, hub_source=hub)
                 continue
-            identity.accept_identity(
-                db.session,
-                case,
-                evidence_arrived_on=received.date(),
-                actor="staff:1",
-                now=received,
-            )
-            disclosure.record_search(
-                db.session,
-                case,
-                department="Education",
-                searched_on=received.date(),
-                outcome="none_held",
-                actor="staff:1",
-                now=received,
-            )
-            review.submit_for_review(
-                db.session, case, actor="staff:1", summary="Nothing held", now=received
-            )
-            review.approve(db.session, case, actor="staff:2", now=received)
-            closing.complete(db.session, case, actor="staff:1", now=finished)
+            case = scenarios.case_in(CaseState.READY, received=received, hub_source=hub)
+            scenarios.complete(case, at=finished)
 
 
 def hub_row(text: str, hub: str) -> list[str]:

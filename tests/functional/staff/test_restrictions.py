@@ -12,49 +12,34 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases import identity, intake, objections
 from portal.cases.casework_models import DecisionOutcome, RestrictionEntry
-from portal.cases.models import CaseKind
-from portal.cases.scenario_requests import person, submission
+from portal.cases.models import CaseKind, CaseState
+from portal.cases.scenario_requests import person
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.staff import register
-from tests.conftest import get_page
+from tests.conftest import building, get_page
 from tests.functional.staff.conftest import events_since, last_event_id
 
 
 def upheld_objection(app, name: str, processing: list[str]) -> str:
     """An objection whose decision upholding `processing` a reviewer approved."""
-    with app.app_context():
-        case = intake.submit_request(
-            db.session,
-            submission(
-                kind=CaseKind.OBJECTION,
-                subject=person(full_name=name, date_of_birth=date(1990, 5, 17)),
-                details={"processing": {"processing": ["programme", "national_study"]}},
-            ),
-            idempotency_key=secrets.token_hex(16),
-            cipher=app.extensions["evidence_cipher"],
+    with building(app) as scenarios:
+        case = scenarios.case_in(
+            CaseState.IN_PROGRESS,
+            CaseKind.OBJECTION,
+            received=utc_now(),
+            subject=person(full_name=name, date_of_birth=date(1990, 5, 17)),
+            details={"processing": {"processing": ["programme", "national_study"]}},
         )
-        identity.accept_identity(
-            db.session, case, evidence_arrived_on=case.received_on, actor="staff:1"
-        )
-        objections.assess_objection(
-            db.session,
+        scenarios.assess(
             case,
             grounds_raised="Does not want to be studied",
-            processing_affected=["programme", "national_study"],
             compelling_grounds="Safeguarding work continues",
-            actor="staff:1",
         )
-        objections.propose_decision(
-            db.session,
-            case,
-            outcome=DecisionOutcome.PARTLY_UPHELD,
-            upheld_processing=processing,
-            reasons="The study can do without this family",
-            actor="staff:1",
-        )
-        objections.approve_decision(db.session, case, actor="staff:2")
+        reasons = "The study can do without this family"
+        scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, processing, reasons=reasons)
+        scenarios.approve_decision(case)
         return case.reference
 
 
