@@ -1,8 +1,8 @@
 """The case page puts the next step first: straight after what the resident asked for, the
 actions the case's state and the user's role allow, open, with the due date; the rest
-folded away further down. Checked on the demonstration cases (the scenario builder,
-portal.demo, makes them through the real service functions), one in each kind and state,
-as a caseworker and as a reviewer."""
+folded away further down. Checked on the demonstration cases (portal.demo makes them with
+the scenario builder, portal.cases.scenarios, through the real service functions), one in
+each kind and state, as a caseworker and as a reviewer."""
 
 from __future__ import annotations
 
