@@ -219,7 +219,9 @@ def test_dashboard_counts_a_case_completed_on_time(app, caseworker):
         app, 1, surname="Done" + secrets.token_hex(4), due_offsets=[5], state=CaseState.READY
     )
     with building(app) as scenarios:
-        scenarios.complete(scenarios.session.get(Case, case_id), at=utc_now())
+        case = scenarios.session.get(Case, case_id)
+        assert case is not None
+        scenarios.complete(case, at=utc_now())
         figures = case_queue.dashboard_figures(scenarios.session, today=london_today())
     assert figures.on_time.completed >= 1
     page = get_page(client, "/staff/", lang="en")
