@@ -167,6 +167,8 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
     text = text_of(worker, reference)
     assert "Case summary (Early Help" in text
     assert "DPA 2018 Sch 2 para 16" in text
+    items = element_text(worker.get(url(reference)).get_data(as_text=True), "items")
+    assert "Staff note: never shown to the resident. A neighbour's name removed" in items
     assert "Tenancy letter (Housing" in text
 
     act(worker, reference, "submit-for-review", {"submit-summary": "Two items, one redacted"})
