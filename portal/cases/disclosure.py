@@ -116,7 +116,9 @@ EXEMPTIONS: Mapping[ExemptionCode, Exemption] = MappingProxyType(
             "DPA 2018 Sch 2 para 22",
         ),
         # DPA 2018 Sch 4 (disclosure prohibited or restricted by an enactment): the
-        # England instruments that a children's services record may fall under.
+        # England instruments that a children's services record may fall under. Checked at
+        # legislation.gov.uk: uksi/2005/389 reg 41 (confidentiality of adoption case
+        # records); uksi/2014/1530 reg 17 (restriction on disclosure of EHC plans).
         ExemptionCode.ADOPTION_RECORDS: Exemption(
             "Adoption records and reports: disclosure is prohibited or restricted by "
             "adoption law (in England, the Adoption and Children Act 2002 and regulations "
