@@ -272,8 +272,9 @@ def add_disclosure_item(
 
     Exemptions are applied item by item and recorded (C8); when any is applied, the
     redaction note must say what was withheld. The note is for staff only: the response
-    gives the resident each exemption's plain words, never the note. The source department is named as in
-    record_search: its English name, and its key in the council profile if it has one.
+    gives the resident each exemption's plain words, never the note. The source department
+    is named as in record_search: its English name, and its key in the council profile if
+    it has one.
     """
     moment = acting_moment(now)
     department = required_text(source_department, "Name the department", limit=NAME_LENGTH)
