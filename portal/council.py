@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.council_confirmation import ProfileValue, demonstration_values
 from portal.council_text import NO_TEXT, LocalText, local_text
 from portal.i18n import LANGUAGES
 
@@ -69,6 +70,8 @@ class Council:
     ico_registration: str = ""
     hubs_page: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # Values the profile's [confirmation] table does not mark confirmed (production refuses them).
+    demonstration: tuple[ProfileValue, ...] = ()
 
     def hub(self, slug: str) -> Hub | None:
         return next((hub for hub in self.hubs if hub.slug == slug), None)
@@ -150,6 +153,7 @@ def load_council(path: str | Path) -> Council:
             for hub in raw["hubs"]
         )
         _check_hub_slugs(hubs)
+        demonstration = demonstration_values(raw, f"Council profile {path}")
         retention = raw["retention"]
         return Council(
             name=council["name"],
@@ -171,6 +175,7 @@ def load_council(path: str | Path) -> Council:
                 impact_study_years=int(retention["impact_study_years"]),
                 request_records_years=int(retention["request_records_years"]),
             ),
+            demonstration=demonstration,
         )
     except KeyError as missing:
         raise ValueError(f"Council profile {path} lacks {missing}") from None
