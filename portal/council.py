@@ -12,6 +12,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.council_law import (
+    LawfulBasis,
+    NationalStudy,
+    Transfers,
+    lawful_basis,
+    national_study,
+    transfers,
+)
 from portal.council_text import NO_TEXT, LocalText, local_text
 from portal.i18n import LANGUAGES
 
@@ -65,6 +73,9 @@ class Council:
     hubs: tuple[Hub, ...]
     languages: tuple[str, ...]
     retention: Retention
+    lawful_basis: LawfulBasis
+    national_study: NationalStudy
+    transfers: Transfers = Transfers(outside_uk=False)
     departments: tuple[Department, ...] = ()
     ico_registration: str = ""
     hubs_page: str = ""
@@ -171,6 +182,10 @@ def load_council(path: str | Path) -> Council:
                 impact_study_years=int(retention["impact_study_years"]),
                 request_records_years=int(retention["request_records_years"]),
             ),
+            lawful_basis=lawful_basis(raw["lawful_basis"], _text),
+            national_study=national_study(raw["national_study"], _text),
+            # Not sent outside the UK unless the profile says otherwise.
+            transfers=transfers(raw.get("transfers", {}), _text),
         )
     except KeyError as missing:
         raise ValueError(f"Council profile {path} lacks {missing}") from None
