@@ -9,7 +9,8 @@ change: Supporting Families moved from DLUHC to the Department for Education on 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from portal.council_text import LocalText
@@ -66,6 +67,24 @@ class Transfers:
 
 
 def lawful_basis(raw: dict, text: Text) -> LawfulBasis:
+    with _section("lawful_basis"):
+        return _lawful_basis(raw, text)
+
+
+def national_study(raw: dict, text: Text) -> NationalStudy:
+    with _section("national_study"):
+        return _national_study(raw, text)
+
+
+@contextmanager
+def _section(name: str) -> Iterator[None]:
+    try:
+        yield
+    except KeyError as missing:
+        raise ValueError(f"The council profile's [{name}] lacks {missing}") from None
+
+
+def _lawful_basis(raw: dict, text: Text) -> LawfulBasis:
     statutes = tuple(
         Statute(
             citation=_words(item, "citation", f"lawful_basis.statutes[{number}]"),
@@ -88,7 +107,7 @@ def lawful_basis(raw: dict, text: Text) -> LawfulBasis:
     return LawfulBasis(statutes=statutes, schedule_1_paragraphs=tuple(paragraphs))
 
 
-def national_study(raw: dict, text: Text) -> NationalStudy:
+def _national_study(raw: dict, text: Text) -> NationalStudy:
     processors = tuple(
         StudyRole(
             name=text(item, "name", f"national_study.processors[{number}]"),
