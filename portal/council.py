@@ -75,7 +75,7 @@ class Council:
     retention: Retention
     lawful_basis: LawfulBasis
     national_study: NationalStudy
-    transfers: Transfers = Transfers(outside_uk=False)
+    transfers: Transfers
     departments: tuple[Department, ...] = ()
     ico_registration: str = ""
     hubs_page: str = ""
