@@ -13,6 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.council_confirmation import ProfileValue, demonstration_values
+from portal.council_law import (
+    LawfulBasis,
+    NationalStudy,
+    Transfers,
+    lawful_basis,
+    national_study,
+    transfers,
+)
 from portal.council_text import NO_TEXT, LocalText, local_text
 from portal.i18n import LANGUAGES
 
@@ -66,6 +74,9 @@ class Council:
     hubs: tuple[Hub, ...]
     languages: tuple[str, ...]
     retention: Retention
+    lawful_basis: LawfulBasis
+    national_study: NationalStudy
+    transfers: Transfers
     departments: tuple[Department, ...] = ()
     ico_registration: str = ""
     hubs_page: str = ""
@@ -176,6 +187,10 @@ def load_council(path: str | Path) -> Council:
                 request_records_years=int(retention["request_records_years"]),
             ),
             demonstration=demonstration,
+            lawful_basis=lawful_basis(raw["lawful_basis"], _text),
+            national_study=national_study(raw["national_study"], _text),
+            # Not sent outside the UK unless the profile says otherwise.
+            transfers=transfers(raw.get("transfers", {}), _text),
         )
     except KeyError as missing:
         raise ValueError(f"Council profile {path} lacks {missing}") from None
