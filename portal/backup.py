@@ -93,6 +93,7 @@ class Restored:
     upgraded_to: str | None  # the revision the schema was brought up to, if it moved
     deletions_applied: list[str]  # references deleted again, from the ledger
     damaged_ledger_lines: list[deletion_ledger.DamagedLine]
+    evidence_opens: bool | None  # the evidence key opens a stored file (None: there is none)
 
 
 # Reading a database ------------------------------------------------------------------------
@@ -249,7 +250,33 @@ def restore_backup(path: Path, *, now: datetime | None = None) -> Restored:
         )
     upgraded_to = _upgrade_if_older(manifest.alembic_revision)
     applied, damaged = reapply_deletions(since=manifest.taken_at, now=now or utc_now())
-    return Restored(manifest, upgraded_to, applied, damaged)
+    return Restored(manifest, upgraded_to, applied, damaged, evidence_opens())
+
+
+def evidence_opens() -> bool | None:
+    """Whether the app's evidence key opens a stored evidence file (None when there is
+    none): a restored portal run with the wrong key shows every file as tampered."""
+    from portal.cases.intake import file_associated_data
+    from portal.cases.models import Case, CaseFile
+    from portal.encryption import EvidenceTampered
+
+    row = db.session.execute(
+        select(CaseFile.encrypted, CaseFile.sha256, Case.reference)
+        .join(Case, CaseFile.case_id == Case.id)
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    cipher = current_app.extensions["evidence_cipher"]
+    try:
+        cipher.decrypt(
+            row.encrypted, associated_data=file_associated_data(row.reference, row.sha256)
+        )
+    except EvidenceTampered:
+        return False
+    finally:
+        db.session.rollback()
+    return True
 
 
 def reapply_deletions(
@@ -434,6 +461,13 @@ def restore_command(path: Path) -> None:
         f"Deleted again, as the deletion ledger records since the backup: "
         f"{len(restored.deletions_applied)} case(s)."
     )
+    if restored.evidence_opens is False:
+        click.echo(
+            "Warning: the evidence key in use (EVIDENCE_KEY) does not open the restored "
+            "evidence files. Set the key that was in use when the backup was taken; without "
+            "it no uploaded file or response pack can be read.",
+            err=True,
+        )
     for line in restored.damaged_ledger_lines:
         click.echo(
             f"Warning: line {line.number} of the deletion ledger "

@@ -145,6 +145,31 @@ def test_evidence_restored_opens_with_the_key_kept_apart_and_only_with_it(drill)
     assert opened == PASSPORT
 
 
+def test_a_restore_with_another_evidence_key_warns_that_no_file_can_be_read(
+    drill, database_url, tmp_path
+):
+    _build_cases(drill.source)
+    path = drill.folder / "portal.backup"
+    assert _invoke(drill.source, "backup", "create", str(path)).exit_code == 0
+    with own_database(database_url, tmp_path, "backup_other_key") as url:
+        other = _app(url, tmp_path / "other", secrets.token_bytes(32), migrated=False)
+        try:
+            restored = _invoke(other, "backup", "restore", str(path))
+        finally:
+            with other.app_context():
+                db.engine.dispose()
+
+    assert restored.exit_code == 0, restored.output
+    assert "does not open the restored evidence files" in restored.output
+    assert "Warning" not in _restore_with_the_right_key(drill, path)
+
+
+def _restore_with_the_right_key(drill: Drill, path: Path) -> str:
+    restored = _invoke(drill.restored, "backup", "restore", str(path))
+    assert restored.exit_code == 0, restored.output
+    return restored.output
+
+
 def test_the_evidence_key_is_never_in_a_backup(drill):
     _build_cases(drill.source)
     path = drill.folder / "portal.backup"
