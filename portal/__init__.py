@@ -58,7 +58,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.demo import demo_cli
 
     app.cli.add_command(demo_cli)
-    from portal.backup import backup_cli
+    from portal.backups.cli import backup_cli
 
     app.cli.add_command(backup_cli)
     return app

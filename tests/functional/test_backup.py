@@ -21,7 +21,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from portal.backup import table_counts
+from portal.backups.engines import table_counts
 from portal.cases import intake
 from portal.cases.models import Case, CaseFile, CaseKind, CaseState, EvidencePurpose, Person
 from portal.cases.requests import Evidence
