@@ -92,7 +92,15 @@ def restore_backup(path: Path, *, now: datetime | None = None) -> Restored:
             )
         )
     upgraded_to = _upgrade_if_older(manifest.alembic_revision)
-    applied, damaged = reapply_deletions(since=manifest.taken_at, now=now or utc_now())
+    try:
+        applied, damaged = reapply_deletions(since=manifest.taken_at, now=now or utc_now())
+    except Exception as exc:  # whatever failed, the operator must not go live with this copy
+        db.session.rollback()
+        raise BackupRefused(
+            "The database is restored, but deleting again the cases the deletion ledger "
+            f"records failed ({type(exc).__name__}: {exc}), so people deleted since the backup "
+            "are back in it. Do not put it in service: drop it, fix the cause and restore again."
+        ) from exc
     return Restored(manifest, upgraded_to, applied, damaged, evidence_opens())
 
 

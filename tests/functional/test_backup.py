@@ -287,3 +287,21 @@ def test_a_restore_deletes_again_whoever_was_deleted_after_the_backup(drill):
     assert "Zofia Nowicka" not in names and "Ilona Marsh" not in names
     assert "Jonas Petrauskas" in names
     assert _invoke(drill.restored, "audit", "verify").exit_code == 0
+
+
+def test_a_restore_whose_deletions_fail_says_not_to_go_live(drill, monkeypatch):
+    from portal.backups import backup
+
+    _build_cases(drill.source)
+    path = drill.folder / "portal.backup"
+    assert _invoke(drill.source, "backup", "create", str(path)).exit_code == 0
+
+    def failing(**_):
+        raise OSError("the ledger's disk is gone")
+
+    monkeypatch.setattr(backup, "reapply_deletions", failing)
+    restored = _invoke(drill.restored, "backup", "restore", str(path))
+
+    assert restored.exit_code != 0
+    assert "the ledger's disk is gone" in restored.output
+    assert "Do not put it in service" in restored.output
