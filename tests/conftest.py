@@ -49,6 +49,8 @@ def make_app(database_url: str, instance_path: Path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "PUBLIC_BASE_URL": "http://portal.test",
+        # Deletions are written down in the test's own folder, never the worktree's.
+        "DELETION_LEDGER": str(instance_path / "deletion-ledger.jsonl"),
     }
     config.update(overrides)
     return create_app(config)
