@@ -19,7 +19,8 @@ class Language:
     direction: str = "ltr"
     # Whether a letter or email may greet the person by name: only where a name stands in a
     # greeting unchanged. Polish and Lithuanian put it in the vocative ("Pani Zofio"), which
-    # we cannot form from a typed name, and Urdu's "dear" takes the person's gender.
+    # we cannot form from a typed name, and Urdu's "dear" takes the person's gender. Sorani's
+    # "بەڕێز" (dear) fits anyone and a name after it stays as typed.
     greets_by_name: bool = False
 
 
@@ -32,6 +33,7 @@ LANGUAGES: dict[str, Language] = {
         Language("ur", "اردو", "Urdu", "rtl"),
         Language("lt", "Lietuvių", "Lithuanian"),
         Language("lv", "Latviešu", "Latvian"),  # vocative and gender too: "Godātais Jāni"
+        Language("ckb", "کوردی سۆرانی", "Sorani Kurdish", "rtl", greets_by_name=True),
     )
 }
 
