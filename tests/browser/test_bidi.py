@@ -31,7 +31,7 @@ from tests.functional.test_tracking import latest_code, unique_email
 
 pytestmark = pytest.mark.sweep
 
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 
 # What must read left to right wherever it appears (JavaScript regular expressions).
 LEFT_TO_RIGHT = {

@@ -32,7 +32,7 @@ from tests.browser.journey_steps import (
 )
 from tests.conftest import translated
 
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 JOURNEYS = ("get-a-copy", "object")
 # The sweep asks for a child in this language, so the "About you" page and the
 # authority file field are checked too.

@@ -17,7 +17,7 @@ from portal.council import load_council
 from tests.conftest import translated
 
 COUNCIL = load_council(DEFAULT_PROFILE)
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 
 
 def render_page_image(pdf: bytes) -> Image.Image:
