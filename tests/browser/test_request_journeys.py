@@ -383,7 +383,7 @@ def test_axe_loaded_by_an_init_script_reports_a_planted_violation(page, live_ser
 
 
 @pytest.mark.sweep
-@pytest.mark.parametrize("locale", ["en", "ur"])
+@pytest.mark.parametrize("locale", ["en", "ur", "ckb"])
 @pytest.mark.parametrize("journey", JOURNEYS)
 def test_questions_and_check_answers_reflow_at_320_css_pixels(
     new_page, live_server, request_log, journey, locale
