@@ -416,7 +416,7 @@ def test_packs_in_polish_and_urdu(session, scenarios, cipher, monkeypatch, langu
         assert all(name.split("+")[-1].startswith("Noto") for name in font_names(pack.pdf))
     if language == "ckb":  # Sorani's letters (ڕ ڵ ێ ۆ ە) read back in reading order
         text = flat(" ".join(page_texts(pack.pdf, layout=False)))
-        for words in ("چیمان لابرد و بۆچی", "لە کوێ گەڕاین", "لیستی بەڵگەکانی ئەم پاکێتە"):
+        for words in ("چیمان لابرد و بۆچی", "لە کوێ گەڕاین", "لیستی بڕگەکانی ئەم پاکێتە"):
             assert words in text, words
     if direction == "rtl":
         fonts = {name.replace("-", "") for name in font_names(pack.pdf)}
