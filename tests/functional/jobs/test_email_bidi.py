@@ -1,10 +1,10 @@
 """Numbers and codes in the emails keep their order in Urdu and Sorani Kurdish, and nothing
 changes in the left-to-right languages.
 
-An email client shows an Urdu or a Sorani email right to left. A phone number, reference, email or web
-address, postcode or code printed bare in it reads backwards ("306112 01924"), and what staff
-wrote in English gets its full stop at the wrong end. Every email kind, made by the real
-service and casework functions and read back as a mail client shows it
+An email client shows an Urdu or a Sorani email right to left. A phone number, reference,
+email or web address, postcode or code printed bare in it reads backwards ("306112 01924"),
+and what staff wrote in English gets its full stop at the wrong end. Every email kind, made
+by the real service and casework functions and read back as a mail client shows it
 (tests/resident_messages.py), is checked line by line: each such value must sit inside
 Unicode isolates (LRI or FSI ... PDI), and the Unicode Bidirectional Algorithm (GNU
 FriBidi, tests/visual_order.py) must show it in order in a right-to-left paragraph. An

@@ -315,13 +315,13 @@ def test_a_letter_is_in_the_requesters_language(session, scenarios, language, di
 
 
 # What a Polish, an Urdu, a Latvian and a Sorani acknowledgement must say, as the shipped
-# catalogues word it (Sorani: with its letters ڕ ڵ ێ ۆ ە, read back in reading order).
+# catalogues word it (Sorani: with its own letters, read back in reading order).
 LETTER_WORDS = {
     "pl": ("Zachowaj ten list.", "Z poważaniem", "Co otrzymaliśmy"),
     "ur": ("یہ خط سنبھال کر رکھیں\u06d4", "مخلص،", "ہمیں کیا موصول ہوا"),  # \u06d4: Urdu full stop
     "lv": ("Saglabājiet šo vēstuli.", "Ar cieņu", "Ko saņēmām"),
     # pdftotext moves a full stop at a Sorani sentence's end across the space (Urdu has its
-    # own full stop, ۔, which it leaves), so these end without one.
+    # own full stop, U+06D4, which it leaves), so these end without one.
     "ckb": (
         "ئەم نامەیە هەڵبگرە",
         "ژمارەی ئاماژەکەت پێویستە بۆ بەدواداچوونی داواکارییەکەت",
