@@ -75,14 +75,17 @@ def direction(code: str) -> str:
 def best_locale_for(accept_languages, offered: tuple[str, ...]) -> str:
     """Pick an offered locale from a parsed Accept-Language header; English when none fits.
 
-    Werkzeug skips the malformed parts of a header, so a garbled header lands here as an
-    empty or partial list and falls back to English.
+    The browser's order of preference wins, and a regional tag stands for its language:
+    "ckb-IQ,ar;q=0.8,en;q=0.5" is Sorani, "pl-PL,en;q=0.5" Polish. (Werkzeug's best_match
+    would pick English there, preferring an exact "en" to "ckb" for "ckb-IQ".) Werkzeug
+    skips the malformed parts of a header, so a garbled header lands here as an empty or
+    partial list and falls back to English.
     """
-    try:
-        match = accept_languages.best_match(offered, default=DEFAULT_LOCALE)
-    except (ValueError, TypeError):
-        return DEFAULT_LOCALE
-    return match if match in offered else DEFAULT_LOCALE
+    for tag, quality in accept_languages:
+        language = str(tag).replace("_", "-").split("-", 1)[0].lower()
+        if quality > 0 and language in offered:
+            return language
+    return DEFAULT_LOCALE
 
 
 def select_locale() -> str:
