@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask
 
 from portal.config import settings_from_environment
+
+if TYPE_CHECKING:
+    from portal.council_confirmation import ProfileValue
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -66,7 +69,27 @@ def _init_council(app: Flask) -> None:
     unknown = set(council.languages) - set(LANGUAGES)
     if unknown:
         raise ValueError(f"The council profile offers languages the portal lacks: {unknown}")
+    if council.demonstration:
+        _refuse_or_mention_demonstration_values(app, council.demonstration)
     app.extensions["council"] = council
+
+
+def _refuse_or_mention_demonstration_values(app: Flask, values: tuple[ProfileValue, ...]) -> None:
+    """Production never shows residents a value the council has not confirmed; the embedded
+    mode starts, and says how many there are (README: "Before going live")."""
+    import sys
+
+    from portal.council_confirmation import refusal_message
+
+    where = f"the council profile {app.config['COUNCIL_PROFILE']}"
+    if app.config["PORTAL_ENV"] == "production":
+        raise RuntimeError(refusal_message(where, values))
+    if not app.config.get("TESTING"):
+        print(
+            f" * {where} has {len(values)} value(s) for demonstration only: "
+            "production will not start until they are confirmed",
+            file=sys.stderr,
+        )
 
 
 def _init_evidence(app: Flask) -> None:

@@ -12,6 +12,15 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.council_confirmation import ProfileValue, demonstration_values
+from portal.council_law import (
+    LawfulBasis,
+    NationalStudy,
+    Transfers,
+    lawful_basis,
+    national_study,
+    transfers,
+)
 from portal.council_text import NO_TEXT, LocalText, local_text
 from portal.i18n import LANGUAGES
 
@@ -65,10 +74,15 @@ class Council:
     hubs: tuple[Hub, ...]
     languages: tuple[str, ...]
     retention: Retention
+    lawful_basis: LawfulBasis
+    national_study: NationalStudy
+    transfers: Transfers
     departments: tuple[Department, ...] = ()
     ico_registration: str = ""
     hubs_page: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    # Values the profile's [confirmation] table does not mark confirmed (production refuses them).
+    demonstration: tuple[ProfileValue, ...] = ()
 
     def hub(self, slug: str) -> Hub | None:
         return next((hub for hub in self.hubs if hub.slug == slug), None)
@@ -150,6 +164,7 @@ def load_council(path: str | Path) -> Council:
             for hub in raw["hubs"]
         )
         _check_hub_slugs(hubs)
+        demonstration = demonstration_values(raw, f"Council profile {path}")
         retention = raw["retention"]
         return Council(
             name=council["name"],
@@ -171,6 +186,11 @@ def load_council(path: str | Path) -> Council:
                 impact_study_years=int(retention["impact_study_years"]),
                 request_records_years=int(retention["request_records_years"]),
             ),
+            demonstration=demonstration,
+            lawful_basis=lawful_basis(raw["lawful_basis"], _text),
+            national_study=national_study(raw["national_study"], _text),
+            # Not sent outside the UK unless the profile says otherwise.
+            transfers=transfers(raw.get("transfers", {}), _text),
         )
     except KeyError as missing:
         raise ValueError(f"Council profile {path} lacks {missing}") from None

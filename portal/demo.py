@@ -17,7 +17,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -36,6 +36,7 @@ from portal.cases.scenario_steps import Record, Search
 from portal.cases.scenarios import Scenarios
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.outbox import Job, JobStatus
 
 demo_cli = AppGroup("demo", help="Demonstration data for a developer's instance.")
@@ -349,7 +350,7 @@ def seed_command() -> None:
         return
     council = current_app.extensions["council"]
     first_job = (session.scalar(select(func.max(Job.id))) or 0) + 1
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utc_now().replace(microsecond=0)
     actors: dict[Role | str, list[str]] = {role: [] for role in Role}
     rows: list[tuple[DemoStaff, str, str]] = []
     for person in STAFF:

@@ -58,6 +58,11 @@ class ExemptionCode(StrEnum):
     RESEARCH_STATISTICS = "research_statistics"
     LEGAL_PROFESSIONAL_PRIVILEGE = "legal_professional_privilege"
     MANAGEMENT_FORECASTING = "management_forecasting"
+    # DPA 2018 Sch 4: disclosure prohibited or restricted by another enactment, as arises
+    # in children's services in England (paragraph numbers in disclosure.EXEMPTIONS).
+    ADOPTION_RECORDS = "adoption_records"  # Sch 4 para 3
+    SPECIAL_EDUCATIONAL_NEEDS = "special_educational_needs"  # Sch 4 para 4
+    PARENTAL_ORDER_RECORDS = "parental_order_records"  # Sch 4 para 5
 
 
 class ReviewDecision(StrEnum):
@@ -171,8 +176,11 @@ class DisclosureItem(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     sha256: Mapped[str] = mapped_column(String(64), default="")
     encrypted: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
-    # ExemptionCode values, in the order staff gave them.
+    # ExemptionCode values, in the order staff gave them (stored as JSON, not constrained).
     exemptions: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # C8: the staff note on what was withheld and why. Staff only: it may say what the
+    # withheld words are ("a GP's opinion"), so nothing a resident reads shows it; the
+    # pack gives each exemption's plain words instead (documents.people).
     redaction_note: Mapped[str] = mapped_column(Text, default="")
     added_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

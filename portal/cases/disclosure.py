@@ -44,6 +44,10 @@ TITLE_LENGTH = 300
 
 @dataclass(frozen=True)
 class Exemption:
+    """C8: an exemption as staff pick it, and its reason as the resident reads it. The
+    resident's reason is the only thing a response says about what was withheld: the
+    item's staff note never leaves the case file."""
+
     staff_explanation: str  # for the reviewer and the case file
     resident_explanation: str  # plain English for the response; translate at the edge
     source: str
@@ -110,6 +114,38 @@ EXEMPTIONS: Mapping[ExemptionCode, Exemption] = MappingProxyType(
             "Some information is about the council's plans, which the law lets us keep "
             "back while sharing it could harm them.",
             "DPA 2018 Sch 2 para 22",
+        ),
+        # DPA 2018 Sch 4 (disclosure prohibited or restricted by an enactment): the
+        # England instruments that a children's services record may fall under. Checked at
+        # legislation.gov.uk: uksi/2005/389 reg 41 (confidentiality of adoption case
+        # records); uksi/2014/1530 reg 17 (restriction on disclosure of EHC plans).
+        ExemptionCode.ADOPTION_RECORDS: Exemption(
+            "Adoption records and reports: disclosure is prohibited or restricted by "
+            "adoption law (in England, the Adoption and Children Act 2002 and regulations "
+            "under it, such as the Adoption Agencies Regulations 2005 on the confidentiality "
+            "of case records).",
+            "Some information comes from adoption records or reports. The law on adoption "
+            "controls who may see these records, so we removed it.",
+            "DPA 2018 Sch 4 para 3",
+        ),
+        ExemptionCode.SPECIAL_EDUCATIONAL_NEEDS: Exemption(
+            "Statements and records of special educational needs: in England, an education, "
+            "health and care (EHC) plan under Part 3 of the Children and Families Act 2014 "
+            "may be disclosed only as regulation 17 of the Special Educational Needs and "
+            "Disability Regulations 2014 allows (restriction on disclosure of EHC plans).",
+            "Some information comes from a plan for a child's special educational needs "
+            "(an education, health and care plan). The law limits who these plans may be "
+            "shared with, so we removed it.",
+            "DPA 2018 Sch 4 para 4",
+        ),
+        ExemptionCode.PARENTAL_ORDER_RECORDS: Exemption(
+            "Parental order records and reports: disclosure is restricted as for adoption "
+            "records (a parental order under section 54 or 54A of the Human Fertilisation "
+            "and Embryology Act 2008, after a surrogacy arrangement).",
+            "Some information comes from records or reports about a parental order (a court "
+            "order that makes the intended parents a child's legal parents after a "
+            "surrogacy arrangement). The law controls who may see them, so we removed it.",
+            "DPA 2018 Sch 4 para 5",
         ),
     }
 )
@@ -235,8 +271,10 @@ def add_disclosure_item(
     """C7-C8: one item of the access response: typed text, or a file encrypted at rest.
 
     Exemptions are applied item by item and recorded (C8); when any is applied, the
-    redaction note must say what was withheld. The source department is named as in
-    record_search: its English name, and its key in the council profile if it has one.
+    redaction note must say what was withheld. The note is for staff only: the response
+    gives the resident each exemption's plain words, never the note. The source department
+    is named as in record_search: its English name, and its key in the council profile if
+    it has one.
     """
     moment = acting_moment(now)
     department = required_text(source_department, "Name the department", limit=NAME_LENGTH)

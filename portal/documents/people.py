@@ -251,8 +251,10 @@ THEIR_EXEMPTIONS: Mapping[str, Any] = MappingProxyType(
 
 
 def exemption_explanation(code: str) -> str:
-    """C8 in plain words for the resident, in the current language. The English is
-    disclosure.EXEMPTIONS' resident_explanation, word for word (a test keeps them equal)."""
+    """C8 in plain words for the resident, in the current language: the only words a
+    response gives about what was withheld (an item's staff note is never shown). The
+    English is disclosure.EXEMPTIONS' resident_explanation, word for word (a test keeps
+    them equal)."""
     explanations = {
         ExemptionCode.THIRD_PARTY: _(
             "Some information is about other people. We removed it to protect their privacy."
@@ -280,6 +282,15 @@ def exemption_explanation(code: str) -> str:
         ),
         ExemptionCode.MANAGEMENT_FORECASTING: _(
             "Some information is about the council's plans, which the law lets us keep back while sharing it could harm them."  # noqa: E501
+        ),
+        ExemptionCode.ADOPTION_RECORDS: _(
+            "Some information comes from adoption records or reports. The law on adoption controls who may see these records, so we removed it."  # noqa: E501
+        ),
+        ExemptionCode.SPECIAL_EDUCATIONAL_NEEDS: _(
+            "Some information comes from a plan for a child's special educational needs (an education, health and care plan). The law limits who these plans may be shared with, so we removed it."  # noqa: E501
+        ),
+        ExemptionCode.PARENTAL_ORDER_RECORDS: _(
+            "Some information comes from records or reports about a parental order (a court order that makes the intended parents a child's legal parents after a surrogacy arrangement). The law controls who may see them, so we removed it."  # noqa: E501
         ),
     }
     return explanations.get(

@@ -182,8 +182,11 @@ class DisclosureItemForm(DepartmentChoice, CaseActionForm):
         validators=[Optional()],
     )
     redaction_note = TextAreaField(
-        "What was withheld or redacted, and why",
-        description="Required when an exemption is applied",
+        "Staff note: never shown to the resident",
+        description=(
+            "What was withheld or redacted, and why. Required when an exemption is applied. "
+            "The resident reads only the plain-words reason of each exemption chosen above"
+        ),
         filters=[clean_text],
         validators=[Length(max=TEXT_LENGTH, message="The note must be 5000 characters or fewer")],
     )

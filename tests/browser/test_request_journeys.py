@@ -4,6 +4,8 @@ and reflow at 320 CSS px."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from babel.dates import format_date
 from sqlalchemy import select
@@ -53,6 +55,9 @@ def assert_language(page, lang: str, direction: str) -> None:
     assert page_language(page) == {"lang": lang, "dir": direction}, page.url
 
 
+ESCAPED_MARKUP = re.compile(r"</?[a-z]+[^>]*>|&(?:lt|gt|amp|quot|#\d+);", re.IGNORECASE)
+
+
 def normalised(text: str) -> str:
     return " ".join(text.split())
 
@@ -62,8 +67,14 @@ def confirmation(page, app, locale: str) -> tuple[str, str, Case]:
     and the case the reference names."""
     panel = page.locator(".govuk-panel--confirmation")
     assert panel.count() == 1, f"{page.url}: no confirmation panel"
-    match = REFERENCE.search(panel.inner_text())
-    assert match, f"no TF-XXXX-XXXX reference in the panel: {panel.inner_text()!r}"
+    shown = panel.inner_text()
+    # Issue 11 point 1: the panel once read "Twój numer referencyjny<br><strong dir="ltr">TF-…"
+    # in every language. What Chromium draws holds no markup or escaped entity, and the
+    # reference stands on a line of its own.
+    assert not ESCAPED_MARKUP.search(shown), f"{page.url}: the panel shows markup: {shown!r}"
+    match = REFERENCE.search(shown)
+    assert match, f"no TF-XXXX-XXXX reference in the panel: {shown!r}"
+    assert match.group(0) in [line.strip() for line in shown.splitlines()], shown
     with app.app_context():
         case = db.session.scalar(select(Case).where(Case.reference == match.group(0)))
         assert case is not None, f"no case {match.group(0)}"

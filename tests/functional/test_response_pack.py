@@ -124,7 +124,7 @@ def test_the_letter_schedule_and_records_say_what_was_found_and_removed(english)
     assert "Early Help: we found information about you." in text
     assert "Housing: we hold no information about you." in text
     assert "Some information is about other people. We removed it to protect their privacy." in text
-    assert "A neighbour's name" in text
+    assert "A neighbour's name" not in text  # the staff note stays in the case file (C8)
     assert "Home visit went well." in text
     assert "Attendance report" in text
     # Rights (C7) and complaints (C10), from the notice and the letter.

@@ -68,9 +68,9 @@ def test_a_refusal_shows_its_reasons_and_the_step_in_urdu(app, client):
         scenarios.refuse(case, reasons="The same records were sent last month")
     sign_in(app, client, filed, locale="ur")
     text = get_page(client, "/ur/track/status").text()
-    assert "ہم نے آپ کی درخواست مسترد کر دی ہے" in text  # the message's title
+    assert "ہم نے آپ کی درخواست پر کارروائی سے انکار کر دیا ہے" in text  # the message's title
     assert "ہم نے فیصلہ کیا ہے کہ ہم آپ کی درخواست پر کارروائی نہیں کریں گے" in text
     assert "کونسل نے لکھا:" in text
     assert "The same records were sent last month" in text
     # The timeline step, besides the title (which it begins).
-    assert text.count("ہم نے آپ کی درخواست مسترد کر دی") == 2
+    assert text.count("ہم نے آپ کی درخواست پر کارروائی سے انکار کر دیا") == 2

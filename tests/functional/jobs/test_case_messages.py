@@ -195,7 +195,7 @@ def test_each_message_is_emailed_once_in_polish(smtp_app, smtp_server, kind):
 def test_a_refusal_in_urdu_names_the_ico_and_the_courts(smtp_app, smtp_server):
     [email] = message_emails(smtp_app, smtp_server, refusal, "ur")
     assert email["Content-Language"] == "ur"
-    assert email["Subject"].startswith("ہم نے آپ کی درخواست مسترد کر دی ہے")
+    assert email["Subject"].startswith("ہم نے آپ کی درخواست پر کارروائی سے انکار کر دیا ہے")
     body = email.get_content().replace("\r\n", "\n")
     # What staff wrote, in English, is isolated (FSI ... PDI) so its full stop stays at its end.
     assert "کونسل نے لکھا:\n\n\u2068A copy of the same records was sent three weeks ago" in body

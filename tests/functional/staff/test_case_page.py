@@ -97,6 +97,39 @@ def test_the_page_shows_the_summary_due_date_and_timeline(app, client, signed_in
     assert 'id="action-refuse"' not in page.html  # the reviewer's alone
 
 
+def test_staff_can_withhold_an_item_under_schedule_4(app, signed_in, new_case):
+    """C8, issue 13 point 9: DPA 2018 Sch 4 paras 3-5 are offered when adding an item, and
+    the item lists the paragraph applied, with the staff note labelled staff-only."""
+    worker = app.test_client()
+    signed_in(worker, Role.CASEWORKER)
+    reference = new_case()
+    act(worker, reference, "accept-identity", date_parts("accept-evidence_arrived_on", today()))
+    form = element_text(worker.get(url(reference)).get_data(as_text=True), everything=True)
+    for offered in (
+        "DPA 2018 Sch 4 para 3: Adoption records and reports",
+        "DPA 2018 Sch 4 para 4: Statements and records of special educational needs",
+        "DPA 2018 Sch 4 para 5: Parental order records and reports",
+        "Staff note: never shown to the resident",
+    ):
+        assert offered in form, offered
+    act(
+        worker,
+        reference,
+        "items",
+        {
+            "item-source_department": "early_help",
+            "item-title": "EHC plan",
+            "item-kind": "typed",
+            "item-text": "Section F: provision.",
+            "item-exemptions": ["special_educational_needs", "adoption_records"],
+            "item-redaction_note": "Plan withheld: no consent from the young person",
+        },
+    )
+    items = element_text(worker.get(url(reference)).get_data(as_text=True), "items")
+    assert "Exemptions: DPA 2018 Sch 4 para 4, DPA 2018 Sch 4 para 3." in items
+    assert "Staff note: never shown to the resident. Plan withheld" in items
+
+
 def test_an_access_request_through_every_step(app, signed_in, new_case):
     worker = app.test_client()
     reviewer = app.test_client()
@@ -167,6 +200,8 @@ def test_an_access_request_through_every_step(app, signed_in, new_case):
     text = text_of(worker, reference)
     assert "Case summary (Early Help" in text
     assert "DPA 2018 Sch 2 para 16" in text
+    items = element_text(worker.get(url(reference)).get_data(as_text=True), "items")
+    assert "Staff note: never shown to the resident. A neighbour's name removed" in items
     assert "Tenancy letter (Housing" in text
 
     act(worker, reference, "submit-for-review", {"submit-summary": "Two items, one redacted"})

@@ -193,3 +193,66 @@ def test_every_exemption_is_explained_to_staff_and_to_the_requester():
     for exemption in disclosure.EXEMPTIONS.values():
         assert exemption.staff_explanation and exemption.resident_explanation
         assert exemption.source.startswith("DPA 2018 Sch")
+
+
+# DPA 2018 Schedule 4 (disclosure prohibited or restricted by an enactment): the items that
+# arise in children's services in England (issue 13 point 9). Paragraphs: 3, adoption records
+# and reports; 4, statements and records of special educational needs (in England, EHC plans
+# under Part 3 of the Children and Families Act 2014, whose disclosure regulation 17 of the
+# Special Educational Needs and Disability Regulations 2014 restricts); 5, parental order
+# records and reports (parental orders under the Human Fertilisation and Embryology Act 2008
+# s.54 and s.54A). Checked: the heading of regulation 17 ("Restriction on disclosure of EHC
+# plans") at legislation.gov.uk/uksi/2014/1530, and regulation 41 of the Adoption Agencies
+# Regulations 2005 ("Confidentiality of case records") at legislation.gov.uk/uksi/2005/389.
+# Schedule 4's own page (legislation.gov.uk/ukpga/2018/12/schedule/4) was not retrievable
+# here: its paragraph numbers are the issue's, to be checked against it.
+SCHEDULE_4 = {
+    ExemptionCode.ADOPTION_RECORDS: ("DPA 2018 Sch 4 para 3", "adoption records or reports"),
+    ExemptionCode.SPECIAL_EDUCATIONAL_NEEDS: (
+        "DPA 2018 Sch 4 para 4",
+        "an education, health and care plan",
+    ),
+    ExemptionCode.PARENTAL_ORDER_RECORDS: ("DPA 2018 Sch 4 para 5", "a parental order"),
+}
+
+
+@pytest.mark.parametrize("code", list(SCHEDULE_4))
+def test_schedule_4_exemptions_name_their_paragraph_and_say_plainly_what_was_withheld(code):
+    source, plain = SCHEDULE_4[code]
+    exemption = disclosure.EXEMPTIONS[code]
+    assert exemption.source == source
+    assert plain in exemption.resident_explanation
+    # Plain words for any requester, a parent or the person themselves: no "you" to adapt.
+    assert " you" not in exemption.resident_explanation.lower()
+
+
+def test_the_sen_exemption_names_the_instruments_that_apply_in_england():
+    staff = disclosure.EXEMPTIONS[ExemptionCode.SPECIAL_EDUCATIONAL_NEEDS].staff_explanation
+    assert "Children and Families Act 2014" in staff
+    assert "regulation 17 of the Special Educational Needs and Disability Regulations 2014" in (
+        " ".join(staff.split())
+    )
+    parental = disclosure.EXEMPTIONS[ExemptionCode.PARENTAL_ORDER_RECORDS].staff_explanation
+    assert "section 54 or 54A of the Human Fertilisation and Embryology Act 2008" in parental
+
+
+def test_an_item_may_be_withheld_under_schedule_4(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
+    item = disclosure.add_disclosure_item(
+        session,
+        case,
+        source_department="Children's social care",
+        title="Adoption panel report",
+        kind=DisclosureKind.TYPED,
+        content="The panel's recommendation.",
+        item_date=None,
+        exemptions=list(SCHEDULE_4),
+        redaction_note="Panel report withheld in full",
+        actor=CASEWORKER,
+        now=MONDAY,
+    )
+    assert item.exemptions == [
+        "adoption_records",
+        "special_educational_needs",
+        "parental_order_records",
+    ]
