@@ -151,6 +151,11 @@ class Case(Base):
     # What the resident asked for, as answered in the journey (scope, delivery, format,
     # processing objected to, reasons). Shape depends on kind; see portal.cases.requests.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # Legal hold (portal.cases.holds): while held_at is set the case is never deleted.
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    held_by: Mapped[str | None] = mapped_column(String(100))
+    hold_reason: Mapped[str | None] = mapped_column(String(30))
+    hold_note: Mapped[str | None] = mapped_column(Text)
 
     requester: Mapped[Person] = relationship(foreign_keys=[requester_id])
     subject: Mapped[Person] = relationship(foreign_keys=[subject_id])
@@ -224,7 +229,11 @@ class AuditEvent(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
+    # The chain hashes details_digest, not the details, so the details can be erased
+    # (set to a marker, the salt dropped) while the chain still verifies: portal.cases.audit.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    details_salt: Mapped[str | None] = mapped_column(String(32))
+    details_digest: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
