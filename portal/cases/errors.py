@@ -20,6 +20,11 @@ class WrongCaseKind(CaseworkError):
     pass
 
 
+class ClarificationNotAllowed(WrongCaseKind):
+    """C4: only an access request's clock pauses for clarification (UK GDPR Art 12A;
+    DPA 2018 s.54(3C): "a request under section 45(1)", the right of access)."""
+
+
 class CaseClosed(CaseworkError):
     pass
 

@@ -625,3 +625,32 @@ def test_a_department_searched_twice_is_refused_and_the_pack_lists_it_once(
         case_id = db.session.query(Case).filter_by(reference=reference).one().id
     pack = all_text(build(app, case_id).pdf)
     assert pack.count("Early Help:") == 1
+
+
+def test_an_objection_page_offers_no_clarification_and_the_route_refuses_it(app, client, signed_in):
+    """C4 (DPA 2018 s.54(3C); UK GDPR Art 12A): the clock pauses for clarification of an
+    access request only. An objection's page has no such button; a forged post changes
+    nothing and writes no audit event."""
+    signed_in(client, Role.CASEWORKER)
+    with building(app) as scenarios:
+        access = scenarios.case_in(CaseState.IN_PROGRESS, received=utc_now()).reference
+        objection = scenarios.case_in(
+            CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=utc_now()
+        ).reference
+    assert "Ask for clarification" in text_of(client, access)
+    text = text_of(client, objection)
+    assert "Assess the objection" in text
+    assert "Ask for clarification" not in text
+    since = last_event_id(app)
+    page = client.get(url(objection))
+    token = csrf_token(page.get_data(as_text=True))
+    response = client.post(
+        url(objection, "clarification"),
+        data={"csrf_token": token, "clarify-question": "Which agency?"},
+    )
+    assert response.status_code in (400, 409)
+    assert "Only an access request can be paused for clarification" in element_text(
+        response.get_data(as_text=True)
+    )
+    assert state_of(app, objection) == CaseState.IN_PROGRESS
+    assert events_since(app, since) == []
