@@ -83,7 +83,13 @@ def refuse(
     check_move(case.state, S.REFUSED)
     case.state = S.REFUSED
     case.closed_at = moment
-    lifted = lift_pending(session, case, clock.received_on(moment) + timedelta(days=1))
+    lifted_on = clock.received_on(moment) + timedelta(days=1)
+    lifted = lift_pending(session, case, lifted_on)
+    restriction = (
+        {"restriction_lifted": lifted, "restriction_lifted_on": lifted_on.isoformat()}
+        if lifted
+        else {}
+    )
     message = send_message(
         session,
         case,
@@ -92,7 +98,7 @@ def refuse(
         moment,
         reasons=text,
         rights=list(RIGHTS_TO_COMPLAIN),
-        **({"restriction_lifted": lifted} if lifted else {}),
+        **restriction,
     )
     audit_event(
         session,
@@ -101,7 +107,7 @@ def refuse(
         actor,
         moment,
         message_id=message.id,
-        **({"restriction_lifted": lifted} if lifted else {}),
+        **restriction,
     )
     session.commit()
     return message

@@ -320,6 +320,7 @@ def approve_decision(
         reasons=decision.reasons,
         restriction_confirmed=confirmed,
         restriction_lifted=lifted,
+        restriction_lifted_on=(today + timedelta(days=1)).isoformat(),
         rights=list(RIGHTS_TO_COMPLAIN),
     )
     audit_event(

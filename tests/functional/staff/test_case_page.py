@@ -393,9 +393,20 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
         {
             "assess-grounds_raised": "Worried about the police seeing it",
             "assess-processing_affected": ["programme", "sharing:police"],
-            "assess-compelling_grounds": "Safeguarding duties for the children",
+            "assess-test__programme__situation": "Fears her former partner finds her",
+            "assess-test__programme__council_grounds": "Safeguarding duties for the children",
+            "assess-test__programme__why_overrides": "The children's safety comes first",
         },
     )
+    assessment = element_text(worker.get(url(reference)).get_data(as_text=True), "assessment")
+    assert (
+        "Linking their information for the Think Family programme: test to carry on: "
+        "The person's particular situation: Fears her former partner finds her "
+        "The council's compelling legitimate grounds to carry on: Safeguarding duties for "
+        "the children Why these grounds override the person's interests, rights and "
+        "freedoms: The children's safety comes first "
+        "Sharing their information with the police: no test to carry on, so it stops"
+    ) in assessment
     act(
         worker,
         reference,
@@ -654,3 +665,45 @@ def test_an_objection_page_offers_no_clarification_and_the_route_refuses_it(app,
     )
     assert state_of(app, objection) == CaseState.IN_PROGRESS
     assert events_since(app, since) == []
+
+
+def test_an_incomplete_override_test_is_refused_field_by_field_and_nothing_is_saved(
+    app, client, signed_in
+):
+    """C9 (UK GDPR Art 21(1), 21(6)): a use carries on only with its whole test; each
+    missing part is named at its own field, and nothing is saved."""
+    signed_in(client, Role.CASEWORKER)
+    with building(app) as scenarios:
+        reference = scenarios.case_in(
+            CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=utc_now()
+        ).reference
+    since = last_event_id(app)
+    response = act(
+        client,
+        reference,
+        "objection-assessment",
+        {
+            "assess-grounds_raised": "Worried about the police seeing it",
+            "assess-processing_affected": ["programme", "national_study"],
+            "assess-test__programme__council_grounds": "Safeguarding duties",
+            "assess-test__national_study__situation": "Her address must stay hidden",
+        },
+        status=400,
+    )
+    html = response.get_data(as_text=True)
+    programme = "Linking their information for the Think Family programme"
+    section = element_text(html, "action-assess_objection")
+    assert "There is a problem" in element_text(html)
+    for message in (
+        f"{programme}: Describe the person's particular situation",
+        f"{programme}: Explain why the council's grounds override the person's interests, "
+        "rights and freedoms (Art 21(1))",
+        "Sending their information to the National Impact Study (ONS and NIESR): Explain why "
+        "the research is necessary for a task carried out in the public interest (Art 21(6))",
+    ):
+        assert message in section
+    assert element_text(html, "assess-test__programme__situation-error") == (
+        f"{programme}: Describe the person's particular situation"
+    )
+    assert events_since(app, since) == []
+    assert "Not assessed yet." in text_of(client, reference)

@@ -139,8 +139,7 @@ def test_processing_continues_only_with_its_whole_test(session, scenarios):
             "interests, rights and freedoms (Art 21(1))"
         ),
         ("sharing:police", "situation"): (
-            "Sharing their information with the police: Describe the person's particular "
-            "situation"
+            "Sharing their information with the police: Describe the person's particular situation"
         ),
         ("sharing:police", "council_grounds"): refused.value.field_errors[
             "sharing:police", "council_grounds"
@@ -160,9 +159,7 @@ def test_processing_continues_only_with_its_whole_test(session, scenarios):
     assert decision.upheld_processing == AFFECTED
 
 
-def test_a_test_with_a_missing_part_is_refused_per_field_and_nothing_is_saved(
-    session, scenarios
-):
+def test_a_test_with_a_missing_part_is_refused_per_field_and_nothing_is_saved(session, scenarios):
     """C9: grounds without the person's situation or why they override it are not a test
     (Art 21(1)); nothing is saved."""
     case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
