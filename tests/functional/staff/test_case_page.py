@@ -453,11 +453,11 @@ def test_a_decision_that_breaks_rule_c9_is_shown_as_an_error(app, client, signed
     )
     errors = element_text(response.get_data(as_text=True), within="main-content")
     assert (
-        "There is a problem The assessment shows no grounds to continue: Linking their "
-        "information for the Think Family programme. Uphold the objection for these, or "
-        "reassess (C9)"
+        "There is a problem A use can carry on only when the assessment records its whole "
+        "test: reassess, or uphold the objection for it. Linking their information for the "
+        "Think Family programme: Describe the person's particular situation."
     ) in errors
-    assert "no grounds to continue: programme" not in errors
+    assert ": programme" not in errors  # the use as staff read it, not its key
     assert state_of(app, reference) == CaseState.IN_PROGRESS
 
 
