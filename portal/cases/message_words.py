@@ -137,7 +137,14 @@ def restriction_sentences(params: Mapping[str, Any]) -> list[str]:
                 "You asked us to stop the uses you objected to while we decided. The ones we have agreed to stop stay stopped."  # noqa: E501
             )
         )
-    if params.get("restriction_lifted"):
+    if params.get("restriction_lifted") and "outcome" not in params:  # a refusal
+        sentences.append(
+            _(
+                "We stopped the uses you objected to while we considered your objection. As we have refused it, we will start them again on %(date)s.",  # noqa: E501
+                date=_long_date(params.get("restriction_lifted_on")),
+            )
+        )
+    elif params.get("restriction_lifted"):
         sentences.append(
             _(
                 "We stopped the uses you objected to while we decided. We will start again on %(date)s with the ones we are carrying on with.",  # noqa: E501

@@ -13,16 +13,22 @@ of the controller override those of the data subject".
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role
-from portal.cases.casework_models import RestrictionEntry, RestrictionStatus
+from portal.cases.casework_models import DecisionOutcome, RestrictionEntry, RestrictionStatus
+from portal.cases.models import CaseKind, CaseState
+from portal.cases.scenario_requests import objection_details, person
+from portal.cases.scenario_steps import noon
 from portal.extensions import db
-from tests.conftest import get_page, translated
+from tests.conftest import building, get_page, translated
 from tests.functional.staff.conftest import make_account
 from tests.functional.staff.conftest import sign_in as staff_sign_in
 from tests.functional.staff.test_what_they_asked_for import sent_reference
+from tests.functional.test_tracking import Filed, sign_in, unique_email
 from tests.journeys import PERSON, answer, start, submit
 from tests.visible import element_text
 
@@ -136,3 +142,41 @@ def test_choosing_no_restricts_nothing_and_check_answers_says_so(app, client):
         assert not db.session.scalars(
             select(RestrictionEntry).where(RestrictionEntry.reference == reference)
         ).all()
+
+
+def test_the_tracking_page_says_what_the_decision_did_to_the_restriction(app):
+    """C12: the resident reads, with the decision, which uses stay stopped and when the
+    others start again (Art 18(3): told before the restriction is lifted)."""
+    email = unique_email()
+    with building(app) as scenarios:
+        case = scenarios.case_in(
+            CaseState.IN_PROGRESS,
+            CaseKind.OBJECTION,
+            received=noon(date(2026, 3, 2)),
+            subject=person(email=email),
+            details=objection_details(restrict=True),
+        )
+        scenarios.assess(case, compelling_grounds="A child protection plan needs the link")
+        scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police"])
+        scenarios.approve_decision(case, at=noon(date(2026, 3, 20)))
+        filed = Filed(case.id, case.reference, email)
+    for locale in ("en", "ur"):
+        client = app.test_client()
+        sign_in(app, client, filed, locale=locale)
+        text = element_text(get_page(client, f"/{locale}/track/status").html)
+        assert (
+            translated(
+                locale,
+                "You asked us to stop the uses you objected to while we decided. The ones we have "
+                "agreed to stop stay stopped.",
+            )
+            in text
+        )
+        lifted = translated(
+            locale,
+            "We stopped the uses you objected to while we decided. We will start again on "
+            "%(date)s with the ones we are carrying on with.",
+        )
+        assert lifted.split("%(date)s")[0].strip() in text
+        if locale == "en":
+            assert "We will start again on 21 March 2026 with the ones" in text

@@ -98,3 +98,21 @@ def test_a_withdrawn_objection_lifts_its_restriction(session, scenarios):
     closing.record_withdrawal(session, case, actor=CASEWORKER, how_received="phone", now=LATER)
     lifted = {key: status for key, (status, _f, _l) in register_of(session, case).items()}
     assert set(lifted.values()) == {RS.LIFTED}
+
+
+def test_a_refused_objection_lifts_its_restriction_from_the_next_day_and_says_so(
+    session, scenarios
+):
+    case = restricted_objection(scenarios, CaseState.IN_PROGRESS)
+    message = closing.refuse(
+        session,
+        case,
+        actor="staff:9",
+        actor_role="reviewer",
+        reasons="The same objection was decided last month",
+        now=LATER,
+    )
+    assert {status for status, _f, _l in register_of(session, case).values()} == {RS.LIFTED}
+    assert {lifted for _s, _f, lifted in register_of(session, case).values()} == {date(2026, 3, 13)}
+    assert message.params["restriction_lifted"] == ["programme", "sharing:police", "national_study"]
+    assert message.params["restriction_lifted_on"] == "2026-03-13"
