@@ -255,6 +255,7 @@ def render_case(
         assignee=allocation.assignee_of(db.session, case),
         assessment=objections.latest_assessment(db.session, case),
         override_test=objections.override_test,
+        must_stop=objections.must_stop,
         test_labels={part: label for part, (label, _h) in OVERRIDE_PART_FIELDS.items()},
         restrictions=register.case_restrictions(db.session, case),
         describe=objections.processing_description,

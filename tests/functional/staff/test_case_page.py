@@ -407,6 +407,10 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
         "freedoms: The children's safety comes first "
         "Sharing their information with the police: no test to carry on, so it stops"
     ) in assessment
+    assert element_text(worker.get(url(reference)).get_data(as_text=True), "decision-tests") == (
+        "Must stop (no whole test to carry on, C9): Sharing their information with the "
+        "police. May carry on: Linking their information for the Think Family programme."
+    )
     act(
         worker,
         reference,
