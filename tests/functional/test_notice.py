@@ -145,7 +145,7 @@ def test_rights_lead_to_the_journeys_and_the_phone_and_email_route(notice):
 
 def test_notice_shows_its_version_and_last_updated_date(notice):
     release = current_release()
-    assert f"Version {release.version}. Last updated 24 November 2026." in notice.text()
+    assert f"Version {release.version}. Last updated 6 December 2026." in notice.text()
 
 
 def test_notice_date_is_written_in_the_readers_language(client):
