@@ -150,7 +150,7 @@ def test_notice_shows_its_version_and_last_updated_date(notice):
 
 def test_notice_date_is_written_in_the_readers_language(client):
     page = get_page(client, "/pl/")
-    assert "24 listopada 2026" in page.text()
+    assert "6 grudnia 2026" in page.text()
 
 
 def test_every_release_is_recorded_in_the_database(app):
