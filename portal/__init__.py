@@ -51,6 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_staff(app)
     errors.init_errors(app)
     init_maintenance(app)
+    from portal.retention_commands import init_retention
+
+    init_retention(app)
 
     from portal.jobs.cli import worker_cli
 

@@ -21,6 +21,7 @@ from portal.council_law import (
     national_study,
     transfers,
 )
+from portal.council_retention import RetentionSchedule, retention_schedule
 from portal.council_text import NO_TEXT, LocalText, local_text
 from portal.i18n import LANGUAGES
 
@@ -57,11 +58,14 @@ class Department:
 
 @dataclass(frozen=True)
 class Retention:
-    """Retention periods in years, shown in the notice and applied to records."""
+    """Retention periods, shown in the notice and applied to records: the programme's and
+    the study's in years (the notice quotes them), and the portal's own schedule
+    (portal.council_retention), whose case record is `request_records_years`."""
 
     programme_records_years: int
     impact_study_years: int
     request_records_years: int
+    schedule: RetentionSchedule
 
 
 @dataclass(frozen=True)
@@ -185,6 +189,9 @@ def load_council(path: str | Path) -> Council:
                 programme_records_years=int(retention["programme_records_years"]),
                 impact_study_years=int(retention["impact_study_years"]),
                 request_records_years=int(retention["request_records_years"]),
+                schedule=retention_schedule(
+                    retention, request_records_years=int(retention["request_records_years"])
+                ),
             ),
             demonstration=demonstration,
             lawful_basis=lawful_basis(raw["lawful_basis"], _text),

@@ -1,0 +1,43 @@
+"""Retention: a case record can be erased (its people go, the row stays as a tombstone),
+restriction entries outlive their case (C12), and a disabled staff account's name and
+email can be removed (portal.cases.retention, portal.accounts.retention).
+
+Revision ID: 0014_retention
+Revises: 0011_department_keys
+Create Date: 2026-12-06 17:00:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+# revision identifiers, used by Alembic.
+revision = "0014_retention"
+down_revision = "0011_department_keys"
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
+        batch_op.alter_column("requester_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.alter_column("subject_id", existing_type=sa.Integer(), nullable=True)
+    with op.batch_alter_table("restriction_entries", schema=None) as batch_op:
+        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.alter_column("decision_id", existing_type=sa.Integer(), nullable=True)
+        batch_op.alter_column("subject_person_id", existing_type=sa.Integer(), nullable=True)
+    with op.batch_alter_table("staff_users", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
+
+
+def downgrade():
+    with op.batch_alter_table("staff_users", schema=None) as batch_op:
+        batch_op.drop_column("erased_at")
+    with op.batch_alter_table("restriction_entries", schema=None) as batch_op:
+        batch_op.alter_column("subject_person_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column("decision_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=False)
+    with op.batch_alter_table("cases", schema=None) as batch_op:
+        batch_op.alter_column("subject_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.alter_column("requester_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_column("erased_at")
