@@ -115,7 +115,7 @@ def load_case(reference: str, action: Action) -> Case:
     """The case, after the role check (so a stranger gets 403, not 404), then the rules
     about this case: 404 when there is none."""
     case = db.session.scalar(select(Case).where(Case.reference == reference.upper()))
-    if case is None:
+    if case is None or case.erased_at is not None:  # erased by the retention schedule
         abort(404)
     require(action, case)
     return case

@@ -1,0 +1,359 @@
+"""The retention schedule applied (issue 14 points 1, 2, 6): after a case's period nothing of
+it remains, in any column of any table (decrypted where encrypted), in the outbox, the web
+sessions or the emails written to MAIL_FILE_DIR; `retention plan` changes nothing;
+`retention run` and the worker's daily run delete what is due and no more.
+
+On an empty database of its own (SQLite, or PostgreSQL with TEST_DATABASE_URL), migrated,
+because a run deletes every case that is due, whoever made it. Time is moved by `--today`
+and by the worker's `now`, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import email
+import hashlib
+import json
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from email import policy
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, select
+
+from portal.cases import audit, intake, tracking
+from portal.cases.casework_models import DisclosureKind
+from portal.cases.disclosure import disclosure_associated_data
+from portal.cases.document_models import CaseDocument
+from portal.cases.models import ActingFor, Case, EvidencePurpose, Person
+from portal.cases.requests import Evidence
+from portal.cases.scenario_requests import person, tiny_png
+from portal.cases.scenarios import Scenarios
+from portal.documents import production
+from portal.encryption import EvidenceTampered
+from portal.extensions import db
+from portal.jobs import worker
+from portal.sessions import WebSession, web_session_key
+from tests.conftest import make_app, own_database
+
+RECEIVED = datetime(2024, 1, 10, 12, tzinfo=UTC)
+CLOSED_ON = date(2024, 1, 22)  # completed twelve days after it arrived
+RECORD_DUE = date(2026, 1, 22)  # Wakefield: the case record is kept two years
+
+
+@pytest.fixture(scope="module")
+def retention_app(database_url, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("retention")
+    with own_database(database_url, folder, "retention") as url:
+        app = make_app(
+            url,
+            folder / "instance",
+            MAIL_FILE_DIR=str(folder / "mail"),
+            DELETION_LEDGER=str(folder / "deletion-ledger.jsonl"),
+        )
+        with app.app_context():
+            upgrade()
+        yield app
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+class Dated(Scenarios):
+    """Each step taken the given number of days after the request arrived."""
+
+    def moment(self, arrived: datetime, days: int) -> datetime:
+        return arrived + timedelta(days=days)
+
+
+def builder(app) -> Scenarios:
+    return Dated(db.session, cipher=app.extensions["evidence_cipher"])
+
+
+def unique(text: str) -> str:
+    return f"{text}{secrets.token_hex(3)}"
+
+
+class Family:
+    """A parent asking for everything held about their child, with everything a case can
+    gather: evidence, notes, a clarification, searches, typed and uploaded records, a pack,
+    messages, emails, a tracking code and a web session that names the case."""
+
+    def __init__(self, app, *, received: datetime = RECEIVED) -> None:
+        postcode = f"WF{secrets.randbelow(90) + 10} {secrets.randbelow(9) + 1}QX"
+        self.child = person(
+            full_name=unique("Zofia Wisniewska"),
+            date_of_birth=date(2015, 1, 1) + timedelta(days=secrets.randbelow(1500)),
+            address=unique("7 Quarryfield Lane, Ossett "),
+            postcode=postcode,
+            email="",
+            identifiers={"nhs_number": unique("943476")},
+        )
+        self.parent = person(
+            full_name=unique("Marek Nowakowski"),
+            date_of_birth=date(1975, 1, 1) + timedelta(days=secrets.randbelow(3000)),
+            address=unique("7 Quarryfield Lane, Ossett "),
+            postcode=postcode,
+            email=f"{unique('marek.n')}@example.com",
+            phone=f"07700 9{secrets.randbelow(10**5):05d}",
+            previous_addresses=unique("3 Flanshaw Road, Wakefield "),
+            identifiers={"national_insurance_number": unique("QQ12")},
+        )
+        self.passport = tiny_png(41) + secrets.token_bytes(24)
+        self.letter = tiny_png(42) + secrets.token_bytes(24)
+        self.record = tiny_png(43) + secrets.token_bytes(24)
+        steps = builder(app)
+        case = steps.filed(
+            received=received,
+            subject=self.child,
+            requester=self.parent,
+            acting_for=ActingFor.MY_CHILD,
+            relationship_to_subject="father",
+            evidence=(
+                Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", self.passport),
+                Evidence(EvidencePurpose.AUTHORITY, "birth-cert.png", "image/png", self.letter),
+            ),
+        )
+        worker_actor = steps.start(case, at=1)
+        steps.note(case, f"Phoned {self.parent.full_name} about {self.child.full_name}", at=1)
+        steps.search(case, at=2, worker=worker_actor)
+        steps.add_item(
+            case,
+            department="Early Help",
+            title=f"Support plan for {self.child.full_name}",
+            content=f"{self.child.full_name} lives at {self.child.address}.",
+            at=3,
+        )
+        steps.add_item(
+            case,
+            department="Education",
+            title="School report",
+            content=self.record,
+            kind=DisclosureKind.UPLOADED,
+            media_type="image/png",
+            original_name="school-report.png",
+            at=3,
+        )
+        steps.submit(case, at=8, worker=worker_actor)
+        steps.approve(case, at=10)
+        steps.complete(case, at=12, worker=worker_actor)
+        tracking.start_tracking(
+            db.session,
+            reference=case.reference,
+            email=self.parent.email,
+            secret=app.config["SECRET_KEY"],
+            now=received + timedelta(days=13),
+        )
+        # A resident following the request in a browser: their session names the case.
+        db.session.add(
+            WebSession(
+                id=web_session_key(secrets.token_urlsafe(16)),
+                data=json.dumps({"tracking": {"reference": case.reference}}),
+                expires_at=datetime(2030, 1, 1, tzinfo=UTC),
+            )
+        )
+        db.session.commit()
+        self.case_id = case.id
+        self.reference = case.reference
+        self.person_ids = {case.requester_id, case.subject_id}
+
+    def words(self) -> set[str]:
+        """Everything the family told us, as text that could be stored."""
+        found = set()
+        for who in (self.child, self.parent):
+            found |= {who.full_name, who.address, who.previous_addresses, who.email, who.phone}
+            found |= set(who.identifiers.values())
+            assert who.date_of_birth is not None
+            found |= {who.date_of_birth.isoformat(), who.date_of_birth.strftime("%d/%m/%Y")}
+        found.add(self.child.postcode)
+        return {word.lower() for word in found if word}
+
+    def files(self) -> list[bytes]:
+        return [self.passport, self.letter, self.record]
+
+
+def work_jobs(app, now: datetime) -> None:
+    for _ in range(10):
+        if worker.run_once(app, now=now, limit=100) == 0:
+            return
+
+
+def opens(cipher, blob: bytes, associated_data: bytes) -> bool:
+    """Whether the blob decrypts with this associated data (the row it was sealed for)."""
+    try:
+        cipher.decrypt(blob, associated_data=associated_data)
+    except EvidenceTampered:
+        return False
+    return True
+
+
+def leftovers(app, family: Family) -> list[str]:
+    """Where anything of the family's is still stored: every text and binary column of
+    every table (JSON as text, blobs decrypted with the app's cipher where they open with
+    the case's associated data), the outbox and the embedded mode's email files."""
+    cipher = app.extensions["evidence_cipher"]
+    words = family.words()
+    sealed_for_case = [
+        intake.file_associated_data(family.reference, hashlib.sha256(b).hexdigest())
+        for b in family.files()
+    ] + [
+        disclosure_associated_data(family.reference, hashlib.sha256(b).hexdigest())
+        for b in family.files()
+    ]
+    found = []
+    metadata = MetaData()
+    metadata.reflect(bind=db.engine)
+    with db.engine.connect() as connection:
+        pack_ids = [
+            row.id for row in connection.execute(select(metadata.tables["case_documents"].c.id))
+        ]
+        sealed_for_case += [production.associated_data(family.reference, i) for i in pack_ids]
+        for table in metadata.sorted_tables:
+            for row in connection.execute(select(table)):
+                for column, value in row._mapping.items():
+                    where = f"{table.name}.{column}"
+                    if isinstance(value, bytes | memoryview):
+                        blob = bytes(value)
+                        if any(content in blob for content in family.files()):
+                            found.append(f"{where}: an uploaded file's bytes")
+                        if any(opens(cipher, blob, key) for key in sealed_for_case):
+                            found.append(f"{where}: a blob of the case")
+                        continue
+                    if isinstance(value, dict | list):
+                        value = json.dumps(value, ensure_ascii=False)
+                    elif isinstance(value, date):
+                        value = value.isoformat()
+                    if isinstance(value, str):
+                        text = value.lower()
+                        found += [f"{where}: {word!r}" for word in words if word in text]
+        jobs = connection.execute(select(metadata.tables["jobs"].c.payload)).scalars()
+        if any((p or {}).get("case_id") == family.case_id for p in jobs):
+            found.append("jobs: a job for the case")
+        sessions = connection.execute(select(metadata.tables["web_sessions"].c.data)).scalars()
+        if any(family.reference in data for data in sessions):
+            found.append("web_sessions: a session naming the case")
+    for path in Path(app.config["MAIL_FILE_DIR"]).glob("*.eml"):
+        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
+        text = (str(message["To"]) + message.get_body().get_content()).lower()  # type: ignore[union-attr]
+        found += [f"{path.name}: {word!r}" for word in words if word in text]
+        if family.reference.lower() in text:
+            found.append(f"{path.name}: the reference")
+    return found
+
+
+def table_dump(app) -> dict[str, list[tuple]]:
+    metadata = MetaData()
+    metadata.reflect(bind=db.engine)
+    with db.engine.connect() as connection:
+        return {
+            table.name: sorted(
+                (tuple(str(v) for v in row) for row in connection.execute(select(table))),
+            )
+            for table in metadata.sorted_tables
+        }
+
+
+def test_after_the_case_record_period_nothing_of_the_family_remains(retention_app):
+    app = retention_app
+    with app.app_context():
+        family = Family(app)
+        other = Family(app, received=datetime(2025, 9, 1, 12, tzinfo=UTC))
+        work_jobs(app, RECEIVED + timedelta(days=14))
+        mail_files = list(Path(app.config["MAIL_FILE_DIR"]).glob("*.eml"))
+        assert mail_files, "the embedded mode wrote the family's emails"
+        assert db.session.scalar(
+            select(CaseDocument.id).where(CaseDocument.case_id == family.case_id)
+        ), "the worker made the response pack"
+        before = leftovers(app, family)
+        assert any("people.full_name" in place for place in before)
+        assert any("case_files.encrypted: a blob of the case" in p for p in before)
+        assert any(".eml" in place for place in before)
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["retention", "run", "--today", RECORD_DUE.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "case_record: " in result.output
+
+    with app.app_context():
+        assert leftovers(app, family) == []
+        # The other family's request closed in 2025: all of it is still there.
+        assert leftovers(app, other) != []
+        assert db.session.get(Person, sorted(other.person_ids)[0]) is not None
+        tombstone = db.session.scalar(select(Case).where(Case.reference == family.reference))
+        assert tombstone is not None and tombstone.erased_at is not None
+        assert audit.verify(db.session) > 0
+        deleted = db.session.scalars(
+            select(audit.AuditEvent).where(
+                audit.AuditEvent.case_id == family.case_id,
+                audit.AuditEvent.action == "retention_deleted",
+            )
+        ).all()
+        assert [event.details["what"] for event in deleted] == ["case_record"]
+        assert deleted[0].details["reference"] == family.reference
+        assert deleted[0].details["closed_on"] == CLOSED_ON.isoformat()
+
+
+def test_plan_says_what_and_why_and_changes_nothing(retention_app):
+    app = retention_app
+    with app.app_context():
+        family = Family(app, received=datetime(2024, 3, 4, 12, tzinfo=UTC))
+        closed = date(2024, 3, 16)
+        before = table_dump(app)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["retention", "plan", "--today", "2026-03-16"])
+    assert result.exit_code == 0, result.output
+    line = next(row for row in result.output.splitlines() if row.startswith(family.reference))
+    assert line.split("\t")[:3] == [family.reference, "case_record", "due 2026-03-16"]
+    assert f"2 years after closure (closed {closed.isoformat()})" in line
+    with app.app_context():
+        assert table_dump(app) == before
+    # The day before, only the shorter periods are due; the evidence went at closure.
+    result = runner.invoke(args=["retention", "plan", "--today", "2026-03-15"])
+    mine = [row for row in result.output.splitlines() if row.startswith(family.reference)]
+    assert [row.split("\t")[1] for row in mine] == ["identity_evidence", "tracking_codes"]
+    assert "identity_evidence: at closure (closed 2024-03-16)" in mine[0]
+
+
+def test_identity_evidence_goes_at_closure_and_the_case_stays(retention_app):
+    app = retention_app
+    with app.app_context():
+        family = Family(app, received=datetime(2025, 5, 6, 12, tzinfo=UTC))
+        closed = date(2025, 5, 18)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["retention", "run", "--today", closed.isoformat()])
+    assert result.exit_code == 0, result.output
+    assert "identity_evidence: " in result.output
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == family.reference))
+        assert case is not None and case.erased_at is None and case.files == []
+        assert db.session.get(Person, case.requester_id).full_name == family.parent.full_name
+        event = db.session.scalars(
+            select(audit.AuditEvent).where(
+                audit.AuditEvent.case_id == case.id,
+                audit.AuditEvent.action == "retention_deleted",
+            )
+        ).one()
+        assert event.details["counts"] == {"identity_evidence": 2}
+        assert not set(json.dumps(event.details).lower().split()) & family.words()
+    # A second run the same day finds nothing more of this case to delete.
+    again = runner.invoke(args=["retention", "plan", "--today", closed.isoformat()])
+    assert family.reference not in again.output
+
+
+def test_the_worker_applies_the_schedule_once_a_day(retention_app):
+    app = retention_app
+    with app.app_context():
+        family = Family(app, received=datetime(2024, 6, 3, 12, tzinfo=UTC))
+    first_day = datetime(2026, 6, 14, 3, tzinfo=UTC)  # the record was due on 15 June 2026
+    assert worker.daily_retention(app, now=first_day) is not None
+    assert worker.daily_retention(app, now=first_day + timedelta(hours=5)) is None
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == family.reference))
+        assert case is not None and case.erased_at is None
+    counts = worker.daily_retention(app, now=first_day + timedelta(days=1))
+    assert counts is not None and counts.get("case_record", 0) >= 1
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == family.reference))
+        assert case is not None and case.erased_at is not None
+        assert leftovers(app, family) == []
