@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
+from markupsafe import Markup
+
 Unit = Literal["days", "months", "years"]
 PERIOD = re.compile(r"^\s*(\d{1,4})\s+(day|days|month|months|year|years)\s*$")
 
@@ -82,6 +84,19 @@ class Period:
     def cldr_unit(self) -> str:
         """The CLDR unit for formatting the period in a resident's language (babel.units)."""
         return f"duration-{self.unit[:-1]}"
+
+
+def period_words(period: Period) -> Markup:
+    """The period in the current language, as residents read it ("2 years", "2 lata",
+    "30 dni"), with CLDR's own plural forms, isolated so that a number keeps its place in
+    right-to-left text."""
+    from babel.units import format_unit
+    from flask_babel import get_locale
+
+    from portal.bidi import isolate
+
+    locale = get_locale() or "en"
+    return isolate(format_unit(period.amount, period.cldr_unit, length="long", locale=locale))
 
 
 def parse_period(value: Any, where: str) -> Period:
