@@ -95,8 +95,17 @@ def period_words(period: Period) -> Markup:
 
     from portal.bidi import isolate
 
-    locale = get_locale() or "en"
+    locale = str(get_locale() or "en")
+    if locale in UNIT_WORDS:
+        return isolate(f"{period.amount} {UNIT_WORDS[locale][period.unit]}")
     return isolate(format_unit(period.amount, period.cldr_unit, length="long", locale=locale))
+
+
+# Languages whose CLDR data has no words for the units (Central Kurdish gives "2 y"): the
+# unit's noun, which Sorani does not inflect after a number.
+UNIT_WORDS: dict[str, dict[str, str]] = {
+    "ckb": {"days": "ڕۆژ", "months": "مانگ", "years": "ساڵ"},
+}
 
 
 def parse_period(value: Any, where: str) -> Period:

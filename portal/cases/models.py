@@ -155,6 +155,11 @@ class Case(Base):
     # When the retention schedule erased the case record: what remains is the reference,
     # the kind, the state and the dates, for the monthly figures and the audit trail.
     erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Legal hold (portal.cases.holds): while held_at is set the case is never deleted.
+    held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    held_by: Mapped[str | None] = mapped_column(String(100))
+    hold_reason: Mapped[str | None] = mapped_column(String(30))
+    hold_note: Mapped[str | None] = mapped_column(Text)
 
     requester: Mapped[Person] = relationship(foreign_keys=[requester_id])
     subject: Mapped[Person] = relationship(foreign_keys=[subject_id])
@@ -228,7 +233,11 @@ class AuditEvent(Base):
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     actor: Mapped[str] = mapped_column(String(100))
     action: Mapped[str] = mapped_column(String(60))
+    # The chain hashes details_digest, not the details, so the details can be erased
+    # (set to a marker, the salt dropped) while the chain still verifies: portal.cases.audit.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    details_salt: Mapped[str | None] = mapped_column(String(32))
+    details_digest: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     previous_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

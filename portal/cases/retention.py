@@ -23,7 +23,8 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from portal.cases import audit, clock, erasure
+from portal import deletion_ledger
+from portal.cases import audit, clock, erasure, holds
 from portal.cases.casework_models import RestrictionEntry
 from portal.cases.erasure import CASE_RECORD
 from portal.cases.models import Case
@@ -66,13 +67,8 @@ def rule_text(schedule: RetentionSchedule, part: str, closed: date) -> str:
 
 def _hold(case: Case) -> tuple[bool, str | None]:
     """Whether a legal hold stops deleting the case, and its reason (portal.cases.holds)."""
-    try:
-        from portal.cases import holds
-    except ImportError:
-        return False, None
     held = holds.is_held(case)
-    reason = getattr(case, "hold_reason", None)
-    return held, (str(reason) if held and reason else None)
+    return held, (case.hold_reason if held else None)
 
 
 def _due_parts(schedule: RetentionSchedule, closed: date, today: date) -> list[tuple[str, date]]:
@@ -145,7 +141,7 @@ def erase_case(
         counts = erasure.erase_case_record(
             session, case, now=now, restriction_applies=restriction_applies, mail_dir=mail_dir
         )
-        _erase_audit_details(session, case)
+        audit.erase_details(session, case_id=case.id, now=now)
     elif what in PARTS_AFTER_CLOSURE:
         counts = {what: erasure.erase_part(session, case, what, now=now, mail_dir=mail_dir)}
     else:
@@ -165,22 +161,8 @@ def erase_case(
         },
         now=now,
     )
-    _record_in_ledger(case.reference, now, what)
+    deletion_ledger.record(case.reference, deleted_at=now, rule=what)
     return counts
-
-
-def _erase_audit_details(session: DbSession, case: Case) -> None:
-    erase = getattr(audit, "erase_details", None)  # until the audithold branch lands
-    if erase is not None:
-        erase(session, case_id=case.id)
-
-
-def _record_in_ledger(reference: str, now: datetime, rule: str) -> None:
-    try:
-        from portal import deletion_ledger
-    except ImportError:
-        return
-    deletion_ledger.record(reference, deleted_at=now, rule=rule)
 
 
 def run(

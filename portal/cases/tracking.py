@@ -162,6 +162,8 @@ STAFF_ONLY_ACTIONS = frozenset(
         "draft_approved",
         "objection_assessed",
         "decision_proposed",
+        "case_held",  # legal hold: portal.cases.holds
+        "hold_released",
     }
 )
 

@@ -8,7 +8,7 @@ from portal.council import load_council
 from tests.conftest import ROOT, get_page, make_app
 
 OTHERTOWN = ROOT / "tests" / "fixtures" / "othertown.toml"
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from portal.council import load_council
 from tests.conftest import get_page, translated
 
 COUNCIL = load_council(DEFAULT_PROFILE)
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -23,7 +23,7 @@ from tests.journeys import (
 )
 from tests.visible import visible_text
 
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 
 
 def case_count(app) -> int:

@@ -3,7 +3,7 @@ restriction entries outlive their case (C12), and a disabled staff account's nam
 email can be removed (portal.cases.retention, portal.accounts.retention).
 
 Revision ID: 0014_retention
-Revises: 0011_department_keys
+Revises: 0013_audit_holds
 Create Date: 2026-12-06 17:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0014_retention"
-down_revision = "0011_department_keys"
+down_revision = "0013_audit_holds"
 branch_labels = None
 depends_on = None
 
