@@ -22,7 +22,10 @@ import pytest
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, select
 
-from portal.cases import audit, intake, tracking
+from portal import deletion_ledger
+from portal.accounts import administration
+from portal.accounts.models import Role, StaffUser
+from portal.cases import audit, holds, intake, tracking
 from portal.cases.casework_models import DisclosureKind
 from portal.cases.disclosure import disclosure_associated_data
 from portal.cases.document_models import CaseDocument
@@ -357,3 +360,85 @@ def test_the_worker_applies_the_schedule_once_a_day(retention_app):
         case = db.session.scalar(select(Case).where(Case.reference == family.reference))
         assert case is not None and case.erased_at is not None
         assert leftovers(app, family) == []
+
+
+def test_a_held_case_is_listed_held_and_never_deleted(retention_app):
+    app = retention_app
+    with app.app_context():
+        family = Family(app, received=datetime(2024, 7, 1, 12, tzinfo=UTC))
+        case = db.session.scalar(select(Case).where(Case.reference == family.reference))
+        assert case is not None
+        holds.hold(
+            db.session,
+            case,
+            reason=holds.HoldReason.ICO_COMPLAINT,
+            note="ICO case IC-123456",
+            actor="staff:2",
+            now=datetime(2025, 1, 6, 9, tzinfo=UTC),
+        )
+    runner = app.test_cli_runner()
+    plan = runner.invoke(args=["retention", "plan", "--today", "2027-01-01"])
+    line = next(row for row in plan.output.splitlines() if row.startswith(family.reference))
+    assert "case_record" in line and "HELD (ico_complaint): not deleted" in line
+    result = runner.invoke(args=["retention", "run", "--today", "2027-01-01"])
+    assert "held: " in result.output
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == family.reference))
+        assert case is not None and case.erased_at is None and len(case.files) == 2
+        assert db.session.get(Person, case.requester_id) is not None
+        holds.release(db.session, case, actor="staff:2", now=datetime(2027, 1, 2, tzinfo=UTC))
+    runner.invoke(args=["retention", "run", "--today", "2027-01-02"])
+    with app.app_context():
+        assert leftovers(app, family) == []
+
+
+def test_each_deletion_is_in_the_ledger_and_erase_case_applies_it_again(retention_app):
+    app = retention_app
+    with app.app_context():
+        family = Family(app, received=datetime(2024, 8, 5, 12, tzinfo=UTC))
+    runner = app.test_cli_runner()
+    runner.invoke(args=["retention", "run", "--today", "2026-08-17"])
+    with app.app_context():
+        ledger = deletion_ledger.read_ledger().entries
+        mine = [entry for entry in ledger if entry.reference == family.reference]
+        # The evidence went first, on an earlier run; the case record now.
+        assert [entry.rule for entry in mine][-1] == "case_record"
+        assert not {json.dumps(e.__dict__, default=str).lower() for e in ledger} & family.words()
+
+
+def test_a_disabled_staff_account_loses_its_name_and_email_after_a_year(retention_app):
+    app = retention_app
+    with app.app_context():
+        admin = StaffUser(
+            email=f"admin.{secrets.token_hex(3)}@wakefield.gov.uk",
+            name="Ada Admin",
+            role=Role.ADMIN,
+            failed_attempts=0,
+            created_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        leaver = StaffUser(
+            email=f"leaver.{secrets.token_hex(3)}@wakefield.gov.uk",
+            name=unique("Lena Leaver"),
+            role=Role.CASEWORKER,
+            failed_attempts=0,
+            created_at=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+        db.session.add_all([admin, leaver])
+        db.session.commit()
+        administration.disable(
+            db.session, leaver, actor=admin, now=datetime(2025, 3, 3, 10, tzinfo=UTC)
+        )
+        leaver_id, name, address = leaver.id, leaver.name, leaver.email
+    runner = app.test_cli_runner()
+    early = runner.invoke(args=["retention", "plan", "--today", "2026-03-02"])
+    assert f"staff:{leaver_id}" not in early.output
+    plan = runner.invoke(args=["retention", "plan", "--today", "2026-03-03"])
+    line = next(row for row in plan.output.splitlines() if f"staff:{leaver_id}" in row)
+    assert "staff_accounts: 1 year after disablement (disabled 2025-03-03)" in line
+    runner.invoke(args=["retention", "run", "--today", "2026-03-03"])
+    with app.app_context():
+        erased = db.session.get(StaffUser, leaver_id)
+        assert erased is not None and erased.name == "Deleted account"
+        assert name not in erased.email and address != erased.email
+        dump = repr(table_dump(app))
+        assert name not in dump and address not in dump
