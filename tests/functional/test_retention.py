@@ -25,11 +25,11 @@ from sqlalchemy import MetaData, select
 from portal import deletion_ledger
 from portal.accounts import administration
 from portal.accounts.models import Role, StaffUser
-from portal.cases import audit, holds, intake, tracking
-from portal.cases.casework_models import DisclosureKind
+from portal.cases import audit, holds, intake, register, retention, tracking
+from portal.cases.casework_models import DecisionOutcome, DisclosureKind, RestrictionEntry
 from portal.cases.disclosure import disclosure_associated_data
 from portal.cases.document_models import CaseDocument
-from portal.cases.models import ActingFor, Case, EvidencePurpose, Person
+from portal.cases.models import ActingFor, Case, CaseKind, CaseState, EvidencePurpose, Person
 from portal.cases.requests import Evidence
 from portal.cases.scenario_requests import person, tiny_png
 from portal.cases.scenarios import Scenarios
@@ -442,3 +442,82 @@ def test_a_disabled_staff_account_loses_its_name_and_email_after_a_year(retentio
         assert name not in erased.email and address != erased.email
         dump = repr(table_dump(app))
         assert name not in dump and address not in dump
+
+
+def test_a_restriction_outlives_its_case_with_the_minimum_to_identify_the_person(
+    retention_app,
+):
+    """Issue 14 point 4, C12: the register keeps name, date of birth, the processing, the
+    date it started and the reference; the case, its decision and its people go."""
+    app = retention_app
+    with app.app_context():
+        resident = person(
+            full_name=unique("Olena Kovalenko"),
+            date_of_birth=date(1979, 4, 21),
+            email=f"{unique('olena')}@example.com",
+            phone="07700 900456",
+            address=unique("21 Aketon Road, Castleford "),
+        )
+        steps = builder(app)
+        case = steps.case_in(
+            CaseState.RECEIVED,
+            CaseKind.OBJECTION,
+            received=datetime(2024, 9, 2, 12, tzinfo=UTC),
+            subject=resident,
+        )
+        steps.objection(case, DecisionOutcome.UPHELD, stage="completed")
+        reference, case_id, closed = case.reference, case.id, retention.closed_on(case)
+        before = register.restriction_register(db.session)
+        kept = [row for row in before if row.reference == reference]
+        assert kept and all(row.subject_name == resident.full_name for row in kept)
+    runner = app.test_cli_runner()
+    due = closed.replace(year=closed.year + 2).isoformat()
+    result = runner.invoke(args=["retention", "run", "--today", due])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        after = [r for r in register.restriction_register(db.session) if r.reference == reference]
+        assert after == kept
+        entries = db.session.scalars(
+            select(RestrictionEntry).where(RestrictionEntry.reference == reference)
+        ).all()
+        assert {(e.case_id, e.decision_id, e.subject_person_id) for e in entries} == {
+            (None, None, None)
+        }
+        assert (
+            db.session.scalar(select(Person.id).where(Person.full_name == resident.full_name))
+            is None
+        )
+        dump = repr(table_dump(app))
+        assert resident.email not in dump and resident.address not in dump
+        assert resident.phone not in dump
+        tombstone = db.session.get(Case, case_id)
+        assert tombstone is not None and tombstone.erased_at is not None
+
+
+def test_a_person_another_live_case_names_stays(retention_app):
+    """A person can be the requester in one case and the subject in another. Intake makes
+    a person row per request today, so the link is made here by hand, as a merge of
+    duplicate people would: erasing the old case must keep the row the live case names."""
+    app = retention_app
+    with app.app_context():
+        old = Family(app, received=datetime(2024, 10, 7, 12, tzinfo=UTC))
+        live = builder(app).filed(received=datetime(2026, 9, 1, 12, tzinfo=UTC))
+        old_case = db.session.scalar(select(Case).where(Case.reference == old.reference))
+        assert old_case is not None and old_case.requester_id is not None
+        shared = old_case.requester_id
+        live.subject_id = shared
+        db.session.commit()
+        live_id = live.id
+    runner = app.test_cli_runner()
+    runner.invoke(args=["retention", "run", "--today", "2026-10-19"])
+    with app.app_context():
+        erased = db.session.scalar(select(Case).where(Case.reference == old.reference))
+        assert erased is not None and erased.erased_at is not None
+        kept = db.session.get(Person, shared)
+        assert kept is not None and kept.full_name == old.parent.full_name
+        assert db.session.get(Case, live_id).subject_id == shared  # type: ignore[union-attr]
+        # The child, whom only the erased case named, is gone.
+        assert (
+            db.session.scalar(select(Person.id).where(Person.full_name == old.child.full_name))
+            is None
+        )
