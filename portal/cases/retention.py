@@ -135,8 +135,11 @@ def erase_case(
 ) -> dict[str, int]:
     """Delete the case's records that `rule` (a part of the schedule, or "case_record": all
     of it) covers, audit the deletion without personal data and write it to the deletion
-    ledger. Does not commit. A restore calls this for each ledger entry after its backup."""
+    ledger. Does not commit. A restore calls this for each ledger entry after its backup
+    (the entry's rule is the part); a case already erased is left alone."""
     what = rule.partition(":")[0]
+    if case.erased_at is not None:
+        return {}  # already gone (a restore applying the ledger again finds it so)
     if what == CASE_RECORD:
         counts = erasure.erase_case_record(
             session, case, now=now, restriction_applies=restriction_applies, mail_dir=mail_dir

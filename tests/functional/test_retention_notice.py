@@ -44,10 +44,17 @@ def test_the_notice_says_how_long_each_part_of_a_request_is_kept(client):
         ),
         (
             "ro",
-            "E-mailurile pe care vi le trimitem despre cererea dumneavoastră: le păstrăm 30 de zile",
+            "E-mailurile pe care vi le trimitem despre cererea dumneavoastră: le păstrăm 30 de "
+            "zile",
         ),
-        ("lt", "El. laiškai, kuriuos jums siunčiame dėl prašymo: saugojimo terminas – 30 dienų"),
-        ("lv", "E-pasta vēstules, ko jums sūtām par pieprasījumu: glabāšanas termiņš – 30 dienu"),
+        (
+            "lt",
+            "El. laiškai, kuriuos jums siunčiame dėl prašymo: saugojimo terminas \u2013 30 dienų",
+        ),
+        (
+            "lv",
+            "E-pasta vēstules, ko jums sūtām par pieprasījumu: glabāšanas termiņš \u2013 30 dienu",
+        ),
         ("ur", "درخواست بند کرنے کے بعد 30 دن تک رکھی جاتی ہیں"),
         # CLDR has no unit words for Central Kurdish: the portal's own (council_retention).
         ("ckb", "ئەو ئیمەیڵانەی دەربارەی داواکارییەکەت بۆت دەنێرین: 30 ڕۆژ دوای داخستنی"),

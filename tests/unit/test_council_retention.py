@@ -79,7 +79,7 @@ def test_a_period_ends_on_the_same_day_of_the_month(period, closed, ends):
 
 @pytest.mark.parametrize("text", ["2 weeks", "two years", "", "-1 days", 30])
 def test_a_period_must_be_days_months_or_years(text):
-    with pytest.raises(ValueError, match='"30 days", "6 months" or "2 years"'):
+    with pytest.raises(ValueError, match=re.escape('"30 days", "6 months" or "2 years"')):
         parse_period(text, "retention.after_closure.messages")
 
 
@@ -87,7 +87,7 @@ def test_no_part_may_outlive_the_case_record(tmp_path):
     profile = tmp_path / "council.toml"
     text = DEFAULT_PROFILE.read_text(encoding="utf-8")
     profile.write_text(text.replace('disclosure = "2 years"', 'disclosure = "3 years"'))
-    with pytest.raises(ValueError, match="disclosure .3 years. is longer than the case record"):
+    with pytest.raises(ValueError, match=r"disclosure \(3 years\) is longer than the case record"):
         load_council(profile)
 
 
