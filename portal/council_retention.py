@@ -13,6 +13,12 @@ One source for the notice's words, the README table and the daily deletion
 
     staff_accounts_after_disablement = "1 year"
 
+Why: UK GDPR Art 5(1)(e) (storage limitation: kept "for no longer than is necessary") and
+Art 13(2)(a) (the notice states "the period for which the personal data will be stored");
+the ICO's guide expects "a policy setting standard retention periods" and erasure when
+data is no longer needed (ico.org.uk, A guide to the data protection principles: Storage
+limitation).
+
 A period is "N days", "N months" or "N years". No part of a case outlives the case record:
 deleting the case deletes all of it, so a longer period would be a promise not kept.
 """
