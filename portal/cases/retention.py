@@ -27,7 +27,7 @@ from portal import deletion_ledger
 from portal.cases import audit, clock, erasure, holds
 from portal.cases.casework_models import RestrictionEntry
 from portal.cases.erasure import CASE_RECORD
-from portal.cases.models import Case
+from portal.cases.models import Case, CaseFile
 from portal.council_retention import PARTS_AFTER_CLOSURE, RetentionSchedule
 from portal.extensions import DbSession
 from portal.instants import aware
@@ -140,12 +140,15 @@ def erase_case(
     what = rule.partition(":")[0]
     if case.erased_at is not None:
         return {}  # already gone (a restore applying the ledger again finds it so)
+    kept: dict[str, list[str]] = {}
     if what == CASE_RECORD:
         counts = erasure.erase_case_record(
             session, case, now=now, restriction_applies=restriction_applies, mail_dir=mail_dir
         )
         audit.erase_details(session, case_id=case.id, now=now)
     elif what in PARTS_AFTER_CLOSURE:
+        if what == "identity_evidence":
+            kept = _identity_fact(session, case)
         counts = {what: erasure.erase_part(session, case, what, now=now, mail_dir=mail_dir)}
     else:
         raise ValueError(f"No part of the retention schedule is called {what!r}")
@@ -161,11 +164,44 @@ def erase_case(
             "rule": rule,
             "closed_on": closed_on(case).isoformat() if case.closed_at else None,
             "counts": {name: count for name, count in counts.items() if count},
+            **kept,
         },
         now=now,
     )
     deletion_ledger.record(case.reference, deleted_at=now, rule=what)
     return counts
+
+
+def _identity_fact(session: DbSession, case: Case) -> dict[str, list[str]]:
+    """What stays of the identity evidence once its copies go: which types of document
+    they were (who accepted them, and when, is the identity_accepted event)."""
+    purposes = session.scalars(
+        select(CaseFile.purpose).where(CaseFile.case_id == case.id).distinct()
+    )
+    return {"document_types": sorted(str(purpose) for purpose in purposes)}
+
+
+@dataclass(frozen=True)
+class EvidenceDeleted:
+    """The fact kept once the copies of identity evidence go: when, and which types."""
+
+    deleted_at: datetime
+    document_types: list[str]
+
+
+def evidence_deleted(session: DbSession, case: Case) -> EvidenceDeleted | None:
+    """When the schedule deleted the case's identity evidence, and what it was, if it has."""
+    event = session.scalars(
+        select(audit.AuditEvent)
+        .where(audit.AuditEvent.case_id == case.id, audit.AuditEvent.action == DELETED)
+        .order_by(audit.AuditEvent.id)
+    )
+    for found in event:
+        details = found.details or {}
+        if details.get("what") == "identity_evidence":
+            types = details.get("document_types") or []
+            return EvidenceDeleted(aware(found.occurred_at), [str(t) for t in types])
+    return None
 
 
 def run(

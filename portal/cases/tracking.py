@@ -164,6 +164,7 @@ STAFF_ONLY_ACTIONS = frozenset(
         "decision_proposed",
         "case_held",  # legal hold: portal.cases.holds
         "hold_released",
+        "retention_deleted",  # part of a closed request deleted: portal.cases.retention
     }
 )
 

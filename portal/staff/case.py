@@ -26,6 +26,7 @@ from portal.cases import (
     errors,
     intake,
     objections,
+    retention,
 )
 from portal.cases.casework_models import (
     CaseNote,
@@ -96,6 +97,7 @@ EVENT_LABELS = {
     "response_pack_retried": "Response pack asked for again",
     "response_pack_downloaded": "Response pack downloaded by staff",
     "response_downloaded": "Response downloaded by the requester",
+    "retention_deleted": "Deleted under the retention schedule",
 }
 
 
@@ -237,6 +239,7 @@ def render_case(
         labels=labels,
         state_label=STATE_LABELS.get(CaseState(case.state), (case.state, "")),
         files=intake.files_of(case),
+        evidence_deleted=retention.evidence_deleted(db.session, case),
         explanation=deadlines.explain_case_due_date(case),
         due_sentence=next_steps.due_sentence(case, today),
         today=today,

@@ -338,6 +338,16 @@ def test_identity_evidence_goes_at_closure_and_the_case_stays(retention_app):
             )
         ).one()
         assert event.details["counts"] == {"identity_evidence": 2}
+        # The fact stays: which documents they were (who accepted them, and when, is the
+        # identity_accepted event).
+        assert event.details["document_types"] == ["authority", "photo_id"]
+        accepted = db.session.scalars(
+            select(audit.AuditEvent).where(
+                audit.AuditEvent.case_id == case.id,
+                audit.AuditEvent.action == "identity_accepted",
+            )
+        ).one()
+        assert accepted.actor == "staff:1"
         assert not set(json.dumps(event.details).lower().split()) & family.words()
     # A second run the same day finds nothing more of this case to delete.
     again = runner.invoke(args=["retention", "plan", "--today", closed.isoformat()])

@@ -31,6 +31,34 @@ def upgrade():
 
 
 def downgrade():
+    # Erased cases name no people and detached register entries no case: before the columns
+    # are required again, tombstones point at one placeholder person (no personal data)
+    # and detached entries go (never downgrade past this with real data).
+    connection = op.get_bind()
+    erased = connection.execute(sa.text("SELECT count(*) FROM cases WHERE requester_id IS NULL"))
+    if erased.scalar():
+        connection.execute(
+            sa.text(
+                "INSERT INTO people (full_name, other_names, address, postcode, "
+                "previous_addresses, email, phone, identifiers) "
+                "VALUES ('Erased', '', '', '', '', '', '', '{}')"
+            )
+        )
+        placeholder = connection.execute(
+            sa.text("SELECT max(id) FROM people WHERE full_name = 'Erased'")
+        ).scalar()
+        connection.execute(
+            sa.text(
+                "UPDATE cases SET requester_id = :id, subject_id = :id "
+                "WHERE requester_id IS NULL OR subject_id IS NULL"
+            ),
+            {"id": placeholder},
+        )
+    connection.execute(
+        sa.text(
+            "DELETE FROM restriction_entries WHERE case_id IS NULL OR subject_person_id IS NULL"
+        )
+    )
     with op.batch_alter_table("staff_users", schema=None) as batch_op:
         batch_op.drop_column("erased_at")
     with op.batch_alter_table("restriction_entries", schema=None) as batch_op:
