@@ -74,11 +74,18 @@ def plan_command(today: datetime | None) -> None:
     day, _now = _moment(today.date() if today else None)
     deletions = planned(day)
     db.session.rollback()
-    click.echo(f"Retention plan for {day.isoformat()}: {len(deletions)} deletion(s)")
+    held = sum(1 for item in deletions if item.held)
+    click.echo(
+        f"Retention plan for {day.isoformat()}: {len(deletions) - held} deletion(s)"
+        + (f", {held} held" if held else "")
+        + ". Nothing has been deleted."
+    )
+    if deletions:
+        click.echo("reference\twhat\tdue\trule")
     for item in deletions:
-        held = f"  HELD ({item.hold_reason or 'legal hold'}): not deleted" if item.held else ""
+        hold = f"  HELD ({item.hold_reason or 'legal hold'}): not deleted" if item.held else ""
         who = item.reference or "-"
-        click.echo(f"{who}\t{item.what}\tdue {item.due_on.isoformat()}\t{item.rule}{held}")
+        click.echo(f"{who}\t{item.what}\tdue {item.due_on.isoformat()}\t{item.rule}{hold}")
 
 
 @retention_cli.command("run")

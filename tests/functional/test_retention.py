@@ -306,6 +306,8 @@ def test_plan_says_what_and_why_and_changes_nothing(retention_app):
     runner = app.test_cli_runner()
     result = runner.invoke(args=["retention", "plan", "--today", "2026-03-16"])
     assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1] == "reference\twhat\tdue\trule"
+    assert result.output.splitlines()[0].endswith("Nothing has been deleted.")
     line = next(row for row in result.output.splitlines() if row.startswith(family.reference))
     assert line.split("\t")[:3] == [family.reference, "case_record", "due 2026-03-16"]
     assert f"2 years after closure (closed {closed.isoformat()})" in line
