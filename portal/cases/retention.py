@@ -25,7 +25,7 @@ from sqlalchemy import select
 
 from portal import deletion_ledger
 from portal.cases import audit, clock, erasure, holds
-from portal.cases.casework_models import RestrictionEntry
+from portal.cases.casework_models import RestrictionEntry, RestrictionStatus
 from portal.cases.erasure import CASE_RECORD
 from portal.cases.models import Case, CaseFile
 from portal.council_retention import PARTS_AFTER_CLOSURE, RetentionSchedule
@@ -120,8 +120,10 @@ def plan(session: DbSession, schedule: RetentionSchedule, today: date) -> list[P
 
 
 def restriction_applies(entry: RestrictionEntry) -> bool:
-    """C12: whether the register must keep the entry after its case goes."""
-    return True
+    """C12: whether the register must keep the entry after its case goes: while the use
+    stays stopped (in force; pending decision cannot outlast a closed case, but if it
+    did the data teams must still stop). A lifted entry goes with its case."""
+    return RestrictionStatus(entry.status) != RestrictionStatus.LIFTED
 
 
 def erase_case(

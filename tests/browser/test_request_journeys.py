@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from portal.cases.models import Case
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 from tests.browser.conftest import describe_violations, run_axe
 from tests.browser.journey_steps import (
     ALL_OPTIONAL,
@@ -34,7 +35,8 @@ from tests.browser.journey_steps import (
 )
 from tests.conftest import translated
 
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
+# Every shipped language: a new one is covered the day it is added to portal/i18n.py.
+LOCALES = tuple(LANGUAGES)
 JOURNEYS = ("get-a-copy", "object")
 # The sweep asks for a child in this language, so the "About you" page and the
 # authority file field are checked too.
@@ -256,6 +258,14 @@ def test_objection_journey_in_urdu_by_keyboard(page, live_server, app, request_l
     tab_to(page, "#reasons")
     assert_focus_visible(page)
     page.keyboard.type("Someone who harmed my family could find our address.")
+    press_enter_on(page, CONTINUE, f"{base}/restrict")
+
+    # C12: stop the uses objected to while we decide (Art 18(1)(d)); radios by keyboard.
+    assert_language(page, "ur", "rtl")
+    tab_to(page, 'input[name="restrict"]')
+    assert_focus_visible(page)
+    page.keyboard.press("Space")
+    assert page.is_checked('input[name="restrict"][value="yes"]')
     press_enter_on(page, CONTINUE, f"{base}/identity")
 
     assert_language(page, "ur", "rtl")
@@ -280,6 +290,7 @@ def test_objection_journey_in_urdu_by_keyboard(page, live_server, app, request_l
     assert (case.kind, case.language, case.identity_at_hub) == ("objection", "ur", True)
     assert case.details["processing"]["processing"] == ["national_study", "local_research"]
     assert case.details["reasons"]["reasons"].startswith("Someone who harmed")
+    assert case.details["restrict"] == {"restrict": "yes"}
     text = normalised(page.inner_text("#main-content"))
     assert reference in text
     # Proof to be shown at a hub: the month starts that day (C1), so no date is promised.

@@ -7,13 +7,14 @@ from __future__ import annotations
 import pytest
 from flask import Blueprint, abort, render_template_string
 
+from portal.i18n import LANGUAGES
 from tests.browser.conftest import describe_violations, run_axe
 from tests.browser.pages import PublicPage, open_public_page, public_pages
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.sweep
 
-RTL_LOCALES = ("ur", "ckb")
+RTL_LOCALES = tuple(code for code, language in LANGUAGES.items() if language.direction == "rtl")
 # Every page in a right-to-left language, and the same pages in English to show the
 # measurements tell the two directions apart.
 RTL_PAGES = [page for page in public_pages() if page.locale in RTL_LOCALES]

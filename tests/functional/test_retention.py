@@ -26,12 +26,17 @@ from portal import deletion_ledger
 from portal.accounts import administration
 from portal.accounts.models import Role, StaffUser
 from portal.cases import audit, holds, intake, register, retention, tracking
-from portal.cases.casework_models import DecisionOutcome, DisclosureKind, RestrictionEntry
+from portal.cases.casework_models import (
+    DecisionOutcome,
+    DisclosureKind,
+    RestrictionEntry,
+    RestrictionStatus,
+)
 from portal.cases.disclosure import disclosure_associated_data
 from portal.cases.document_models import CaseDocument
 from portal.cases.models import ActingFor, Case, CaseKind, CaseState, EvidencePurpose, Person
 from portal.cases.requests import Evidence
-from portal.cases.scenario_requests import person, tiny_png
+from portal.cases.scenario_requests import objection_details, person, tiny_png
 from portal.cases.scenarios import Scenarios
 from portal.documents import production
 from portal.encryption import EvidenceTampered
@@ -533,3 +538,32 @@ def test_a_person_another_live_case_names_stays(retention_app):
             db.session.scalar(select(Person.id).where(Person.full_name == old.child.full_name))
             is None
         )
+
+
+def test_a_lifted_restriction_goes_with_its_case(retention_app):
+    """C12: asked for while the objection was considered, lifted when it was withdrawn; no
+    restriction applies, so nothing of it stays once the case record goes."""
+    app = retention_app
+    with app.app_context():
+        resident = person(full_name=unique("Ioana Popescu"), email=f"{unique('ioana')}@x.com")
+        steps = builder(app)
+        case = steps.filed(
+            received=datetime(2024, 11, 4, 12, tzinfo=UTC),
+            kind=CaseKind.OBJECTION,
+            subject=resident,
+            details=objection_details(restrict=True),
+        )
+        reference = case.reference
+        pending = [r for r in register.restriction_register(db.session) if r.reference == reference]
+        assert pending and {r.status for r in pending} == {RestrictionStatus.PENDING_DECISION}
+        steps.withdraw(case, at=6)
+        closed = retention.closed_on(case)
+        lifted = [r for r in register.restriction_register(db.session) if r.reference == reference]
+        assert {r.status for r in lifted} == {RestrictionStatus.LIFTED}
+    runner = app.test_cli_runner()
+    due = closed.replace(year=closed.year + 2).isoformat()
+    assert runner.invoke(args=["retention", "run", "--today", due]).exit_code == 0
+    with app.app_context():
+        after = [r for r in register.restriction_register(db.session) if r.reference == reference]
+        assert after == []
+        assert resident.full_name not in repr(table_dump(app))

@@ -2,8 +2,8 @@
 restriction entries outlive their case (C12), and a disabled staff account's name and
 email can be removed (portal.cases.retention, portal.accounts.retention).
 
-Revision ID: 0014_retention
-Revises: 0013_audit_holds
+Revision ID: 0015_retention
+Revises: 0014_notice_release_2_1
 Create Date: 2026-12-06 17:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0014_retention"
-down_revision = "0013_audit_holds"
+revision = "0015_retention"
+down_revision = "0014_notice_release_2_1"
 branch_labels = None
 depends_on = None
 
@@ -24,7 +24,6 @@ def upgrade():
         batch_op.alter_column("subject_id", existing_type=sa.Integer(), nullable=True)
     with op.batch_alter_table("restriction_entries", schema=None) as batch_op:
         batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=True)
-        batch_op.alter_column("decision_id", existing_type=sa.Integer(), nullable=True)
         batch_op.alter_column("subject_person_id", existing_type=sa.Integer(), nullable=True)
     with op.batch_alter_table("staff_users", schema=None) as batch_op:
         batch_op.add_column(sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
@@ -63,7 +62,6 @@ def downgrade():
         batch_op.drop_column("erased_at")
     with op.batch_alter_table("restriction_entries", schema=None) as batch_op:
         batch_op.alter_column("subject_person_id", existing_type=sa.Integer(), nullable=False)
-        batch_op.alter_column("decision_id", existing_type=sa.Integer(), nullable=False)
         batch_op.alter_column("case_id", existing_type=sa.Integer(), nullable=False)
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.alter_column("subject_id", existing_type=sa.Integer(), nullable=False)
