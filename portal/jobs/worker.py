@@ -100,7 +100,8 @@ def run_forever(
             if time.monotonic() >= next_purge:
                 next_purge = time.monotonic() + PURGE_EVERY_SECONDS
                 _purge(app)
-                daily_retention(app)
+                if app.config.get("RETENTION_DAILY", True):
+                    daily_retention(app)
             try:
                 worked = _run_due(app, now=None, limit=20, stop=stop)
             except Exception:

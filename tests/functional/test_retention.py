@@ -14,6 +14,7 @@ import email
 import hashlib
 import json
 import secrets
+import threading
 from datetime import UTC, date, datetime, timedelta
 from email import policy
 from pathlib import Path
@@ -25,7 +26,7 @@ from sqlalchemy import MetaData, select
 from portal import deletion_ledger
 from portal.accounts import administration
 from portal.accounts.models import Role, StaffUser
-from portal.cases import audit, holds, intake, register, retention, tracking
+from portal.cases import audit, clock, holds, intake, register, retention, tracking
 from portal.cases.casework_models import (
     DecisionOutcome,
     DisclosureKind,
@@ -59,6 +60,7 @@ def retention_app(database_url, tmp_path_factory):
             folder / "instance",
             MAIL_FILE_DIR=str(folder / "mail"),
             DELETION_LEDGER=str(folder / "deletion-ledger.jsonl"),
+            RETENTION_DAILY=True,
         )
         with app.app_context():
             upgrade()
@@ -567,3 +569,28 @@ def test_a_lifted_restriction_goes_with_its_case(retention_app):
         after = [r for r in register.restriction_register(db.session) if r.reference == reference]
         assert after == []
         assert resident.full_name not in repr(table_dump(app))
+
+
+def test_the_worker_loop_runs_the_schedule_when_it_starts(retention_app):
+    """The loop's first pass applies the schedule for today (once a day after that)."""
+    app = retention_app
+    stop = threading.Event()
+    loop = threading.Thread(
+        target=worker.run_forever,
+        args=(app,),
+        kwargs={"poll_seconds": 0.05, "stop_event": stop},
+    )
+    loop.start()
+    try:
+        deadline = datetime.now(UTC) + timedelta(seconds=20)
+        while datetime.now(UTC) < deadline:
+            with app.app_context():
+                if retention.last_run_on(db.session) == clock.london_today():
+                    break
+            stop.wait(0.1)
+    finally:
+        stop.set()
+        loop.join(timeout=20)
+    assert not loop.is_alive()
+    with app.app_context():
+        assert retention.last_run_on(db.session) == clock.london_today()
