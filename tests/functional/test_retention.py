@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import email
 import hashlib
+import itertools
 import json
 import secrets
 import threading
@@ -47,6 +48,7 @@ from portal.sessions import WebSession, web_session_key
 from tests.conftest import make_app, own_database
 
 RECEIVED = datetime(2024, 1, 10, 12, tzinfo=UTC)
+FAMILIES = itertools.count(1)
 CLOSED_ON = date(2024, 1, 22)  # completed twelve days after it arrived
 RECORD_DUE = date(2026, 1, 22)  # Wakefield: the case record is kept two years
 
@@ -91,10 +93,12 @@ class Family:
     messages, emails, a tracking code and a web session that names the case."""
 
     def __init__(self, app, *, received: datetime = RECEIVED) -> None:
-        postcode = f"WF{secrets.randbelow(90) + 10} {secrets.randbelow(9) + 1}QX"
+        # Each family's postcode and birthdays differ from every other family's here.
+        number = next(FAMILIES)
+        postcode = f"WF{10 + number % 90} {1 + number // 90}QX"
         self.child = person(
             full_name=unique("Zofia Wisniewska"),
-            date_of_birth=date(2015, 1, 1) + timedelta(days=secrets.randbelow(1500)),
+            date_of_birth=date(2015, 1, 1) + timedelta(days=number * 11),
             address=unique("7 Quarryfield Lane, Ossett "),
             postcode=postcode,
             email="",
@@ -102,7 +106,7 @@ class Family:
         )
         self.parent = person(
             full_name=unique("Marek Nowakowski"),
-            date_of_birth=date(1975, 1, 1) + timedelta(days=secrets.randbelow(3000)),
+            date_of_birth=date(1970, 1, 1) + timedelta(days=number * 37),
             address=unique("7 Quarryfield Lane, Ossett "),
             postcode=postcode,
             email=f"{unique('marek.n')}@example.com",
