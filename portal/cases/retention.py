@@ -134,11 +134,13 @@ def erase_case(
     now: datetime,
     actor: str = RETENTION_ACTOR,
     mail_dir: Path | None = None,
+    in_ledger: bool = True,
 ) -> dict[str, int]:
     """Delete the case's records that `rule` (a part of the schedule, or "case_record": all
     of it) covers, audit the deletion without personal data and write it to the deletion
     ledger. Does not commit. A restore calls this for each ledger entry after its backup
-    (the entry's rule is the part); a case already erased is left alone."""
+    (the entry's rule is the part; `in_ledger=False`, as the entry is there already); a
+    case already erased is left alone."""
     what = rule.partition(":")[0]
     if case.erased_at is not None:
         return {}  # already gone (a restore applying the ledger again finds it so)
@@ -170,7 +172,8 @@ def erase_case(
         },
         now=now,
     )
-    deletion_ledger.record(case.reference, deleted_at=now, rule=what)
+    if in_ledger:
+        deletion_ledger.record(case.reference, deleted_at=now, rule=what)
     return counts
 
 

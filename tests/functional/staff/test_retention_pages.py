@@ -3,6 +3,7 @@ copies of identity evidence go, the fact stays on the case page; an erased case 
 
 from __future__ import annotations
 
+import secrets
 from datetime import UTC, datetime
 
 from portal.cases import retention
@@ -11,7 +12,8 @@ from portal.cases.requests import Evidence
 from portal.cases.scenario_requests import tiny_png
 from portal.extensions import db
 from tests.conftest import building, get_page
-from tests.visible import element_text
+from tests.functional.staff.test_restrictions import upheld_objection
+from tests.visible import element_text, visible_text
 
 DELETED_AT = datetime(2025, 2, 20, 2, tzinfo=UTC)
 
@@ -52,3 +54,18 @@ def test_an_erased_case_is_not_found(app, client, signed_in):
     erase(app, reference, "case_record")
     signed_in(client)
     get_page(client, f"/staff/cases/{reference}", status=404, lang="en")
+
+
+def test_the_register_keeps_an_erased_cases_restriction_without_a_link(app, client, signed_in):
+    """Issue 14 point 4: the entry outlives its case; its reference no longer opens it."""
+    name = f"Outlives Case {secrets.token_hex(3)}"
+    reference = upheld_objection(app, name, ["national_study"])
+    erase(app, reference, "case_record")
+    signed_in(client)
+    page = get_page(client, "/staff/restrictions", lang="en")
+    row = page.html.split(f'<td class="govuk-table__cell">{name}</td>', 1)[1].split("</tr>")[0]
+    assert "17 May 1990" in row
+    assert "Sending their information to the National Impact Study" in row
+    assert f'href="/staff/cases/{reference}"' not in row
+    assert f"{reference} " in visible_text(row)
+    assert "Case deleted under the retention schedule" in visible_text(row)
