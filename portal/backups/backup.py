@@ -14,6 +14,10 @@ from sqlalchemy import inspect, make_url, select
 from portal import deletion_ledger
 from portal.backups import engines
 from portal.backups.archive import DATABASE_MEMBER, BackupRefused, Manifest, unpack, write_archive
+from portal.cases import audit, retention
+from portal.cases.intake import file_associated_data
+from portal.cases.models import Case, CaseFile
+from portal.encryption import EvidenceTampered
 from portal.extensions import db
 from portal.instants import utc_now
 
@@ -21,6 +25,7 @@ from portal.instants import utc_now
 # backup began: deletions stamped up to this long before a backup are applied again too.
 # Applying a deletion twice changes nothing; missing one would bring a person back.
 REPLAY_MARGIN = timedelta(days=1)
+RESTORE_ACTOR = "backup_restore"
 
 
 @dataclass(frozen=True)
@@ -107,10 +112,6 @@ def restore_backup(path: Path, *, now: datetime | None = None) -> Restored:
 def evidence_opens() -> bool | None:
     """Whether the app's evidence key opens a stored evidence file (None when there is
     none): a restored portal run with the wrong key shows every file as tampered."""
-    from portal.cases.intake import file_associated_data
-    from portal.cases.models import Case, CaseFile
-    from portal.encryption import EvidenceTampered
-
     row = db.session.execute(
         select(CaseFile.encrypted, CaseFile.sha256, Case.reference)
         .join(Case, CaseFile.case_id == Case.id)
@@ -133,31 +134,32 @@ def evidence_opens() -> bool | None:
 def reapply_deletions(
     *, since: datetime, now: datetime
 ) -> tuple[list[str], list[deletion_ledger.DamagedLine]]:
-    """Delete again each case the ledger records as deleted since `since` (less the
-    margin) and still in the database, as the retention run deleted it; one transaction,
-    audited. Returns the references and the ledger's unreadable lines."""
-    from portal.cases import audit
-    from portal.cases.models import Case
-
+    """Delete again what the ledger records as deleted since `since` (less the margin),
+    rule by rule, as the retention run deleted it (retention.erase_case, which leaves an
+    erased case alone), in one transaction with an audit event for the restore. Returns
+    the references of the cases something was deleted from, and the ledger's unreadable
+    lines."""
     reading = deletion_ledger.read_ledger()
-    applied = []
+    mail_dir = Path(current_app.config["MAIL_FILE_DIR"])
+    applied: list[str] = []
     for entry in sorted(reading.entries, key=lambda e: e.deleted_at):
         if entry.deleted_at < since - REPLAY_MARGIN:
             continue
         case = db.session.scalar(select(Case).where(Case.reference == entry.reference))
-        if case is None:
+        if case is None or case.erased_at is not None:
             continue
-        from portal.cases import retention  # type: ignore[attr-defined]  # helper R: lands soon
-
-        retention.erase_case(db.session, case, rule=entry.rule, now=now)
-        applied.append(entry.reference)
+        counts = retention.erase_case(
+            db.session, case, rule=entry.rule, now=now, actor=RESTORE_ACTOR, mail_dir=mail_dir
+        )
+        if any(counts.values()) and entry.reference not in applied:
+            applied.append(entry.reference)
     audit.record(
         db.session,
         action="backup_restored",
-        actor="backup",
+        actor=RESTORE_ACTOR,
         details={
             "backup_taken_at": since.isoformat(),
-            "deletions_applied_again": len(applied),
+            "cases_deleted_again": len(applied),
             "ledger_lines_unreadable": len(reading.damaged),
         },
         now=now,

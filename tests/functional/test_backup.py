@@ -7,7 +7,6 @@ the deletion ledger records since the backup, so nobody deleted comes back."""
 from __future__ import annotations
 
 import base64
-import importlib.util
 import json
 import secrets
 import subprocess
@@ -31,10 +30,10 @@ from portal.cases.scenarios import Scenarios
 from portal.deletion_ledger import record
 from portal.extensions import db
 from tests.conftest import make_app, own_database
+from tests.functional.test_retention import Family, leftovers
 
 RECEIVED = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 PASSPORT = tiny_png(77) + b"passport scan of Zofia Nowicka"
-ERASE_CASE_LANDED = importlib.util.find_spec("portal.cases.retention") is not None
 
 
 @dataclass
@@ -73,12 +72,16 @@ def drill(database_url, tmp_path) -> Iterator[Drill]:
 
 
 def _build_cases(app: Flask) -> dict[str, str]:
-    """A few requests as residents make them, one with a passport; their references."""
+    """A few requests as residents make them, one answered with the passport it came with;
+    their references."""
     with app.app_context():
         scenarios = Scenarios(db.session, cipher=app.extensions["evidence_cipher"])
         passport = Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", PASSPORT)
-        with_passport = scenarios.filed(
-            received=RECEIVED, subject=person(full_name="Zofia Nowicka"), evidence=(passport,)
+        with_passport = scenarios.case_in(
+            CaseState.COMPLETED,
+            received=RECEIVED,
+            subject=person(full_name="Zofia Nowicka"),
+            evidence=(passport,),
         )
         completed = scenarios.case_in(
             CaseState.COMPLETED, received=RECEIVED, subject=person(full_name="Ilona Marsh")
@@ -265,27 +268,78 @@ def test_an_unreadable_ledger_line_is_reported_by_the_restore(drill):
     assert "check by hand" in restored.output
 
 
-@pytest.mark.skipif(
-    not ERASE_CASE_LANDED, reason="portal.cases.retention.erase_case (helper R) not on main yet"
-)
-def test_a_restore_deletes_again_whoever_was_deleted_after_the_backup(drill):
+def test_a_restore_never_brings_back_a_family_the_schedule_deleted_after_the_backup(
+    database_url, tmp_path
+):
+    """The whole story: a backup; the next retention run deletes a family whose period is
+    over; the database is lost and the backup restored. Nothing of the family is back,
+    anywhere (tests/functional/test_retention.py's search of every column, decrypted), and
+    a request still open is."""
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+    # Kept outside the database, as in production: the ledger and the embedded mode's mail.
+    outside = {
+        "EVIDENCE_KEY": key,
+        "DELETION_LEDGER": str(tmp_path / "ledger" / "deletion-ledger.jsonl"),
+        "MAIL_FILE_DIR": str(tmp_path / "mail"),
+    }
+    with (
+        own_database(database_url, tmp_path, "backup_lost") as lost_url,
+        own_database(database_url, tmp_path, "backup_new") as new_url,
+    ):
+        lost = make_app(lost_url, tmp_path / "lost", **outside)
+        new = make_app(new_url, tmp_path / "new", **outside)
+        try:
+            with lost.app_context():
+                upgrade()
+                family = Family(lost)  # completed in January 2024: its record is kept 2 years
+                Scenarios(db.session, cipher=lost.extensions["evidence_cipher"]).case_in(
+                    CaseState.IN_PROGRESS, received=RECEIVED, subject=person(full_name="Ada Open")
+                )
+            path = tmp_path / "portal.backup"
+            assert _invoke(lost, "backup", "create", str(path)).exit_code == 0
+            ran = _invoke(lost, "retention", "run", "--today", "2030-01-02")
+            assert ran.exit_code == 0, ran.output
+            with lost.app_context():
+                assert leftovers(lost, family) == []
+
+            restored = _invoke(new, "backup", "restore", str(path))
+
+            assert restored.exit_code == 0, restored.output
+            assert "since the backup: 1 case(s)" in restored.output
+            with new.app_context():
+                assert leftovers(new, family) == []
+                names = set(db.session.scalars(select(Person.full_name)))
+                assert "Ada Open" in names
+            verified = _invoke(new, "audit", "verify")
+            assert verified.exit_code == 0, verified.output
+        finally:
+            for app in (lost, new):
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+
+
+def test_a_restore_deletes_again_identity_evidence_deleted_after_the_backup(drill):
     references = _build_cases(drill.source)
     path = drill.folder / "portal.backup"
     assert _invoke(drill.source, "backup", "create", str(path)).exit_code == 0
-    # After the backup, the retention run deleted two cases and wrote them down.
+    # After the backup, the passport's copy went (its case closed), and was written down.
     ledger = Path(drill.restored.config["DELETION_LEDGER"])
     later = datetime.now(UTC) + timedelta(minutes=5)
-    record(references["passport"], deleted_at=later, rule="request_records", path=ledger)
-    record(references["completed"], deleted_at=later, rule="request_records", path=ledger)
+    record(references["passport"], deleted_at=later, rule="identity_evidence", path=ledger)
+    # A deletion long before the backup is in the backup already: not applied again.
+    long_before = datetime.now(UTC) - timedelta(days=30)
+    record(references["completed"], deleted_at=long_before, rule="case_record", path=ledger)
 
     restored = _invoke(drill.restored, "backup", "restore", str(path))
 
     assert restored.exit_code == 0, restored.output
-    assert "since the backup: 2 case(s)" in restored.output
+    assert "since the backup: 1 case(s)" in restored.output
     with drill.restored.app_context():
+        passport = db.session.scalar(select(Case).where(Case.reference == references["passport"]))
+        assert passport.files == []
         names = set(db.session.scalars(select(Person.full_name)))
-    assert "Zofia Nowicka" not in names and "Ilona Marsh" not in names
-    assert "Jonas Petrauskas" in names
+    assert {"Zofia Nowicka", "Ilona Marsh", "Jonas Petrauskas"} <= names
     assert _invoke(drill.restored, "audit", "verify").exit_code == 0
 
 
