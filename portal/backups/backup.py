@@ -149,7 +149,13 @@ def reapply_deletions(
         if case is None or case.erased_at is not None:
             continue
         counts = retention.erase_case(
-            db.session, case, rule=entry.rule, now=now, actor=RESTORE_ACTOR, mail_dir=mail_dir
+            db.session,
+            case,
+            rule=entry.rule,
+            now=now,
+            actor=RESTORE_ACTOR,
+            mail_dir=mail_dir,
+            in_ledger=False,  # the entry is there already
         )
         if any(counts.values()) and entry.reference not in applied:
             applied.append(entry.reference)

@@ -27,7 +27,7 @@ from portal.cases.models import Case, CaseFile, CaseKind, CaseState, EvidencePur
 from portal.cases.requests import Evidence
 from portal.cases.scenario_requests import person, tiny_png
 from portal.cases.scenarios import Scenarios
-from portal.deletion_ledger import record
+from portal.deletion_ledger import read_ledger, record
 from portal.extensions import db
 from tests.conftest import make_app, own_database
 from tests.functional.test_retention import Family, leftovers
@@ -335,6 +335,7 @@ def test_a_restore_deletes_again_identity_evidence_deleted_after_the_backup(dril
 
     assert restored.exit_code == 0, restored.output
     assert "since the backup: 1 case(s)" in restored.output
+    assert len(read_ledger(ledger).entries) == 2, "a restore adds nothing to the ledger"
     with drill.restored.app_context():
         passport = db.session.scalar(select(Case).where(Case.reference == references["passport"]))
         assert passport.files == []
