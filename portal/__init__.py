@@ -61,6 +61,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.demo import demo_cli
 
     app.cli.add_command(demo_cli)
+    from portal.backups.cli import backup_cli
+
+    app.cli.add_command(backup_cli)
     return app
 
 

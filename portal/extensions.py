@@ -44,7 +44,12 @@ POSTGRESQL_CONNECT_ARGS: dict[str, Any] = {"options": "-c jit=off", "prepare_thr
 
 
 def engine_options(database_uri: str) -> dict[str, Any]:
-    """SQLAlchemy engine options for this database (used by the app and the benchmarks)."""
+    """SQLAlchemy engine options for this database (used by the app and the benchmarks).
+
+    pool_pre_ping: a pooled connection is checked (a round trip) before each use and replaced
+    if the server has gone away (a restarted database, a killed backend, a failover), so the
+    request that draws it is served instead of failing with a 500.
+    """
     if database_uri.startswith("postgresql"):
-        return {"connect_args": dict(POSTGRESQL_CONNECT_ARGS)}
-    return {}
+        return {"pool_pre_ping": True, "connect_args": dict(POSTGRESQL_CONNECT_ARGS)}
+    return {"pool_pre_ping": True}

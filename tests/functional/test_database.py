@@ -8,9 +8,16 @@ from portal.extensions import db, engine_options
 
 
 def test_only_postgresql_gets_connection_options():
-    assert engine_options("sqlite:///instance/portal.sqlite") == {}
+    assert engine_options("sqlite:///instance/portal.sqlite") == {"pool_pre_ping": True}
     options = engine_options("postgresql+psycopg://portal@db/portal")
     assert options["connect_args"] == {"options": "-c jit=off", "prepare_threshold": None}
+
+
+def test_the_app_checks_each_pooled_connection_before_using_it(app):
+    """Issue 14 point 8: a connection the database dropped is replaced, not used."""
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    with app.app_context():
+        assert db.engine.pool._pre_ping
 
 
 def test_name_search_can_use_its_index(app):
