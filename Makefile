@@ -107,7 +107,7 @@ bench: setup
 system-deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	  chromium chromium-driver fonts-noto-core libharfbuzz-subset0 poppler-utils
+	  chromium chromium-driver fonts-noto-core libharfbuzz-subset0 poppler-utils postgresql-client
 
 clean:
 	rm -rf $(STAMP) $(BUILD) .pytest_cache .ruff_cache .mypy_cache
