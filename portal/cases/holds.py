@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import select
+
 from portal.cases.errors import CaseworkError
 from portal.cases.models import Case
 from portal.cases.steps import acting_moment, audit_event, enum_value, lock_case, required_text
@@ -44,6 +46,15 @@ class HoldRefused(CaseworkError):
 def is_held(case: Case) -> bool:
     """The case is on legal hold: never deleted while it is."""
     return case.held_at is not None
+
+
+def held_cases(session: DbSession) -> list[Case]:
+    """Every case on hold, the longest held first."""
+    return list(
+        session.scalars(
+            select(Case).where(Case.held_at.is_not(None)).order_by(Case.held_at, Case.id)
+        )
+    )
 
 
 def hold_reason_label(reason: str | None) -> str:

@@ -24,6 +24,7 @@ from portal.cases import (
     deadlines,
     disclosure,
     errors,
+    holds,
     intake,
     objections,
 )
@@ -238,6 +239,7 @@ def render_case(
         state_label=STATE_LABELS.get(CaseState(case.state), (case.state, "")),
         files=intake.files_of(case),
         explanation=deadlines.explain_case_due_date(case),
+        hold_reason=holds.hold_reason_label(case.hold_reason),
         due_sentence=next_steps.due_sentence(case, today),
         today=today,
         events=list(events),
