@@ -1,8 +1,9 @@
 """Settings from environment variables, with safe defaults for the embedded mode.
 
-Production sets DATABASE_URL, SECRET_KEY, PUBLIC_BASE_URL and PORTAL_ENV=production. The
-embedded mode (`make run`) needs none of them: it uses an SQLite file, a secret generated
-once into the instance folder, and links to the address it serves on.
+Production sets DATABASE_URL, SECRET_KEY, PUBLIC_BASE_URL, EVIDENCE_KEY, DELETION_LEDGER and
+PORTAL_ENV=production. The embedded mode (`make run`) needs none of them: it uses an SQLite
+file, secrets generated once into the instance folder, a deletion ledger beside them, and
+links to the address it serves on.
 """
 
 from __future__ import annotations
@@ -37,11 +38,21 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
     if production and not env.get("SECRET_KEY"):
         raise RuntimeError("SECRET_KEY must be set when PORTAL_ENV=production")
     secret_key = env.get("SECRET_KEY") or instance_secret(instance_path, "secret_key")
+    if production and not env.get("DELETION_LEDGER"):
+        raise RuntimeError(
+            "DELETION_LEDGER must be set when PORTAL_ENV=production (a file on lasting storage "
+            "that every worker host shares and that is backed up with, but outside, the "
+            "database: README, Backups and restore)"
+        )
     return {
         "PORTAL_ENV": portal_env,
         "SECRET_KEY": secret_key,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "COUNCIL_PROFILE": env.get("COUNCIL_PROFILE", str(DEFAULT_PROFILE)),
+        # Which cases were deleted, outside the database, so a restore deletes them again
+        # (portal/deletion_ledger.py).
+        "DELETION_LEDGER": env.get("DELETION_LEDGER")
+        or str(instance_path / "deletion-ledger.jsonl"),
         "PUBLIC_BASE_URL": public_base_url(env, production=production),
         "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
         # Five files of up to 10 MB each, plus the form around them.

@@ -131,6 +131,20 @@ NAMES: tuple[NameGroup, ...] = (
     ),
     NameGroup(
         given=(
+            ("Shilan", FEMALE),
+            ("Karwan", MALE),
+            ("Avin", FEMALE),
+            ("Rebwar", MALE),
+            ("Bahar", FEMALE),
+            ("Sirwan", MALE),
+        ),
+        # Sorani Kurdish family names, as residents write them in English: a father's or
+        # grandfather's given name, the same for women and men.
+        surnames=_unchanging("Karim", "Rashid", "Aziz", "Salih", "Qadir", "Mustafa"),
+        language="ckb",
+    ),
+    NameGroup(
+        given=(
             ("Sarah", FEMALE),
             ("Gary", MALE),
             ("Leanne", FEMALE),

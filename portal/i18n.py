@@ -19,7 +19,8 @@ class Language:
     direction: str = "ltr"
     # Whether a letter or email may greet the person by name: only where a name stands in a
     # greeting unchanged. Polish and Lithuanian put it in the vocative ("Pani Zofio"), which
-    # we cannot form from a typed name, and Urdu's "dear" takes the person's gender.
+    # we cannot form from a typed name, and Urdu's "dear" takes the person's gender. Sorani's
+    # "بەڕێز" (dear) fits anyone and a name after it stays as typed.
     greets_by_name: bool = False
 
 
@@ -32,6 +33,7 @@ LANGUAGES: dict[str, Language] = {
         Language("ur", "اردو", "Urdu", "rtl"),
         Language("lt", "Lietuvių", "Lithuanian"),
         Language("lv", "Latviešu", "Latvian"),  # vocative and gender too: "Godātais Jāni"
+        Language("ckb", "کوردی سۆرانی", "Sorani Kurdish", "rtl", greets_by_name=True),
     )
 }
 
@@ -73,14 +75,17 @@ def direction(code: str) -> str:
 def best_locale_for(accept_languages, offered: tuple[str, ...]) -> str:
     """Pick an offered locale from a parsed Accept-Language header; English when none fits.
 
-    Werkzeug skips the malformed parts of a header, so a garbled header lands here as an
-    empty or partial list and falls back to English.
+    The browser's order of preference wins, and a regional tag stands for its language:
+    "ckb-IQ,ar;q=0.8,en;q=0.5" is Sorani, "pl-PL,en;q=0.5" Polish. (Werkzeug's best_match
+    would pick English there, preferring an exact "en" to "ckb" for "ckb-IQ".) Werkzeug
+    skips the malformed parts of a header, so a garbled header lands here as an empty or
+    partial list and falls back to English.
     """
-    try:
-        match = accept_languages.best_match(offered, default=DEFAULT_LOCALE)
-    except (ValueError, TypeError):
-        return DEFAULT_LOCALE
-    return match if match in offered else DEFAULT_LOCALE
+    for tag, quality in accept_languages:
+        language = str(tag).replace("_", "-").split("-", 1)[0].lower()
+        if quality > 0 and language in offered:
+            return language
+    return DEFAULT_LOCALE
 
 
 def select_locale() -> str:

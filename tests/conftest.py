@@ -28,6 +28,8 @@ from portal.extensions import Base, db
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 ON_POSTGRESQL = os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+# The shipped languages written right to left: Urdu and Sorani Kurdish (both in Arabic script).
+RIGHT_TO_LEFT = frozenset({"ur", "ckb"})
 
 
 def _database_url(tmp_path_factory) -> str:
@@ -49,6 +51,8 @@ def make_app(database_url: str, instance_path: Path, **overrides):
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "PUBLIC_BASE_URL": "http://portal.test",
+        # Deletions are written down in the test's own folder, never the worktree's.
+        "DELETION_LEDGER": str(instance_path / "deletion-ledger.jsonl"),
     }
     config.update(overrides)
     return create_app(config)
@@ -230,7 +234,8 @@ def get_page(client, url: str, *, status: int = 200, lang: str | None = None, **
     assert page.title, f"{url} has no <title>"
     expected_lang = lang or url.strip("/").split("/", 1)[0]
     assert page.lang == expected_lang, f"{url}: lang={page.lang}, expected {expected_lang}"
-    assert page.dir == ("rtl" if expected_lang == "ur" else "ltr"), f"{url}: dir={page.dir}"
+    expected_dir = "rtl" if expected_lang in RIGHT_TO_LEFT else "ltr"
+    assert page.dir == expected_dir, f"{url}: dir={page.dir}"
     duplicates = [id_ for id_, count in Counter(parser.ids).items() if count > 1]
     assert not duplicates, f"{url} repeats ids {duplicates}"
     csp = response.headers["Content-Security-Policy"]

@@ -27,6 +27,15 @@ def clean_text(value: object) -> object:
     return value.replace("\r\n", "\n").strip()
 
 
+def western_digits(text: str) -> str:
+    """Digits from any script read as 0-9: a Sorani or Arabic keyboard types ١٤, an Urdu
+    one ۱۴, and both mean 14."""
+    return "".join(
+        str(digit) if (digit := unicodedata.decimal(character, None)) is not None else character
+        for character in text
+    )
+
+
 def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
@@ -63,7 +72,7 @@ class DateParts(Field):
             self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
         if formdata is not None:
             self.parts = {
-                part: str(clean_text(formdata.get(f"{self.name}-{part}", "")))[:10]
+                part: western_digits(str(clean_text(formdata.get(f"{self.name}-{part}", ""))))[:10]
                 for part in self.PARTS
             }
             self.data = None

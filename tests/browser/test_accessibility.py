@@ -18,7 +18,7 @@ FOCUS_YELLOW = "rgb(255, 221, 0)"  # GOV.UK $govuk-focus-colour, #ffdd00
 def test_the_sweep_covers_every_shipped_page():
     """Guards the URL-map reading: at least the pages the portal ships today are swept."""
     paths = {page.path for page in PAGES}
-    for locale in ("en", "pl", "ro", "ur", "lt", "lv"):
+    for locale in ("en", "pl", "ro", "ur", "lt", "lv", "ckb"):
         assert locale in offered_locales()
         for path in ("/", "/accessibility", "/cookies", "/no-such-page"):
             assert f"/{locale}{path}" in paths

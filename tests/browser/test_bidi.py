@@ -1,13 +1,13 @@
 """Numbers and codes keep their order on screen in every language, measured in Chromium.
 
-In right-to-left Urdu a phone number printed bare reads backwards ("306112 01924" for
+In right-to-left Urdu and Sorani a phone number printed bare reads backwards ("306112 01924" for
 "01924 306112"): each run of digits stays left to right, but the runs are laid out right to
 left. The same goes for NHS numbers, and a full stop after English words quoted in Urdu
 jumps to the wrong end. For every phone number, reference, postcode, email address, web
 address, street address and quoted staff text on a page, this measures where Chromium drew
 each character (a DOM range per character) and checks that they read left to right in the
 order they are written. In English and the other left-to-right languages that holds
-trivially; in Urdu only if the value is isolated (<bdi dir="ltr"> or dir="ltr").
+trivially; in Urdu and Sorani only if the value is isolated (<bdi dir="ltr"> or dir="ltr").
 
 The pages: every public page in every language (the privacy notice with its contact
 section, the hubs, /LANG/track ...), and a real request made in the browser: each question
@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from portal.cases.models import Case
 from portal.extensions import db
+from portal.i18n import LANGUAGES
 from tests.browser.journey_steps import CONTINUE, REFERENCE, fill_step, steps_for
 from tests.browser.pages import public_pages
 from tests.conftest import building
@@ -31,7 +32,8 @@ from tests.functional.test_tracking import latest_code, unique_email
 
 pytestmark = pytest.mark.sweep
 
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+# Every shipped language: a new one is covered the day it is added to portal/i18n.py.
+LOCALES = tuple(LANGUAGES)
 
 # What must read left to right wherever it appears (JavaScript regular expressions).
 LEFT_TO_RIGHT = {
@@ -134,18 +136,28 @@ def order_problems(page, *, literals: tuple[str, ...] = (), expect: tuple[str, .
     return problems
 
 
-def test_a_phone_number_printed_bare_in_urdu_is_caught(page, live_server):
-    """The measurement itself: bare in an Urdu sentence the number reads backwards, and
-    isolated it reads as written."""
-    page.goto(f"{live_server}/ur/track")
+# "Call the team on {}." in each right-to-left language.
+CALL_THE_TEAM = {
+    "ur": ("ٹیم کو ", " پر فون کریں\u06d4"),
+    "ckb": ("پەیوەندی بە تیمەکەوە بکە لە ژمارە ", " بۆ پرسیارەکانت."),
+}
+
+
+@pytest.mark.parametrize("locale", ["ur", "ckb"])
+def test_a_phone_number_printed_bare_in_right_to_left_text_is_caught(page, live_server, locale):
+    """The measurement itself: bare in an Urdu or Sorani sentence the number reads
+    backwards, and isolated it reads as written."""
+    page.goto(f"{live_server}/{locale}/track")
+    before, after = CALL_THE_TEAM[locale]
     page.evaluate(
-        """() => {
+        """([before, after]) => {
             const main = document.getElementById("main-content");
             main.insertAdjacentHTML("beforeend",
-                '<p class="govuk-body" id="bare">ٹیم کو 01924 306112 پر فون کریں\u06d4</p>'
-                + '<p class="govuk-body" id="isolated">ٹیم کو <bdi dir="ltr">01924 306112</bdi> '
-                + 'پر فون کریں\u06d4</p>');
-        }"""
+                `<p class="govuk-body" id="bare">${before}01924 306112${after}</p>`
+                + `<p class="govuk-body" id="isolated">${before}<bdi dir="ltr">01924 306112</bdi>`
+                + `${after}</p>`);
+        }""",
+        [before, after],
     )
     bare, isolated = (
         page.evaluate(MEASURE_JS, [LEFT_TO_RIGHT, [], selector])
@@ -157,11 +169,13 @@ def test_a_phone_number_printed_bare_in_urdu_is_caught(page, live_server):
     assert not out_of_order(isolated[0]["chars"])
 
 
-def test_values_read_left_to_right_on_every_public_page_in_every_language(page, live_server):
+@pytest.mark.parametrize("locale", LOCALES)
+def test_values_read_left_to_right_on_every_public_page(page, live_server, locale):
     problems: list[str] = []
     # The pages that show the Information Governance or a hub's phone number.
     with_phone = {"public.track_start", "public.notice", "public.hub", "public.hubs"}
-    for public_page in public_pages():
+    assert locale in {public_page.locale for public_page in public_pages()}
+    for public_page in (p for p in public_pages() if p.locale == locale):
         response = page.goto(f"{live_server}{public_page.path}")
         assert response is not None and response.status == public_page.status, public_page.path
         expect = ("number in groups",) if public_page.endpoint in with_phone else ()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.mark.parametrize("locale", ["en", "ur"])
+@pytest.mark.parametrize("locale", ["en", "ur", "ckb"])
 def test_eligibility_check_can_be_done_with_the_keyboard_alone(page, live_server, locale):
     page.goto(f"{live_server}/{locale}/early-help-check")
     first_box = page.locator('input[name="criteria"]').first

@@ -1,18 +1,20 @@
-"""Right-to-left Urdu, measured in a real browser: the direction of the page, where the
-main heading starts, and which side of their labels the radios and checkboxes sit on."""
+"""Right-to-left Urdu and Sorani Kurdish, measured in a real browser: the direction of the
+page, where the main heading starts, and which side of their labels the radios and checkboxes
+sit on."""
 
 from __future__ import annotations
 
 import pytest
 from flask import Blueprint, abort, render_template_string
 
+from portal.i18n import LANGUAGES
 from tests.browser.conftest import describe_violations, run_axe
 from tests.browser.pages import PublicPage, open_public_page, public_pages
 from tests.conftest import make_app
 
 pytestmark = pytest.mark.sweep
 
-RTL_LOCALES = ("ur",)
+RTL_LOCALES = tuple(code for code, language in LANGUAGES.items() if language.direction == "rtl")
 # Every page in a right-to-left language, and the same pages in English to show the
 # measurements tell the two directions apart.
 RTL_PAGES = [page for page in public_pages() if page.locale in RTL_LOCALES]
@@ -93,6 +95,14 @@ FORM_TEXT = {
         "checkboxes_legend": "آپ کون سی زبانیں پڑھتے ہیں؟",
         "checkboxes": ("انگریزی", "اردو"),
         "checkbox_hint": "جتنے لاگو ہوں سب چنیں",
+    },
+    "ckb": {
+        "title": "چۆن پەیوەندیت پێوە بکەین؟",
+        "radios": ("بە ئیمەیڵ", "بە تەلەفۆن"),
+        "radio_hint": "ناونیشانی ئیمەیڵەکەت بە کەس نادەین",
+        "checkboxes_legend": "کام زمانان دەخوێنیتەوە؟",
+        "checkboxes": ("ئینگلیزی", "کوردیی سۆرانی"),
+        "checkbox_hint": "هەموو ئەوانەی گونجاون هەڵبژێرە",
     },
 }
 
@@ -204,13 +214,14 @@ def near(a: tuple[float, float], b: tuple[float, float], within: float) -> bool:
     return abs(a[0] - b[0]) <= within and abs(a[1] - b[1]) <= within
 
 
-@pytest.mark.parametrize("locale", ["ur", "en"])
+@pytest.mark.parametrize("locale", [*RTL_LOCALES, "en"])
 def test_radios_and_checkboxes_sit_at_the_start_of_the_line(
     page, form_server, axe_source, request_log, locale
 ):
     response = page.goto(f"{form_server}/{locale}/test-form")
     assert response is not None and response.status == 200
-    assert page.evaluate("document.documentElement.dir") == ("rtl" if locale == "ur" else "ltr")
+    rtl = locale in RTL_LOCALES
+    assert page.evaluate("document.documentElement.dir") == ("rtl" if rtl else "ltr")
 
     # Tick everything by clicking the label text, as a resident would.
     for text in FORM_TEXT[locale]["radios"][:1] + FORM_TEXT[locale]["checkboxes"]:
@@ -221,7 +232,7 @@ def test_radios_and_checkboxes_sit_at_the_start_of_the_line(
     problems = []
     for control in controls:
         name, text, field = control["id"], control["labelText"], control["input"]
-        if locale == "ur":
+        if rtl:
             if field["left"] < text["right"] - 1:
                 problems.append(
                     f"{name}: input {field} is not to the right of its label text {text}"
@@ -239,7 +250,7 @@ def test_radios_and_checkboxes_sit_at_the_start_of_the_line(
             )
         hint = control["hintText"]
         if hint:
-            start = "right" if locale == "ur" else "left"
+            start = "right" if rtl else "left"
             if abs(hint[start] - text[start]) > 2:
                 problems.append(
                     f"{name}: hint starts at {hint[start]:.0f}, label text at {text[start]:.0f}"
@@ -307,15 +318,15 @@ ASIDES_JS = """() => {
 }"""
 
 
-@pytest.mark.parametrize("locale", ["ur", "en"])
+@pytest.mark.parametrize("locale", [*RTL_LOCALES, "en"])
 def test_bars_arrows_and_warning_signs_start_the_line(page, form_server, axe_source, locale):
-    """Urdu reads from the right, so the grey bar of inset text and of a details element's
+    """Urdu and Sorani read from the right, so the grey bar of inset text and of a details element's
     text, the details arrow and the warning sign sit on the right of their text (they sat on
     the left, where an Urdu line ends)."""
     response = page.goto(f"{form_server}/{locale}/test-asides")
     assert response is not None and response.status == 200
     found = page.evaluate(ASIDES_JS)
-    rtl = locale == "ur"
+    rtl = locale in RTL_LOCALES
     start, end = ("right", "left") if rtl else ("left", "right")
 
     assert found["inset"][start] >= 5 and found["inset"][end] == 0, found["inset"]

@@ -33,13 +33,14 @@ STATED_IN_THE_NOTICE = {
 
 
 @pytest.fixture
-def production(monkeypatch, database_url):
+def production(monkeypatch, database_url, tmp_path):
     """The environment a production server has, so create_app() reads it as production."""
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://families.example.gov.uk")
     monkeypatch.setenv("EVIDENCE_KEY", base64.b64encode(bytes(range(32))).decode())
     monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("DELETION_LEDGER", str(tmp_path / "deletion-ledger.jsonl"))
     return monkeypatch
 
 

@@ -102,3 +102,38 @@ def test_only_the_part_to_fix_is_highlighted(app, day, month, year, message, par
     assert message in read_html(html).text
     assert highlighted(html) == parts
     assert _Inputs(html).summary_links == [f"#date_of_birth-{parts[0]}"]
+
+
+@pytest.mark.parametrize(("locale", "digits"), [("ckb", "٠١٢٣٤٥٦٧٨٩"), ("ur", "۰۱۲۳۴۵۶۷۸۹")])
+def test_a_date_typed_on_a_sorani_or_urdu_keyboard_is_read_as_that_date(app, locale, digits):
+    """Phones set to Sorani type Arabic-Indic digits (١٤), phones set to Urdu their own
+    (۱۴): the date is the same date, not "Enter a real date"."""
+
+    def typed(number: str) -> str:
+        return "".join(digits[int(digit)] for digit in number)
+
+    client = app.test_client()
+    start(client, locale, "get-a-copy")
+    answer(client, locale, "get-a-copy", "who", {"acting_for": "myself"})
+    answer(client, locale, "get-a-copy", "name", PERSON["name"])
+    answer(
+        client,
+        locale,
+        "get-a-copy",
+        "date-of-birth",
+        {
+            "date_of_birth-day": typed("14"),
+            "date_of_birth-month": typed("2"),
+            "date_of_birth-year": typed("1990"),
+        },
+    )
+    html = client.get(f"/{locale}/get-a-copy/date-of-birth").get_data(as_text=True)
+    shown = {
+        part: re.search(rf'id="date_of_birth-{part}"[^>]*value="([^"]*)"', html)
+        for part in ("day", "month", "year")
+    }
+    assert {part: match and match.group(1) for part, match in shown.items()} == {
+        "day": "14",
+        "month": "2",
+        "year": "1990",
+    }

@@ -55,7 +55,7 @@ def test_cases_spread_across_states_kinds_channels_and_hubs(demo_app):
     assert set(states) == set(CaseState)
     assert Counter(CaseKind(case.kind) for case in cases).keys() == set(CaseKind)
     assert {Channel(case.channel) for case in cases} == set(Channel)
-    assert {case.language for case in cases} == {"en", "pl", "ro", "ur", "lt", "lv"}
+    assert {case.language for case in cases} == {"en", "pl", "ro", "ur", "lt", "lv", "ckb"}
     hubs = {hub.slug for hub in demo_app.extensions["council"].hubs}
     assert {case.hub_source for case in cases if case.hub_source} == hubs
     assert any(case.extended for case in cases)
@@ -93,6 +93,7 @@ GIVEN_NAMES = {
         "Sadia": "ur", "Nazia": "ur", "Farah": "ur", "Aisha": "ur",
         "Rūta": "lt", "Ieva": "lt", "Aistė": "lt",
         "Ilze": "lv", "Līga": "lv", "Inese": "lv",
+        "Shilan": "ckb", "Avin": "ckb", "Bahar": "ckb",
         "Sarah": "en", "Leanne": "en", "Joanne": "en", "Emma": "en", "Helen": "en",
     },
     "male": {
@@ -101,6 +102,7 @@ GIVEN_NAMES = {
         "Imran": "ur", "Bilal": "ur", "Usman": "ur",
         "Tomas": "lt", "Mindaugas": "lt", "Darius": "lt",
         "Jānis": "lv", "Andris": "lv", "Mārtiņš": "lv",
+        "Karwan": "ckb", "Rebwar": "ckb", "Sirwan": "ckb",
         "Gary": "en", "Craig": "en", "Darren": "en", "Stephen": "en", "David": "en",
     },
 }  # fmt: skip

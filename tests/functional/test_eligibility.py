@@ -13,7 +13,7 @@ def result(client, locale="en", **query):
     return response_page
 
 
-@pytest.mark.parametrize("locale", ["en", "pl", "ro", "ur", "lt", "lv"])
+@pytest.mark.parametrize("locale", ["en", "pl", "ro", "ur", "lt", "lv", "ckb"])
 def test_check_is_a_plain_form_of_the_six_criteria_that_says_it_stores_nothing(client, locale):
     page = get_page(client, f"/{locale}/early-help-check")
     assert page.html.count('type="checkbox"') == 6

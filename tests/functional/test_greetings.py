@@ -4,7 +4,8 @@ A greeting may name the person only where a name stands in it unchanged: English
 Wójcik,", Romanian "Bună ziua, Zofia Wójcik,". Polish and Lithuanian address a person in
 the vocative ("Pani Zofio"), which cannot be made from a typed name, so "Dzień dobry Zofia
 Wójcik" reads as a form letter gone wrong; Urdu's "dear" takes the person's gender. Those
-languages greet without the name (portal.i18n.Language.greets_by_name).
+languages greet without the name (portal.i18n.Language.greets_by_name). Sorani's "بەڕێز"
+(dear) stands before a name of any gender, and the name stays as typed: "بەڕێز Shilan Karim،".
 """
 
 from __future__ import annotations
@@ -39,11 +40,13 @@ def reads_as(line: str, greeting: str, locale: str) -> bool:
     return line == greeting
 
 
-def test_polish_and_lithuanian_greet_without_a_name_english_and_romanian_with_it():
+def test_polish_and_lithuanian_greet_without_a_name_english_romanian_and_sorani_with_it():
     assert {code for code, language in LANGUAGES.items() if language.greets_by_name} == {
         "en",
         "ro",
+        "ckb",
     }
+    assert translated("ckb", "Dear %(name)s,") == "بەڕێز %(name)s،"
     assert translated("pl", "Hello,") == "Dzień dobry,"
     assert translated("lt", "Hello,") == "Laba diena,"
     assert translated("lv", "Hello,") == "Labdien!"

@@ -96,7 +96,7 @@ CASES = [
     (journey, step.slug, locale)
     for journey in (ACCESS, OBJECTION)
     for step in journey.steps
-    for locale in ("pl", "ur")
+    for locale in ("pl", "ur", "ckb")
     if not (
         journey is OBJECTION
         and step.slug in ("who", "you", "name", "date-of-birth", "address", "contact")

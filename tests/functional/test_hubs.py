@@ -6,10 +6,12 @@ import pytest
 
 from portal.config import DEFAULT_PROFILE
 from portal.council import load_council
+from portal.i18n import LANGUAGES
 from tests.conftest import get_page, translated
 
 COUNCIL = load_council(DEFAULT_PROFILE)
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+# Every shipped language: a new one is covered the day it is added to portal/i18n.py.
+LOCALES = tuple(LANGUAGES)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

@@ -7,9 +7,9 @@ import re
 import pytest
 
 from portal.i18n import LANGUAGES
-from tests.conftest import get_page, translated
+from tests.conftest import RIGHT_TO_LEFT, get_page, translated
 
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+LOCALES = ("en", "pl", "ro", "ur", "lt", "lv", "ckb")
 NATIVE_NAMES = {
     "en": "English",
     "pl": "Polski",
@@ -17,6 +17,7 @@ NATIVE_NAMES = {
     "ur": "اردو",
     "lt": "Lietuvių",
     "lv": "Latviešu",
+    "ckb": "کوردی سۆرانی",
 }
 PAGES = ("", "accessibility", "cookies")
 
@@ -26,7 +27,13 @@ PAGES = ("", "accessibility", "cookies")
 def test_every_page_has_the_right_lang_and_dir(client, locale, page):
     result = get_page(client, f"/{locale}/{page}")
     assert result.lang == locale
-    assert result.dir == ("rtl" if locale == "ur" else "ltr")
+    assert result.dir == ("rtl" if locale in RIGHT_TO_LEFT else "ltr")
+
+
+def test_the_right_to_left_languages_are_urdu_and_sorani():
+    assert {code for code, language in LANGUAGES.items() if language.direction == "rtl"} == (
+        RIGHT_TO_LEFT
+    )
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -49,6 +56,12 @@ def test_language_switcher_names_each_language_in_itself(client, locale):
         ("ro-RO", "ro"),
         ("lt;q=0.8, de;q=0.9", "lt"),
         ("lv-LV,ru;q=0.9", "lv"),
+        ("ckb-IQ,ar;q=0.8,en;q=0.5", "ckb"),
+        ("ckb,en;q=0.5", "ckb"),
+        ("pl-PL,en;q=0.5", "pl"),
+        ("en-GB,ur;q=0.9", "en"),
+        ("ur;q=0,pl;q=0.5", "pl"),
+        ("*", "en"),
         ("de-DE,fr;q=0.8", "en"),
         ("", "en"),
         (";;;q=abc,,,=pl", "en"),
@@ -89,7 +102,7 @@ def test_english_is_not_marked_as_unchecked(client):
     assert "has not yet checked" not in page.html
 
 
-@pytest.mark.parametrize("locale", ["pl", "ro", "ur", "lt", "lv"])
+@pytest.mark.parametrize("locale", ["pl", "ro", "ur", "lt", "lv", "ckb"])
 def test_unchecked_languages_say_so_in_their_language_and_in_english(client, locale, app):
     from portal.i18n import translation_review
 
@@ -122,3 +135,9 @@ def test_the_accessibility_statement_names_every_language_offered(client):
     text = get_page(client, "/en/accessibility").text()
     for language in LANGUAGES.values():
         assert language.english_name in text, language.english_name
+
+
+def test_the_sorani_banner_says_it_in_sorani_and_in_english(client):
+    text = " ".join(get_page(client, "/ckb/").text().split())
+    assert "هێشتا وەرگێڕێکی ئەنجومەن ئەم وەرگێڕانەی نەپشکنیوە." in text
+    assert "A council translator has not yet checked this Sorani Kurdish translation." in text

@@ -174,7 +174,7 @@ def test_easy_read_is_english_and_other_locales_are_sent_to_it(client):
     assert response.headers["Location"] == "/en/easy-read"
 
 
-@pytest.mark.parametrize("locale", ["pl", "ro", "ur", "lt", "lv"])
+@pytest.mark.parametrize("locale", ["pl", "ro", "ur", "lt", "lv", "ckb"])
 def test_translated_notice_is_translated(client, locale):
     from tests.conftest import translated
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 import tempfile
 from pathlib import Path
@@ -14,10 +15,12 @@ from PIL import Image
 
 from portal.config import DEFAULT_PROFILE
 from portal.council import load_council
+from portal.i18n import LANGUAGES
 from tests.conftest import translated
 
 COUNCIL = load_council(DEFAULT_PROFILE)
-LOCALES = ("en", "pl", "ro", "ur", "lt", "lv")
+# Every shipped language: a new one is covered the day it is added to portal/i18n.py.
+LOCALES = tuple(LANGUAGES)
 
 
 def render_page_image(pdf: bytes) -> Image.Image:
@@ -125,3 +128,30 @@ def test_poster_uses_the_configured_public_address(database_url, tmp_path):
 
 def test_unknown_hub_has_no_poster(client):
     assert client.get("/en/hubs/nowhere/poster.pdf").status_code == 404
+
+
+def test_a_sorani_poster_is_set_in_naskh_and_reads_back_in_sorani(client):
+    """Noto Naskh Arabic draws Sorani's letters, and pdftotext reads them back in reading
+    order: the list of what a resident can do, and the hub's name from the profile."""
+    hub = COUNCIL.hubs[-1]  # ناوەندی Early Help Hub لە باشووری ڕۆژهەڵات
+    pdf_bytes = client.get(f"/ckb/hubs/{hub.slug}/poster.pdf").data
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        fonts = {
+            str(font.get("/BaseFont")).replace("-", "")
+            for page in pdf.pages
+            for _, font in page.Resources.get("/Font", {}).items()
+        }
+    assert any("NotoNaskhArabic" in name for name in fonts), fonts
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    text = " ".join(re.sub("[\u202a-\u202e\u2066-\u2069]", "", text).split())
+    phrases = [
+        translated("ckb", "Read how we use your family's information"),
+        translated("ckb", "Ask for a copy of your information"),
+        translated("ckb", "Object to how we use your information"),
+        "باشووری ڕۆژهەڵات",
+    ]
+    assert set("ڕڵێۆە") <= set("".join(phrases)), "pick phrases with every Sorani letter"
+    for phrase in phrases:
+        assert phrase in text, phrase

@@ -79,6 +79,7 @@ def test_session_cookie_is_secure_outside_development(monkeypatch, tmp_path):
     monkeypatch.setenv("PORTAL_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://families.example.gov.uk")
+    monkeypatch.setenv("DELETION_LEDGER", str(tmp_path / "ledger.jsonl"))
     assert settings_from_environment(tmp_path)["SESSION_COOKIE_SECURE"] is True
     monkeypatch.setenv("PORTAL_ENV", "development")
     assert settings_from_environment(tmp_path)["SESSION_COOKIE_SECURE"] is False

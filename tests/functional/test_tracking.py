@@ -632,7 +632,7 @@ HOSTILE = st.one_of(
 )
 
 
-@pytest.mark.parametrize("locale", ["pl", "ur"])
+@pytest.mark.parametrize("locale", ["pl", "ur", "ckb"])
 def test_no_input_breaks_the_pages(app, locale):
     client = app.test_client()
     start = f"/{locale}/track"

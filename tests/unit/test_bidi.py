@@ -37,11 +37,24 @@ def test_plain_text_is_isolated_line_by_line_in_urdu(app):
         assert long_date_text(date(2026, 3, 15)) == f"{FSI}15 مارچ، 2026{PDI}"
 
 
+def test_plain_text_is_isolated_in_sorani_and_dates_keep_western_digits(app):
+    """Sorani is the second right-to-left language: the same isolates, and a long date
+    in Sorani words with the day and year in Western digits (CLDR's ckb long form)."""
+    with app.test_request_context(), force_locale("ckb"):
+        assert ltr_text("01924 306112") == f"{LRI}01924 306112{PDI}"
+        assert ltr_text("TF-7K3Q-9PMH") == f"{LRI}TF-7K3Q-9PMH{PDI}"
+        assert isolate_text("Which years?\nAll of them.") == (
+            f"{FSI}Which years?{PDI}\n{FSI}All of them.{PDI}"
+        )
+        assert long_date_text(date(2026, 3, 15)) == f"{FSI}15ی ئازاری 2026{PDI}"
+
+
 def test_a_plain_text_filter_on_a_constant_waits_for_the_emails_language(app):
     """Jinja would work out `"..."|filter` once, at compile time, in no language."""
     template = '{{ "0303 123 1113"|ltr_text }}'
     with app.test_request_context():
         with force_locale("en_GB"):
             assert render_template_string(template) == "0303 123 1113"
-        with force_locale("ur"):
-            assert render_template_string(template) == f"{LRI}0303 123 1113{PDI}"
+        for right_to_left in ("ur", "ckb"):
+            with force_locale(right_to_left):
+                assert render_template_string(template) == f"{LRI}0303 123 1113{PDI}"

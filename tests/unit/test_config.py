@@ -71,6 +71,7 @@ def test_production_uses_the_configured_address_and_refuses_to_start_without_one
 ):
     environment.setenv("PORTAL_ENV", "production")
     environment.setenv("SECRET_KEY", "x" * 40)
+    environment.setenv("DELETION_LEDGER", str(tmp_path / "ledger.jsonl"))
     environment.setenv("FLASK_RUN_PORT", "5101")
     with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
         settings_from_environment(tmp_path)

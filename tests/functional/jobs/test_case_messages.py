@@ -201,3 +201,18 @@ def test_a_refusal_in_urdu_names_the_ico_and_the_courts(smtp_app, smtp_server):
     assert "کونسل نے لکھا:\n\n\u2068A copy of the same records was sent three weeks ago" in body
     assert "ico.org.uk/make-a-complaint" in body
     assert "آپ کو عدالت سے رجوع کرنے کا حق بھی حاصل ہے" in body
+
+
+def test_a_refusal_in_sorani_greets_by_name_and_names_the_ico_and_the_courts(smtp_app, smtp_server):
+    [email] = message_emails(smtp_app, smtp_server, refusal, "ckb")
+    assert email["Content-Language"] == "ckb"
+    assert email["Subject"].startswith("داواکارییەکەتمان ڕەت کردەوە")
+    body = email.get_content().replace("\r\n", "\n")
+    # "بەڕێز" (dear) fits anyone, and the name after it stays as typed.
+    assert body.startswith("بەڕێز Zofia Wójcik،\n")
+    # What staff wrote, in English, is isolated (FSI ... PDI) so its full stop stays at its end.
+    assert (
+        "ئەنجومەن نووسیویەتی:\n\n\u2068A copy of the same records was sent three weeks ago" in body
+    )
+    assert "\u2066ico.org.uk/make-a-complaint\u2069" in body
+    assert "هەروەها مافی ئەوەت هەیە پەنا بۆ دادگا ببەیت." in body

@@ -1,14 +1,14 @@
-"""Numbers and codes in the emails keep their order in Urdu, and nothing changes in the
-left-to-right languages.
+"""Numbers and codes in the emails keep their order in Urdu and Sorani Kurdish, and nothing
+changes in the left-to-right languages.
 
-An email client shows an Urdu email right to left. A phone number, reference, email or web
-address, postcode or code printed bare in it reads backwards ("306112 01924"), and what staff
-wrote in English gets its full stop at the wrong end. Every email kind, made by the real
-service and casework functions and read back as a mail client shows it
+An email client shows an Urdu or a Sorani email right to left. A phone number, reference,
+email or web address, postcode or code printed bare in it reads backwards ("306112 01924"),
+and what staff wrote in English gets its full stop at the wrong end. Every email kind, made
+by the real service and casework functions and read back as a mail client shows it
 (tests/resident_messages.py), is checked line by line: each such value must sit inside
 Unicode isolates (LRI or FSI ... PDI), and the Unicode Bidirectional Algorithm (GNU
 FriBidi, tests/visual_order.py) must show it in order in a right-to-left paragraph. An
-Urdu date keeps Urdu order: its day right of its year.
+Urdu or Sorani date keeps its language's order: its day right of its year.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from portal.jobs.emails import EMAIL_KINDS
 from tests.resident_messages import ShownEmail, resident_emails
 from tests.visual_order import as_shown, reads_in_order, visual_positions
 
-RIGHT_TO_LEFT = "ur"
+RIGHT_TO_LEFT = ("ur", "ckb")
 ISOLATES = re.compile("[\u2066-\u2069]")
 OPENING, CLOSING = "\u2066\u2067\u2068", "\u2069"
 
@@ -37,8 +37,13 @@ LEFT_TO_RIGHT = {
     "number in groups": r"\d+(?: \d+)+",
     "code": r"(?<!\d )(?<!\d)\d{6}(?! ?\d)",  # alone, not the end of a phone number
 }
-# An Urdu long date (Babel's "d MMMM، y"): the day, the month's name, the year.
-URDU_DATE = re.compile(r"(?P<day>\d{1,2}) [^\s\d،]+، (?P<year>\d{4})")
+# A long date in each right-to-left language: the day, the month's name, the year. Urdu
+# (Babel's "d MMMM، y"): "15 مارچ، 2026"; Sorani ("d'ی' MMMM y"): "15ی ئازاری 2026",
+# "5ی تشرینی یەکەمی 2026".
+LONG_DATE = {
+    "ur": re.compile(r"(?P<day>\d{1,2}) [^\s\d،]+، (?P<year>\d{4})"),
+    "ckb": re.compile(r"(?P<day>\d{1,2})ی [^\s\d،]+(?: [^\s\d،]+)? (?P<year>\d{4})"),
+}
 # What staff wrote in each kind of message (tests/functional/jobs/test_case_messages.py).
 STAFF_WROTE = (
     "A utility bill from the last three months",
@@ -83,10 +88,13 @@ def test_every_kind_of_email_is_checked(emails_by_language):
         assert {email.label for email in shown} == wanted, language
 
 
-def test_urdu_emails_isolate_every_value_and_show_it_in_order(emails_by_language):
+@pytest.mark.parametrize("language", RIGHT_TO_LEFT)
+def test_right_to_left_emails_isolate_every_value_and_show_it_in_order(
+    emails_by_language, language
+):
     problems = []
     found = set()
-    for shown in emails_by_language[RIGHT_TO_LEFT]:
+    for shown in emails_by_language[language]:
         for line in lines_of(shown):
             depths = isolate_depths(line)
             for kind, match in values_in(line):
@@ -99,7 +107,7 @@ def test_urdu_emails_isolate_every_value_and_show_it_in_order(emails_by_language
                     problems.append(
                         f"{shown.label}: {kind} {value!r} is shown as {as_shown(line, rtl=True)!r}"
                     )
-            for match in URDU_DATE.finditer(line):
+            for match in LONG_DATE[language].finditer(line):
                 found.add("date")
                 start, end = match.span()
                 positions = visual_positions(line, rtl=True)
@@ -133,7 +141,7 @@ def test_a_bare_phone_number_in_an_urdu_line_is_shown_backwards():
     assert as_shown(f"\u2068{english}\u2069", rtl=True)[1:-1] == english
 
 
-@pytest.mark.parametrize("language", [code for code in LANGUAGES if code != RIGHT_TO_LEFT])
+@pytest.mark.parametrize("language", [code for code in LANGUAGES if code not in RIGHT_TO_LEFT])
 def test_left_to_right_emails_are_sent_without_isolates(emails_by_language, language):
     for shown in emails_by_language[language]:
         for line in lines_of(shown):

@@ -378,7 +378,7 @@ def test_the_tracking_code_email_gives_the_code_and_how_long_it_works(smtp_app, 
     assert "If you did not ask for this code, ignore this email." in body
 
 
-@pytest.mark.parametrize("language", ["en", "pl", "ro", "ur", "lt", "lv"])
+@pytest.mark.parametrize("language", ["en", "pl", "ro", "ur", "lt", "lv", "ckb"])
 def test_every_shipped_language_renders(mail_app, tmp_path, language):
     mail_dir = tmp_path / language
     app = mail_app(MAIL_SERVER="", MAIL_FILE_DIR=str(mail_dir))

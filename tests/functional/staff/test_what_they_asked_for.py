@@ -214,3 +214,26 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
     everything = element_text(page.html, everything=True)
     shown = [raw for raw in RAW_VALUES if raw in everything]
     assert not shown, f"stored values shown to the caseworker: {shown}"
+
+
+# A mother objects, in Sorani, to the same uses.
+SORANI_REASONS = "بۆ پاراستنی منداڵەکانم: هاوسەرە پێشووەکەم لە پۆلیس کار دەکات."
+MOTHER = {
+    **FATHER,
+    "name": {"full_name": "Shilan Karim", "other_names": ""},
+    "contact": {**FATHER["contact"], "email": "shilan@example.com", "letters_language": "ckb"},
+}
+
+
+def test_a_sorani_objection_shows_the_reasons_as_written_right_to_left(app, caseworker):
+    resident = app.test_client()
+    answers = {**OBJECTION_ANSWERS, "reasons": {"reasons": SORANI_REASONS}}
+    complete_objection_journey(resident, "ckb", person=MOTHER, answers=answers)
+    reference = sent_reference(resident, "ckb", "object")
+
+    page = get_page(caseworker, f"/staff/cases/{reference}", lang="en")
+    text = element_text(page.html, within="asked-for-section")
+    assert f"Their reasons {SORANI_REASONS} " in text
+    assert text.endswith("Letters and emails in Sorani Kurdish")
+    section = page.html.split('id="asked-for-section"', 1)[1].split("</section>", 1)[0]
+    assert f'<span class="portal-own-words" lang="ckb" dir="rtl">{SORANI_REASONS}</span>' in section

@@ -1,4 +1,4 @@
-"""Numbers and codes keep their order in Urdu letters and packs, read from where the PDF
+"""Numbers and codes keep their order in Urdu and Sorani letters and packs, read from where the PDF
 draws each character (pypdfium2's character boxes).
 
 Bare in a right-to-left sentence a phone number is drawn backwards ("306112 01924"), and a
@@ -93,19 +93,28 @@ def urdu_case(scenarios):
     return scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, language="ur")
 
 
+@pytest.fixture(params=["ur", "ckb"])
+def right_to_left_case(request, scenarios):
+    """A case whose letters are in Urdu, then in Sorani Kurdish."""
+    return scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, language=request.param)
+
+
 @pytest.mark.parametrize("kind", [LetterKind.ACKNOWLEDGEMENT, LetterKind.CLARIFICATION_REQUEST])
-def test_an_urdu_letter_draws_phone_numbers_and_references_in_order(session, urdu_case, kind):
+def test_a_right_to_left_letter_draws_phone_numbers_and_references_in_order(
+    session, right_to_left_case, kind
+):
+    case = right_to_left_case
     if kind == LetterKind.CLARIFICATION_REQUEST:
         deadlines.ask_clarification(
-            session, urdu_case, question=QUESTION, actor=CASEWORKER, now=RECEIVED
+            session, case, question=QUESTION, actor=CASEWORKER, now=RECEIVED
         )
-    letter = letters.render_letter(session, urdu_case, kind)
-    assert letter.language == "ur"
+    letter = letters.render_letter(session, case, kind)
+    assert letter.language == case.language
     lines = drawn_lines(letter.pdf)
-    problems = order_problems(lines, [PHONE, urdu_case.reference, EMAIL])
+    problems = order_problems(lines, [PHONE, case.reference, EMAIL])
     # The sentence that tells a resident without email to phone (it was drawn backwards):
     # the line with the number and many more words than a "Phone:" label (the team's name
-    # is in Urdu now, from the council profile).
+    # is in Urdu or Sorani now, from the council profile).
     sentence = [line for line in lines if len(line) > 30 and all(p in line for p in PHONE.split())]
     assert sentence, "the 'Call the team on ...' sentence is not in the letter"
     if kind == LetterKind.CLARIFICATION_REQUEST:
@@ -113,18 +122,19 @@ def test_an_urdu_letter_draws_phone_numbers_and_references_in_order(session, urd
     assert not problems, "\n".join(problems)
 
 
-def test_an_urdu_pack_draws_numbers_references_and_staff_words_in_order(
-    session, scenarios, cipher, urdu_case
+def test_a_right_to_left_pack_draws_numbers_references_and_staff_words_in_order(
+    session, scenarios, cipher, right_to_left_case
 ):
+    case = right_to_left_case
     searches = [
         Search("Early Help", SearchOutcome.NONE_HELD),
         Search("Youth Justice", SearchOutcome.NOT_SEARCHED, reason=NOT_SEARCHED),
     ]
-    scenarios.search(urdu_case, searches=searches)
-    pack = packs.build_response_pack(session, urdu_case, cipher=cipher)
-    assert pack.language == "ur"
+    scenarios.search(case, searches=searches)
+    pack = packs.build_response_pack(session, case, cipher=cipher)
+    assert pack.language == case.language
     lines = drawn_lines(pack.pdf)
-    problems = order_problems(lines, [PHONE, urdu_case.reference, EMAIL, ICO_HELPLINE])
+    problems = order_problems(lines, [PHONE, case.reference, EMAIL, ICO_HELPLINE])
     problems += order_problems(lines, [ICO_POSTCODE])
     problems += staff_text_problems(lines, NOT_SEARCHED)
     assert not problems, "\n".join(problems)
@@ -163,4 +173,27 @@ def test_urdu_dates_in_letters_are_isolated_in_their_own_direction(session, urdu
             if not (in_bdi or in_fsi):
                 problems.append(f"{kind}: {html[match.start() - 40 : match.end() + 10]!r}")
     assert found >= 4, found  # the letter's date, received, reply-by, counted-from, extended
+    assert not problems, "\n".join(problems)
+
+
+# Babel's Sorani long date, d'ی' MMMM y: "15ی ئازاری 2026", "5ی تشرینی یەکەمی 2026".
+SORANI_DATE = re.compile(r"\d{1,2}ی [^\s\d<>]+(?: [^\s\d<>]+)? \d{4}")
+
+
+def test_sorani_dates_in_letters_are_isolated_in_their_own_direction(session, scenarios):
+    """A Sorani date reads right to left, so, as in Urdu, it takes its own direction
+    (<bdi> or FSI), never a forced left-to-right one."""
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, language="ckb")
+    deadlines.extend(session, case, reason="Six departments", actor=CASEWORKER, now=RECEIVED)
+    problems, found = [], 0
+    for kind in (LetterKind.ACKNOWLEDGEMENT, LetterKind.EXTENSION_NOTICE):
+        html = letters.letter_html(session, case, kind)
+        for match in SORANI_DATE.finditer(html):
+            found += 1
+            before, after = html[: match.start()], html[match.end() :]
+            in_bdi = before.endswith("<bdi>") and after.startswith("</bdi>")
+            in_fsi = before.endswith("\u2068") and after.startswith("\u2069")
+            if not (in_bdi or in_fsi):
+                problems.append(f"{kind}: {html[match.start() - 40 : match.end() + 10]!r}")
+    assert found >= 4, found
     assert not problems, "\n".join(problems)

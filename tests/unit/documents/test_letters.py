@@ -289,7 +289,9 @@ def test_before_identity_is_accepted_no_date_is_promised(session, scenarios):
     assert "We will reply by" not in text
 
 
-@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr"), ("ckb", "rtl")]
+)
 def test_a_letter_is_in_the_requesters_language(session, scenarios, language, direction):
     case = scenarios.filed(received=RECEIVED, language=language)
     html = letters.letter_html(session, case, LetterKind.ACKNOWLEDGEMENT)
@@ -302,7 +304,7 @@ def test_a_letter_is_in_the_requesters_language(session, scenarios, language, di
     with open_pdf(letter.pdf) as pdf:
         assert str(pdf.Root.Lang) == language
     assert_every_page_has_the_footer_numbers_only(letter, case.reference)
-    if language == "ur":
+    if direction == "rtl":  # Urdu and Sorani: Naskh, which has Sorani's letters and extracts
         fonts = font_names(letter.pdf)
         assert any("NotoNaskhArabic" in name.replace("-", "") for name in fonts), fonts
         assert not any("Nastaliq" in name for name in fonts), fonts
@@ -312,11 +314,21 @@ def test_a_letter_is_in_the_requesters_language(session, scenarios, language, di
         assert words in text, words
 
 
-# What a Polish, an Urdu and a Latvian acknowledgement must say, as the shipped catalogues word it.
+# What a Polish, an Urdu, a Latvian and a Sorani acknowledgement must say, as the shipped
+# catalogues word it (Sorani: with its own letters, read back in reading order).
 LETTER_WORDS = {
     "pl": ("Zachowaj ten list.", "Z poważaniem", "Co otrzymaliśmy"),
     "ur": ("یہ خط سنبھال کر رکھیں\u06d4", "مخلص،", "ہمیں کیا موصول ہوا"),  # \u06d4: Urdu full stop
     "lv": ("Saglabājiet šo vēstuli.", "Ar cieņu", "Ko saņēmām"),
+    # pdftotext moves a full stop at a Sorani sentence's end across the space (Urdu has its
+    # own full stop, U+06D4, which it leaves), so these end without one.
+    "ckb": (
+        "ئەم نامەیە هەڵبگرە",
+        "ژمارەی ئاماژەکەت پێویستە بۆ بەدواداچوونی داواکارییەکەت",
+        "لەگەڵ ڕێزدا،",
+        "چیمان وەرگرت",
+        "دواتر چی ڕوو دەدات",
+    ),
 }
 
 

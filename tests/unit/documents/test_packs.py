@@ -385,7 +385,9 @@ def test_large_print_when_asked_for(session, scenarios, cipher, monkeypatch):
     assert f"Page {large.pages} of {large.pages}" in last
 
 
-@pytest.mark.parametrize(("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr")])
+@pytest.mark.parametrize(
+    ("language", "direction"), [("pl", "ltr"), ("ur", "rtl"), ("lv", "ltr"), ("ckb", "rtl")]
+)
 def test_packs_in_polish_and_urdu(session, scenarios, cipher, monkeypatch, language, direction):
     case = access_case(scenarios, pdf_pages=1, language=language)
     rendered: list[str] = []
@@ -413,7 +415,11 @@ def test_packs_in_polish_and_urdu(session, scenarios, cipher, monkeypatch, langu
     if language == "lv":  # Latvian letters read back as drawn, in Noto Sans
         assert "Ko izņēmām un kāpēc" in flat(" ".join(pages))
         assert all(name.split("+")[-1].startswith("Noto") for name in font_names(pack.pdf))
-    if language == "ur":
+    if language == "ckb":  # Sorani's own letters read back in reading order
+        text = flat(" ".join(page_texts(pack.pdf, layout=False)))
+        for words in ("چیمان لابرد و بۆچی", "لە کوێ گەڕاین", "لیستی بابەتەکانی ئەم پاکێتە"):
+            assert words in text, words
+    if direction == "rtl":
         fonts = {name.replace("-", "") for name in font_names(pack.pdf)}
         assert any("NotoNaskhArabic" in name for name in fonts), fonts
         assert not any("Nastaliq" in name for name in fonts)
