@@ -232,6 +232,9 @@ class DemoCases(Scenarios):
                     "reasons": "I was not told my family's records were being linked and I "
                     "do not want them used for research."
                 },
+                # C12: every other objection asks for the uses to stop while we decide
+                # (not drawn from the random stream, so the rest of the demo stays put).
+                "restrict": {"restrict": "yes" if self.count % 2 else "no"},
             }
         hub = (
             self.rng.choice(self.hubs)

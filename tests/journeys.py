@@ -134,6 +134,7 @@ def complete_access_journey(
 OBJECTION_ANSWERS = {
     "processing": {"processing": ["national_study", "sharing"], "agencies": ["police"]},
     "reasons": {"reasons": "My ex-partner works for the police."},
+    "restrict": {"restrict": "yes"},
 }
 
 
@@ -224,6 +225,7 @@ def _refused_and_accepted(step: str, acting_for: str) -> tuple[list[dict], dict]
             {"processing": ["national_study", "sharing"], "agencies": ["police"]},
         ),
         "reasons": ([{}], {"reasons": "My ex-partner works for the police."}),
+        "restrict": ([{}, {"restrict": "maybe"}], {"restrict": "yes"}),
         "identity": ([{}, {"how": "upload"}], {"how": "upload" if myself else "hub"}),
         "declaration": ([{}], {"confirm": "y"}),
     }

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from portal.cases import clock
 from portal.cases.closing import REVIEWER_ROLE
-from portal.cases.deadlines import first_month_ends_on
+from portal.cases.deadlines import clarification_allowed, first_month_ends_on
 from portal.cases.identity import IDENTITY_PENDING
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.objections import latest_assessment
@@ -67,7 +67,11 @@ def allowed_actions(
         actions.add(Action.ACCEPT_IDENTITY)
     if can_move(state, S.AWAITING_IDENTITY):
         actions.add(Action.REQUEST_IDENTITY)
-    if can_move(state, S.AWAITING_CLARIFICATION) and case.clock_started_on is not None:
+    if (
+        can_move(state, S.AWAITING_CLARIFICATION)
+        and case.clock_started_on is not None
+        and clarification_allowed(case)
+    ):
         actions.add(Action.ASK_CLARIFICATION)
     if state == S.AWAITING_CLARIFICATION:
         actions.add(Action.RECORD_CLARIFICATION_ANSWER)

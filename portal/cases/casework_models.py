@@ -84,6 +84,18 @@ class DecisionStatus(StrEnum):
     RETURNED = "returned"
 
 
+class RestrictionStatus(StrEnum):
+    """C12: where a restriction entry stands."""
+
+    # Asked for with the objection: the uses objected to stop from the day it is received
+    # while the council decides (UK GDPR Art 18(1)(d)).
+    PENDING_DECISION = "pending_decision"
+    # The decision upheld the objection for this use: it stays stopped.
+    IN_FORCE = "in_force"
+    # The use carries on (objection not upheld for it, withdrawn or refused), from lifted_on.
+    LIFTED = "lifted"
+
+
 class MessageKind(StrEnum):
     """Messages from the council to the requester (shown on the tracking page and emailed)."""
 
@@ -212,9 +224,16 @@ class ObjectionAssessment(Base):
     grounds_raised: Mapped[str] = mapped_column(Text)
     # "programme", "sharing:<agency>", "national_study", "local_research"
     processing_affected: Mapped[list[str]] = mapped_column(JSON)
+    # Before per-use override tests (issue 13): one answer for every use. Kept for the
+    # assessments and letters made then; new assessments leave them empty.
     compelling_grounds: Mapped[str] = mapped_column(Text, default="")
     public_interest_research: Mapped[str] = mapped_column(Text, default="")
     legal_claims: Mapped[bool] = mapped_column(Boolean, default=False)
+    # C9: per use objected to, the test that would let it carry on (portal.cases.override
+    # _tests): {"programme": {"situation": ..., "council_grounds": ..., ...}}.
+    override_tests: Mapped[dict[str, dict[str, str]]] = mapped_column(
+        JSON, default=dict, server_default="{}"
+    )
     assessed_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))
     assessed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
@@ -238,7 +257,9 @@ class ObjectionDecision(Base):
 
 
 class RestrictionEntry(Base):
-    """A processing that stops for one person, from an approved objection decision.
+    """A processing that stops for one person: from submission while an objection is
+    considered, if the person asked (C12, pending decision; no decision yet), or from an
+    approved objection decision (C9). The decision confirms or lifts a pending entry.
 
     The subject's name and date of birth are copied so data teams can match records
     without reading the case.
@@ -248,13 +269,17 @@ class RestrictionEntry(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
-    decision_id: Mapped[int] = mapped_column(ForeignKey("objection_decisions.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("objection_decisions.id"))
     reference: Mapped[str] = mapped_column(String(12))
     subject_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
     subject_name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     processing: Mapped[str] = mapped_column(String(60))
     from_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[RestrictionStatus] = mapped_column(
+        String(20), default=RestrictionStatus.IN_FORCE, server_default="in_force"
+    )
+    lifted_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

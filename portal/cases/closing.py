@@ -1,20 +1,23 @@
 """How a request closes: completed once the response or decision has reached the
 requester (C7, C9, C10); refused, by the reviewer only, with reasons and the right to
 complain to the ICO and to go to court (C5, C10); or withdrawn, online by the requester or
-recorded by staff. The clock stops for good.
+recorded by staff. The clock stops for good. An objection closed without a decision lifts
+what was restricted pending the decision (C12): from today when withdrawn, from tomorrow
+when refused (the refusal tells the requester first, Art 18(3)).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from portal.cases import audit
+from portal.cases import audit, clock
 from portal.cases.casework_models import CaseMessage, MessageKind
 from portal.cases.errors import ReviewerRequired
 from portal.cases.intake import RESIDENT
 from portal.cases.messages import RIGHTS_TO_COMPLAIN, send_message
 from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.cases.restrictions import lift_pending
 from portal.cases.steps import acting_moment, audit_event, enum_value, lock_case, required_text
 from portal.cases.workflow import check_move
 from portal.extensions import DbSession
@@ -80,6 +83,13 @@ def refuse(
     check_move(case.state, S.REFUSED)
     case.state = S.REFUSED
     case.closed_at = moment
+    lifted_on = clock.received_on(moment) + timedelta(days=1)
+    lifted = lift_pending(session, case, lifted_on)
+    restriction = (
+        {"restriction_lifted": lifted, "restriction_lifted_on": lifted_on.isoformat()}
+        if lifted
+        else {}
+    )
     message = send_message(
         session,
         case,
@@ -88,8 +98,17 @@ def refuse(
         moment,
         reasons=text,
         rights=list(RIGHTS_TO_COMPLAIN),
+        **restriction,
     )
-    audit_event(session, case, "request_refused", actor, moment, message_id=message.id)
+    audit_event(
+        session,
+        case,
+        "request_refused",
+        actor,
+        moment,
+        message_id=message.id,
+        **restriction,
+    )
     session.commit()
     return message
 
@@ -110,8 +129,17 @@ def record_withdrawal(
     check_move(case.state, S.WITHDRAWN)
     case.state = S.WITHDRAWN
     case.closed_at = moment
+    lifted = lift_pending(session, case, clock.received_on(moment))
     # The same action as a withdrawal online, so the requester's timeline words it alike.
-    audit_event(session, case, "request_withdrawn", actor, moment, how_received=str(channel))
+    audit_event(
+        session,
+        case,
+        "request_withdrawn",
+        actor,
+        moment,
+        how_received=str(channel),
+        **({"restriction_lifted": lifted} if lifted else {}),
+    )
     enqueue(session, "email.request_withdrawn", {"case_id": case.id}, now=moment)
     session.commit()
 
@@ -129,12 +157,13 @@ def withdraw(
     moment = now or utc_now()
     case.state = CaseState.WITHDRAWN
     case.closed_at = moment
+    lifted = lift_pending(session, case, clock.received_on(moment))
     audit.record(
         session,
         action="request_withdrawn",
         actor=actor,
         case_id=case.id,
-        details={"reason": reason[:500]},
+        details={"reason": reason[:500], **({"restriction_lifted": lifted} if lifted else {})},
         now=moment,
     )
     enqueue(session, "email.request_withdrawn", {"case_id": case.id}, now=moment)

@@ -13,9 +13,15 @@ from sqlalchemy import select
 
 from portal.cases import clock
 from portal.cases.casework_models import CaseMessage, Clarification, MessageKind
-from portal.cases.errors import ClockNotStarted, ExtensionRefused, InvalidDate, NoOpenPause
+from portal.cases.errors import (
+    ClarificationNotAllowed,
+    ClockNotStarted,
+    ExtensionRefused,
+    InvalidDate,
+    NoOpenPause,
+)
 from portal.cases.messages import send_message
-from portal.cases.models import Case, CaseState, ClockPause
+from portal.cases.models import Case, CaseKind, CaseState, ClockPause
 from portal.cases.steps import acting_moment, audit_event, check_open, lock_case, required_text
 from portal.cases.workflow import check_move
 from portal.extensions import DbSession
@@ -33,9 +39,19 @@ def ask_clarification(
 ) -> ClockPause:
     """C4: the council asks what the request covers; the clock stops from today.
 
+    Only for an access request: the pause is for further information "to identify the
+    information or processing activities to which a request under section 45(1) [access]
+    relates" (DPA 2018 s.54(3C), legislation.gov.uk; UK GDPR Art 12A, for Art 15). An
+    objection's clock never pauses: ClarificationNotAllowed, and nothing is written.
+
     While the pause is open the stored due date counts closed pauses only (the earliest
     the answer can be due); it moves when the answer is recorded.
     """
+    if not clarification_allowed(case):
+        raise ClarificationNotAllowed(
+            "Only an access request can be paused for clarification (UK GDPR Art 12A, "
+            "DPA 2018 s.54(3C)): the time limit for an objection keeps running"
+        )
     moment = acting_moment(now)
     text = required_text(question, "Write the question the requester needs to answer")
     lock_case(session, case)
@@ -74,6 +90,12 @@ def ask_clarification(
     )
     session.commit()
     return pause
+
+
+def clarification_allowed(case: Case) -> bool:
+    """C4: the clock pauses for clarification of an access request only (Art 12A;
+    DPA 2018 s.54(3C))."""
+    return case.kind == CaseKind.ACCESS
 
 
 def record_clarification_answer(

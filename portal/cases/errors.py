@@ -20,6 +20,11 @@ class WrongCaseKind(CaseworkError):
     pass
 
 
+class ClarificationNotAllowed(WrongCaseKind):
+    """C4: only an access request's clock pauses for clarification (UK GDPR Art 12A;
+    DPA 2018 s.54(3C): "a request under section 45(1)", the right of access)."""
+
+
 class CaseClosed(CaseworkError):
     pass
 
@@ -74,3 +79,20 @@ class DecisionInvalid(CaseworkError):
 
 class ObjectionNotOverridden(CaseworkError):
     """C9: processing continues only where the assessment shows grounds for it."""
+
+
+class OverrideTestIncomplete(ObjectionNotOverridden):
+    """C9: a use carries on only with its whole test written down (Art 21(1), 21(6)).
+
+    `field_errors` maps (processing, part) to what to write, one message per missing
+    part; the message lists them all."""
+
+    def __init__(self, field_errors: dict[tuple[str, str], str], *, continuing: bool = False):
+        self.field_errors = dict(field_errors)
+        lead = (
+            "A use can carry on only when the assessment records its whole test: reassess, "
+            "or uphold the objection for it"
+            if continuing
+            else "Complete the test for each use that would carry on, or leave it all empty"
+        )
+        super().__init__(f"{lead}. " + " ".join(f"{m}." for m in self.field_errors.values()))

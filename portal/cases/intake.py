@@ -16,8 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from portal.cases import audit, clock
 from portal.cases.errors import CaseworkError, InvalidDate
 from portal.cases.models import Case, CaseFile, CaseState, Channel, EvidencePurpose, Person
+from portal.cases.objections import processing_objected_to
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence, PersonDetails, Submission
+from portal.cases.restrictions import restrict_pending, wants_restriction
 from portal.cases.steps import acting_moment, enum_value
 from portal.cases.workflow import is_closed
 from portal.encryption import EvidenceCipher
@@ -81,7 +83,9 @@ def submit_request(
     C1-C2: received on the Europe/London date of submission; the due date shown is one
     month from then, on the footing that the identity evidence sent is accepted (staff
     confirm it, or ask for more, which restarts the clock from the day proof arrives).
-    The same idempotency key always yields the same single case.
+    The same idempotency key always yields the same single case. C12: an objection whose
+    requester asked for it restricts the uses objected to, pending the decision, from the
+    day it is received (UK GDPR Art 18(1)(d)).
     """
     existing = find_by_idempotency_key(session, idempotency_key)
     if existing is not None:
@@ -123,6 +127,12 @@ def submit_request(
         if winner is None:
             raise
         return winner
+    restricted: list[str] = []
+    if wants_restriction(case):
+        restricted = [
+            e.processing
+            for e in restrict_pending(session, case, processing_objected_to(case), moment)
+        ]
     audit.record(
         session,
         action="request_submitted",
@@ -134,6 +144,7 @@ def submit_request(
             "hub_source": submission.hub_source,
             "files": len(submission.evidence),
             "notice_version": submission.notice_version,
+            **({"restricted_pending_decision": restricted} if restricted else {}),
         },
         now=moment,
     )

@@ -125,6 +125,35 @@ def _their_summary(kind: MessageKind, params: Mapping[str, Any]) -> str | None:
     return None
 
 
+def restriction_sentences(params: Mapping[str, Any]) -> list[str]:
+    """C12: what a decision did to the restriction the requester asked for while it was
+    made (Art 18(1)(d)): kept for the uses upheld; lifted, from the day given, for the
+    uses that carry on (Art 18(3): they are told first). Emails, letters and the
+    tracking page say it alike."""
+    sentences: list[str] = []
+    if params.get("restriction_confirmed"):
+        sentences.append(
+            _(
+                "You asked us to stop the uses you objected to while we decided. The ones we have agreed to stop stay stopped."  # noqa: E501
+            )
+        )
+    if params.get("restriction_lifted") and "outcome" not in params:  # a refusal
+        sentences.append(
+            _(
+                "We stopped the uses you objected to while we considered your objection. As we have refused it, we will start them again on %(date)s.",  # noqa: E501
+                date=_long_date(params.get("restriction_lifted_on")),
+            )
+        )
+    elif params.get("restriction_lifted"):
+        sentences.append(
+            _(
+                "We stopped the uses you objected to while we decided. We will start again on %(date)s with the ones we are carrying on with.",  # noqa: E501
+                date=_long_date(params.get("restriction_lifted_on")),
+            )
+        )
+    return sentences
+
+
 # The words staff wrote for each kind of message, shown as written.
 STAFF_TEXT_PARAMS = {
     MessageKind.IDENTITY_REQUEST: "what_is_needed",

@@ -2,17 +2,19 @@
 it, and the decision, proposed by a caseworker and approved by the reviewer.
 
 Public-task processing (the programme, sharing with an agency) continues only with
-compelling legitimate grounds that override the person's interests, or for legal claims;
-research continues only where it is necessary for a task in the public interest. Each
-processing upheld goes on the restriction register (portal.cases.register) when the
-decision is approved.
+compelling legitimate grounds that override the person's interests, rights and freedoms,
+or for legal claims (Art 21(1)); research continues only where it is necessary for a task
+in the public interest (Art 21(6)). The assessment records that test per use
+(portal.cases.override_tests). Each processing upheld goes on the restriction register
+(portal.cases.register) when the decision is approved; what was restricted pending the
+decision (C12, portal.cases.restrictions) is then confirmed or lifted.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -32,12 +34,22 @@ from portal.cases.errors import (
     DecisionInvalid,
     NoAssessment,
     NothingToReview,
-    ObjectionNotOverridden,
     OwnDraft,
     ProcessingInvalid,
 )
 from portal.cases.messages import RIGHTS_TO_COMPLAIN, send_message
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.override_tests import (
+    RESEARCH_PROCESSING,
+    OverrideTest,
+    check_continuing,
+    checked_tests,
+    passes,
+)
+from portal.cases.override_tests import (
+    is_research as is_research,  # C9: callers ask objections which uses are research
+)
+from portal.cases.restrictions import settle_on_decision
 from portal.cases.review import proposed_decision, review_in_progress
 from portal.cases.steps import (
     acting_moment,
@@ -54,8 +66,6 @@ from portal.extensions import DbSession
 S = CaseState
 
 PUBLIC_TASK_PROCESSING = frozenset({"programme"})  # and every "sharing:<agency>"
-
-RESEARCH_PROCESSING = frozenset({"national_study", "local_research"})
 
 _AGENCY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
@@ -76,11 +86,6 @@ def _check_processing(value: str) -> str:
         f"Unknown processing {value!r}: use programme, sharing:<agency>, national_study "
         "or local_research"
     )
-
-
-def is_research(processing: str) -> bool:
-    """C9: research processing (Art 21(6)), weighed against the public interest."""
-    return processing in RESEARCH_PROCESSING
 
 
 def processing_description(processing: str) -> str:
@@ -119,21 +124,20 @@ def latest_assessment(session: DbSession, case: Case) -> ObjectionAssessment | N
 
 
 def must_stop(assessment: ObjectionAssessment) -> list[str]:
-    """C9: the processing the council has shown no grounds to continue, which must stop.
+    """C9: the processing whose test to carry on the assessment does not record in full,
+    which must stop (portal.cases.override_tests: Art 21(1), 21(6))."""
+    tests = assessment.override_tests or {}
+    return [
+        processing
+        for processing in assessment.processing_affected
+        if not passes(processing, OverrideTest.of(tests.get(processing)))
+    ]
 
-    Public-task processing (the programme, sharing) continues only with compelling
-    legitimate grounds that override the person's interests, or for legal claims;
-    research continues only where it is necessary for a task in the public interest.
-    """
-    stop: list[str] = []
-    for processing in assessment.processing_affected:
-        if is_research(processing):
-            justified = bool(assessment.public_interest_research.strip())
-        else:
-            justified = bool(assessment.compelling_grounds.strip()) or assessment.legal_claims
-        if not justified:
-            stop.append(processing)
-    return stop
+
+def override_test(assessment: ObjectionAssessment | None, processing: str) -> OverrideTest:
+    """C9: the test recorded for carrying on one use (empty if none)."""
+    tests = (assessment.override_tests or {}) if assessment is not None else {}
+    return OverrideTest.of(tests.get(processing))
 
 
 def assess_objection(
@@ -142,20 +146,23 @@ def assess_objection(
     *,
     grounds_raised: str,
     processing_affected: Sequence[str],
-    compelling_grounds: str = "",
-    public_interest_research: str = "",
-    legal_claims: bool = False,
+    tests: Mapping[str, OverrideTest] | None = None,
     actor: str,
     now: datetime | None = None,
 ) -> ObjectionAssessment:
-    """C9: weigh the objection: the person's grounds, the processing it affects, and any
-    compelling legitimate grounds, legal claims or public-interest research that would let
-    processing continue. A new assessment replaces the last one."""
+    """C9: weigh the objection: the person's grounds, the processing it affects, and for
+    each use that would carry on its test (Art 21(1): the person's situation, the
+    council's compelling legitimate grounds and why they override the person's interests,
+    rights and freedoms, or the legal claim; Art 21(6), research: why it is necessary for
+    a task in the public interest). A test is complete or empty (the use then stops);
+    OverrideTestIncomplete names each missing part, and nothing is saved. A new
+    assessment replaces the last one."""
     moment = acting_moment(now)
     grounds = required_text(grounds_raised, "Summarise the grounds the person raised")
     affected = _unique([_check_processing(p.strip()) for p in processing_affected])
     if not affected:
         raise ProcessingInvalid("Choose at least one processing the objection affects")
+    stored = checked_tests(tests or {}, affected, processing_description)
     lock_case(session, case)
     check_kind(case, CaseKind.OBJECTION)
     check_working(case)
@@ -163,9 +170,7 @@ def assess_objection(
         case_id=case.id,
         grounds_raised=grounds,
         processing_affected=affected,
-        compelling_grounds=compelling_grounds.strip(),
-        public_interest_research=public_interest_research.strip(),
-        legal_claims=bool(legal_claims),
+        override_tests=stored,
         assessed_by=actor,
         assessed_at=moment,
     )
@@ -179,7 +184,7 @@ def assess_objection(
         moment,
         assessment_id=assessment.id,
         processing_affected=affected,
-        legal_claims=bool(legal_claims),
+        continuing_tested=list(stored),
     )
     session.commit()
     return assessment
@@ -199,7 +204,8 @@ def propose_decision(
 
     upheld: every affected processing stops (an empty list means all of them);
     partly_upheld: some, not all, stop; not_upheld: none stop. Reasons are required, and
-    processing may continue only where the assessment shows grounds for it (must_stop).
+    a use may continue only where the assessment records its whole test (C9,
+    OverrideTestIncomplete per missing part otherwise; nothing is saved).
     """
     moment = acting_moment(now)
     outcome = enum_value(DecisionOutcome, outcome, "decision")
@@ -225,12 +231,8 @@ def propose_decision(
         raise DecisionInvalid(
             "A partly upheld objection stops some, but not all, of the processing it affects"
         )
-    unjustified = [p for p in must_stop(assessment) if p not in upheld]
-    if unjustified:
-        raise ObjectionNotOverridden(
-            "The assessment shows no grounds to continue: "
-            f"{_described(unjustified)}. Uphold the objection for these, or reassess (C9)"
-        )
+    continuing = [p for p in affected if p not in upheld]
+    check_continuing(assessment.override_tests or {}, continuing, processing_description)
     ordered = [p for p in affected if p in upheld]
     decision = ObjectionDecision(
         case_id=case.id,
@@ -271,8 +273,11 @@ def approve_decision(
 ) -> list[RestrictionEntry]:
     """C9: the reviewer approves the proposed decision (never the person who proposed it).
 
-    Each processing upheld goes on the restriction register from today; the requester is
-    told the decision, what stops, what continues and why.
+    Each processing upheld goes on the restriction register from today, or stays on it
+    from the day it was restricted pending the decision (C12); a use restricted pending
+    the decision that carries on is lifted from tomorrow, so the requester is told first
+    (Art 18(3)). The requester is told the decision, what stops, what continues and why,
+    and which restriction is confirmed or lifted.
     """
     moment = acting_moment(now)
     lock_case(session, case)
@@ -291,22 +296,15 @@ def approve_decision(
     review.decision = ReviewDecision.APPROVED
     review.decided_by = actor
     review.decided_at = moment
-    subject = case.subject
-    entries = [
-        RestrictionEntry(
-            case_id=case.id,
-            decision_id=decision.id,
-            reference=case.reference,
-            subject_person_id=subject.id,
-            subject_name=subject.full_name,
-            date_of_birth=subject.date_of_birth,
-            processing=processing,
-            from_date=today,
-            created_at=moment,
-        )
-        for processing in decision.upheld_processing
-    ]
-    session.add_all(entries)
+    entries, confirmed, lifted = settle_on_decision(
+        session,
+        case,
+        decision_id=decision.id,
+        upheld=decision.upheld_processing,
+        today=today,
+        lifted_on=today + timedelta(days=1),
+        moment=moment,
+    )
     case.state = S.READY
     assessment = session.get(ObjectionAssessment, decision.assessment_id)
     affected = assessment.processing_affected if assessment else decision.upheld_processing
@@ -320,6 +318,9 @@ def approve_decision(
         upheld_processing=list(decision.upheld_processing),
         continuing_processing=[p for p in affected if p not in decision.upheld_processing],
         reasons=decision.reasons,
+        restriction_confirmed=confirmed,
+        restriction_lifted=lifted,
+        restriction_lifted_on=(today + timedelta(days=1)).isoformat(),
         rights=list(RIGHTS_TO_COMPLAIN),
     )
     audit_event(
@@ -331,6 +332,8 @@ def approve_decision(
         decision_id=decision.id,
         outcome=str(decision.outcome),
         restrictions=len(entries),
+        restriction_confirmed=confirmed,
+        restriction_lifted=lifted,
         message_id=message.id,
     )
     session.commit()

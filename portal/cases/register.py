@@ -1,5 +1,7 @@
-"""The restriction register (C9, C12): every processing stopped by an upheld objection,
-for the data teams who must stop it, on screen and as CSV.
+"""The restriction register (C9, C12): every processing stopped for someone, for the data
+teams who must stop it, on screen and as CSV: restricted pending decision from the day an
+objection asking for it arrived, in force once an upheld decision confirms it, and lifted
+(from the day shown) when the use carries on.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from datetime import date
 
 from sqlalchemy import select
 
-from portal.cases.casework_models import RestrictionEntry
+from portal.cases.casework_models import RestrictionEntry, RestrictionStatus
+from portal.cases.models import Case
 from portal.cases.objections import processing_description
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -26,7 +29,25 @@ class RestrictionRow:
     processing: str
     description: str
     from_date: date
+    status: RestrictionStatus = RestrictionStatus.IN_FORCE
+    lifted_on: date | None = None
 
+    @property
+    def status_text(self) -> str:
+        return STATUS_TEXT[self.status]
+
+    @property
+    def applies(self) -> bool:
+        """Stopped now: pending decision or in force (a lifted one ends on lifted_on)."""
+        return self.status != RestrictionStatus.LIFTED
+
+
+# C12: what each status means for the data teams, in the register and its CSV.
+STATUS_TEXT = {
+    RestrictionStatus.PENDING_DECISION: "Restricted pending decision",
+    RestrictionStatus.IN_FORCE: "In force: objection upheld",
+    RestrictionStatus.LIFTED: "Lifted: the use carries on",
+}
 
 REGISTER_HEADER = (
     "Reference",
@@ -35,14 +56,33 @@ REGISTER_HEADER = (
     "Processing",
     "What stops",
     "From",
+    "Status",
+    "Until",
 )
 
 
 def restriction_register(session: DbSession) -> list[RestrictionRow]:
-    """Every processing stopped by an upheld objection, oldest first, for data teams."""
-    entries = session.scalars(
-        select(RestrictionEntry).order_by(RestrictionEntry.from_date, RestrictionEntry.id)
+    """Every processing stopped, pending decision (C12) or by an upheld objection (C9),
+    and every one lifted, oldest first, for data teams."""
+    return _rows(
+        session.scalars(
+            select(RestrictionEntry).order_by(RestrictionEntry.from_date, RestrictionEntry.id)
+        )
     )
+
+
+def case_restrictions(session: DbSession, case: Case) -> list[RestrictionRow]:
+    """C12: one case's entries in the register, for its case page."""
+    return _rows(
+        session.scalars(
+            select(RestrictionEntry)
+            .where(RestrictionEntry.case_id == case.id)
+            .order_by(RestrictionEntry.id)
+        )
+    )
+
+
+def _rows(entries: Iterable[RestrictionEntry]) -> list[RestrictionRow]:
     return [
         RestrictionRow(
             reference=entry.reference,
@@ -51,6 +91,8 @@ def restriction_register(session: DbSession) -> list[RestrictionRow]:
             processing=entry.processing,
             description=processing_description(entry.processing),
             from_date=entry.from_date,
+            status=RestrictionStatus(entry.status),
+            lifted_on=entry.lifted_on,
         )
         for entry in entries
     ]
@@ -72,6 +114,8 @@ def restriction_register_csv(rows: Iterable[RestrictionRow]) -> str:
                 row.processing,
                 row.description,
                 row.from_date,
+                row.status_text,
+                row.lifted_on or "",
             )
         )
     return out.getvalue()

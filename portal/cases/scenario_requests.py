@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from portal.cases.models import ActingFor, CaseKind, Channel
+from portal.cases.override_tests import OverrideTest, is_research
 from portal.cases.requests import PersonDetails, Submission
 
 
@@ -56,10 +57,56 @@ def access_details(
     return {"what": what, "delivery": {"delivery": delivery}}
 
 
-def objection_details() -> dict[str, Any]:
+def objection_details(
+    processing: Sequence[str] = ("programme", "sharing"),
+    agencies: Sequence[str] = ("police",),
+    *,
+    restrict: bool = False,
+) -> dict[str, Any]:
     """An objection to the programme linking the family's data and to sharing it with the
-    police."""
-    return {"processing": {"processing": ["programme", "sharing"], "agencies": ["police"]}}
+    police, unless changed. `restrict`: the requester asked for the uses objected to to
+    stop while the council decides (C12, Art 18(1)(d)), as the journey's last question
+    records it."""
+    details: dict[str, Any] = {
+        "processing": {"processing": list(processing), "agencies": list(agencies)}
+    }
+    if restrict:
+        details["restrict"] = {"restrict": "yes"}
+    return details
+
+
+# C9: why the council's grounds override the person's, and the legal claim, as a
+# caseworker would write them for the tests' and the demo's assessments.
+WHY_OVERRIDES = (
+    "The children's safety depends on the link; the risk she describes is managed by "
+    "keeping her address out of the shared records."
+)
+LEGAL_CLAIM = "The council is defending a claim about the family's support in the county court."
+
+
+def override_test_for(
+    processing: str,
+    *,
+    situation: str,
+    compelling_grounds: str = "",
+    public_interest_research: str = "",
+    legal_claims: bool = False,
+) -> OverrideTest:
+    """C9: the whole test one kind of grounds makes for a use, or an empty one."""
+    if is_research(processing):
+        if not public_interest_research:
+            return OverrideTest()
+        return OverrideTest(situation=situation, public_interest_task=public_interest_research)
+    if compelling_grounds:
+        return OverrideTest(
+            situation=situation,
+            council_grounds=compelling_grounds,
+            why_overrides=WHY_OVERRIDES,
+            legal_claim=LEGAL_CLAIM if legal_claims else "",
+        )
+    if legal_claims:
+        return OverrideTest(situation=situation, legal_claim=LEGAL_CLAIM)
+    return OverrideTest()
 
 
 def on_behalf_of(

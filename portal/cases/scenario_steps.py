@@ -11,7 +11,7 @@ and Early Help holds records; the demo (portal.demo) draws them at random from a
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, TypeVar
@@ -37,8 +37,9 @@ from portal.cases.casework_models import (
     SearchOutcome,
 )
 from portal.cases.models import Case, Channel
+from portal.cases.override_tests import OverrideTest
 from portal.cases.requests import Submission
-from portal.cases.scenario_requests import submission
+from portal.cases.scenario_requests import override_test_for, submission
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
 from portal.instants import aware
@@ -346,22 +347,38 @@ class Steps:
         compelling_grounds: str = "",
         public_interest_research: str = "",
         legal_claims: bool = False,
+        tests: Mapping[str, OverrideTest] | None = None,
         at: When = 0,
         worker: str | None = None,
     ) -> ObjectionAssessment:
         """C9: the objection weighed; the processing it affects is by default what the
-        requester objected to."""
+        requester objected to. Each use's test to carry on is `tests`' or, without them,
+        the one the grounds given make: `compelling_grounds` (or `legal_claims`) for the
+        programme and sharing, `public_interest_research` for research; none, it stops."""
+        affected = list(
+            objections.processing_objected_to(case) if processing is None else processing
+        )
+        if tests is None:
+            tests = {
+                key: test
+                for key in affected
+                if not (
+                    test := override_test_for(
+                        key,
+                        situation=grounds_raised,
+                        compelling_grounds=compelling_grounds,
+                        public_interest_research=public_interest_research,
+                        legal_claims=legal_claims,
+                    )
+                ).empty
+            }
         return self._do(
             objections.assess_objection,
             case,
             at,
             grounds_raised=grounds_raised,
-            processing_affected=(
-                objections.processing_objected_to(case) if processing is None else processing
-            ),
-            compelling_grounds=compelling_grounds,
-            public_interest_research=public_interest_research,
-            legal_claims=legal_claims,
+            processing_affected=affected,
+            tests=tests,
             actor=worker or self.worker(),
         )
 

@@ -29,7 +29,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from portal.bidi import long_date_text
-from portal.cases import clock, deadlines
+from portal.cases import clock, deadlines, objections
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import (
     CaseMessage,
@@ -44,8 +44,10 @@ from portal.cases.message_words import (
     message_summary,
     message_title,
     received_title,
+    restriction_sentences,
 )
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.documents.decision_words import ContinuingUse, continuing_use
 from portal.documents.pdf import document_pdf, render_document
 from portal.documents.people import (
     DecisionFacts,
@@ -290,7 +292,23 @@ def _decision_facts(session: DbSession, case: Case, message: CaseMessage) -> Dec
         continuing=[str(p) for p in params.get("continuing_processing") or []],
         compelling_grounds=bool(assessment and assessment.compelling_grounds.strip()),
         legal_claims=bool(assessment and assessment.legal_claims),
+        tests={
+            str(p): objections.override_test(assessment, str(p))
+            for p in params.get("continuing_processing") or []
+        },
+        restriction_confirmed=[str(p) for p in params.get("restriction_confirmed") or []],
+        restriction_lifted=[str(p) for p in params.get("restriction_lifted") or []],
     )
+
+
+def _continuing_uses(facts: DecisionFacts, about: AboutWhom) -> list[ContinuingUse]:
+    """C9: each use that carries on with the test recorded for it; none when the
+    assessment was made before per-use tests (continuing_because says why then)."""
+    return [
+        continuing_use(processing_words(p, about), p, facts.tests[p], about)
+        for p in facts.continuing
+        if p in facts.tests and not facts.tests[p].empty
+    ]
 
 
 def _message_for(
@@ -412,6 +430,14 @@ def _letter(
             if decision
             else [],
             "because": continuing_because(decision, about) if decision else [],
+            "continuing_uses": _continuing_uses(decision, about) if decision else [],
+            "restriction": restriction_sentences(message.params or {}) if message else [],
+            "restriction_kept": [processing_words(p, about) for p in decision.restriction_confirmed]
+            if decision
+            else [],
+            "restriction_lifted": [processing_words(p, about) for p in decision.restriction_lifted]
+            if decision
+            else [],
             "asked_for": what_was_asked(case, about) if message is None else [],
             "received_on": format_date(case.received_on, "long"),
             "files": files,

@@ -15,7 +15,7 @@ All of this is in the current language: call it inside letters.in_language.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
 from typing import Any
@@ -28,6 +28,7 @@ from portal.cases import disclosure, objections
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
 from portal.cases.models import Case, CaseKind
+from portal.cases.override_tests import OverrideTest
 
 AGENCY_WORDS: Mapping[str, Any] = MappingProxyType(
     {
@@ -158,12 +159,18 @@ class DecisionFacts:
     stopped: list[str]
     stopped_on: date
     continuing: list[str]
-    compelling_grounds: bool
-    legal_claims: bool
+    compelling_grounds: bool  # an assessment made before per-use tests
+    legal_claims: bool  # likewise
+    # C9: the test recorded for each use that carries on (portal.cases.override_tests).
+    tests: Mapping[str, OverrideTest] = field(default_factory=dict)
+    # C12: uses restricted while the decision was made, kept stopped or started again.
+    restriction_confirmed: list[str] = field(default_factory=list)
+    restriction_lifted: list[str] = field(default_factory=list)
 
 
 def continuing_because(facts: DecisionFacts, about: AboutWhom) -> list[str]:
-    """C9: why processing the requester objected to carries on, in their words: compelling
+    """C9: why processing the requester objected to carries on, in their words, for an
+    assessment made before per-use tests (decision_words.continuing_use since): compelling
     legitimate grounds or legal claims (public task), public-interest research. The
     interests weighed are the data subject's (Art 21(1))."""
     because: list[str] = []

@@ -21,7 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from portal.cases.allocation import NOTE_LENGTH
-from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
+from portal.cases.casework_models import DisclosureKind, SearchOutcome
 from portal.cases.disclosure import EXEMPTIONS
 from portal.cases.models import ActingFor, Channel
 from portal.forms.departments import DepartmentChoice, department_field, other_department_field
@@ -241,55 +241,6 @@ class NoteForm(CaseActionForm):
     )
 
 
-class AssessObjectionForm(CaseActionForm):
-    grounds_raised = _text("Grounds the person raised", "Summarise the grounds the person raised")
-    processing_affected = Checkboxes(
-        "Processing the objection affects",
-        validators=[DataRequired("Choose at least one processing the objection affects")],
-    )
-    compelling_grounds = TextAreaField(
-        "Compelling legitimate grounds to continue (programme and sharing)",
-        description="Leave empty if there are none: that processing must then stop (C9)",
-        filters=[clean_text],
-        validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
-    )
-    public_interest_research = TextAreaField(
-        "Why the research is necessary for a task in the public interest",
-        description="Leave empty if it is not: research use must then stop (C9)",
-        filters=[clean_text],
-        validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
-    )
-    legal_claims = BooleanField("The council needs the data for legal claims")
-
-    def __init__(self, *args, processing: list[tuple[str, str]] = (), **kwargs):  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)
-        self.processing_affected.choices = choices(processing)
-
-
-class ProposeDecisionForm(CaseActionForm):
-    outcome = Radios(
-        "Decision",
-        choices=choices(
-            [
-                (DecisionOutcome.UPHELD.value, "Upheld: all the processing affected stops"),
-                (DecisionOutcome.PARTLY_UPHELD.value, "Partly upheld: some of it stops"),
-                (DecisionOutcome.NOT_UPHELD.value, "Not upheld: none of it stops"),
-            ]
-        ),
-        validators=[DataRequired("Select the decision")],
-    )
-    upheld_processing = Checkboxes(
-        "Processing that stops",
-        description="For a partly upheld objection. For upheld, leave empty to stop all of it",
-        validators=[Optional()],
-    )
-    reasons = _text("Reasons for the decision", "Give the reasons for the decision")
-
-    def __init__(self, *args, processing: list[tuple[str, str]] = (), **kwargs):  # type: ignore[assignment]
-        super().__init__(*args, **kwargs)
-        self.upheld_processing.choices = choices(processing)
-
-
 def _contact_fields(whose: str, address_description: str = "") -> tuple[Field, ...]:
     """Optional address, postcode, email and phone fields, labelled "Address{whose}" etc."""
     return (
@@ -434,6 +385,9 @@ class IntakeForm(FlaskForm):
         "Why they object (objections)",
         filters=[clean_text],
         validators=[Length(max=TEXT_LENGTH, message="Write 5000 characters or fewer")],
+    )
+    restrict = BooleanField(
+        "They asked us to stop the uses they object to while we decide (objections, C12)"
     )
     identity_at_hub = BooleanField("Their identity was checked in person at a hub")
 

@@ -345,6 +345,24 @@ class ReasonsForm(FlaskForm):
     )
 
 
+class RestrictForm(FlaskForm):
+    """C12: restriction while the objection is considered (UK GDPR Art 18(1)(d))."""
+
+    restrict = Radios(
+        _l("While we decide, should we stop the uses you object to?"),
+        description=_l(
+            "Deciding can take up to a month, or longer if your objection is complex. If you choose yes, we stop these uses from the day we receive your objection until we tell you our decision. If we then decide to carry on with any of them, we will tell you before we start again."
+        ),
+        choices=choices(
+            (
+                ("yes", _l("Yes, stop them until you decide")),
+                ("no", _l("No, carry on until you decide")),
+            )
+        ),
+        validators=[InputRequired(_l("Select yes if we should stop these uses while we decide"))],
+    )
+
+
 class IdentityForm(FlaskForm):
     how = Radios(
         _l("How will you prove who you are?"),

@@ -27,6 +27,7 @@ from portal.cases.message_words import (
     message_summary,
     message_title,
     received_title,
+    restriction_sentences,
 )
 from portal.cases.models import Case, CaseKind
 from portal.extensions import db
@@ -179,6 +180,7 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
             if message is not None:
                 context["summary"] = message_summary(message, facts.about)
                 context["staff_text"] = message_staff_text(message)
+                context["restriction"] = restriction_sentences(message.params or {})
             body = render_template(template, due_date=due_date, **context)
     return Email(to=to, subject=subject, body=body, language=facts.language)
 

@@ -37,6 +37,14 @@ RELEASES: tuple[NoticeRelease, ...] = (
         "Rewritten in plain English under UK GDPR and the Data Protection Act 2018 as "
         "amended by the Data (Use and Access) Act 2025; all rights listed; translated.",
     ),
+    NoticeRelease(
+        "2.1",
+        date(2026, 12, 6),
+        "The law as it now stands: research safeguards under Articles 84A-84D, the "
+        "Department for Education's programme, transfers, the Acts and conditions relied on, "
+        "profiling, the right to object as Article 21 states it, and how to ask for "
+        "correction, deletion or restriction.",
+    ),
 )
 
 

@@ -158,6 +158,12 @@ OBJECTION = Journey(
         *PERSON_STEPS,
         Step("processing", forms.ProcessingForm, _l("What do you object to?")),
         Step("reasons", forms.ReasonsForm, _l("Why do you object?"), heading_field="reasons"),
+        Step(
+            "restrict",
+            forms.RestrictForm,
+            _l("While we decide, should we stop the uses you object to?"),
+            heading_field="restrict",
+        ),
         *IDENTITY_STEPS,
     ),
 )

@@ -462,7 +462,7 @@ def _submission(journey: Journey, draft) -> Submission:
         "postal_address": contact.get("postal_address") or "",
         "letters_language": contact.get("letters_language") or g.locale,
     }
-    for slug in ("what", "delivery", "processing", "reasons"):
+    for slug in ("what", "delivery", "processing", "reasons", "restrict"):
         if slug in answers:
             details[slug] = answers[slug]
     cipher = _cipher()

@@ -299,6 +299,7 @@ def track_status(case: Case):
                 "title": message_words.message_title(message.kind, AboutWhom.of_case(case)),
                 "summary": message_words.message_summary(message, AboutWhom.of_case(case)),
                 "staff_text": message_words.message_staff_text(message),
+                "restriction": message_words.restriction_sentences(message.params or {}),
             }
             for message in tracking.messages_for(case)
         ],

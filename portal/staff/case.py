@@ -27,6 +27,7 @@ from portal.cases import (
     holds,
     intake,
     objections,
+    register,
 )
 from portal.cases.casework_models import (
     CaseNote,
@@ -42,6 +43,8 @@ from portal.cases.workflow import TransitionNotAllowed
 from portal.documents import production
 from portal.extensions import db
 from portal.forms import casework as forms
+from portal.forms import objection_forms
+from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
 from portal.staff.permissions import Action, can, require, requires, role_of
 from portal.staff.request_summary import summary_list_rows, what_they_asked_for
@@ -194,10 +197,10 @@ def empty_forms(case: Case) -> dict[str, Any]:
         "record_withdrawal": forms.WithdrawalForm(prefix="withdraw", formdata=None),
         "assign": forms.AssignForm(prefix="assign", formdata=None, staff=case_staff()),
         "add_note": forms.NoteForm(prefix="note", formdata=None),
-        "assess_objection": forms.AssessObjectionForm(
-            prefix="assess", formdata=None, processing=objected_processing(case)
+        "assess_objection": objection_forms.assess_objection_form(
+            objected_processing(case), prefix="assess", formdata=None
         ),
-        "propose_decision": forms.ProposeDecisionForm(
+        "propose_decision": objection_forms.ProposeDecisionForm(
             prefix="decision", formdata=None, processing=assessed_processing(case)
         ),
         "approve_decision": forms.ConfirmActionForm(prefix="approve-decision", formdata=None),
@@ -253,6 +256,10 @@ def render_case(
         clarifications=_rows(Clarification, case),
         assignee=allocation.assignee_of(db.session, case),
         assessment=objections.latest_assessment(db.session, case),
+        override_test=objections.override_test,
+        must_stop=objections.must_stop,
+        test_labels={part: label for part, (label, _h) in OVERRIDE_PART_FIELDS.items()},
+        restrictions=register.case_restrictions(db.session, case),
         describe=objections.processing_description,
         exemptions=disclosure.EXEMPTIONS,
         offered=offered,

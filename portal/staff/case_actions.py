@@ -13,9 +13,12 @@ from flask_login import current_user
 
 from portal.cases import allocation, closing, deadlines, disclosure, identity, objections, review
 from portal.cases.casework_models import DisclosureKind
+from portal.cases.errors import OverrideTestIncomplete
 from portal.cases.models import Case
+from portal.cases.override_tests import OverrideTest
 from portal.extensions import db
 from portal.forms import casework as forms
+from portal.forms import objection_forms
 from portal.staff import bp
 from portal.staff.case import (
     DOMAIN_ERRORS,
@@ -311,7 +314,7 @@ def case_add_note(reference: str):
 @requires(Action.WORK_ON_CASE)
 def case_assess_objection(reference: str):
     case = load_case(reference, Action.WORK_ON_CASE)
-    form = forms.AssessObjectionForm(prefix="assess", processing=objected_processing(case))
+    form = objection_forms.assess_objection_form(objected_processing(case), prefix="assess")
     if not form.validate():
         return _invalid(case, "assess_objection", form)
     try:
@@ -320,11 +323,15 @@ def case_assess_objection(reference: str):
             case,
             grounds_raised=form.grounds_raised.data,
             processing_affected=form.processing_affected.data or [],
-            compelling_grounds=form.compelling_grounds.data or "",
-            public_interest_research=form.public_interest_research.data or "",
-            legal_claims=bool(form.legal_claims.data),
+            tests={key: OverrideTest.of(test) for key, test in form.tests_given().items()},
             actor=current_actor(),
         )
+    except OverrideTestIncomplete as error:
+        # C9: each missing part on its own field; nothing was saved.
+        db.session.rollback()
+        db.session.refresh(case)
+        form.show_field_errors(error.field_errors)
+        return _invalid(case, "assess_objection", form)
     except DOMAIN_ERRORS as error:
         return _refused(case, "assess_objection", form, error)
     return back_to_case(case, "Assessment recorded")
@@ -334,7 +341,9 @@ def case_assess_objection(reference: str):
 @requires(Action.WORK_ON_CASE)
 def case_propose_decision(reference: str):
     case = load_case(reference, Action.WORK_ON_CASE)
-    form = forms.ProposeDecisionForm(prefix="decision", processing=assessed_processing(case))
+    form = objection_forms.ProposeDecisionForm(
+        prefix="decision", processing=assessed_processing(case)
+    )
     if not form.validate():
         return _invalid(case, "propose_decision", form)
     try:

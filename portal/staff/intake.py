@@ -31,6 +31,7 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
     else:
         details["processing"] = {"processing": list(form.processing.data or [])}
         details["reasons"] = {"reasons": form.reasons.data or ""}
+        details["restrict"] = {"restrict": "yes" if form.restrict.data else "no"}
     subject = PersonDetails(
         full_name=form.full_name.data,
         date_of_birth=form.date_of_birth.data,

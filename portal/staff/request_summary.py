@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from portal.cases import objections
+from portal.cases import objections, restrictions
 from portal.cases.agencies import agency_name
 from portal.cases.models import Case, CaseKind
 from portal.council import Council
@@ -56,6 +56,7 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
         rows += [
             SummaryRow("What they object to", _objected_to(case)),
             SummaryRow("Their reasons", words.block(_answer(details, "reasons", "reasons"))),
+            SummaryRow("Stop these uses while we decide", _restriction_asked(case)),
         ]
     else:
         subject = case.subject
@@ -127,6 +128,19 @@ def _objected_to(case: Case) -> Markup:
     if not keys:
         return escape(NONE_GIVEN)
     return _lines(objections.processing_description(key) for key in keys)
+
+
+def _restriction_asked(case: Case) -> Markup:
+    """C12: whether they asked for restriction while the objection is considered."""
+    answer = _answer(case.details or {}, "restrict", "restrict")
+    if answer is None:
+        return escape("Not asked (objection made before this question)")
+    if restrictions.wants_restriction(case):
+        return escape(
+            f"Yes: restricted pending decision from {case.received_on:%-d %B %Y} "
+            "(see the restriction register)"
+        )
+    return escape("No: the uses carry on until we decide")
 
 
 def _scope(details: dict[str, Any]) -> Markup:

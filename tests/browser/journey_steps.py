@@ -13,7 +13,7 @@ from PIL import Image
 PERSON_STEPS = ("who", "name", "date-of-birth", "address", "contact")
 STEPS = {
     "get-a-copy": (*PERSON_STEPS, "identifiers", "what", "delivery", "identity", "declaration"),
-    "object": (*PERSON_STEPS, "processing", "reasons", "identity", "declaration"),
+    "object": (*PERSON_STEPS, "processing", "reasons", "restrict", "identity", "declaration"),
 }
 # Pages whose fields are all optional: submitting them empty moves on.
 ALL_OPTIONAL = {"identifiers"}
@@ -144,6 +144,8 @@ def fill_step(page, step: str, acting_for: str = "myself") -> None:
         page.check('input[name="processing"][value="local_research"]')
     elif step == "reasons":
         page.fill("#reasons", "My former partner works for one of the services.")
+    elif step == "restrict":
+        page.check('input[name="restrict"][value="yes"]')
     elif step == "identity":
         page.check('input[name="how"][value="hub"]')
     elif step == "declaration":

@@ -258,6 +258,14 @@ def test_objection_journey_in_urdu_by_keyboard(page, live_server, app, request_l
     tab_to(page, "#reasons")
     assert_focus_visible(page)
     page.keyboard.type("Someone who harmed my family could find our address.")
+    press_enter_on(page, CONTINUE, f"{base}/restrict")
+
+    # C12: stop the uses objected to while we decide (Art 18(1)(d)); radios by keyboard.
+    assert_language(page, "ur", "rtl")
+    tab_to(page, 'input[name="restrict"]')
+    assert_focus_visible(page)
+    page.keyboard.press("Space")
+    assert page.is_checked('input[name="restrict"][value="yes"]')
     press_enter_on(page, CONTINUE, f"{base}/identity")
 
     assert_language(page, "ur", "rtl")
@@ -282,6 +290,7 @@ def test_objection_journey_in_urdu_by_keyboard(page, live_server, app, request_l
     assert (case.kind, case.language, case.identity_at_hub) == ("objection", "ur", True)
     assert case.details["processing"]["processing"] == ["national_study", "local_research"]
     assert case.details["reasons"]["reasons"].startswith("Someone who harmed")
+    assert case.details["restrict"] == {"restrict": "yes"}
     text = normalised(page.inner_text("#main-content"))
     assert reference in text
     # Proof to be shown at a hub: the month starts that day (C1), so no date is promised.

@@ -40,6 +40,7 @@ from portal.cases.casework_models import (
     SearchOutcome,
 )
 from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.cases.override_tests import OverrideTest
 from portal.cases.scenario_requests import person, submission
 from portal.cases.scenario_steps import CASEWORKER, REVIEWER, noon
 from portal.outbox import Job
@@ -171,7 +172,14 @@ def test_an_upheld_objection_reaches_the_restriction_register(session, scenarios
         case,
         grounds_raised="Fled domestic abuse; the police link puts her at risk",
         processing_affected=affected,
-        compelling_grounds="Child protection plan requires the programme link",
+        tests={
+            "programme": OverrideTest(
+                situation="Fled domestic abuse",
+                council_grounds="Child protection plan requires the programme link",
+                why_overrides="The children's protection outweighs the risk, managed by hiding "
+                "her address",
+            )
+        },
         actor=CASEWORKER,
     )
     objections.propose_decision(

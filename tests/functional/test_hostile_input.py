@@ -60,6 +60,7 @@ FIELDS = {
     "delivery": ["delivery", "formats", "other_format", "collect_hub"],
     "processing": ["processing", "agencies"],
     "reasons": ["reasons"],
+    "restrict": ["restrict"],
     "identity": ["how"],
     "declaration": ["confirm"],
 }
@@ -86,6 +87,7 @@ def _client_at(app, journey, step, locale):
                 "delivery": {"delivery": "post"},
                 "processing": {"processing": ["local_research"]},
                 "reasons": {"reasons": "Because."},
+                "restrict": {"restrict": "no"},
                 "identity": {"how": "hub"},
             }
             answer(client, locale, journey.path, earlier.slug, defaults[earlier.slug])

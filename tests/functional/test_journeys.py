@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from portal.cases.models import AuditEvent, Case, CaseFile, CaseKind, CaseState
 from portal.extensions import db
 from portal.i18n import LANGUAGES
+from portal.notices import current_release
 from portal.outbox import Job
 from tests.conftest import get_page, translated
 from tests.journeys import (
@@ -74,7 +75,7 @@ def test_access_journey_creates_one_complete_case(app):
         assert case.subject.postcode == "WF1 2EB"
         assert case.subject.identifiers["ni_number"] == "AB123456C"
         assert case.details["what"]["agencies"] == ["police", "schools"]
-        assert case.notice_version == "2.0"
+        assert case.notice_version == current_release().version == "2.1"
         files = db.session.scalars(select(CaseFile).where(CaseFile.case_id == case.id)).all()
         assert sorted(f.purpose for f in files) == ["photo_id", "proof_of_address"]
         assert all(png_bytes()[:8] not in f.encrypted for f in files)  # encrypted at rest

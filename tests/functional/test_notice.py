@@ -145,12 +145,12 @@ def test_rights_lead_to_the_journeys_and_the_phone_and_email_route(notice):
 
 def test_notice_shows_its_version_and_last_updated_date(notice):
     release = current_release()
-    assert f"Version {release.version}. Last updated 24 November 2026." in notice.text()
+    assert f"Version {release.version}. Last updated 6 December 2026." in notice.text()
 
 
 def test_notice_date_is_written_in_the_readers_language(client):
     page = get_page(client, "/pl/")
-    assert "24 listopada 2026" in page.text()
+    assert "6 grudnia 2026" in page.text()
 
 
 def test_every_release_is_recorded_in_the_database(app):

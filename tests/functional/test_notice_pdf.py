@@ -150,7 +150,7 @@ def test_english_pdf_keeps_the_facts(pdfs):
     text = pdf_text(pdfs["en"])
     for phrase in (
         "National Institute of Economic and Social Research",
-        "Version 2.0",
+        "Version 2.1",
         "Early Help Hub",
     ):
         assert phrase in text

@@ -19,6 +19,7 @@ from portal.cases import clock, closing, deadlines, disclosure, identity, object
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, ExemptionCode
 from portal.cases.casework_models import SearchOutcome as Found
 from portal.cases.models import Case
+from portal.cases.override_tests import OverrideTest
 from portal.documents import letters, packs
 from portal.documents.letters import LetterKind
 from portal.extensions import db
@@ -337,7 +338,13 @@ def test_an_objection_for_someone_else_names_them_in_its_letters(app, client):
             case,
             grounds_raised="Fears the police learning where he lives",
             processing_affected=["national_study", "sharing:police"],
-            compelling_grounds="Needed to plan support",
+            tests={
+                "sharing:police": OverrideTest(
+                    situation="He fears the police learning where he lives",
+                    council_grounds="Needed to plan support",
+                    why_overrides="The family's safety needs the police to know of the plan",
+                )
+            },
             actor=WORKER,
         )
         objections.propose_decision(
@@ -364,3 +371,8 @@ def test_an_objection_for_someone_else_names_them_in_its_letters(app, client):
     assert "Sending their information to the National Impact Study (ONS and NIESR)" in decision
     assert "Sharing their information with: Police" in decision
     assert "outweigh their interests, rights and freedoms" in decision
+    # C9: the test, its parts introduced in the letter's words, quoted as the council wrote.
+    assert "Their situation, as we understood it: (in the council's words, as written)" in (
+        decision
+    )
+    assert "He fears the police learning where he lives" in decision

@@ -228,9 +228,12 @@ def words(locale: str, *sentences: str) -> list[str]:
 
 
 MATRIX = list(TAGS)
+# C4: an objection is never paused for clarification (DPA 2018 s.54(3C); Art 12A), so no
+# such case can be built; its words stay for an objection paused before that rule.
+BUILDABLE = [pair for pair in MATRIX if pair != (OBJECTION, S.AWAITING_CLARIFICATION)]
 
 
-@pytest.mark.parametrize(("kind", "state"), MATRIX, ids=[f"{k}-{s}" for k, s in MATRIX])
+@pytest.mark.parametrize(("kind", "state"), BUILDABLE, ids=[f"{k}-{s}" for k, s in BUILDABLE])
 def test_each_state_of_each_kind_reads_true_in_english_urdu_and_polish(app, kind, state):
     filed = built(app, kind, state)
     own = [

@@ -14,7 +14,7 @@ The downgrade re-hashes the chain over the details as they are (erased ones keep
 marker) and drops the columns.
 
 Revision ID: 0013_audit_holds
-Revises: 0011_department_keys
+Revises: 0012_objection_restrictions
 Create Date: 2026-12-06 16:50:00
 
 """
@@ -28,7 +28,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0013_audit_holds"
-down_revision = "0011_department_keys"
+down_revision = "0012_objection_restrictions"
 branch_labels = None
 depends_on = None
 

@@ -15,10 +15,10 @@ import pytest
 
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
 from portal.cases.models import Case, CaseKind, CaseState
-from portal.cases.scenario_requests import access_details, person
+from portal.cases.scenario_requests import access_details, objection_details, person
 from portal.cases.scenario_steps import Search, noon
 from portal.cases.scenarios import Scenarios
-from tests.conftest import building
+from tests.conftest import building, translated
 from tests.functional.jobs.test_email_delivery import work_until_idle
 
 RECEIVED = noon(date(2026, 3, 2))
@@ -216,3 +216,44 @@ def test_a_refusal_in_sorani_greets_by_name_and_names_the_ico_and_the_courts(smt
     )
     assert "\u2066ico.org.uk/make-a-complaint\u2069" in body
     assert "هەروەها مافی ئەوەت هەیە پەنا بۆ دادگا ببەیت." in body
+
+
+def decision_with_restriction(scenarios: Scenarios, address: str, language: str) -> None:
+    """C12: restriction asked for with the objection; the police link upheld (kept
+    stopped), the programme carrying on (started again the day after the decision)."""
+    case = scenarios.case_in(
+        CaseState.IN_PROGRESS,
+        CaseKind.OBJECTION,
+        received=RECEIVED,
+        details=objection_details(restrict=True),
+        **zofia(address, language),
+    )
+    scenarios.assess(
+        case,
+        grounds_raised="The police link puts her at risk",
+        compelling_grounds="A child protection plan needs the programme link",
+    )
+    scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["sharing:police"])
+    scenarios.approve_decision(case, at=noon(date(2026, 3, 20)))
+
+
+@pytest.mark.parametrize("language", ["en", "ur"])
+def test_the_decision_email_says_what_happens_to_the_restriction(smtp_app, smtp_server, language):
+    """C12: Art 18(3) (legislation.gov.uk): a person who obtained restriction "shall be
+    informed by the controller before the restriction of processing is lifted"."""
+    [email] = message_emails(smtp_app, smtp_server, decision_with_restriction, language)
+    body = " ".join(email.get_content().split())
+    kept = (
+        "You asked us to stop the uses you objected to while we decided. The ones we have "
+        "agreed to stop stay stopped."
+    )
+    assert translated(language, kept) in body
+    lifted = translated(
+        language,
+        "We stopped the uses you objected to while we decided. We will start again on "
+        "%(date)s with the ones we are carrying on with.",
+    )
+    before, after = lifted.split("%(date)s")
+    assert before.strip() in body and after.strip() in body
+    if language == "en":
+        assert "We will start again on 21 March 2026 with the ones" in body

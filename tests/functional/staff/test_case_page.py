@@ -428,8 +428,23 @@ def test_an_objection_is_assessed_decided_and_approved(app, signed_in, new_case)
         {
             "assess-grounds_raised": "Worried about the police seeing it",
             "assess-processing_affected": ["programme", "sharing:police"],
-            "assess-compelling_grounds": "Safeguarding duties for the children",
+            "assess-test__programme__situation": "Fears her former partner finds her",
+            "assess-test__programme__council_grounds": "Safeguarding duties for the children",
+            "assess-test__programme__why_overrides": "The children's safety comes first",
         },
+    )
+    assessment = element_text(worker.get(url(reference)).get_data(as_text=True), "assessment")
+    assert (
+        "Linking their information for the Think Family programme: test to carry on: "
+        "The person's particular situation: Fears her former partner finds her "
+        "The council's compelling legitimate grounds to carry on: Safeguarding duties for "
+        "the children Why these grounds override the person's interests, rights and "
+        "freedoms: The children's safety comes first "
+        "Sharing their information with the police: no test to carry on, so it stops"
+    ) in assessment
+    assert element_text(worker.get(url(reference)).get_data(as_text=True), "decision-tests") == (
+        "Must stop (no whole test to carry on, C9): Sharing their information with the "
+        "police. May carry on: Linking their information for the Think Family programme."
     )
     act(
         worker,
@@ -477,11 +492,11 @@ def test_a_decision_that_breaks_rule_c9_is_shown_as_an_error(app, client, signed
     )
     errors = element_text(response.get_data(as_text=True), within="main-content")
     assert (
-        "There is a problem The assessment shows no grounds to continue: Linking their "
-        "information for the Think Family programme. Uphold the objection for these, or "
-        "reassess (C9)"
+        "There is a problem A use can carry on only when the assessment records its whole "
+        "test: reassess, or uphold the objection for it. Linking their information for the "
+        "Think Family programme: Describe the person's particular situation."
     ) in errors
-    assert "no grounds to continue: programme" not in errors
+    assert ": programme" not in errors  # the use as staff read it, not its key
     assert state_of(app, reference) == CaseState.IN_PROGRESS
 
 
@@ -660,3 +675,74 @@ def test_a_department_searched_twice_is_refused_and_the_pack_lists_it_once(
         case_id = db.session.query(Case).filter_by(reference=reference).one().id
     pack = all_text(build(app, case_id).pdf)
     assert pack.count("Early Help:") == 1
+
+
+def test_an_objection_page_offers_no_clarification_and_the_route_refuses_it(app, client, signed_in):
+    """C4 (DPA 2018 s.54(3C); UK GDPR Art 12A): the clock pauses for clarification of an
+    access request only. An objection's page has no such button; a forged post changes
+    nothing and writes no audit event."""
+    signed_in(client, Role.CASEWORKER)
+    with building(app) as scenarios:
+        access = scenarios.case_in(CaseState.IN_PROGRESS, received=utc_now()).reference
+        objection = scenarios.case_in(
+            CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=utc_now()
+        ).reference
+    assert "Ask for clarification" in text_of(client, access)
+    text = text_of(client, objection)
+    assert "Assess the objection" in text
+    assert "Ask for clarification" not in text
+    since = last_event_id(app)
+    page = client.get(url(objection))
+    token = csrf_token(page.get_data(as_text=True))
+    response = client.post(
+        url(objection, "clarification"),
+        data={"csrf_token": token, "clarify-question": "Which agency?"},
+    )
+    assert response.status_code in (400, 409)
+    assert "Only an access request can be paused for clarification" in element_text(
+        response.get_data(as_text=True)
+    )
+    assert state_of(app, objection) == CaseState.IN_PROGRESS
+    assert events_since(app, since) == []
+
+
+def test_an_incomplete_override_test_is_refused_field_by_field_and_nothing_is_saved(
+    app, client, signed_in
+):
+    """C9 (UK GDPR Art 21(1), 21(6)): a use carries on only with its whole test; each
+    missing part is named at its own field, and nothing is saved."""
+    signed_in(client, Role.CASEWORKER)
+    with building(app) as scenarios:
+        reference = scenarios.case_in(
+            CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=utc_now()
+        ).reference
+    since = last_event_id(app)
+    response = act(
+        client,
+        reference,
+        "objection-assessment",
+        {
+            "assess-grounds_raised": "Worried about the police seeing it",
+            "assess-processing_affected": ["programme", "national_study"],
+            "assess-test__programme__council_grounds": "Safeguarding duties",
+            "assess-test__national_study__situation": "Her address must stay hidden",
+        },
+        status=400,
+    )
+    html = response.get_data(as_text=True)
+    programme = "Linking their information for the Think Family programme"
+    section = element_text(html, "action-assess_objection")
+    assert "There is a problem" in element_text(html)
+    for message in (
+        f"{programme}: Describe the person's particular situation",
+        f"{programme}: Explain why the council's grounds override the person's interests, "
+        "rights and freedoms (Art 21(1))",
+        "Sending their information to the National Impact Study (ONS and NIESR): Explain why "
+        "the research is necessary for a task carried out in the public interest (Art 21(6))",
+    ):
+        assert message in section
+    assert element_text(html, "assess-test__programme__situation-error") == (
+        f"{programme}: Describe the person's particular situation"
+    )
+    assert events_since(app, since) == []
+    assert "Not assessed yet." in text_of(client, reference)

@@ -86,7 +86,10 @@ def test_an_empty_register_says_so(app, client, signed_in, monkeypatch):
     page = get_page(client, "/staff/restrictions", lang="en")
 
     assert "0 entries in the register" in page.text()
-    assert "The register is empty: no objection has been upheld yet." in page.text()
+    assert (
+        "The register is empty: no objection has been upheld, and nobody has asked for "
+        "restriction while we decide."
+    ) in page.text()
     assert "<table" not in page.html
     assert 'href="/staff/restrictions.csv"' not in page.html  # nothing to download
 
@@ -152,7 +155,16 @@ def test_the_csv_is_an_audited_download_safe_in_a_spreadsheet(app, client, signe
     # UTF-8 with a byte order mark, so that Excel shows Polish and Urdu names as written.
     assert response.data.startswith(codecs.BOM_UTF8)
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
-    assert rows[0] == ["Reference", "Name", "Date of birth", "Processing", "What stops", "From"]
+    assert rows[0] == [
+        "Reference",
+        "Name",
+        "Date of birth",
+        "Processing",
+        "What stops",
+        "From",
+        "Status",
+        "Until",
+    ]
     ours = [row for row in rows if row[0] == reference]
     assert ours and ours[0][1] == "'" + name
     assert ours[0][2:4] == ["1990-05-17", "national_study"]

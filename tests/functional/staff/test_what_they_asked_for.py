@@ -79,6 +79,7 @@ OBJECTION_ANSWERS = {
         "agencies": ["police", "dwp"],
     },
     "reasons": {"reasons": URDU_REASONS},
+    "restrict": {"restrict": "no"},
 }
 
 # Stored values a caseworker should never have to read.
@@ -162,6 +163,7 @@ def test_an_urdu_objection_shows_each_use_and_the_reasons_as_written(app, casewo
         "Sharing their information with the Department for Work and Pensions (DWP) "
         "Using their information for local research on the programme "
         f"Their reasons {URDU_REASONS} "
+        "Stop these uses while we decide No: the uses carry on until we decide "
         "Letters and emails in Urdu"
     )
     section = page.html.split('id="asked-for-section"', 1)[1].split("</section>", 1)[0]
@@ -191,6 +193,7 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
         "requester_postcode": "WF10 1AA",
         "processing": ["programme", "national_study"],
         "reasons": "She was never told her records were linked.",
+        "restrict": "y",  # C12: she asked for the uses to stop while we decide
     }
     response = caseworker.post("/staff/cases/log-request", data=data)
     assert response.status_code == 303
@@ -205,7 +208,15 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
         "Linking their information for the Think Family programme "
         "Sending their information to the National Impact Study (ONS and NIESR) "
         "Their reasons She was never told her records were linked. "
+        f"Stop these uses while we decide Yes: restricted pending decision from "
+        f"{received:%-d %B %Y} (see the restriction register) "
         "Letters and emails in Lithuanian"
+    )
+    assert element_text(page.html, within="restrictions") == (
+        "Linking their information for the Think Family programme: Restricted pending "
+        f"decision (from {received:%-d %B %Y}) "
+        "Sending their information to the National Impact Study (ONS and NIESR): Restricted "
+        f"pending decision (from {received:%-d %B %Y})"
     )
     # Staff keyed these words in: they are not marked as Lithuanian.
     assert 'lang="lt"' not in page.html.split('id="asked-for-section"', 1)[1]

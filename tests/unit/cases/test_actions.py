@@ -9,7 +9,7 @@ from datetime import date
 
 from portal.cases import closing
 from portal.cases.actions import Action, allowed_actions
-from portal.cases.models import CaseState
+from portal.cases.models import CaseKind, CaseState
 from portal.cases.scenario_steps import CASEWORKER, REVIEWER
 from tests.unit.cases.read_back import MONDAY
 
@@ -31,3 +31,15 @@ def test_the_case_page_offers_only_what_the_rules_allow(session, scenarios):
 
     closing.record_withdrawal(session, received, actor=CASEWORKER, how_received="letter")
     assert allowed_actions(session, received) == {Action.ADD_NOTE}
+
+
+def test_clarification_is_offered_for_an_access_request_and_never_for_an_objection(
+    session, scenarios
+):
+    """C4: only an access request pauses for clarification (DPA 2018 s.54(3C); Art 12A)."""
+    access = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
+    assert Action.ASK_CLARIFICATION in allowed_actions(session, access)
+    objection = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
+    offered = allowed_actions(session, objection)
+    assert Action.ASK_CLARIFICATION not in offered
+    assert Action.ASSESS_OBJECTION in offered

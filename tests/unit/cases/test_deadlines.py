@@ -12,10 +12,10 @@ import pytest
 
 from portal.cases import clock, deadlines, errors, messages
 from portal.cases.casework_models import MessageKind
-from portal.cases.models import CaseState
+from portal.cases.models import CaseKind, CaseState
 from portal.cases.scenario_steps import CASEWORKER, noon
 from portal.cases.workflow import TransitionNotAllowed
-from tests.unit.cases.read_back import MONDAY, message_jobs
+from tests.unit.cases.read_back import MONDAY, event_count, message_jobs
 
 
 def test_a_clarification_moves_the_due_date_by_the_days_paused_both_included(session, scenarios):
@@ -173,3 +173,21 @@ def test_an_extension_needs_a_reason_and_a_running_clock(session, scenarios):
             actor=CASEWORKER,
             now=MONDAY,
         )
+
+
+def test_an_objection_cannot_be_paused_for_clarification_and_nothing_changes(session, scenarios):
+    """C4 is for access requests only: DPA 2018 s.54(3C) (legislation.gov.uk) pauses the
+    period for further information "to identify the information or processing activities
+    to which a request under section 45(1) relates" (the right of access), as UK GDPR
+    Art 12A does for Art 15. An objection's month keeps running."""
+    case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
+    due, events = case.due_on, event_count(session)
+    with pytest.raises(errors.ClarificationNotAllowed, match="Only an access request"):
+        deadlines.ask_clarification(session, case, question="Which agency?", actor=CASEWORKER)
+    session.rollback()
+    session.refresh(case)
+    assert case.state == CaseState.IN_PROGRESS
+    assert case.due_on == due and case.pauses == []
+    assert event_count(session) == events
+    assert messages.messages_for(session, case) == []
+    assert not deadlines.clarification_allowed(case)

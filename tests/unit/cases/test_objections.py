@@ -14,8 +14,9 @@ from sqlalchemy import func, select
 from portal.cases import closing, errors, messages, objections, review
 from portal.cases.casework_models import DecisionOutcome, MessageKind, RestrictionEntry
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.override_tests import OverrideTest
 from portal.cases.scenario_steps import CASEWORKER, REVIEWER
-from tests.unit.cases.read_back import MONDAY
+from tests.unit.cases.read_back import MONDAY, event_count
 
 AFFECTED = ["programme", "sharing:police", "national_study"]
 
@@ -116,29 +117,102 @@ def test_a_decision_needs_reasons_and_an_assessment(session, scenarios):
         )
 
 
-def test_processing_continues_only_with_grounds_shown(session, scenarios):
-    """C9: without compelling grounds or legal claims the programme link-up must stop;
-    without a public-interest task the research must stop."""
+def test_processing_continues_only_with_its_whole_test(session, scenarios):
+    """C9: without a recorded test (Art 21(1): situation, grounds, why they override, or
+    a legal claim) the programme link-up must stop; without a public-interest task (Art
+    21(6)) the research must stop. The refusal names each missing part of each use."""
     case = assessed(scenarios, compelling_grounds="", public_interest_research="")
-    with pytest.raises(errors.ObjectionNotOverridden) as refused:
+    events = event_count(session)
+    with pytest.raises(errors.OverrideTestIncomplete) as refused:
         scenarios.propose(case, DecisionOutcome.NOT_UPHELD, [])
     # Said as the case page describes the processing, never by its stored key.
-    assert str(refused.value) == (
-        "The assessment shows no grounds to continue: "
-        "Linking their information for the Think Family programme; "
-        "Sharing their information with the police; "
-        "Sending their information to the National Impact Study (ONS and NIESR). "
-        "Uphold the objection for these, or reassess (C9)"
-    )
+    programme = "Linking their information for the Think Family programme"
+    study = "Sending their information to the National Impact Study (ONS and NIESR)"
+    assert refused.value.field_errors == {
+        ("programme", "situation"): f"{programme}: Describe the person's particular situation",
+        ("programme", "council_grounds"): (
+            f"{programme}: Give the council's compelling legitimate grounds, or the legal "
+            "claim the information is needed for"
+        ),
+        ("programme", "why_overrides"): (
+            f"{programme}: Explain why the council's grounds override the person's "
+            "interests, rights and freedoms (Art 21(1))"
+        ),
+        ("sharing:police", "situation"): (
+            "Sharing their information with the police: Describe the person's particular situation"
+        ),
+        ("sharing:police", "council_grounds"): refused.value.field_errors[
+            "sharing:police", "council_grounds"
+        ],
+        ("sharing:police", "why_overrides"): refused.value.field_errors[
+            "sharing:police", "why_overrides"
+        ],
+        ("national_study", "situation"): f"{study}: Describe the person's particular situation",
+        ("national_study", "public_interest_task"): (
+            f"{study}: Explain why the research is necessary for a task carried out in the "
+            "public interest (Art 21(6))"
+        ),
+    }
+    session.rollback()
+    assert case.state == CaseState.IN_PROGRESS and event_count(session) == events
     decision = scenarios.propose(case, DecisionOutcome.UPHELD, [])
     assert decision.upheld_processing == AFFECTED
+
+
+def test_a_test_with_a_missing_part_is_refused_per_field_and_nothing_is_saved(session, scenarios):
+    """C9: grounds without the person's situation or why they override it are not a test
+    (Art 21(1)); nothing is saved."""
+    case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
+    events = event_count(session)
+    with pytest.raises(errors.OverrideTestIncomplete) as refused:
+        objections.assess_objection(
+            session,
+            case,
+            grounds_raised="Fears the police link",
+            processing_affected=["programme", "national_study"],
+            tests={
+                "programme": OverrideTest(council_grounds="Child protection plan"),
+                "national_study": OverrideTest(council_grounds="Needed nationally"),
+            },
+            actor=CASEWORKER,
+        )
+    assert set(refused.value.field_errors) == {
+        ("programme", "situation"),
+        ("programme", "why_overrides"),
+        ("national_study", "situation"),
+        ("national_study", "public_interest_task"),  # research: its own test (Art 21(6))
+    }
+    session.rollback()
+    assert objections.latest_assessment(session, case) is None
+    assert event_count(session) == events
+
+
+def test_a_whole_test_lets_a_use_carry_on_and_is_kept_per_use(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, CaseKind.OBJECTION, received=MONDAY)
+    test = OverrideTest(
+        situation="Fears her former partner",
+        council_grounds="Child protection plan",
+        why_overrides="The children's safety outweighs the risk, which is managed",
+    )
+    assessment = objections.assess_objection(
+        session,
+        case,
+        grounds_raised="Fears the police link",
+        processing_affected=["programme", "national_study"],
+        tests={"programme": test, "national_study": OverrideTest()},
+        actor=CASEWORKER,
+    )
+    assert objections.must_stop(assessment) == ["national_study"]
+    assert objections.override_test(assessment, "programme") == test
+    decision = scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
+    assert decision.upheld_processing == ["national_study"]
 
 
 def test_legal_claims_let_public_task_processing_continue_but_not_research(session, scenarios):
     case = assessed(
         scenarios, compelling_grounds="", public_interest_research="", legal_claims=True
     )
-    with pytest.raises(errors.ObjectionNotOverridden, match=r"continue: Sending .* Study"):
+    with pytest.raises(errors.ObjectionNotOverridden, match=r"test: .*\. Sending .*Study"):
         scenarios.propose(case, DecisionOutcome.NOT_UPHELD, [])
     decision = scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
     assert decision.upheld_processing == ["national_study"]

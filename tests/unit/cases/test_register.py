@@ -15,6 +15,7 @@ import pytest
 from portal.cases import register
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import CaseKind, CaseState
+from portal.cases.scenario_requests import objection_details
 from portal.cases.scenario_steps import noon
 from tests.unit.cases.read_back import MONDAY
 
@@ -39,6 +40,53 @@ def test_the_register_csv_cannot_smuggle_a_formula_into_a_spreadsheet(session, s
         "programme",
         "Linking their information for the Think Family programme",
         "2026-03-05",
+        "In force: objection upheld",
+        "",
+    ]
+
+
+def test_the_csv_shows_restriction_pending_decision_and_what_the_decision_lifted(
+    session, scenarios
+):
+    """C12 (UK GDPR Art 18(1)(d)): restricted pending decision from the day the objection
+    arrived; the decision confirms what it upholds and lifts the rest, from the next day
+    (Art 18(3): the person is told first)."""
+    case = scenarios.case_in(
+        CaseState.RECEIVED,
+        CaseKind.OBJECTION,
+        received=MONDAY,
+        details=objection_details(["programme", "national_study"], [], restrict=True),
+    )
+    header, *lines = csv.reader(
+        io.StringIO(register.restriction_register_csv(register.restriction_register(session)))
+    )
+    assert header[-3:] == ["From", "Status", "Until"]
+    assert [line[3:] for line in lines] == [
+        [
+            "programme",
+            "Linking their information for the Think Family programme",
+            "2026-03-02",
+            "Restricted pending decision",
+            "",
+        ],
+        [
+            "national_study",
+            "Sending their information to the National Impact Study (ONS and NIESR)",
+            "2026-03-02",
+            "Restricted pending decision",
+            "",
+        ],
+    ]
+    scenarios.in_progress(case)
+    scenarios.assess(case, compelling_grounds="Child protection plan in place")
+    scenarios.propose(case, DecisionOutcome.PARTLY_UPHELD, ["national_study"])
+    scenarios.approve_decision(case, at=noon(date(2026, 3, 5)))
+    _header, *lines = csv.reader(
+        io.StringIO(register.restriction_register_csv(register.restriction_register(session)))
+    )
+    assert [(line[3], line[5], line[6], line[7]) for line in lines] == [
+        ("programme", "2026-03-02", "Lifted: the use carries on", "2026-03-06"),
+        ("national_study", "2026-03-02", "In force: objection upheld", ""),
     ]
 
 

@@ -27,7 +27,13 @@ from portal.cases.scenarios import Scenarios, received_for
 from tests.unit.cases.read_back import MONDAY, actions, event_count
 
 S = CaseState
-EVERY = [(state, kind) for kind in CaseKind for state in CaseState]
+# C4: an objection is never paused for clarification (DPA 2018 s.54(3C); Art 12A).
+EVERY = [
+    (state, kind)
+    for kind in CaseKind
+    for state in CaseState
+    if not (kind == CaseKind.OBJECTION and state == CaseState.AWAITING_CLARIFICATION)
+]
 
 
 def events(session, case: Case) -> list[AuditEvent]:

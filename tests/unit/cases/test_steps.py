@@ -25,7 +25,7 @@ from portal.cases import (
 )
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, SearchOutcome
 from portal.cases.models import Case, CaseKind, CaseState, Channel
-from portal.cases.scenario_requests import submission
+from portal.cases.scenario_requests import override_test_for, submission
 from portal.cases.scenario_steps import CASEWORKER, REVIEWER
 from tests.unit.cases.read_back import MONDAY, event_count, message_jobs
 
@@ -111,7 +111,11 @@ def test_every_casework_function_writes_exactly_one_audit_event(session, scenari
         objection,
         grounds_raised="Fear",
         processing_affected=["programme", "local_research"],
-        compelling_grounds="Child protection plan in place",
+        tests={
+            "programme": override_test_for(
+                "programme", situation="Fear", compelling_grounds="Child protection plan"
+            )
+        },
         actor=s,
     )
     once(

@@ -174,7 +174,12 @@ ALLOWED = [
     and not (op.name == "accept_identity" and current not in (S.RECEIVED, S.AWAITING_IDENTITY))
 ]
 REFUSED = [
-    (current, op) for current in CaseState for op in OPERATIONS if not can_move(current, op.target)
+    (current, op)
+    for current in CaseState
+    for op in OPERATIONS
+    if not can_move(current, op.target)
+    # C4: no objection is ever paused for clarification (DPA 2018 s.54(3C); Art 12A).
+    and not (op.kind == CaseKind.OBJECTION and current == S.AWAITING_CLARIFICATION)
 ]
 
 
