@@ -51,6 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     init_staff(app)
     errors.init_errors(app)
     init_maintenance(app)
+    from portal.retention_commands import init_retention
+
+    init_retention(app)
 
     from portal.jobs.cli import worker_cli
 
@@ -138,6 +141,7 @@ def _init_templates(app: Flask) -> None:
 
     from portal import bidi
     from portal.assets import asset_url
+    from portal.council_retention import period_words
     from portal.i18n import greeting
     from portal.links import absolute_link
 
@@ -153,6 +157,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals["format_date"] = format_date
     app.jinja_env.globals["absolute_link"] = absolute_link
     app.jinja_env.globals["greeting_line"] = greeting
+    app.jinja_env.globals["period_words"] = period_words
     bidi.register(app)
     # Multi-line {% trans %} blocks give one clean message each (babel.cfg says the same).
     app.jinja_env.policies["ext.i18n.trimmed"] = True

@@ -67,6 +67,9 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "RESPONSE_AVAILABLE_DAYS": int(env.get("RESPONSE_AVAILABLE_DAYS", "90")),
         "PDF_PAGE_CAP": int(env.get("PDF_PAGE_CAP", "500")),
         "PDF_TIME_LIMIT_SECONDS": float(env.get("PDF_TIME_LIMIT_SECONDS", "120")),
+        # The worker applies the retention schedule once a day (portal.cases.retention);
+        # RETENTION_DAILY=0 leaves it to `flask --app portal retention run` alone.
+        "RETENTION_DAILY": env.get("RETENTION_DAILY", "1") == "1",
         # Static files carry a content hash in their URL, so they can be cached for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,
         "PREFERRED_URL_SCHEME": "https" if production else "http",

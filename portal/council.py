@@ -21,6 +21,7 @@ from portal.council_law import (
     national_study,
     transfers,
 )
+from portal.council_retention import RetentionSchedule, retention_schedule
 from portal.council_text import NO_TEXT, LocalText, local_text
 from portal.i18n import LANGUAGES
 
@@ -57,11 +58,14 @@ class Department:
 
 @dataclass(frozen=True)
 class Retention:
-    """Retention periods in years, shown in the notice and applied to records."""
+    """Retention periods, shown in the notice and applied to records: the programme's and
+    the study's in years (the notice quotes them), and the portal's own schedule
+    (portal.council_retention), whose case record is `request_records_years`."""
 
     programme_records_years: int
     impact_study_years: int
     request_records_years: int
+    schedule: RetentionSchedule
 
 
 @dataclass(frozen=True)
@@ -148,6 +152,22 @@ def _check_hub_slugs(hubs: tuple[Hub, ...]) -> None:
         raise ValueError("Two hubs share a slug")
 
 
+def _retention(raw: dict) -> Retention:
+    def years(name: str) -> int:
+        if name not in raw:
+            raise KeyError(f"retention.{name}")
+        return int(raw[name])
+
+    if "staff_accounts_after_disablement" not in raw:
+        raise KeyError("retention.staff_accounts_after_disablement")
+    return Retention(
+        programme_records_years=years("programme_records_years"),
+        impact_study_years=years("impact_study_years"),
+        request_records_years=years("request_records_years"),
+        schedule=retention_schedule(raw, request_records_years=years("request_records_years")),
+    )
+
+
 def load_council(path: str | Path) -> Council:
     """Read and check a council profile; a missing field raises an error naming it."""
     with open(path, "rb") as fh:
@@ -181,11 +201,7 @@ def load_council(path: str | Path) -> Council:
             hubs=hubs,
             departments=_departments(raw["departments"]),
             languages=tuple(raw["languages"]["shipped"]),
-            retention=Retention(
-                programme_records_years=int(retention["programme_records_years"]),
-                impact_study_years=int(retention["impact_study_years"]),
-                request_records_years=int(retention["request_records_years"]),
-            ),
+            retention=_retention(retention),
             demonstration=demonstration,
             lawful_basis=lawful_basis(raw["lawful_basis"], _text),
             national_study=national_study(raw["national_study"], _text),

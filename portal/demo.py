@@ -29,6 +29,7 @@ from sqlalchemy import func, select, update
 from portal.accounts import directory, invitations, totp
 from portal.accounts.models import Role, StaffUser
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
+from portal.cases.holds import HoldReason
 from portal.cases.models import Case, CaseKind, Channel, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.cases.scenario_requests import access_details, on_behalf_of, submission, tiny_png
@@ -94,6 +95,7 @@ STREETS = (
 
 CHANNELS = (Channel.ONLINE, Channel.PHONE, Channel.LETTER, Channel.EMAIL, Channel.IN_PERSON)
 
+HOLD_NOTE = "ICO complaint about the response, ICO reference IC-000000-DEMO; keep until closed."
 NOTE = "Called the requester to confirm the address on the request."
 FAMILY_PLAN = (
     "Family plan agreed at the hub: school attendance support and a referral to the debt "
@@ -326,6 +328,22 @@ class DemoCases(Scenarios):
         ]
         for step in plan:
             step()
+        self.past_retention()
+
+    def past_retention(self) -> None:
+        """Requests closed longer ago than the profile keeps them: the next retention run
+        deletes them (`flask --app portal retention plan` lists them), one closes days
+        before its period ends, and one is on legal hold, so never deleted."""
+        record = current_app.extensions["council"].retention.schedule.case_record
+        kept = record.after(self.now.date()) - self.now.date()
+        add, access = self.add, CaseKind.ACCESS
+        add(self.completed, kept.days + 45, access, on_day=20)
+        add(self.withdrawn, kept.days + 20, channel=Channel.PHONE, online=False)
+        add(self.objection, kept.days + 60, CaseKind.OBJECTION, outcome=DecisionOutcome.UPHELD)
+        add(self.completed, kept.days + 12, access, on_day=20)  # due in a week or so
+        held = self.new_case(access, kept.days + 90)
+        self.completed(held, on_day=22)
+        self.hold(held, HoldReason.ICO_COMPLAINT, HOLD_NOTE, at=self.now - timedelta(days=40))
 
 
 def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:

@@ -53,6 +53,9 @@ def make_app(database_url: str, instance_path: Path, **overrides):
         "PUBLIC_BASE_URL": "http://portal.test",
         # Deletions are written down in the test's own folder, never the worktree's.
         "DELETION_LEDGER": str(instance_path / "deletion-ledger.jsonl"),
+        # A worker loop in a test must not apply the retention schedule to the shared test
+        # database (tests/functional/test_retention.py turns it on, on a database of its own).
+        "RETENTION_DAILY": False,
     }
     config.update(overrides)
     return create_app(config)

@@ -57,6 +57,8 @@ class StaffUser(UserMixin, Base):
     failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the retention schedule removed the name and email of the disabled account.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"))
     # sha256 of the one-time invitation token; cleared when it is used.
     invitation_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)

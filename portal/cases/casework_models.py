@@ -262,16 +262,18 @@ class RestrictionEntry(Base):
     approved objection decision (C9). The decision confirms or lifts a pending entry.
 
     The subject's name and date of birth are copied so data teams can match records
-    without reading the case.
+    without reading the case, and so the entry outlives its case while the restriction
+    applies: erasing the case detaches it (case, decision and person become None) and keeps
+    the minimum to identify the person (portal.cases.erasure).
     """
 
     __tablename__ = "restriction_entries"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
     decision_id: Mapped[int | None] = mapped_column(ForeignKey("objection_decisions.id"))
     reference: Mapped[str] = mapped_column(String(12))
-    subject_person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    subject_person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
     subject_name: Mapped[str] = mapped_column(String(200))
     date_of_birth: Mapped[date | None] = mapped_column(Date)
     processing: Mapped[str] = mapped_column(String(60))

@@ -143,14 +143,18 @@ class Case(Base):
     # One submission, one case: a double click or a resubmit finds the first.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
-    requester_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    subject_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
+    # None once the case record is erased (portal.cases.erasure): the people go with it.
+    requester_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     acting_for: Mapped[ActingFor] = mapped_column(String(20))
     relationship_to_subject: Mapped[str] = mapped_column(Text, default="")
     identity_at_hub: Mapped[bool] = mapped_column(Boolean, default=False)
     # What the resident asked for, as answered in the journey (scope, delivery, format,
     # processing objected to, reasons). Shape depends on kind; see portal.cases.requests.
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # When the retention schedule erased the case record: what remains is the reference,
+    # the kind, the state and the dates, for the monthly figures and the audit trail.
+    erased_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # Legal hold (portal.cases.holds): while held_at is set the case is never deleted.
     held_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     held_by: Mapped[str | None] = mapped_column(String(100))

@@ -31,6 +31,8 @@ class RestrictionRow:
     from_date: date
     status: RestrictionStatus = RestrictionStatus.IN_FORCE
     lifted_on: date | None = None
+    # False once the retention schedule erased the case: the entry outlives it (C12).
+    case_kept: bool = True
 
     @property
     def status_text(self) -> str:
@@ -93,6 +95,7 @@ def _rows(entries: Iterable[RestrictionEntry]) -> list[RestrictionRow]:
             from_date=entry.from_date,
             status=RestrictionStatus(entry.status),
             lifted_on=entry.lifted_on,
+            case_kept=entry.case_id is not None,
         )
         for entry in entries
     ]

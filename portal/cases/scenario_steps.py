@@ -22,6 +22,7 @@ from portal.cases import (
     closing,
     deadlines,
     disclosure,
+    holds,
     identity,
     intake,
     objections,
@@ -407,3 +408,7 @@ class Steps:
         """C9, C12: the reviewer approves the decision; what it upholds is restricted and
         the requester is told."""
         self._do(objections.approve_decision, case, at, actor=self.reviewer)
+
+    def hold(self, case: Case, reason: holds.HoldReason, note: str, *, at: When = 0) -> None:
+        """A legal hold by the reviewer: the case is never deleted while it is held."""
+        self._do(holds.hold, case, at, reason=reason, note=note, actor=self.reviewer)

@@ -97,7 +97,7 @@ def start_tracking(
     resident the same way whether or not it matched."""
     moment = now or utc_now()
     record_lookup(session, reference=reference, email=email, secret=secret, now=moment)
-    case = session.scalar(select(Case).where(Case.reference == reference))
+    case = session.scalar(select(Case).where(Case.reference == reference, Case.erased_at.is_(None)))
     matches = case is not None and _normalise_email(case.requester.email) == _normalise_email(email)
     if case is None or not matches or not email:
         session.commit()
@@ -122,7 +122,7 @@ def check_tracking_code(
 ) -> CodeCheck:
     """Step 2: the code from the email. Valid 10 minutes, once; 5 wrong tries burn it."""
     moment = now or utc_now()
-    case = session.scalar(select(Case).where(Case.reference == reference))
+    case = session.scalar(select(Case).where(Case.reference == reference, Case.erased_at.is_(None)))
     if case is None:
         return CodeCheck(None, "wrong")
     latest = session.scalar(
@@ -164,6 +164,7 @@ STAFF_ONLY_ACTIONS = frozenset(
         "decision_proposed",
         "case_held",  # legal hold: portal.cases.holds
         "hold_released",
+        "retention_deleted",  # part of a closed request deleted: portal.cases.retention
     }
 )
 

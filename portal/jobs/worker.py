@@ -100,6 +100,8 @@ def run_forever(
             if time.monotonic() >= next_purge:
                 next_purge = time.monotonic() + PURGE_EVERY_SECONDS
                 _purge(app)
+                if app.config.get("RETENTION_DAILY", True):
+                    daily_retention(app)
             try:
                 worked = _run_due(app, now=None, limit=20, stop=stop)
             except Exception:
@@ -123,6 +125,27 @@ def _purge(app: Flask) -> None:
         app.logger.info("Purged expired data: %s", counts)
     except Exception:
         app.logger.exception("Could not purge expired data")
+
+
+def daily_retention(app: Flask, *, now: datetime | None = None) -> dict[str, int] | None:
+    """Apply the retention schedule once a day (DESIGN.md 8a): when no run is recorded for
+    today's Europe/London date, by any worker on any host, run it now. Returns its counts,
+    or None when today's run was already done (or failed, which is logged)."""
+    from portal.cases import clock, retention
+    from portal.retention_commands import apply_schedule
+
+    moment = now or utc_now()
+    today = clock.received_on(moment)
+    try:
+        with app.app_context():
+            if retention.last_run_on(db.session) == today:
+                return None
+            counts = apply_schedule(today, moment)
+        app.logger.info("Retention run for %s: %s", today.isoformat(), counts or "nothing due")
+        return counts
+    except Exception:
+        app.logger.exception("Could not apply the retention schedule")
+        return None
 
 
 def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:

@@ -42,8 +42,8 @@ RELEASES: tuple[NoticeRelease, ...] = (
         date(2026, 12, 6),
         "The law as it now stands: research safeguards under Articles 84A-84D, the "
         "Department for Education's programme, transfers, the Acts and conditions relied on, "
-        "profiling, the right to object as Article 21 states it, and how to ask for "
-        "correction, deletion or restriction.",
+        "profiling, the right to object as Article 21 states it, how to ask for "
+        "correction, deletion or restriction, and how long each thing is kept.",
     ),
 )
 

@@ -408,7 +408,9 @@ def journey_sent(journey: str):
     reference = draft.get("sent") if draft else None
     if not reference:
         return redirect(url_for(".journey_expired", journey=selected.path), 303)
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    case = db.session.scalar(
+        select(Case).where(Case.reference == reference, Case.erased_at.is_(None))
+    )
     if case is None:
         abort(404)
     about = AboutWhom.of_case(case)

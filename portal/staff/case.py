@@ -28,6 +28,7 @@ from portal.cases import (
     intake,
     objections,
     register,
+    retention,
 )
 from portal.cases.casework_models import (
     CaseNote,
@@ -100,6 +101,7 @@ EVENT_LABELS = {
     "response_pack_retried": "Response pack asked for again",
     "response_pack_downloaded": "Response pack downloaded by staff",
     "response_downloaded": "Response downloaded by the requester",
+    "retention_deleted": "Deleted under the retention schedule",
 }
 
 
@@ -119,7 +121,7 @@ def load_case(reference: str, action: Action) -> Case:
     """The case, after the role check (so a stranger gets 403, not 404), then the rules
     about this case: 404 when there is none."""
     case = db.session.scalar(select(Case).where(Case.reference == reference.upper()))
-    if case is None:
+    if case is None or case.erased_at is not None:  # erased by the retention schedule
         abort(404)
     require(action, case)
     return case
@@ -241,6 +243,7 @@ def render_case(
         labels=labels,
         state_label=STATE_LABELS.get(CaseState(case.state), (case.state, "")),
         files=intake.files_of(case),
+        evidence_deleted=retention.evidence_deleted(db.session, case),
         explanation=deadlines.explain_case_due_date(case),
         hold_reason=holds.hold_reason_label(case.hold_reason),
         due_sentence=next_steps.due_sentence(case, today),

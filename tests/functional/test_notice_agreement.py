@@ -18,6 +18,7 @@ from portal.cases.models import CaseState
 from portal.cases.scenario_requests import person
 from portal.cases.scenario_steps import Search
 from portal.council import Council, load_council
+from portal.extensions import db
 from tests.conftest import ROOT, building, get_page, make_app, translated
 from tests.functional.test_response_pack import all_text, build
 from tests.visible import visible_text
@@ -121,7 +122,14 @@ def changed(database_url, tmp_path_factory) -> Documents:
     text = re.sub(r"request_records_years = \d+", "request_records_years = 1", text)
     profile = folder / "changed.toml"
     profile.write_text(text)
-    return read_all(make_app(database_url, folder / "instance", COUNCIL_PROFILE=str(profile)))
+    app = make_app(database_url, folder / "instance", COUNCIL_PROFILE=str(profile))
+    try:
+        return read_all(app)
+    finally:
+        # Close this app's pooled connections now, not whenever the collector finds them
+        # (a PostgreSQL connection collected while open is a ResourceWarning in a later test).
+        with app.app_context():
+            db.engine.dispose()
 
 
 def retention_in(documents: Documents, name: str) -> dict[str, int]:

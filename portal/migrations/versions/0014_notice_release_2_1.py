@@ -5,7 +5,8 @@ Research safeguards are those of UK GDPR Articles 84A-84D, which replaced Articl
 runs Supporting Families (from 1 April 2024) and who does what for the National Impact Study;
 whether data leaves the UK; the Acts and Schedule 1 conditions behind the public task; linking
 records is profiling; the right to object as Art 21(1) and 21(6) state it; how to ask for
-correction, deletion or restriction. A request records the version its resident saw.
+correction, deletion or restriction; how long each thing is kept (issue 14's schedule, published
+the same day). A request records the version its resident saw.
 
 Revision ID: 0014_notice_release_2_1
 Revises: 0013_audit_holds
@@ -43,7 +44,8 @@ def upgrade():
                 "summary": "The law as it now stands: research safeguards under Articles "
                 "84A-84D, the Department for Education's programme, transfers, the Acts and "
                 "conditions relied on, profiling, the right to object as Article 21 states it, "
-                "and how to ask for correction, deletion or restriction.",
+                "how to ask for correction, deletion or restriction, and how long each thing is "
+                "kept.",
             }
         ],
     )
