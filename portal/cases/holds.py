@@ -81,6 +81,8 @@ def hold(
         note, "Write what the hold is for, such as the ICO's reference", limit=NOTE_LIMIT
     )
     lock_case(session, case)
+    if case.erased_at is not None:
+        raise HoldRefused("This request has already been deleted under the retention schedule")
     if is_held(case):
         raise HoldRefused("This request is already on hold")
     case.held_at = moment

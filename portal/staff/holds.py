@@ -9,27 +9,74 @@ portal.cases.holds; a broken one is shown on the hold page as an error (400).
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from portal.accounts.models import StaffUser
-from portal.cases import holds
+from portal.cases import clock, holds
 from portal.cases.models import Case
+from portal.cases.retention import PlannedDeletion
+from portal.council_retention import DESCRIPTIONS
 from portal.extensions import db
 from portal.forms.holds import HoldForm
+from portal.retention_commands import planned
 from portal.staff import bp
 from portal.staff.case import DOMAIN_ERRORS, STATE_LABELS, current_actor
 from portal.staff.labels import KIND_LABELS, label
 from portal.staff.permissions import Action, can, requires
 
 RETENTION = "retention"  # the one page, besides the case page, these forms go back to
+LOOK_AHEAD_DAYS = 30  # how far ahead the retention screen lists deletions
+
+
+@dataclass(frozen=True)
+class DeletionRow:
+    """One planned deletion as staff read it."""
+
+    due_on: date
+    due_now: bool  # due already: the next daily run deletes it
+    reference: str | None
+    staff_actor: str | None  # whose staff account, when it is one ("staff:12")
+    what: str
+    why: str
+    held: bool
+    hold_reason: str
+
+
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def _row(deletion: PlannedDeletion, today: date) -> DeletionRow:
+    part, _, whose = deletion.what.partition(" (")  # "staff_accounts (staff:12)"
+    # The rule reads "part: 2 years after closure (closed 2024-03-03)"; the part is said
+    # in words already.
+    _, _, why = deletion.rule.partition(": ")
+    why = ISO_DATE.sub(lambda day: _day(date.fromisoformat(day[0])), why)
+    return DeletionRow(
+        due_on=deletion.due_on,
+        due_now=deletion.due_on <= today,
+        reference=deletion.reference,
+        staff_actor=whose.rstrip(")") or None,
+        what=DESCRIPTIONS.get(part, part.replace("_", " ").capitalize()),
+        why=why or deletion.rule,
+        held=deletion.held,
+        hold_reason=holds.hold_reason_label(deletion.hold_reason),
+    )
 
 
 def _case(reference: str) -> Case:
     case = db.session.scalar(select(Case).where(Case.reference == reference.upper()))
-    if case is None:
+    if case is None or case.erased_at is not None:  # erased by the retention schedule
         abort(404)
     return case
 
@@ -113,8 +160,19 @@ def case_release(reference: str):
 @bp.get("/retention")
 @requires(Action.LEGAL_HOLD)
 def retention():
+    today = clock.london_today()
+    until = today + timedelta(days=LOOK_AHEAD_DAYS)
+    deletions = sorted(
+        (_row(deletion, today) for deletion in planned(until)),
+        key=lambda row: (row.due_on, row.reference or "", row.what),
+    )
+    db.session.rollback()  # the plan changes nothing; end its transaction
     return render_template(
         "staff/retention.html",
+        deletions=deletions,
+        today=today,
+        until=until,
+        look_ahead=LOOK_AHEAD_DAYS,
         held=holds.held_cases(db.session),
         reason_label=holds.hold_reason_label,
         names=staff_names(),

@@ -4,16 +4,17 @@ why, by whom and since when. What a person sees is read as visible text."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from portal.accounts.models import Role
-from portal.cases import holds
+from portal.cases import clock, holds, retention
 from portal.cases.models import Case, CaseState
+from portal.cases.scenario_steps import noon
 from portal.extensions import db
 from tests.conftest import building, get_page
 from tests.functional.staff.conftest import events_since, last_event_id
 from tests.journeys import csrf_token
-from tests.visible import element_text
+from tests.visible import element_text, visible_text
 
 RECEIVED = datetime(2026, 6, 1, 11, tzinfo=UTC)
 
@@ -162,3 +163,69 @@ def test_a_caseworker_sees_the_hold_but_cannot_hold(app, client, signed_in):
 def test_an_unknown_reference_is_not_found(app, client, signed_in):
     signed_in(client, Role.REVIEWER)
     assert client.get(hold_url("TF-0000-0000")).status_code == 404
+
+
+def _rows(html: str, table_id: str) -> list[str]:
+    """Each body row of a table, as read."""
+    table = html[html.index(f'id="{table_id}"') :]
+    table = table[: table.index("</table>")]
+    body = table[table.index("<tbody") :]
+    return [visible_text("<tr" + row) for row in body.split("<tr")[1:]]
+
+
+def test_the_retention_screen_lists_what_the_next_runs_delete_and_what_is_held(
+    app, client, signed_in
+):
+    """What is due already (the next run), what falls due within 30 days (its date), and
+    a held case, listed held and never deleted, with its reason."""
+    signed_in(client, Role.REVIEWER)
+    today = clock.london_today()
+    with building(app) as scenarios:
+        schedule = app.extensions["council"].retention.schedule
+        long_ago = noon(today - timedelta(days=365 * 3))
+        overdue = scenarios.case_in(CaseState.COMPLETED, received=long_ago)
+        held_case = scenarios.case_in(CaseState.WITHDRAWN, received=long_ago)
+        scenarios.hold(held_case, holds.HoldReason.ICO_COMPLAINT, "ICO case IC-55555")
+        soon = today + timedelta(days=10)
+        closing = scenarios.case_in(
+            CaseState.COMPLETED, received=noon(soon.replace(year=soon.year - 2))
+        )
+        due_soon = schedule.case_record.after(retention.closed_on(closing))
+        assert today < due_soon <= today + timedelta(days=30)
+        overdue_on = schedule.case_record.after(retention.closed_on(overdue))
+        references = overdue.reference, held_case.reference, closing.reference
+
+    page = get_page(client, "/staff/retention", lang="en")
+    rows = {
+        reference: row
+        for row in _rows(page.html, "planned-deletions")
+        for reference in references
+        if reference in row
+    }
+    record = "The case record: the request, the people in it"
+    assert rows[references[0]].startswith(
+        f"Next run due since {overdue_on.strftime('%-d %B %Y')} {references[0]} {record}"
+    )
+    closed = retention.closed_on(overdue)
+    assert f"2 years after closure (closed {closed.day} {closed:%B %Y})" in rows[references[0]]
+    assert rows[references[0]].endswith(f"Put on hold {references[0]}")
+    assert rows[references[1]].endswith(
+        "On hold A complaint to the Information Commissioner's Office (ICO): not deleted while held"
+    )
+    assert rows[references[2]].startswith(
+        f"{due_soon.strftime('%-d %B %Y')} {references[2]} {record}"
+    )
+    [held_row] = [row for row in _rows(page.html, "held-cases") if references[1] in row]
+    assert "ICO case IC-55555" in held_row
+
+
+def test_a_deleted_case_cannot_be_held(app, client, signed_in):
+    signed_in(client, Role.REVIEWER)
+    with building(app) as scenarios:
+        case = scenarios.case_in(CaseState.COMPLETED, received=RECEIVED)
+        retention.erase_case(
+            db.session, case, rule="case_record", now=datetime.now(UTC), in_ledger=False
+        )
+        db.session.commit()
+        reference = case.reference
+    assert client.get(hold_url(reference)).status_code == 404
