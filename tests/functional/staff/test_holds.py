@@ -12,7 +12,7 @@ from portal.cases.models import Case, CaseState
 from portal.cases.scenario_steps import noon
 from portal.extensions import db
 from tests.conftest import building, get_page
-from tests.functional.staff.conftest import events_since, last_event_id
+from tests.functional.staff.conftest import events_since, last_event_id, update_user
 from tests.journeys import csrf_token
 from tests.visible import element_text, visible_text
 
@@ -229,3 +229,16 @@ def test_a_deleted_case_cannot_be_held(app, client, signed_in):
         db.session.commit()
         reference = case.reference
     assert client.get(hold_url(reference)).status_code == 404
+
+
+def test_the_retention_screen_names_a_disabled_staff_account_due_to_go(
+    app, client, signed_in, staff_account
+):
+    signed_in(client, Role.ADMIN)
+    leaver = staff_account(Role.CASEWORKER, name="Lesley Leaver")
+    update_user(app, leaver.id, disabled_at=datetime.now(UTC) - timedelta(days=800))
+    page = get_page(client, "/staff/retention", lang="en")
+    [row] = [row for row in _rows(page.html, "planned-deletions") if "Lesley Leaver" in row]
+    assert row.startswith("Next run due since")
+    assert "Staff account: Lesley Leaver Staff accounts (name and email)" in row
+    assert "after disablement (disabled " in row
