@@ -14,6 +14,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
+from sqlalchemy import select
+
 from portal.cases.errors import CaseworkError
 from portal.cases.models import Case
 from portal.cases.steps import acting_moment, audit_event, enum_value, lock_case, required_text
@@ -46,6 +48,15 @@ def is_held(case: Case) -> bool:
     return case.held_at is not None
 
 
+def held_cases(session: DbSession) -> list[Case]:
+    """Every case on hold, the longest held first."""
+    return list(
+        session.scalars(
+            select(Case).where(Case.held_at.is_not(None)).order_by(Case.held_at, Case.id)
+        )
+    )
+
+
 def hold_reason_label(reason: str | None) -> str:
     """What staff read for a stored reason; an unknown one made readable."""
     if not reason:
@@ -70,6 +81,8 @@ def hold(
         note, "Write what the hold is for, such as the ICO's reference", limit=NOTE_LIMIT
     )
     lock_case(session, case)
+    if case.erased_at is not None:
+        raise HoldRefused("This request has already been deleted under the retention schedule")
     if is_held(case):
         raise HoldRefused("This request is already on hold")
     case.held_at = moment

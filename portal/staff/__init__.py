@@ -150,6 +150,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     case,
     case_actions,
     evidence,
+    holds,
     home,
     intake,
     letters,

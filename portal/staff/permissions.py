@@ -34,6 +34,9 @@ class Action(StrEnum):
     REVIEW_CASE = "review_case"  # approve or return a draft (never one's own)
     MANAGE_STAFF = "manage_staff"  # invite, disable, re-role staff, reset their sign-in
     RECORD_POSTING = "record_posting"  # a letter was posted (also after the case closed)
+    # See what the retention runs will delete, and put a case on legal hold or release it
+    # (also after the case closed: that is when complaints and claims arrive).
+    LEGAL_HOLD = "legal_hold"
 
 
 EVERYONE = frozenset(Role)
@@ -48,6 +51,7 @@ ROLES_FOR: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.REVIEW_CASE: frozenset({Role.REVIEWER}),
         Action.MANAGE_STAFF: frozenset({Role.ADMIN}),
         Action.RECORD_POSTING: CASE_STAFF,
+        Action.LEGAL_HOLD: frozenset({Role.REVIEWER, Role.ADMIN}),
     }
 )
 
@@ -111,6 +115,9 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_propose_decision": Action.WORK_ON_CASE,
         "staff.case_approve_decision": Action.REVIEW_CASE,
         "staff.case_intake": Action.WORK_ON_CASE,
+        "staff.case_hold": Action.LEGAL_HOLD,
+        "staff.case_release": Action.LEGAL_HOLD,
+        "staff.retention": Action.LEGAL_HOLD,
     }
 )
 

@@ -59,6 +59,9 @@ class StaffSite:
     invitation_token: str
     # Signed in by one test only: a one-time code used twice in 30 seconds is refused.
     timeline_reader: StaffAccount
+    hold_reviewer: StaffAccount
+    hold_admin: StaffAccount
+    unheld_reference: str  # a closed case not on legal hold, for the hold form
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +75,11 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
     made = {role: make_account(app, role) for role in Role}
     with app.app_context():
         seen: dict[tuple[str, str], str] = {}
+        unheld = ""
         for case in db.session.scalars(select(Case).order_by(Case.id)):
             seen.setdefault((case.kind, case.state), case.reference)
+            if case.closed_at and not case.held_at and not case.erased_at:
+                unheld = unheld or case.reference
         admin = db.session.get(StaffUser, made[Role.ADMIN].id)
         invitation = invitations.invite(
             db.session,
@@ -96,6 +102,9 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         invited_id=invited_id,
         invitation_token=token,
         timeline_reader=make_account(app, Role.CASEWORKER),
+        hold_reviewer=make_account(app, Role.REVIEWER),
+        hold_admin=make_account(app, Role.ADMIN),
+        unheld_reference=unheld,
     )
 
 
@@ -155,6 +164,8 @@ ROLE_PAGES = {
     "staff.case_intake": lambda s: ["/staff/cases/log-request"],
     "staff.reports": lambda s: ["/staff/reports"],
     "staff.restrictions": lambda s: ["/staff/restrictions"],
+    "staff.retention": lambda s: ["/staff/retention"],
+    "staff.case_hold": lambda s: [f"/staff/cases/{ref}/hold" for ref in s.case_references[:2]],
     "staff.admin_staff": lambda s: ["/staff/admin/staff"],
     "staff.admin_invite": lambda s: ["/staff/admin/staff/invite"],
     "staff.admin_member": lambda s: [f"/staff/admin/staff/{s.member_id}"],
@@ -213,6 +224,36 @@ def test_forms_with_errors_have_no_axe_violations(new_page, request_log, axe_sou
 
     open_page(page, staff_site.url + "/staff/reports?month=1999-01", status=400)
     check(page, "/staff/reports (errors)", axe_source, request_log, staff_site.url)
+
+
+def test_retention_screen_and_legal_hold(new_page, request_log, axe_source, staff_site):
+    """Issue 14 point 5: the retention screen, empty and with a held request, and the hold
+    form in its error state, for a reviewer; the retention screen for an admin."""
+    page = new_page()
+    sign_in(page, staff_site, staff_site.hold_reviewer, axe_source, request_log)
+    reference = staff_site.unheld_reference
+    hold = f"/staff/cases/{reference}/hold?back=retention"
+    open_page(page, staff_site.url + hold)
+    check(page, hold, axe_source, request_log, staff_site.url)
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{hold} (errors)", axe_source, request_log, staff_site.url)
+    page.check("input[name=hold-reason][value=legal_claim]")
+    page.fill("textarea[name=hold-note]", "Claim letter received 1 December")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(re.compile(r"/staff/retention$"))
+    check(page, "/staff/retention (held)", axe_source, request_log, staff_site.url)
+    assert reference in page.inner_text("#held-cases")
+    assert "Next run" in page.inner_text("#planned-deletions")  # the demo's old requests
+
+    admin = new_page()
+    sign_in(admin, staff_site, staff_site.hold_admin, axe_source, request_log)
+    admin.click("text=Retention and legal hold")
+    admin.wait_for_url(re.compile(r"/staff/retention$"))
+    check(admin, "/staff/retention (admin)", axe_source, request_log, staff_site.url)
+    admin.click(f"#held-cases button:has-text('{reference}')")
+    admin.wait_for_url(re.compile(r"/staff/retention$"))
+    assert f"The hold on {reference} is released" in admin.inner_text("main")
 
 
 def test_case_timeline_is_drawn_as_moj_frontends(new_page, request_log, axe_source, staff_site):

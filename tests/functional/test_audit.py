@@ -223,7 +223,7 @@ def test_the_migration_rechains_events_recorded_before_it(database_url, tmp_path
             case_id, _ = _case_with_personal_details(app)
             count = audit.verify(db.session)
             db.session.remove()
-            downgrade(revision="0011_department_keys")  # re-hashed over the details
+            downgrade(revision="0013_audit_holds-1")  # re-hashed over the details
             upgrade()
 
             assert audit.verify(db.session) == count

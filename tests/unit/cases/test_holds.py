@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from portal.cases import audit, holds
+from portal.cases import audit, holds, retention, tracking
 from portal.cases.errors import CaseworkError, MissingText
 from portal.cases.holds import HoldReason
 from portal.cases.models import AuditEvent, CaseState
@@ -93,3 +93,20 @@ def test_every_reason_has_plain_english_words():
         "A legal claim, or one the council expects",
         "An internal review",
     }
+
+
+def test_the_requester_does_not_see_the_hold_on_their_timeline(session, scenarios):
+    case = scenarios.case_in(CaseState.COMPLETED, received=MONDAY)
+    holds.hold(session, case, reason=HoldReason.LEGAL_CLAIM, note="Claim", actor=REVIEWER)
+    holds.release(session, case, actor=REVIEWER)
+    shown = [entry.action for entry in tracking.timeline(session, case)]
+    assert "response_completed" in shown
+    assert not {"case_held", "hold_released"} & set(shown)
+
+
+def test_a_deleted_case_cannot_be_held(session, scenarios):
+    case = scenarios.case_in(CaseState.COMPLETED, received=MONDAY)
+    retention.erase_case(session, case, rule="case_record", now=RELEASED_AT, in_ledger=False)
+    session.commit()
+    with pytest.raises(holds.HoldRefused, match="already been deleted"):
+        holds.hold(session, case, reason=HoldReason.LEGAL_CLAIM, note="Claim", actor=REVIEWER)
