@@ -50,9 +50,12 @@ def test_every_endpoint_reads_its_roles_from_the_table():
                 Action.WORK_ON_CASE,
                 Action.REVIEW_CASE,
                 Action.RECORD_POSTING,
+                # Issue 14 point 5: a reviewer may put a case on legal hold and release it.
+                Action.LEGAL_HOLD,
             },
         ),
-        (Role.ADMIN, {Action.USE_WORKSPACE, Action.MANAGE_STAFF}),
+        # Admins hold from the retention screen; they still cannot open case pages.
+        (Role.ADMIN, {Action.USE_WORKSPACE, Action.MANAGE_STAFF, Action.LEGAL_HOLD}),
     ],
 )
 def test_what_each_role_may_do(role, allowed):
