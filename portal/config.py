@@ -55,6 +55,8 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         or str(instance_path / "deletion-ledger.jsonl"),
         "PUBLIC_BASE_URL": public_base_url(env, production=production),
         "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
+        # Confirmation and tracking-code emails to one address a day (portal.cases.email_cap).
+        "EMAILS_PER_ADDRESS_PER_DAY": int(env.get("EMAILS_PER_ADDRESS_PER_DAY", "3")),
         # Five files of up to 10 MB each, plus the form around them.
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
         "SESSION_COOKIE_SECURE": production,

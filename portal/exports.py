@@ -11,7 +11,8 @@ from datetime import date
 
 from flask import Response
 
-# A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection).
+# A spreadsheet treats a cell starting with one of these as a formula (OWASP: CSV injection),
+# also after leading spaces or line breaks, which some spreadsheets skip before reading a formula.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 BYTE_ORDER_MARK = "\ufeff"
@@ -20,7 +21,8 @@ BYTE_ORDER_MARK = "\ufeff"
 def csv_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: dates as ISO, formula starts quoted."""
     text = "" if value is None else value.isoformat() if isinstance(value, date) else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_STARTS) else text
+    formula = text.startswith(_FORMULA_STARTS) or text.lstrip().startswith(_FORMULA_STARTS)
+    return f"'{text}" if formula else text
 
 
 def csv_download(text: str, filename: str) -> Response:

@@ -56,6 +56,9 @@ def make_app(database_url: str, instance_path: Path, **overrides):
         # A worker loop in a test must not apply the retention schedule to the shared test
         # database (tests/functional/test_retention.py turns it on, on a database of its own).
         "RETENTION_DAILY": False,
+        # The suite sends many requests from the same example address on one shared
+        # database; tests/functional/jobs/test_email_cap.py builds apps with the real cap.
+        "EMAILS_PER_ADDRESS_PER_DAY": 10_000,
     }
     config.update(overrides)
     return create_app(config)

@@ -13,9 +13,17 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.cases import audit, clock
+from portal.cases import audit, clock, email_cap
 from portal.cases.errors import CaseworkError, InvalidDate
-from portal.cases.models import Case, CaseFile, CaseState, Channel, EvidencePurpose, Person
+from portal.cases.models import (
+    AuditEvent,
+    Case,
+    CaseFile,
+    CaseState,
+    Channel,
+    EvidencePurpose,
+    Person,
+)
 from portal.cases.objections import processing_objected_to
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence, PersonDetails, Submission
@@ -77,8 +85,13 @@ def submit_request(
     cipher: EvidenceCipher,
     actor: str = RESIDENT,
     now: datetime | None = None,
+    cap: email_cap.EmailCap | None = None,
 ) -> Case:
     """Save a new request with its people, evidence, audit event and confirmation email.
+
+    With a `cap`, no confirmation email goes to an address that has had its emails for the
+    day (issue 15: no email bombing); the request is saved all the same, and its audit
+    event says the email was withheld (``confirmation_withheld``).
 
     C1-C2: received on the Europe/London date of submission; the due date shown is one
     month from then, on the footing that the identity evidence sent is accepted (staff
@@ -127,6 +140,8 @@ def submit_request(
         if winner is None:
             raise
         return winner
+    address = requester.email
+    emailed = not address or cap is None or email_cap.take_one(session, cap, address, moment)
     restricted: list[str] = []
     if wants_restriction(case):
         restricted = [
@@ -145,12 +160,28 @@ def submit_request(
             "files": len(submission.evidence),
             "notice_version": submission.notice_version,
             **({"restricted_pending_decision": restricted} if restricted else {}),
+            **({} if emailed else {"confirmation_email": WITHHELD}),
         },
         now=moment,
     )
-    enqueue(session, "email.request_received", {"case_id": case.id}, now=moment)
+    if emailed:
+        enqueue(session, "email.request_received", {"case_id": case.id}, now=moment)
     session.commit()
     return case
+
+
+WITHHELD = "withheld: daily limit for the address"
+
+
+def confirmation_withheld(session: DbSession, case: Case) -> bool:
+    """Whether the confirmation email was not sent because the address had had its
+    emails for the day (submit_request's `cap`)."""
+    details = session.scalar(
+        select(AuditEvent.details).where(
+            AuditEvent.case_id == case.id, AuditEvent.action == "request_submitted"
+        )
+    )
+    return details is not None and details.get("confirmation_email") == WITHHELD
 
 
 def _unused_reference(session: DbSession) -> str:

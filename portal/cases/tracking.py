@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import object_session
 
-from portal.cases import audit, clock, messages
+from portal.cases import audit, clock, email_cap, messages
 from portal.cases.casework_models import (
     CaseMessage,
     DecisionOutcome,
@@ -90,11 +90,18 @@ def record_lookup(
 
 
 def start_tracking(
-    session: DbSession, *, reference: str, email: str, secret: str, now: datetime | None = None
+    session: DbSession,
+    *,
+    reference: str,
+    email: str,
+    secret: str,
+    now: datetime | None = None,
+    cap: email_cap.EmailCap | None = None,
 ) -> Case | None:
     """Step 1 of following a request: if reference and address match an open or recent
-    case, email a 6-digit code. Returns the case (for tests) but callers must answer the
-    resident the same way whether or not it matched."""
+    case, email a 6-digit code, unless the address has had its emails for the day (`cap`).
+    Returns the case (for tests) but callers must answer the resident the same way whether
+    or not it matched or was capped."""
     moment = now or utc_now()
     record_lookup(session, reference=reference, email=email, secret=secret, now=moment)
     case = session.scalar(select(Case).where(Case.reference == reference, Case.erased_at.is_(None)))
@@ -102,6 +109,9 @@ def start_tracking(
     if case is None or not matches or not email:
         session.commit()
         return None
+    if cap is not None and not email_cap.take_one(session, cap, email, moment):
+        session.commit()
+        return case
     code = f"{secrets.randbelow(1_000_000):06d}"
     session.add(
         TrackingCode(

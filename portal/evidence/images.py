@@ -23,6 +23,13 @@ from portal.evidence.rejections import EvidenceRejected, RejectionReason
 # a worker decode: 40 million RGBA pixels are 160 MB of memory, where a hostile 10 MB PNG
 # could otherwise claim billions.
 MAX_PIXELS = 40_000_000
+# What one upload may make a worker hold decoded (issue 15: a 131 KB 6300 x 6300 PNG took
+# 3-10 s and 318 MB). 16 million pixels are 64 MB as RGBA: a 12-megapixel phone photo
+# (4032 x 3024) and an A4 page scanned at 300 dpi (8.7 million) fit. A larger JPEG is
+# decoded at a half, quarter or eighth of its size (libjpeg scales while decoding, so the
+# full size is never held); a PNG cannot be scaled while decoding, so a larger PNG is
+# refused, and the resident is told to send a photo at a lower resolution or a PDF.
+MAX_DECODED_PIXELS = 16_000_000
 JPEG_QUALITY = 90
 
 
@@ -40,6 +47,7 @@ def reencode_image(data: bytes, pil_format: str) -> bytes:
                 probe.verify()  # checksums and structure, without decoding the pixels
             with Image.open(BytesIO(data), formats=[pil_format]) as image:
                 _check_pixel_count(image.size)
+                _decode_within_budget(image, pil_format)
                 image.load()  # a truncated or damaged file fails here
                 ImageOps.exif_transpose(image, in_place=True)
                 pixels = _pixels_to_keep(image, pil_format)
@@ -90,15 +98,35 @@ def _check_pixel_count(size: tuple[int, int]) -> None:
         raise EvidenceRejected(RejectionReason.TOO_MANY_PIXELS, f"{width} x {height}")
 
 
+def _decode_within_budget(image: Image.Image, pil_format: str) -> None:
+    """Arrange for at most MAX_DECODED_PIXELS to be decoded, before anything is: a JPEG is
+    set to decode at the largest of 1/1, 1/2, 1/4, 1/8 of its size within the budget
+    (``draft``); a PNG over the budget is refused."""
+    width, height = image.size
+    if width * height <= MAX_DECODED_PIXELS:
+        return
+    if pil_format != "JPEG":
+        raise EvidenceRejected(
+            RejectionReason.TOO_MANY_PIXELS, f"{width} x {height}, too many to decode"
+        )
+    scale = next(s for s in (2, 4, 8) if (width // s) * (height // s) <= MAX_DECODED_PIXELS)
+    image.draft("RGB", (width // scale, height // scale))
+
+
 def _pixels_to_keep(image: Image.Image, pil_format: str) -> Image.Image:
-    """A new image in the mode to encode: RGB for JPEG (CMYK and greyscale included); L,
-    RGB or RGBA for PNG, keeping transparency. 16-bit grey is scaled to 8 bits."""
+    """The image in the mode to encode: RGB for JPEG (CMYK and greyscale included); L,
+    RGB or RGBA for PNG, keeping transparency. 16-bit grey is scaled to 8 bits. An image
+    already in that mode is used as it is: a copy would double the memory an upload takes."""
     if pil_format == "JPEG":
-        return image.convert("RGB")
+        return _in_mode(image, "RGB")
     if image.mode.startswith("I;16") or image.mode == "I":
         return image.point(lambda value: value * (1 / 256)).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        return image.convert("RGBA")
+        return _in_mode(image, "RGBA")
     if image.mode in ("L", "1"):
-        return image.convert("L")
-    return image.convert("RGB")
+        return _in_mode(image, "L")
+    return _in_mode(image, "RGB")
+
+
+def _in_mode(image: Image.Image, mode: str) -> Image.Image:
+    return image if image.mode == mode else image.convert(mode)

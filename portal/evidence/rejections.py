@@ -24,7 +24,8 @@ class RejectionReason(StrEnum):
     """A PDF with scripts, attached files, form submission or other actions that run on
     their own: print it to a new PDF, or send a photo."""
     TOO_MANY_PIXELS = "too_many_pixels"
-    """An image larger than MAX_PIXELS: send a smaller photo or a lower-resolution scan."""
+    """An image larger than MAX_PIXELS, or a PNG larger than MAX_DECODED_PIXELS (which cannot
+    be decoded at a smaller size): send a smaller photo, or a PDF."""
     ENCRYPTED = "encrypted"
     """A password-protected PDF: it cannot be checked, nor opened by staff without the
     password. Send a copy without the password, or a photo."""

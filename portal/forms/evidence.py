@@ -31,7 +31,8 @@ def rejection_message(reason: RejectionReason, name: str) -> str:
             name=name,
         ),
         RejectionReason.TOO_MANY_PIXELS: _(
-            "The picture %(name)s is too big. Take a photo with a lower resolution", name=name
+            "The picture %(name)s is too big. Take a photo with a lower resolution, or send a PDF",
+            name=name,
         ),
         RejectionReason.ENCRYPTED: _(
             "The file %(name)s is protected by a password. Send it without the password, or send a photo of the document",

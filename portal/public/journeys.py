@@ -15,7 +15,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from portal.cases import intake
+from portal.cases import email_cap, intake
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
@@ -372,6 +372,7 @@ def journey_check(journey: str):
             _submission(selected, draft),
             idempotency_key=draft["idempotency_key"],
             cipher=_cipher(),
+            cap=email_cap.EmailCap.from_settings(current_app.config),
         )
         db.session.execute(
             delete(DraftUpload).where(DraftUpload.draft_token == draft["draft_token"])
@@ -421,6 +422,8 @@ def journey_sent(journey: str):
         case=case,
         about=about,
         asking_for=asking_for(about),
+        email_withheld=intake.confirmation_withheld(db.session, case),
+        emails_per_day=current_app.config["EMAILS_PER_ADDRESS_PER_DAY"],
     )
 
 

@@ -29,7 +29,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from portal.cases import closing, intake, message_words, tracking
+from portal.cases import closing, email_cap, intake, message_words, tracking
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import Case, CaseKind, EvidencePurpose
 from portal.cases.references import parse_reference
@@ -68,6 +68,10 @@ def _db() -> Session:
 
 def _secret() -> str:
     return current_app.config["SECRET_KEY"]
+
+
+def _email_limit() -> dict[str, int]:
+    return {"emails_per_day": current_app.config["EMAILS_PER_ADDRESS_PER_DAY"]}
 
 
 def _cipher():
@@ -116,7 +120,14 @@ def track_start():
         response = make_response(render_template("public/tracking/too_many.html"), 429)
         response.headers["Retry-After"] = str(int(tracking.LOOKUP_WINDOW.total_seconds()))
         return response
-    tracking.start_tracking(_db(), reference=reference, email=email, secret=_secret(), now=now)
+    tracking.start_tracking(
+        _db(),
+        reference=reference,
+        email=email,
+        secret=_secret(),
+        now=now,
+        cap=email_cap.EmailCap.from_settings(current_app.config),
+    )
     # What the resident typed and did, never whether it matched: the code page answers
     # from this alone, so it reads the same whether or not the request exists.
     session[TRACKING] = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
@@ -133,7 +144,9 @@ def track_code():
         return redirect(url_for(".track_start"), 303)
     form = TrackCodeForm()
     if request.method == "GET":
-        return render_template("public/tracking/code.html", form=form, reference=reference)
+        return render_template(
+            "public/tracking/code.html", form=form, reference=reference, **_email_limit()
+        )
     if form.validate():
         refusal = _refusal_from_session(state)
         if refusal is None:
@@ -148,7 +161,11 @@ def track_code():
             refusal = _refusal_from_session(state) or "wrong"
         form.code.errors = [_code_refused(refusal)]
     page = render_template(
-        "public/tracking/code.html", form=form, reference=reference, form_has_errors=True
+        "public/tracking/code.html",
+        form=form,
+        reference=reference,
+        form_has_errors=True,
+        **_email_limit(),
     )
     return page, 400
 

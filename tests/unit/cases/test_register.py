@@ -17,6 +17,7 @@ from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import CaseKind, CaseState
 from portal.cases.scenario_requests import objection_details
 from portal.cases.scenario_steps import noon
+from portal.exports import csv_cell
 from tests.unit.cases.read_back import MONDAY
 
 
@@ -103,3 +104,13 @@ def test_every_formula_start_is_neutralised(start):
     [_header, line] = list(csv.reader(io.StringIO(register.restriction_register_csv([row]))))
     assert line[1].startswith("'" + start)
     assert line[2] == ""
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\t=cmd", "\r\n@x", " -2", "  +SUM(A1)", "\n=1"])
+def test_a_formula_after_leading_whitespace_is_neutralised(cell):
+    assert csv_cell(cell) == "'" + cell
+
+
+@pytest.mark.parametrize("cell", [" a", "  Wakefield", "a =1", "Łucja"])
+def test_harmless_text_with_leading_whitespace_is_unchanged(cell):
+    assert csv_cell(cell) == cell

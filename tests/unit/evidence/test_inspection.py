@@ -361,9 +361,14 @@ def test_png_claiming_too_many_pixels_is_refused_before_decoding(width, height):
         assert rejection(png_claiming(width, height), "huge.png") == RejectionReason.TOO_MANY_PIXELS
 
 
-def test_png_header_just_inside_the_pixel_limit_is_not_refused_for_size():
+def test_png_header_just_inside_the_decode_limit_is_not_refused_for_size():
     # The IDAT holds far fewer pixels than the header claims, so decoding fails instead.
-    assert rejection(png_claiming(4_000, 10_000), "big.png") == RejectionReason.CORRUPT
+    assert rejection(png_claiming(4_000, 4_000), "big.png") == RejectionReason.CORRUPT
+
+
+def test_png_header_over_the_decode_limit_is_refused_before_decoding():
+    # Under MAX_PIXELS, but a PNG cannot be decoded at a smaller size (test_decode_budget.py).
+    assert rejection(png_claiming(4_000, 10_000), "big.png") == RejectionReason.TOO_MANY_PIXELS
 
 
 # --- PDFs -------------------------------------------------------------------------------
