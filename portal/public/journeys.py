@@ -7,7 +7,6 @@ resubmit, Back then submit) finds the first case through the journey's idempoten
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
@@ -29,7 +28,7 @@ from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, summary_rows
-from portal.public.journey_steps import JOURNEYS, Journey, Step
+from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
 from portal.sessions import only_form_cookie
@@ -75,21 +74,12 @@ def journey_begin(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
     if draft is not None and draft.get("sent"):
-        _save(selected, _new_draft())
+        _save(selected, new_draft())
     elif draft is None:
         generate_csrf()  # the form cookie: this visitor has started, not timed out
     answers = (_draft(selected) or {}).get("answers", {})
     first = selected.first_unanswered(answers) or selected.steps[0]
     return redirect(url_for(".journey_step", journey=selected.path, step=first.slug), 303)
-
-
-def _new_draft() -> dict[str, Any]:
-    return {
-        "answers": {},
-        "idempotency_key": secrets.token_urlsafe(32),
-        "draft_token": secrets.token_urlsafe(32),
-        "started": utc_now().isoformat(),
-    }
 
 
 # Residents are warned this long before their answers are deleted (WCAG 2.2.1).
@@ -228,7 +218,7 @@ def journey_step(journey: str, step: str):
         abort(404)
     draft = _draft(selected)
     if draft is None and (current is selected.steps[0] or only_form_cookie(session)):
-        draft = _new_draft()  # kept in the session by the first POST
+        draft = new_draft()  # kept in the session by the first POST
     if draft is None or draft.get("sent"):
         return redirect(url_for(".journey_expired", journey=selected.path), 303)
     answers = draft["answers"]
