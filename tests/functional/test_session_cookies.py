@@ -4,6 +4,7 @@ Path=/ and no Domain, so no other host (a sibling subdomain) can set or replace 
 from __future__ import annotations
 
 from portal.config import settings_from_environment
+from portal.extensions import db
 from tests.conftest import make_app
 from tests.journeys import PERSON, answer, start
 
@@ -37,6 +38,14 @@ def test_production_cookies_are_host_prefixed(app, database_url, monkeypatch, tm
     settings = production_cookie_settings(monkeypatch, tmp_path)
     assert settings["SESSION_COOKIE_NAME"] == "__Host-portal_session"
     production = make_app(database_url, tmp_path, **settings)
+    try:
+        check_cookies(production)
+    finally:
+        with production.app_context():
+            db.engine.dispose()
+
+
+def check_cookies(production) -> None:
     client = production.test_client()
     client.environ_base["wsgi.url_scheme"] = "https"
 
