@@ -109,3 +109,17 @@ def test_a_forged_form_cookie_is_ignored(app):
         "/en/track", data={"csrf_token": csrf_token(page.get_data(as_text=True))}
     )
     assert response.status_code != 500
+
+
+@pytest.mark.parametrize("locale", ["en", "pl", "ckb"])
+def test_the_cookies_page_names_the_form_cookie(client, locale):
+    text = visible_text(client.get(f"/{locale}/cookies").get_data(as_text=True))
+    assert "portal_session_form" in text
+    assert (
+        translated(
+            locale,
+            "Keeps a form secure until you send it. It holds only a security code, "
+            "nothing you type. It is set when you open a form.",
+        )
+        in text
+    )
