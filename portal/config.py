@@ -62,9 +62,15 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "SESSION_COOKIE_NAME": "portal_session",
+        # __Host-: the browser keeps it only if Secure, Path=/ and without a Domain, so no
+        # other host (a sibling subdomain) can set or overwrite it (issue 15 point 7).
+        "SESSION_COOKIE_NAME": "__Host-portal_session" if production else "portal_session",
         # A server-side session ends after this long without a request.
         "SESSION_IDLE_LIFETIME": timedelta(minutes=int(env.get("SESSION_IDLE_MINUTES", "60"))),
+        # A staff session ends this long after signing in, however busy (issue 15 point 7).
+        "STAFF_SESSION_MAX_LIFETIME": timedelta(
+            hours=float(env.get("STAFF_SESSION_MAX_HOURS", "10"))
+        ),
         # Response packs: how long a resident may download one, and the worker's limits.
         "RESPONSE_AVAILABLE_DAYS": int(env.get("RESPONSE_AVAILABLE_DAYS", "90")),
         "PDF_PAGE_CAP": int(env.get("PDF_PAGE_CAP", "500")),

@@ -3,6 +3,12 @@
 The server can end a session (sign-out, a disabled account) by deleting its row, and
 nothing a resident tells us travels back and forth in a cookie. A session row is created
 only when something is stored in it, so reading pages sets no cookie at all.
+
+A form page stores only Flask-WTF's CSRF token. Until a visitor sends something that needs
+a row, that token lives in a signed, time-limited cookie of its own (the form cookie), not
+in the database: a stranger fetching form pages without cookies adds no row anywhere. The
+first POST is checked against it like any other, and whatever that POST stores (the
+token included) becomes the session's row.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from typing import Any
 
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import DateTime, String, Text, delete, insert, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import CallbackDict
@@ -24,6 +31,8 @@ from portal.instants import aware, utc_now
 
 # A session's expiry is pushed back at most this often, not on every request.
 TOUCH_INTERVAL = timedelta(minutes=5)
+# Flask-WTF's key for the raw CSRF token, the one thing kept in the form cookie.
+CSRF_KEY = "csrf_token"
 
 
 class WebSession(Base):
@@ -55,16 +64,42 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token = token
         self.expires_at = expires_at
         self.modified = False
+        # The CSRF token the request's form cookie carried, if any (no row yet).
+        self.form_cookie_token: str | None = None
 
 
 class DatabaseSessionInterface(SessionInterface):
     def lifetime(self, app: Flask) -> timedelta:
         return app.config["SESSION_IDLE_LIFETIME"]
 
+    def form_cookie_name(self, app: Flask) -> str:
+        return self.get_cookie_name(app) + "_form"
+
+    def _form_serializer(self, app: Flask) -> URLSafeTimedSerializer:
+        return URLSafeTimedSerializer(app.secret_key or "", salt="portal.sessions.form-cookie")
+
+    def _before_any_row(self, app: Flask, request: Request) -> ServerSession:
+        """A visitor with no stored session: empty, or holding only the CSRF token of a
+        valid form cookie."""
+        session = ServerSession()
+        signed = request.cookies.get(self.form_cookie_name(app))
+        if not signed or len(signed) > 200:
+            return session
+        try:
+            value = self._form_serializer(app).loads(
+                signed, max_age=int(self.lifetime(app).total_seconds())
+            )
+        except BadSignature:
+            return session
+        if isinstance(value, str):
+            session = ServerSession({CSRF_KEY: value})
+            session.form_cookie_token = value
+        return session
+
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
-            return ServerSession()
+            return self._before_any_row(app, request)
         with db.engine.connect() as connection:
             row = connection.execute(
                 select(WebSession.data, WebSession.expires_at).where(
@@ -72,10 +107,10 @@ class DatabaseSessionInterface(SessionInterface):
                 )
             ).first()
         if row is None:
-            return ServerSession()
+            return self._before_any_row(app, request)
         expires_at = aware(row.expires_at)
         if expires_at <= utc_now():
-            return ServerSession()
+            return self._before_any_row(app, request)
         return ServerSession(json.loads(row.data), token=token, expires_at=expires_at)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
@@ -84,6 +119,17 @@ class DatabaseSessionInterface(SessionInterface):
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
+        if session.token is None and set(session) <= {CSRF_KEY}:
+            self._save_form_cookie(app, session, response)
+            return
+        if session.form_cookie_token is not None:
+            # The row takes over from the form cookie.
+            response.delete_cookie(
+                self.form_cookie_name(app),
+                domain=domain,
+                path=path,
+                secure=self.get_cookie_secure(app),
+            )
         if not session:
             if session.token:
                 end_session(session.token)
@@ -124,6 +170,32 @@ class DatabaseSessionInterface(SessionInterface):
             domain=domain,
             path=path,
         )
+
+    def _save_form_cookie(self, app: Flask, session: ServerSession, response: Response) -> None:
+        """No row: the CSRF token alone, if any, in the signed form cookie."""
+        value = session.get(CSRF_KEY)
+        if not isinstance(value, str) or value == session.form_cookie_token:
+            return
+        response.vary.add("Cookie")
+        response.set_cookie(
+            self.form_cookie_name(app),
+            self._form_serializer(app).dumps(value),
+            httponly=True,
+            secure=self.get_cookie_secure(app),
+            samesite=self.get_cookie_samesite(app),
+            domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app),
+        )
+
+
+def only_form_cookie(session: SessionMixin) -> bool:
+    """Whether this visitor has been given a form but has stored nothing: no session row,
+    and a valid form cookie (which a stored session deletes)."""
+    return (
+        isinstance(session, ServerSession)
+        and session.token is None
+        and session.form_cookie_token is not None
+    )
 
 
 def end_session(token: str) -> None:

@@ -7,6 +7,7 @@ may still do (send more evidence, withdraw). C1-C4 dates as the requester gives 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -27,6 +28,7 @@ from portal.cases.casework_models import (
 from portal.cases.intake import RESIDENT
 from portal.cases.models import AuditEvent, Case, CaseState, LookupAttempt, TrackingCode
 from portal.cases.workflow import can_move
+from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
 from portal.instants import aware, utc_now
 from portal.outbox import enqueue
@@ -89,6 +91,28 @@ def record_lookup(
         session.add(LookupAttempt(scope=scope, key_hash=key_hash, occurred_at=moment))
 
 
+def _code_cipher(secret: str) -> EvidenceCipher:
+    return EvidenceCipher(hashlib.sha256(f"tracking-code-seal:{secret}".encode()).digest())
+
+
+def seal_code(secret: str, case_id: int, code: str) -> str:
+    """A one-time code as the outbox keeps it until the email is sent: encrypted
+    (AES-256-GCM, a key derived from the secret, bound to the case), never in clear text
+    (issue 15 point 7). URL-safe base64, so no run of the code's digits shows in the row."""
+    blob = _code_cipher(secret).encrypt(code.encode(), associated_data=_code_aad(case_id))
+    return base64.urlsafe_b64encode(blob).decode()
+
+
+def open_sealed_code(secret: str, case_id: int, sealed: str) -> str:
+    """The code `seal_code` sealed (the email worker); EvidenceTampered if it was altered."""
+    blob = base64.urlsafe_b64decode(sealed.encode())
+    return _code_cipher(secret).decrypt(blob, associated_data=_code_aad(case_id)).decode()
+
+
+def _code_aad(case_id: int) -> bytes:
+    return f"tracking-code:{case_id}".encode()
+
+
 def start_tracking(
     session: DbSession,
     *,
@@ -122,7 +146,8 @@ def start_tracking(
             wrong_attempts=0,
         )
     )
-    enqueue(session, "email.tracking_code", {"case_id": case.id, "code": code}, now=moment)
+    sealed = seal_code(secret, case.id, code)
+    enqueue(session, "email.tracking_code", {"case_id": case.id, "code": sealed}, now=moment)
     session.commit()
     return case
 

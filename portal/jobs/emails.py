@@ -20,6 +20,7 @@ from flask_babel import force_locale, format_date
 from flask_babel import gettext as _
 
 from portal.bidi import ltr_text
+from portal.cases import tracking
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import CaseMessage, MessageKind
 from portal.cases.message_words import (
@@ -137,6 +138,17 @@ def send_case_email(job: Job) -> str | None:
     return None
 
 
+def _tracking_code(app: Flask, payload: Mapping[str, Any]) -> str:
+    """The one-time code, which the outbox keeps only sealed (portal.cases.tracking)."""
+    sealed = payload.get("code")
+    if not isinstance(sealed, str) or not sealed:
+        return ""
+    try:
+        return tracking.open_sealed_code(app.config["SECRET_KEY"], payload["case_id"], sealed)
+    except (ValueError, TypeError):
+        raise Undeliverable("the tracking code in the job cannot be opened") from None
+
+
 def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | None:
     """The email for a job, in the case's language; None when the requester gave no address."""
     email_kind = EMAIL_KINDS.get(kind)
@@ -158,7 +170,7 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         "reference": facts.reference,
         "objection": facts.kind == CaseKind.OBJECTION,
         "tracking_url": f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/{facts.language}/track",
-        "code": str(payload.get("code", "")),
+        "code": _tracking_code(app, payload),
         "code_minutes": CODE_MINUTES,
     }
     template = email_kind.template

@@ -6,6 +6,7 @@ read on the check-your-answers page. The web layer (journeys.py) walks the list.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -15,6 +16,7 @@ from flask_wtf import FlaskForm
 
 from portal.cases.models import CaseKind
 from portal.forms import journeys as forms
+from portal.instants import utc_now
 
 Answers = dict[str, Any]
 
@@ -169,3 +171,14 @@ OBJECTION = Journey(
 )
 
 JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION)}
+
+
+def new_draft() -> dict[str, Any]:
+    """A journey's answers so far, kept in the session from the first POST: none yet, the
+    key that makes a double submission one case, and the key its uploads are kept under."""
+    return {
+        "answers": {},
+        "idempotency_key": secrets.token_urlsafe(32),
+        "draft_token": secrets.token_urlsafe(32),
+        "started": utc_now().isoformat(),
+    }

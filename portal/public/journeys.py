@@ -7,12 +7,12 @@ resubmit, Back then submit) finds the first case through the journey's idempoten
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 from typing import Any
 
 from flask import abort, current_app, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import delete, select
 
 from portal.cases import email_cap, intake
@@ -28,9 +28,10 @@ from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, summary_rows
-from portal.public.journey_steps import JOURNEYS, Journey, Step
+from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
+from portal.sessions import only_form_cookie
 
 MAX_FILES = 5
 
@@ -67,19 +68,15 @@ def journey_start(journey: str):
 
 @bp.get("/<any('get-a-copy','object'):journey>/begin")
 def journey_begin(journey: str):
-    """'Start now': a fresh draft with its own idempotency key."""
+    """'Start now': a fresh draft with its own idempotency key. A visitor with no draft
+    is sent to the first step, whose first POST begins one: until then nothing is stored
+    (issue 15 point 1)."""
     selected = _journey(journey)
     draft = _draft(selected)
-    if draft is None or draft.get("sent"):
-        _save(
-            selected,
-            {
-                "answers": {},
-                "idempotency_key": secrets.token_urlsafe(32),
-                "draft_token": secrets.token_urlsafe(32),
-                "started": utc_now().isoformat(),
-            },
-        )
+    if draft is not None and draft.get("sent"):
+        _save(selected, new_draft())
+    elif draft is None:
+        generate_csrf()  # the form cookie: this visitor has started, not timed out
     answers = (_draft(selected) or {}).get("answers", {})
     first = selected.first_unanswered(answers) or selected.steps[0]
     return redirect(url_for(".journey_step", journey=selected.path, step=first.slug), 303)
@@ -101,7 +98,8 @@ def journey_keep_alive(journey: str):
     """The warning's 'Continue': any request restarts the session's idle clock."""
     draft = _draft(_journey(journey))
     if draft is None:
-        return "", 401
+        # Nothing stored yet (only a form cookie): nothing to lose, nothing to keep alive.
+        return ("", 204) if only_form_cookie(session) else ("", 401)
     session.modified = True
     return "", 204
 
@@ -219,6 +217,8 @@ def journey_step(journey: str, step: str):
     if current is None:
         abort(404)
     draft = _draft(selected)
+    if draft is None and (current is selected.steps[0] or only_form_cookie(session)):
+        draft = new_draft()  # kept in the session by the first POST
     if draft is None or draft.get("sent"):
         return redirect(url_for(".journey_expired", journey=selected.path), 303)
     answers = draft["answers"]

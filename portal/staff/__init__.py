@@ -66,11 +66,13 @@ def refuse_anonymous_and_check_permissions() -> Any:
     from portal.staff.permissions import PUBLIC_STAFF_ENDPOINTS, check_endpoint
 
     endpoint = request.endpoint or ""
-    if auth.end_idle_session(utc_now(), idle_lifetime()):
+    ended = auth.end_idle_session(utc_now(), idle_lifetime())
+    if ended:
         if endpoint == "staff.keep_alive":
             return Response(status=401)
         if endpoint not in ENDED_PAGES:
-            return redirect(url_for(".session_ended"), 303)
+            reason = "lifetime" if ended == "lifetime" else None
+            return redirect(url_for(".session_ended", reason=reason), 303)
     if endpoint in PUBLIC_STAFF_ENDPOINTS:
         return None
     if not current_user.is_authenticated:

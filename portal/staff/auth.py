@@ -76,22 +76,32 @@ def load_user(user_id: str) -> StaffUser | None:
 # The idle timeout ----------------------------------------------------------------------
 
 
-def end_idle_session(now: datetime, lifetime: timedelta) -> bool:
-    """End a signed-in session that has had no request for `lifetime`. True if it did.
-    A session whose link was deleted (signed out elsewhere, account disabled) is just
-    forgotten: the visitor is asked to sign in, not told they were idle."""
+def end_idle_session(now: datetime, lifetime: timedelta) -> str | None:
+    """End a signed-in session that has had no request for `lifetime`, or that began
+    STAFF_SESSION_MAX_LIFETIME ago however busy it has been (issue 15 point 7). Returns
+    why it ended ("idle" or "lifetime"), or None if it goes on. A session whose link was
+    deleted (signed out elsewhere, account disabled) is just forgotten: the visitor is
+    asked to sign in, not told they were idle."""
     state = _signed_in_state()
     if not state:
-        return False
+        return None
     if not current_user.is_authenticated:
         logout_user()
         session.clear()
-        return False
+        return None
+    signed_in_at = parse_aware(state.get("signed_in_at"))
+    if signed_in_at is None or now - signed_in_at >= max_lifetime():
+        _end_session(reason="lifetime", now=now)
+        return "lifetime"
     last_seen = parse_aware(state.get("last_seen"))
     if last_seen is not None and now - last_seen < lifetime:
-        return False
+        return None
     _end_session(reason="idle", now=now)
-    return True
+    return "idle"
+
+
+def max_lifetime() -> timedelta:
+    return current_app.config["STAFF_SESSION_MAX_LIFETIME"]
 
 
 def touch(now: datetime) -> None:
@@ -130,7 +140,13 @@ def keep_alive():
 @public
 def session_ended():
     minutes = int(idle_lifetime().total_seconds() // 60)
-    return render_template("staff/session_ended.html", idle_minutes=minutes)
+    hours = max_lifetime().total_seconds() / 3600
+    return render_template(
+        "staff/session_ended.html",
+        idle_minutes=minutes,
+        lifetime_ended=request.args.get("reason") == "lifetime",
+        max_hours=f"{hours:g}",
+    )
 
 
 # Signing in ----------------------------------------------------------------------------

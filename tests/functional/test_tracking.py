@@ -31,6 +31,7 @@ from portal.cases.models import (
 )
 from portal.cases.references import new_reference
 from portal.cases.scenario_requests import person
+from portal.cases.tracking import open_sealed_code
 from portal.extensions import db
 from portal.instants import utc_now
 from portal.outbox import Job
@@ -87,7 +88,8 @@ def latest_code(app, case_id: int) -> str:
         jobs = db.session.scalars(
             select(Job).where(Job.kind == "email.tracking_code").order_by(Job.id.desc())
         )
-        return next(job.payload["code"] for job in jobs if job.payload["case_id"] == case_id)
+        sealed = next(job.payload["code"] for job in jobs if job.payload["case_id"] == case_id)
+        return open_sealed_code(app.config["SECRET_KEY"], case_id, sealed)
 
 
 def sign_in(app, client, filed: Filed, locale: str = "en"):

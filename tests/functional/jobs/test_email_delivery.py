@@ -7,13 +7,14 @@ this test's case, its job and the messages sent to its own address.
 from __future__ import annotations
 
 import os
+import re
 import threading
 import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from babel.dates import format_date
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from portal.cases import closing, intake, tracking
 from portal.cases.models import Case, CaseKind, CaseState, EvidencePurpose
@@ -28,7 +29,8 @@ from portal.jobs import emails, worker
 from portal.outbox import Job, JobStatus, enqueue
 from tests.functional.jobs.conftest import eml_files
 
-TRACKING_SECRET = "tracking-test-key"
+# The app's own secret: the worker opens the sealed code with it, as in production.
+TRACKING_SECRET = "test-secret-key-not-for-production"
 PASSPORT = Evidence(EvidencePurpose.PHOTO_ID, "passport-scan.jpg", "image/jpeg", b"\xff\xd8 scan")
 
 
@@ -366,7 +368,8 @@ def test_the_tracking_code_email_gives_the_code_and_how_long_it_works(smtp_app, 
         tracking.start_tracking(
             db.session, reference=case.reference, email=address, secret=TRACKING_SECRET
         )
-    code = job_of(smtp_app, case.id, "email.tracking_code").payload["code"]
+    sealed = job_of(smtp_app, case.id, "email.tracking_code").payload["code"]
+    code = tracking.open_sealed_code(TRACKING_SECRET, case.id, sealed)
 
     work_until_idle(smtp_app)
 
@@ -376,6 +379,34 @@ def test_the_tracking_code_email_gives_the_code_and_how_long_it_works(smtp_app, 
     assert code not in message["Subject"]
     assert "10 minutes" in body
     assert "If you did not ask for this code, ignore this email." in body
+
+
+def test_the_jobs_table_never_holds_a_tracking_code_in_clear(smtp_app, smtp_server):
+    """Issue 15 point 7: the code waits in the outbox sealed, yet the email has it."""
+    smtp_server.start()
+    address = new_address()
+    case = submit(smtp_app, email=address, language="en")
+    work_until_idle(smtp_app)
+    with smtp_app.app_context():
+        tracking.start_tracking(
+            db.session,
+            reference=case.reference,
+            email=address,
+            secret=smtp_app.config["SECRET_KEY"],
+        )
+        rows = db.session.execute(text("SELECT * FROM jobs")).all()
+    sealed = job_of(smtp_app, case.id, "email.tracking_code").payload["code"]
+    code = tracking.open_sealed_code(smtp_app.config["SECRET_KEY"], case.id, sealed)
+    assert re.fullmatch(r"\d{6}", code)
+    assert not [row for row in rows if any(code in str(value) for value in row)]
+
+    work_until_idle(smtp_app)
+
+    [message] = [m for m in smtp_server.to(address) if "code" in m["Subject"]]
+    assert code in message.get_content()
+    with smtp_app.app_context():
+        rows = db.session.execute(text("SELECT * FROM jobs")).all()
+    assert not [row for row in rows if any(code in str(value) for value in row)]
 
 
 @pytest.mark.parametrize("language", ["en", "pl", "ro", "ur", "lt", "lv", "ckb"])

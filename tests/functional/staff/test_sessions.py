@@ -4,7 +4,7 @@ request ends them too, with a warning two minutes before."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from portal.accounts.models import Role
 from tests.conftest import get_page
@@ -101,3 +101,33 @@ def test_staff_pages_are_not_kept_by_the_browser(client, signed_in):
     signed_in(client)
     assert client.get("/staff/").headers["Cache-Control"] == "no-store"
     assert client.get("/staff/sign-in").headers["Cache-Control"] == "no-store"
+
+
+def test_a_busy_session_still_ends_ten_hours_after_signing_in(app, client, signed_in, monkeypatch):
+    """Issue 15 point 7: STAFF_SESSION_MAX_LIFETIME (10 hours by default) ends a session
+    however active it is. The clock is moved, not waited for."""
+    import portal.staff
+
+    assert app.config["STAFF_SESSION_MAX_LIFETIME"] == timedelta(hours=10)
+    account = signed_in(client)
+    token = session_token(client)
+    started = datetime.now(UTC)
+    moved = {"by": timedelta(0)}
+    monkeypatch.setattr(portal.staff, "utc_now", lambda: started + moved["by"])
+    # A request every 25 minutes (inside the 30-minute idle timeout) for 9 h 50 min.
+    while moved["by"] + timedelta(minutes=25) < timedelta(hours=10):
+        moved["by"] += timedelta(minutes=25)
+        assert client.get("/staff/").status_code == 200, moved["by"]
+    before = last_event_id(app)
+    moved["by"] = timedelta(hours=10, seconds=1)
+    response = client.get("/staff/")
+    assert response.status_code == 303
+    assert response.location == "/staff/session-ended?reason=lifetime"
+    assert token and not web_session_exists(app, token)
+    page = get_page(client, response.location, lang="en")
+    assert "you signed in 10 hours ago" in page.text()
+    assert client.get("/staff/").location == "/staff/sign-in?next=/staff/"
+    events = events_since(app, before, "staff_signed_out")
+    assert [(e.details["staff_id"], e.details["reason"]) for e in events] == [
+        (account.id, "lifetime")
+    ]
