@@ -15,7 +15,15 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.cases import audit, clock
 from portal.cases.errors import CaseworkError, InvalidDate
-from portal.cases.models import Case, CaseFile, CaseState, Channel, EvidencePurpose, Person
+from portal.cases.models import (
+    Case,
+    CaseFile,
+    CaseState,
+    Channel,
+    EvidencePurpose,
+    Person,
+    ScanStatus,
+)
 from portal.cases.objections import processing_objected_to
 from portal.cases.references import new_reference
 from portal.cases.requests import Evidence, PersonDetails, Submission
@@ -61,6 +69,7 @@ def _case_file(case: Case, evidence: Evidence, cipher: EvidenceCipher, now: date
             evidence.content, associated_data=file_associated_data(case.reference, digest)
         ),
         uploaded_at=now,
+        scan_status=evidence.scan_status,
     )
 
 
@@ -186,6 +195,25 @@ def add_evidence(
         now=moment,
     )
     enqueue(session, "email.evidence_received", {"case_id": case.id}, now=moment)
+    session.commit()
+
+
+def release_held_file(
+    session: DbSession, case: Case, case_file: CaseFile, *, actor: str, now: datetime | None = None
+) -> None:
+    """A reviewer lets staff open a file the malware scanner could not check (held)."""
+    if case_file.scan_status != ScanStatus.HELD:
+        raise CaseworkError("This file is not held")
+    moment = now or utc_now()
+    case_file.scan_status = ScanStatus.RELEASED
+    audit.record(
+        session,
+        action="evidence_released",
+        actor=actor,
+        case_id=case.id,
+        details={"file_id": case_file.id},
+        now=moment,
+    )
     session.commit()
 
 

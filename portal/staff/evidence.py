@@ -85,6 +85,13 @@ def _evidence(case: Case, file_id: int) -> CaseFile:
 def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> Response:
     case = load_case(reference, Action.VIEW_CASES)
     evidence = _evidence(case, file_id)
+    if evidence.held:
+        # Not scanned for malware: nobody opens it until a reviewer releases it.
+        flash(
+            "This file is held: it has not been scanned for malware. "
+            "A reviewer must release it before it can be opened."
+        )
+        return redirect(url_for(".case", reference=case.reference, _anchor="evidence"), 303)
     content = current_app.extensions["evidence_cipher"].decrypt(
         evidence.encrypted,
         associated_data=intake.file_associated_data(case.reference, evidence.sha256),
@@ -105,6 +112,23 @@ def case_evidence_view(reference: str, file_id: int):
 @requires(Action.VIEW_CASES)
 def case_evidence_download(reference: str, file_id: int):
     return _serve_evidence(reference, file_id, inline=False)
+
+
+@bp.post("/cases/<reference>/evidence/<int:file_id>/release")
+@requires(Action.REVIEW_CASE)
+def case_evidence_release(reference: str, file_id: int):
+    """A reviewer lets staff open a file the malware scanner could not check."""
+    case = load_case(reference, Action.REVIEW_CASE)
+    try:
+        intake.release_held_file(
+            db.session, case, _evidence(case, file_id), actor=f"staff:{current_user.id}"
+        )
+    except errors.CaseworkError as error:
+        db.session.rollback()
+        flash(str(error))
+    else:
+        flash("File released: staff may now open it")
+    return redirect(url_for(".case", reference=case.reference, _anchor="evidence"), 303)
 
 
 @bp.get("/cases/<reference>/items/<int:item_id>/download")
