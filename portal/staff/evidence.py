@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.cases import audit, disclosure, errors, intake
 from portal.cases.casework_models import DisclosureItem
@@ -82,7 +83,7 @@ def _evidence(case: Case, file_id: int) -> CaseFile:
     return found
 
 
-def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> Response:
+def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> BaseResponse:
     case = load_case(reference, Action.VIEW_CASES)
     evidence = _evidence(case, file_id)
     if evidence.held:
