@@ -20,7 +20,6 @@ from portal.cases.about_whom import AboutWhom
 from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose, ScanStatus
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.evidence.inspection import EvidenceRejected, inspect_upload
-from portal.evidence.scanning import ScanOutcome, scan_upload, scanner_from_settings
 from portal.extensions import db
 from portal.forms.evidence import purpose_names, rejection_message
 from portal.forms.fields import normalise_ni_number, normalise_postcode
@@ -32,6 +31,7 @@ from portal.public.check_answers import check_sections, held_note, summary_rows
 from portal.public.journey_steps import JOURNEYS, Journey, Step
 from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
+from portal.public.upload_scanning import scan_status_of
 
 MAX_FILES = 5
 
@@ -311,15 +311,6 @@ def _take_uploads(form, draft) -> dict[str, str]:
             existing += 1
     db.session.commit()
     return errors
-
-
-def scan_status_of(data: bytes) -> ScanStatus | None:
-    """The council's malware scanner's word on an upload (None when it has none); raises
-    EvidenceRejected on a detection. A file it could not scan is held for staff."""
-    outcome = scan_upload(data, scanner_from_settings(current_app.config))
-    if outcome is None:
-        return None
-    return ScanStatus.CLEAN if outcome == ScanOutcome.CLEAN else ScanStatus.HELD
 
 
 def _safe_name(filename: str) -> str:

@@ -50,7 +50,8 @@ from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartFor
 from portal.instants import parse_aware, utc_now
 from portal.public import bp
 from portal.public import tracking_words as words
-from portal.public.journeys import rejection_message, scan_status_of
+from portal.public.journeys import rejection_message
+from portal.public.upload_scanning import scan_status_of
 from portal.sessions import ServerSession, end_session
 
 # The session key. Before sign-in it holds what the resident typed and tried, never whether
