@@ -313,3 +313,8 @@ class DraftUpload(Base):
     encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     scan_status: Mapped[ScanStatus | None] = mapped_column(String(20))
+
+    @property
+    def held(self) -> bool:
+        """The malware scanner could not check it: the case file will be held for staff."""
+        return self.scan_status == ScanStatus.HELD

@@ -16,7 +16,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField
 
 from portal.bidi import isolate_text
 from portal.cases.about_whom import AboutWhom
-from portal.cases.models import DraftUpload, ScanStatus
+from portal.cases.models import DraftUpload
 from portal.forms.evidence import purpose_names
 from portal.public.journey_steps import Answers, Journey, Step
 
@@ -62,7 +62,7 @@ def summary_rows(
         if step.multipart:
             names = [
                 f"{u.original_name} ({purpose_names()[u.purpose]})"
-                + (f". {held_note()}" if u.scan_status == ScanStatus.HELD else "")
+                + (f". {held_note()}" if u.held else "")
                 for u in uploads
             ]
             if names:
