@@ -59,6 +59,11 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "EMAILS_PER_ADDRESS_PER_DAY": int(env.get("EMAILS_PER_ADDRESS_PER_DAY", "3")),
         # Five files of up to 10 MB each, plus the form around them.
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
+        # Malware scanning by clamd (portal/evidence/scanning.py); unset: no scanning.
+        "CLAMD_SOCKET": env.get("CLAMD_SOCKET", ""),
+        "CLAMD_HOST": env.get("CLAMD_HOST", ""),
+        "CLAMD_PORT": int(env.get("CLAMD_PORT") or 0),
+        "CLAMD_TIMEOUT_SECONDS": float(env.get("CLAMD_TIMEOUT_SECONDS") or 10),
         "SESSION_COOKIE_SECURE": production,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -23,6 +23,7 @@ from portal.cases.models import (
     Channel,
     EvidencePurpose,
     Person,
+    ScanStatus,
 )
 from portal.cases.objections import processing_objected_to
 from portal.cases.references import new_reference
@@ -69,6 +70,7 @@ def _case_file(case: Case, evidence: Evidence, cipher: EvidenceCipher, now: date
             evidence.content, associated_data=file_associated_data(case.reference, digest)
         ),
         uploaded_at=now,
+        scan_status=evidence.scan_status,
     )
 
 
@@ -217,6 +219,25 @@ def add_evidence(
         now=moment,
     )
     enqueue(session, "email.evidence_received", {"case_id": case.id}, now=moment)
+    session.commit()
+
+
+def release_held_file(
+    session: DbSession, case: Case, case_file: CaseFile, *, actor: str, now: datetime | None = None
+) -> None:
+    """A reviewer lets staff open a file the malware scanner could not check (held)."""
+    if case_file.scan_status != ScanStatus.HELD:
+        raise CaseworkError("This file is not held")
+    moment = now or utc_now()
+    case_file.scan_status = ScanStatus.RELEASED
+    audit.record(
+        session,
+        action="evidence_released",
+        actor=actor,
+        case_id=case.id,
+        details={"file_id": case_file.id},
+        now=moment,
+    )
     session.commit()
 
 

@@ -70,6 +70,18 @@ class EvidencePurpose(StrEnum):
     MORE_EVIDENCE = "more_evidence"
 
 
+class ScanStatus(StrEnum):
+    """What the council's malware scanner (clamd) said of a resident's file; no status
+    (None) when the council has no scanner."""
+
+    CLEAN = "clean"
+    HELD = "held"
+    """Not scanned (the scanner could not be reached): kept, but staff cannot open it
+    until a reviewer releases it."""
+    RELEASED = "released"
+    """Held, then released by a reviewer."""
+
+
 # The states of a case still being worked (the partial index below; the queue's
 # OPEN_STATES, which a test keeps equal to these).
 OPEN_STATE_VALUES = (
@@ -207,6 +219,12 @@ class CaseFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    scan_status: Mapped[ScanStatus | None] = mapped_column(String(20))
+
+    @property
+    def held(self) -> bool:
+        """Not scanned and not released: staff may not open it."""
+        return self.scan_status == ScanStatus.HELD
 
     case: Mapped[Case] = relationship(back_populates="files")
 
@@ -294,3 +312,9 @@ class DraftUpload(Base):
     size: Mapped[int] = mapped_column(Integer)
     encrypted: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    scan_status: Mapped[ScanStatus | None] = mapped_column(String(20))
+
+    @property
+    def held(self) -> bool:
+        """The malware scanner could not check it: the case file will be held for staff."""
+        return self.scan_status == ScanStatus.HELD

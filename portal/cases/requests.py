@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portal.cases.models import ActingFor, CaseKind, Channel, EvidencePurpose
+from portal.cases.models import ActingFor, CaseKind, Channel, EvidencePurpose, ScanStatus
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,7 @@ class Evidence:
     original_name: str
     media_type: str
     content: bytes
+    scan_status: ScanStatus | None = None  # None: the council has no malware scanner
 
 
 @dataclass(frozen=True)

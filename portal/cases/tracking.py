@@ -210,6 +210,7 @@ PRIVATE_ACTIONS = frozenset(
         "tracking_signed_in",
         "evidence_viewed",
         "evidence_downloaded",
+        "evidence_released",  # a file held unscanned, released: portal.cases.intake
         "letter_printed",
         "response_pack_downloaded",
         "response_pack_failed",

@@ -29,6 +29,8 @@ class RejectionReason(StrEnum):
     ENCRYPTED = "encrypted"
     """A password-protected PDF: it cannot be checked, nor opened by staff without the
     password. Send a copy without the password, or a photo."""
+    MALWARE = "malware"
+    """The council's malware scanner (clamd) found a virus or other malware in it."""
 
 
 class EvidenceRejected(Exception):

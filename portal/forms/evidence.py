@@ -38,5 +38,9 @@ def rejection_message(reason: RejectionReason, name: str) -> str:
             "The file %(name)s is protected by a password. Send it without the password, or send a photo of the document",
             name=name,
         ),
+        RejectionReason.MALWARE: _(
+            "The file %(name)s contains a virus or other harmful content, so we have not kept it. Send a new scan or photo of the document",
+            name=name,
+        ),
     }
     return messages[reason]

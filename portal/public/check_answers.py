@@ -60,7 +60,11 @@ def summary_rows(
                 {"key": field.label.text, "value": shown, "change": change, "step": step.slug}
             )
         if step.multipart:
-            names = [f"{u.original_name} ({purpose_names()[u.purpose]})" for u in uploads]
+            names = [
+                f"{u.original_name} ({purpose_names()[u.purpose]})"
+                + (f". {held_note()}" if u.held else "")
+                for u in uploads
+            ]
             if names:
                 rows.append(
                     {
@@ -71,6 +75,13 @@ def summary_rows(
                     }
                 )
     return rows
+
+
+def held_note() -> str:
+    """For a file the council's virus check could not scan: kept, and checked later."""
+    return _(
+        "Received. Our virus check is not working at the moment, so we will check this file before anyone opens it"  # noqa: E501
+    )
 
 
 # On the check-your-answers page, a request for someone else is read in three parts.

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 
 from portal.cases import email_cap, intake
 from portal.cases.about_whom import AboutWhom
-from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose
+from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose, ScanStatus
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.evidence.inspection import EvidenceRejected, inspect_upload
 from portal.extensions import db
@@ -27,10 +27,11 @@ from portal.i18n import LANGUAGES
 from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
-from portal.public.check_answers import check_sections, summary_rows
+from portal.public.check_answers import check_sections, held_note, summary_rows
 from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
+from portal.public.upload_scanning import scan_status_of
 from portal.sessions import only_form_cookie
 
 MAX_FILES = 5
@@ -200,6 +201,7 @@ def _render_step(
             back_url=back_url,
             answers=draft["answers"],
             uploads=uploads,
+            held_note=held_note(),
             upload_errors=upload_errors or {},
             form_has_errors=bool(form.errors or upload_errors),
             processing_hints=processing_hints(about),
@@ -287,6 +289,7 @@ def _take_uploads(form, draft) -> dict[str, str]:
                 break
             data = storage.read(10 * 1024 * 1024 + 1)
             try:
+                scan_status = scan_status_of(data)
                 clean = inspect_upload(data, storage.filename)
             except EvidenceRejected as refused:
                 errors[field_name] = rejection_message(refused.reason, _safe_name(storage.filename))
@@ -302,6 +305,7 @@ def _take_uploads(form, draft) -> dict[str, str]:
                         clean.content, associated_data=draft["draft_token"].encode()
                     ),
                     created_at=now,
+                    scan_status=scan_status,
                 )
             )
             existing += 1
@@ -477,6 +481,7 @@ def _submission(journey: Journey, draft) -> Submission:
             original_name=upload.original_name,
             media_type=upload.media_type,
             content=cipher.decrypt(upload.encrypted, associated_data=draft["draft_token"].encode()),
+            scan_status=ScanStatus(upload.scan_status) if upload.scan_status else None,
         )
         for upload in _draft_uploads(draft)
     )

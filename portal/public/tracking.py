@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from portal.cases import closing, email_cap, intake, message_words, tracking
 from portal.cases.about_whom import AboutWhom
-from portal.cases.models import Case, CaseKind, EvidencePurpose
+from portal.cases.models import Case, CaseKind, EvidencePurpose, ScanStatus
 from portal.cases.references import parse_reference
 from portal.cases.requests import Evidence
 from portal.cases.workflow import TransitionNotAllowed, is_closed
@@ -51,6 +51,7 @@ from portal.instants import parse_aware, utc_now
 from portal.public import bp
 from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
+from portal.public.upload_scanning import scan_status_of
 from portal.sessions import ServerSession, end_session
 
 # The session key. Before sign-in it holds what the resident typed and tried, never whether
@@ -281,7 +282,7 @@ def _take_banner() -> str | None:
     banner = state.pop("banner", None)
     if banner is not None:
         session[TRACKING] = state
-    return banner if banner in ("evidence", "withdrawn") else None
+    return banner if banner in ("evidence", "evidence_held", "withdrawn") else None
 
 
 @bp.get("/track/keep-alive")
@@ -388,7 +389,8 @@ def track_evidence(case: Case):
     if refused:
         return _render_evidence(case, form, refused=refused, status=400)
     intake.add_evidence(_db(), case, evidence, cipher=_cipher())
-    _set_banner("evidence")
+    held = any(item.scan_status == ScanStatus.HELD for item in evidence)
+    _set_banner("evidence_held" if held else "evidence")
     return redirect(url_for(".track_status"), 303)
 
 
@@ -419,6 +421,7 @@ def _inspect_files() -> tuple[tuple[Evidence, ...], list[str]]:
     for storage in uploads:
         data = storage.read(MAX_BYTES + 1)
         try:
+            scan_status = scan_status_of(data)
             clean = inspect_upload(data, storage.filename or "")
         except EvidenceRejected as rejection:
             refused.append(_refusal(rejection.reason, storage.filename))
@@ -429,6 +432,7 @@ def _inspect_files() -> tuple[tuple[Evidence, ...], list[str]]:
                 original_name=clean.original_name,
                 media_type=clean.media_type,
                 content=clean.content,
+                scan_status=scan_status,
             )
         )
     return tuple(accepted), refused

@@ -13,9 +13,10 @@ from flask_login import current_user
 
 from portal.cases import allocation, closing, deadlines, disclosure, identity, objections, review
 from portal.cases.casework_models import DisclosureKind
-from portal.cases.errors import OverrideTestIncomplete
+from portal.cases.errors import CaseworkError, OverrideTestIncomplete
 from portal.cases.models import Case
 from portal.cases.override_tests import OverrideTest
+from portal.evidence.scanning import scan_for_staff, scanner_from_settings
 from portal.extensions import db
 from portal.forms import casework as forms
 from portal.forms import objection_forms
@@ -164,7 +165,10 @@ def case_add_disclosure_item(reference: str):
     upload = form.document.data
     uploaded = form.kind.data == DisclosureKind.UPLOADED
     department, department_key = form.chosen_department()
+    content = upload.read() if uploaded and upload else (form.text.data or "")
     try:
+        if isinstance(content, bytes) and content:
+            _scan_staff_upload(content)
         disclosure.add_disclosure_item(
             db.session,
             case,
@@ -172,7 +176,7 @@ def case_add_disclosure_item(reference: str):
             source_department_key=department_key,
             title=form.title.data,
             kind=form.kind.data,
-            content=upload.read() if uploaded and upload else (form.text.data or ""),
+            content=content,
             item_date=form.item_date.data,
             exemptions=form.exemptions.data or [],
             redaction_note=form.redaction_note.data or "",
@@ -186,6 +190,15 @@ def case_add_disclosure_item(reference: str):
     except DOMAIN_ERRORS as error:
         return _refused(case, "add_disclosure_item", form, error)
     return back_to_case(case, "Disclosure item added")
+
+
+def _scan_staff_upload(content: bytes) -> None:
+    """With a malware scanner set up, a staff upload is scanned before it is kept. Staff
+    keep their own copy, so an unscanned file is refused with a request to try again
+    rather than held."""
+    verdict = scan_for_staff(content, scanner_from_settings(current_app.config))
+    if verdict is not None:
+        raise CaseworkError(verdict)
 
 
 @bp.post("/cases/<reference>/submit-for-review")

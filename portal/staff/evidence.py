@@ -13,6 +13,7 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.wrappers import Response as BaseResponse
 
 from portal.cases import audit, disclosure, errors, intake
 from portal.cases.casework_models import DisclosureItem
@@ -82,9 +83,16 @@ def _evidence(case: Case, file_id: int) -> CaseFile:
     return found
 
 
-def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> Response:
+def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> BaseResponse:
     case = load_case(reference, Action.VIEW_CASES)
     evidence = _evidence(case, file_id)
+    if evidence.held:
+        # Not scanned for malware: nobody opens it until a reviewer releases it.
+        flash(
+            "This file is held: it has not been scanned for malware. "
+            "A reviewer must release it before it can be opened."
+        )
+        return redirect(url_for(".case", reference=case.reference, _anchor="evidence"), 303)
     content = current_app.extensions["evidence_cipher"].decrypt(
         evidence.encrypted,
         associated_data=intake.file_associated_data(case.reference, evidence.sha256),
@@ -105,6 +113,23 @@ def case_evidence_view(reference: str, file_id: int):
 @requires(Action.VIEW_CASES)
 def case_evidence_download(reference: str, file_id: int):
     return _serve_evidence(reference, file_id, inline=False)
+
+
+@bp.post("/cases/<reference>/evidence/<int:file_id>/release")
+@requires(Action.REVIEW_CASE)
+def case_evidence_release(reference: str, file_id: int):
+    """A reviewer lets staff open a file the malware scanner could not check."""
+    case = load_case(reference, Action.REVIEW_CASE)
+    try:
+        intake.release_held_file(
+            db.session, case, _evidence(case, file_id), actor=f"staff:{current_user.id}"
+        )
+    except errors.CaseworkError as error:
+        db.session.rollback()
+        flash(str(error))
+    else:
+        flash("File released: staff may now open it")
+    return redirect(url_for(".case", reference=case.reference, _anchor="evidence"), 303)
 
 
 @bp.get("/cases/<reference>/items/<int:item_id>/download")

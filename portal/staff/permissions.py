@@ -90,6 +90,7 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case": Action.VIEW_CASES,
         "staff.case_evidence_view": Action.VIEW_CASES,
         "staff.case_evidence_download": Action.VIEW_CASES,
+        "staff.case_evidence_release": Action.REVIEW_CASE,
         "staff.case_item_download": Action.VIEW_CASES,
         "staff.case_pack_download": Action.VIEW_CASES,
         "staff.case_pack_retry": Action.WORK_ON_CASE,
