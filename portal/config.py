@@ -55,6 +55,15 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         or str(instance_path / "deletion-ledger.jsonl"),
         "PUBLIC_BASE_URL": public_base_url(env, production=production),
         "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
+        # How many proxies in front append to X-Forwarded-For (with TRUST_PROXY): the client
+        # is the first address they did not add (werkzeug's ProxyFix).
+        "TRUST_PROXY_COUNT": int(env.get("TRUST_PROXY_COUNT", "1")),
+        # Per-client limits (portal/rate_limits.py): counters in Redis when REDIS_URL is set,
+        # else in the database. RATE_LIMITS maps a bucket to (count, seconds) to override.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "RATE_LIMITS": {},
+        # Password hashes (argon2, ~0.7 s each) at once per worker process; more are refused.
+        "PASSWORD_HASH_CONCURRENCY": int(env.get("PASSWORD_HASH_CONCURRENCY", "1")),
         # Five files of up to 10 MB each, plus the form around them.
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
         "SESSION_COOKIE_SECURE": production,

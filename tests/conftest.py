@@ -56,6 +56,9 @@ def make_app(database_url: str, instance_path: Path, **overrides):
         # A worker loop in a test must not apply the retention schedule to the shared test
         # database (tests/functional/test_retention.py turns it on, on a database of its own).
         "RETENTION_DAILY": False,
+        # The suite's one app signs in and tracks hundreds of times from one address: the
+        # per-client limits are tested on apps of their own (tests/functional/test_rate_limits.py).
+        "RATE_LIMITS_ENABLED": False,
     }
     config.update(overrides)
     return create_app(config)

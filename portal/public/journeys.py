@@ -15,6 +15,7 @@ from flask import abort, current_app, g, redirect, render_template, request, ses
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
+from portal import rate_limits
 from portal.cases import intake
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose
@@ -232,6 +233,8 @@ def journey_step(journey: str, step: str):
     if request.method == "GET":
         return _render_step(selected, current, _form_for(current, draft), draft)
 
+    if current.multipart:
+        rate_limits.enforce("upload")
     form = _form_for(current, draft, formdata=request.form)
     valid = form.validate()
     upload_errors: dict[str, str] = {}
@@ -366,6 +369,8 @@ def journey_check(journey: str):
     from flask_wtf import FlaskForm
 
     form = FlaskForm()
+    if request.method == "POST":
+        rate_limits.enforce("submission")
     if request.method == "POST" and form.validate():
         case = intake.submit_request(
             db.session,

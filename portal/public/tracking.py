@@ -29,6 +29,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from portal import rate_limits
 from portal.cases import closing, intake, message_words, tracking
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import Case, CaseKind, EvidencePurpose
@@ -103,6 +104,7 @@ def track_start():
     if request.method == "GET":
         form.reference.data = _tracking().get("reference", "")
         return render_template("public/tracking/start.html", form=form)
+    rate_limits.enforce("tracking")
     if not form.validate():
         return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
     reference = parse_reference(form.reference.data)
@@ -110,13 +112,16 @@ def track_start():
         return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
     email = form.email.data
     now = utc_now()
+    client = rate_limits.client_key()
     if not tracking.lookup_allowed(
-        _db(), reference=reference, email=email, secret=_secret(), now=now
+        _db(), reference=reference, email=email, secret=_secret(), client=client, now=now
     ):
         response = make_response(render_template("public/tracking/too_many.html"), 429)
         response.headers["Retry-After"] = str(int(tracking.LOOKUP_WINDOW.total_seconds()))
         return response
-    tracking.start_tracking(_db(), reference=reference, email=email, secret=_secret(), now=now)
+    tracking.start_tracking(
+        _db(), reference=reference, email=email, secret=_secret(), client=client, now=now
+    )
     # What the resident typed and did, never whether it matched: the code page answers
     # from this alone, so it reads the same whether or not the request exists.
     session[TRACKING] = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
@@ -134,6 +139,7 @@ def track_code():
     form = TrackCodeForm()
     if request.method == "GET":
         return render_template("public/tracking/code.html", form=form, reference=reference)
+    rate_limits.enforce("tracking_code")
     if form.validate():
         refusal = _refusal_from_session(state)
         if refusal is None:
@@ -365,6 +371,7 @@ def track_evidence(case: Case):
     form = MoreEvidenceForm()
     if request.method == "GET":
         return _render_evidence(case, form)
+    rate_limits.enforce("upload")
     if not form.validate():
         return _render_evidence(case, form, status=400)
     evidence, refused = _inspect_files()
