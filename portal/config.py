@@ -61,7 +61,7 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         # Per-client limits (portal/rate_limits.py): counters in Redis when REDIS_URL is set,
         # else in the database. RATE_LIMITS maps a bucket to (count, seconds) to override.
         "REDIS_URL": env.get("REDIS_URL", ""),
-        "RATE_LIMITS": {},
+        "RATE_LIMITS": rate_limit_overrides(env.get("RATE_LIMITS", "")),
         # Password hashes (argon2, ~0.7 s each) at once per worker process; more are refused.
         "PASSWORD_HASH_CONCURRENCY": int(env.get("PASSWORD_HASH_CONCURRENCY", "1")),
         # Five files of up to 10 MB each, plus the form around them.
@@ -84,6 +84,16 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         **mail_settings(env, instance_path, production=production),
     }
+
+
+def rate_limit_overrides(value: str) -> dict[str, tuple[int, int]]:
+    """RATE_LIMITS="staff_sign_in=10/300,upload=30/3600": bucket=count/seconds, comma-separated."""
+    overrides: dict[str, tuple[int, int]] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        bucket, _, rule = item.partition("=")
+        count, _, seconds = rule.partition("/")
+        overrides[bucket.strip()] = (int(count), int(seconds))
+    return overrides
 
 
 def public_base_url(env: Mapping[str, str], *, production: bool) -> str:
