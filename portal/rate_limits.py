@@ -43,6 +43,10 @@ DEFAULT_LIMITS: dict[str, Limit] = {
 }
 
 
+# Keys this process remembers as over their limit (window end), at most this many.
+REFUSED_MEMORY = 10_000
+
+
 class RateLimited(TooManyRequests):
     """Over a limit: try again in `retry_after` seconds."""
 
@@ -141,16 +145,26 @@ def client_key() -> str:
 
 
 def check(app: Flask, bucket: str, client: str, now: float | None = None) -> int | None:
-    """Count one hit; None while within the limit, else the seconds until the window ends."""
+    """Count one hit; None while within the limit, else the seconds until the window ends.
+
+    A window's count only grows, so once a client is over the limit this process remembers
+    it until the window ends and refuses it without asking the backend: a flood of refused
+    requests then costs no writes."""
     if not app.config.get("RATE_LIMITS_ENABLED", True):
         return None
     limit = limit_for(app, bucket)
     moment = time.time() if now is None else now
     key = f"{app.config.get('RATE_LIMIT_PREFIX', 'portal:rl:')}{bucket}:{client}"
+    window_end = int(moment) // limit.seconds * limit.seconds + limit.seconds
+    refused: dict[str, int] = app.extensions["rate_limits_refused"]
+    if refused.get(key, 0) > moment:
+        return max(1, window_end - int(moment))
     count = app.extensions["rate_limiter"].hit(key, limit.seconds, moment)
     if count <= limit.count:
         return None
-    window_end = int(moment) // limit.seconds * limit.seconds + limit.seconds
+    if len(refused) > REFUSED_MEMORY:
+        refused.clear()
+    refused[key] = window_end
     return max(1, window_end - int(moment))
 
 
@@ -164,3 +178,4 @@ def enforce(bucket: str) -> None:
 
 def init_rate_limits(app: Flask) -> None:
     app.extensions["rate_limiter"] = backend_for(app)
+    app.extensions["rate_limits_refused"] = {}
