@@ -19,8 +19,9 @@ import pytest
 from babel.support import Translations
 
 from portal.accounts import passwords
+from portal.config import rate_limit_overrides
 from portal.i18n import LANGUAGES
-from portal.rate_limits import DEFAULT_LIMITS
+from portal.rate_limits import DEFAULT_LIMITS, check
 from tests.conftest import ROOT, make_app
 from tests.functional.staff.conftest import give_password, make_account, sign_in
 from tests.functional.test_tracking import (
@@ -225,3 +226,26 @@ def test_a_full_hashing_slot_answers_at_once_instead_of_queueing(servers):
     finally:
         slots.release()
     assert give_password(client, account.email, account.password).status_code == 303
+
+
+def test_a_refused_client_costs_no_counter_write_until_its_window_ends(servers):
+    (server,) = servers(1, RATE_LIMITS={"upload": (1, 60)})
+    backend = server.extensions["rate_limiter"]
+    calls = []
+    real_hit = backend.hit
+    backend.hit = lambda *args: calls.append(args) or real_hit(*args)
+    with server.app_context():
+        assert check(server, "upload", "client-a", now=1_000_020.0) is None
+        # The window is [1_000_020, 1_000_080): over the limit, try again when it ends.
+        assert check(server, "upload", "client-a", now=1_000_021.0) == 59
+        assert check(server, "upload", "client-a", now=1_000_050.0) == 30
+        assert len(calls) == 2  # the third was answered from memory
+        assert check(server, "upload", "client-a", now=1_000_081.0) is None  # a new window
+
+
+def test_limits_can_be_set_from_the_environment():
+    assert rate_limit_overrides("staff_sign_in=5/300, upload=30/3600") == {
+        "staff_sign_in": (5, 300),
+        "upload": (30, 3600),
+    }
+    assert rate_limit_overrides("") == {}
