@@ -29,7 +29,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+        hops = app.config["TRUST_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     _init_council(app)
     _init_extensions(app)
@@ -44,6 +45,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.staff import init_staff
 
     security.init_security(app)
+    from portal.rate_limits import init_rate_limits
+
+    init_rate_limits(app)
+    from portal.accounts.passwords import limit_concurrent_hashes
+
+    limit_concurrent_hashes(app.config["PASSWORD_HASH_CONCURRENCY"])
     app.after_request(revalidate_unversioned_static)
     app.context_processor(page_context)
     app.register_blueprint(root)
@@ -118,6 +125,7 @@ def _init_extensions(app: Flask) -> None:
     from portal import (
         notices,  # noqa: F401
         outbox,  # noqa: F401
+        rate_limits,  # noqa: F401
     )
     from portal.accounts import models as account_models  # noqa: F401
     from portal.cases import (

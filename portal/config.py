@@ -57,6 +57,15 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "TRUST_PROXY": env.get("TRUST_PROXY") == "1",
         # Confirmation and tracking-code emails to one address a day (portal.cases.email_cap).
         "EMAILS_PER_ADDRESS_PER_DAY": int(env.get("EMAILS_PER_ADDRESS_PER_DAY", "3")),
+        # How many proxies in front append to X-Forwarded-For (with TRUST_PROXY): the client
+        # is the first address they did not add (werkzeug's ProxyFix).
+        "TRUST_PROXY_COUNT": int(env.get("TRUST_PROXY_COUNT", "1")),
+        # Per-client limits (portal/rate_limits.py): counters in Redis when REDIS_URL is set,
+        # else in the database. RATE_LIMITS maps a bucket to (count, seconds) to override.
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "RATE_LIMITS": rate_limit_overrides(env.get("RATE_LIMITS", "")),
+        # Password hashes (argon2, ~0.7 s each) at once per worker process; more are refused.
+        "PASSWORD_HASH_CONCURRENCY": int(env.get("PASSWORD_HASH_CONCURRENCY", "1")),
         # Five files of up to 10 MB each, plus the form around them.
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
         # Malware scanning by clamd (portal/evidence/scanning.py); unset: no scanning.
@@ -88,6 +97,16 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         **mail_settings(env, instance_path, production=production),
     }
+
+
+def rate_limit_overrides(value: str) -> dict[str, tuple[int, int]]:
+    """RATE_LIMITS="staff_sign_in=10/300,upload=30/3600": bucket=count/seconds, comma-separated."""
+    overrides: dict[str, tuple[int, int]] = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        bucket, _, rule = item.partition("=")
+        count, _, seconds = rule.partition("/")
+        overrides[bucket.strip()] = (int(count), int(seconds))
+    return overrides
 
 
 def public_base_url(env: Mapping[str, str], *, production: bool) -> str:

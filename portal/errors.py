@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, make_response, render_template
+from flask_babel import format_time
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+
+def too_many(error: HTTPException):
+    """429 with Retry-After, and a page saying when (UK time) to try again."""
+    from datetime import timedelta
+
+    from portal.instants import utc_now
+
+    seconds = int(getattr(error, "retry_after_seconds", 60))
+    when = format_time(utc_now() + timedelta(seconds=seconds + 59), "HH:mm")
+    response = make_response(render_template("errors/429.html", try_again_at=when), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def init_errors(app: Flask) -> None:
@@ -11,6 +25,8 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code == 404:
             return render_template("errors/404.html"), 404
+        if error.code == 429:
+            return too_many(error)
         if error.code == 405:
             return render_template("errors/404.html"), 405
         if error.code is not None and error.code >= 500:

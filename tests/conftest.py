@@ -59,6 +59,9 @@ def make_app(database_url: str, instance_path: Path, **overrides):
         # The suite sends many requests from the same example address on one shared
         # database; tests/functional/jobs/test_email_cap.py builds apps with the real cap.
         "EMAILS_PER_ADDRESS_PER_DAY": 10_000,
+        # The suite's one app signs in and tracks hundreds of times from one address: the
+        # per-client limits are tested on apps of their own (tests/functional/test_rate_limits.py).
+        "RATE_LIMITS_ENABLED": False,
     }
     config.update(overrides)
     return create_app(config)

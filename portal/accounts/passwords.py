@@ -8,8 +8,10 @@ mixing character types, and no forced expiry.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -46,13 +48,44 @@ def normalise(password: str) -> str:
     return unicodedata.normalize("NFC", password)
 
 
-def hash_password(password: str) -> str:
-    return HASHER.hash(normalise(password))
+class HashingBusy(Exception):
+    """Every hashing slot of this worker process is taken: answer quickly, do not queue."""
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+# At most this many argon2 hashes run at once in one worker process (issue 15 point 4):
+# a flood of sign-ins then costs its own requests a quick refusal, not everyone's CPU.
+# create_app sets it from PASSWORD_HASH_CONCURRENCY.
+_slots = threading.BoundedSemaphore(1)
+
+
+def limit_concurrent_hashes(count: int) -> None:
+    global _slots
+    _slots = threading.BoundedSemaphore(max(1, count))
+
+
+@contextmanager
+def _hashing_slot(wait: float | None) -> Iterator[None]:
+    slots = _slots
+    acquired = slots.acquire(timeout=wait) if wait else slots.acquire(blocking=False)
+    if not acquired:
+        raise HashingBusy
     try:
-        return HASHER.verify(password_hash, normalise(password))
+        yield
+    finally:
+        slots.release()
+
+
+def hash_password(password: str) -> str:
+    with _hashing_slot(30.0):
+        return HASHER.hash(normalise(password))
+
+
+def verify_password(password_hash: str, password: str, *, wait: float | None = 30.0) -> bool:
+    """Whether the password matches. `wait` is how long to wait for a hashing slot (None or
+    0: not at all); HashingBusy when none came free."""
+    try:
+        with _hashing_slot(wait):
+            return HASHER.verify(password_hash, normalise(password))
     except (VerificationError, InvalidHashError):
         return False
 
@@ -63,13 +96,14 @@ def needs_rehash(password_hash: str) -> bool:
 
 @cache
 def _dummy_hash() -> str:
+    # Made once, outside the hashing slots.
     return HASHER.hash("not a password anyone has: only here to take the same time")
 
 
-def verify_nothing(password: str) -> None:
+def verify_nothing(password: str, *, wait: float | None = 30.0) -> None:
     """Spend the time a real check takes, so that an unknown email address answers as
     slowly as a known one."""
-    verify_password(_dummy_hash(), password)
+    verify_password(_dummy_hash(), password, wait=wait)
 
 
 @cache

@@ -3,9 +3,14 @@ sign-in), and the lockout.
 
 Signing in never says whether an account exists: an unknown address, a disabled or locked
 account and a wrong password all read the same, and take the same time (an unknown address
-is checked against a dummy hash). Failures are counted on the account row, in the database,
-so every worker sees one count: 10 in a row lock the account for 15 minutes. A failure at
-the code step counts too, or the password alone would allow unlimited guesses at the code.
+is checked against a dummy hash).
+
+Wrong passwords do not lock the account: anyone who knew a staff email could then lock its
+owner out (issue 15 point 3). They are bounded per client instead, before any hashing
+(portal/rate_limits.py, "staff_sign_in"), and a password alone does not sign in: the code
+from the authenticator app is needed too. Failures at the code step, which only someone
+with the password reaches, are counted on the account row, in the database, so every
+worker sees one count: 10 in a row lock the account for 15 minutes.
 """
 
 from __future__ import annotations
@@ -103,11 +108,12 @@ def check_password(
     session: DbSession, *, email: str, password: str, secret: str, now: datetime | None = None
 ) -> StaffUser | None:
     """Step 1: the account, if the address and password are right and it may sign in;
-    else None, which callers must answer the same way whatever the reason."""
+    else None, which callers must answer the same way whatever the reason. Raises
+    passwords.HashingBusy, at once, when this worker is already hashing its limit."""
     moment = now or utc_now()
     user = find_by_email(session, email)
     if user is None or user.password_hash is None:
-        passwords.verify_nothing(password)
+        passwords.verify_nothing(password, wait=None)
         reason = "unknown_account" if user is None else "invitation_not_accepted"
         _record_failure(
             session,
@@ -120,15 +126,14 @@ def check_password(
         )
         session.commit()
         return None
-    right = passwords.verify_password(user.password_hash, password)
+    right = passwords.verify_password(user.password_hash, password, wait=None)
     reason = ""
     if not user.is_active:
         reason = "disabled"
     elif is_locked(user, moment):
         reason = "locked"  # not counted: the lock's end does not move
     elif not right:
-        reason = "wrong_password"
-        _count_failure(session, user, moment)
+        reason = "wrong_password"  # not counted on the account: see the module's docstring
     if reason:
         _record_failure(
             session,

@@ -58,17 +58,30 @@ def _normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
+def _lookup_keys(reference: str, email: str, client: str) -> tuple[tuple[str, str, int], ...]:
+    """What an attempt counts against: this client with this reference, and this client with
+    this address. Never the reference or the address alone, or a stranger who knew them
+    could lock the real requester out (issue 15 point 3); the per-client limits
+    (portal/rate_limits.py) bound how many references one client may try."""
+    return (
+        ("client_reference", f"{client}:{reference}", LOOKUPS_PER_REFERENCE),
+        ("client_email", f"{client}:{_normalise_email(email)}", LOOKUPS_PER_EMAIL),
+    )
+
+
 def lookup_allowed(
-    session: DbSession, *, reference: str, email: str, secret: str, now: datetime | None = None
+    session: DbSession,
+    *,
+    reference: str,
+    email: str,
+    secret: str,
+    client: str = "",
+    now: datetime | None = None,
 ) -> bool:
-    """Whether another attempt may be made for this reference and this address."""
+    """Whether this client may make another attempt for this reference and this address."""
     moment = now or utc_now()
     since = moment - LOOKUP_WINDOW
-    checks = (
-        ("reference", reference, LOOKUPS_PER_REFERENCE),
-        ("email", _normalise_email(email), LOOKUPS_PER_EMAIL),
-    )
-    for scope, value, limit in checks:
+    for scope, value, limit in _lookup_keys(reference, email, client):
         count = session.scalar(
             select(func.count(LookupAttempt.id)).where(
                 LookupAttempt.scope == scope,
@@ -82,11 +95,18 @@ def lookup_allowed(
 
 
 def record_lookup(
-    session: DbSession, *, reference: str, email: str, secret: str, now: datetime | None = None
+    session: DbSession,
+    *,
+    reference: str,
+    email: str,
+    secret: str,
+    client: str = "",
+    now: datetime | None = None,
 ) -> None:
-    """Count an attempt against this reference and this address (keyed hashes only)."""
+    """Count an attempt by this client against this reference and this address (keyed
+    hashes only)."""
     moment = now or utc_now()
-    for scope, value in (("reference", reference), ("email", _normalise_email(email))):
+    for scope, value, _limit in _lookup_keys(reference, email, client):
         key_hash = _keyed_hash(secret, scope, value)
         session.add(LookupAttempt(scope=scope, key_hash=key_hash, occurred_at=moment))
 
@@ -119,6 +139,7 @@ def start_tracking(
     reference: str,
     email: str,
     secret: str,
+    client: str = "",
     now: datetime | None = None,
     cap: email_cap.EmailCap | None = None,
 ) -> Case | None:
@@ -127,7 +148,9 @@ def start_tracking(
     Returns the case (for tests) but callers must answer the resident the same way whether
     or not it matched or was capped."""
     moment = now or utc_now()
-    record_lookup(session, reference=reference, email=email, secret=secret, now=moment)
+    record_lookup(
+        session, reference=reference, email=email, secret=secret, client=client, now=moment
+    )
     case = session.scalar(select(Case).where(Case.reference == reference, Case.erased_at.is_(None)))
     matches = case is not None and _normalise_email(case.requester.email) == _normalise_email(email)
     if case is None or not matches or not email:

@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import delete, select
 
+from portal import rate_limits
 from portal.cases import email_cap, intake
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import ActingFor, Case, DraftUpload, EvidencePurpose, ScanStatus
-from portal.cases.requests import Evidence, PersonDetails, Submission
+from portal.cases.requests import Evidence, Submission
 from portal.evidence.inspection import EvidenceRejected, inspect_upload
 from portal.extensions import db
 from portal.forms.evidence import purpose_names, rejection_message
@@ -28,6 +29,7 @@ from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, held_note, summary_rows
+from portal.public.journey_answers import person_from_answers
 from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
@@ -234,6 +236,8 @@ def journey_step(journey: str, step: str):
     if request.method == "GET":
         return _render_step(selected, current, _form_for(current, draft), draft)
 
+    if current.multipart:
+        rate_limits.enforce("upload")
     form = _form_for(current, draft, formdata=request.form)
     valid = form.validate()
     upload_errors: dict[str, str] = {}
@@ -370,6 +374,8 @@ def journey_check(journey: str):
     from flask_wtf import FlaskForm
 
     form = FlaskForm()
+    if request.method == "POST":
+        rate_limits.enforce("submission")
     if request.method == "POST" and form.validate():
         case = intake.submit_request(
             db.session,
@@ -431,38 +437,6 @@ def journey_sent(journey: str):
     )
 
 
-def _person(answers, *, subject: bool) -> PersonDetails:
-    name = answers.get("name", {})
-    dob = answers.get("date-of-birth", {}).get("date_of_birth")
-    address = answers.get("address", {})
-    contact = answers.get("contact", {})
-    identifiers = answers.get("identifiers", {})
-    if subject:
-        myself = answers["who"]["acting_for"] == "myself"
-        return PersonDetails(
-            full_name=name.get("full_name", ""),
-            other_names=name.get("other_names") or "",
-            date_of_birth=date.fromisoformat(dob) if dob else None,
-            address=address.get("address", ""),
-            postcode=address.get("postcode", ""),
-            previous_addresses=address.get("previous_addresses") or "",
-            email=(contact.get("email") or "") if myself else "",
-            phone=(contact.get("phone") or "") if myself else "",
-            identifiers={
-                key: value
-                for key in ("ni_number", "nhs_number", "other_references")
-                if (value := identifiers.get(key))
-            },
-        )
-    you = answers.get("you", {})
-    return PersonDetails(
-        full_name=you.get("requester_name", ""),
-        address=contact.get("postal_address") or "",
-        email=contact.get("email") or "",
-        phone=contact.get("phone") or "",
-    )
-
-
 def _submission(journey: Journey, draft) -> Submission:
     answers = draft["answers"]
     acting_for = _acting_for(draft)
@@ -488,8 +462,10 @@ def _submission(journey: Journey, draft) -> Submission:
     return Submission(
         kind=journey.kind,
         acting_for=acting_for,
-        subject=_person(answers, subject=True),
-        requester=None if acting_for == ActingFor.MYSELF else _person(answers, subject=False),
+        subject=person_from_answers(answers, subject=True),
+        requester=None
+        if acting_for == ActingFor.MYSELF
+        else person_from_answers(answers, subject=False),
         relationship_to_subject=answers.get("you", {}).get("relationship", ""),
         details=details,
         identity_at_hub=answers.get("identity", {}).get("how") == "hub",

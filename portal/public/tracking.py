@@ -29,6 +29,7 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from portal import rate_limits
 from portal.cases import closing, email_cap, intake, message_words, tracking
 from portal.cases.about_whom import AboutWhom
 from portal.cases.models import Case, CaseKind, EvidencePurpose, ScanStatus
@@ -108,6 +109,7 @@ def track_start():
     if request.method == "GET":
         form.reference.data = _tracking().get("reference", "")
         return render_template("public/tracking/start.html", form=form)
+    rate_limits.enforce("tracking")
     if not form.validate():
         return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
     reference = parse_reference(form.reference.data)
@@ -115,8 +117,9 @@ def track_start():
         return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
     email = form.email.data
     now = utc_now()
+    client = rate_limits.client_key()
     if not tracking.lookup_allowed(
-        _db(), reference=reference, email=email, secret=_secret(), now=now
+        _db(), reference=reference, email=email, secret=_secret(), client=client, now=now
     ):
         response = make_response(render_template("public/tracking/too_many.html"), 429)
         response.headers["Retry-After"] = str(int(tracking.LOOKUP_WINDOW.total_seconds()))
@@ -126,6 +129,7 @@ def track_start():
         reference=reference,
         email=email,
         secret=_secret(),
+        client=client,
         now=now,
         cap=email_cap.EmailCap.from_settings(current_app.config),
     )
@@ -148,6 +152,7 @@ def track_code():
         return render_template(
             "public/tracking/code.html", form=form, reference=reference, **_email_limit()
         )
+    rate_limits.enforce("tracking_code")
     if form.validate():
         refusal = _refusal_from_session(state)
         if refusal is None:
@@ -383,6 +388,7 @@ def track_evidence(case: Case):
     form = MoreEvidenceForm()
     if request.method == "GET":
         return _render_evidence(case, form)
+    rate_limits.enforce("upload")
     if not form.validate():
         return _render_evidence(case, form, status=400)
     evidence, refused = _inspect_files()

@@ -16,7 +16,8 @@ from typing import Any
 from flask import Response, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from portal.accounts import invitations, signing_in, staff_sessions, totp
+from portal import rate_limits
+from portal.accounts import invitations, passwords, signing_in, staff_sessions, totp
 from portal.accounts.models import StaffUser
 from portal.accounts.signing_in import CodeCheck
 from portal.extensions import db
@@ -30,6 +31,8 @@ from portal.staff.qr_code import qr_code_svg
 PENDING = "staff_pending"
 SIGNED_IN = "staff"
 PENDING_LIFETIME = timedelta(minutes=10)
+# This worker is hashing as many passwords as it may (passwords.HashingBusy): try again soon.
+BUSY_RETRY_SECONDS = 2
 
 # The same words whatever went wrong: no account, wrong password, locked or disabled.
 WRONG_DETAILS = "Enter a correct email address and password"
@@ -219,15 +222,19 @@ def sign_in():
     form = SignInForm()
     if request.method == "GET":
         return render_template("staff/sign_in.html", form=form, next_path=next_path)
+    rate_limits.enforce("staff_sign_in")  # before any password is hashed
     if form.validate():
         now = utc_now()
-        user = signing_in.check_password(
-            db.session,
-            email=form.email.data,
-            password=form.password.data,
-            secret=_secret(),
-            now=now,
-        )
+        try:
+            user = signing_in.check_password(
+                db.session,
+                email=form.email.data,
+                password=form.password.data,
+                secret=_secret(),
+                now=now,
+            )
+        except passwords.HashingBusy:
+            raise rate_limits.RateLimited(BUSY_RETRY_SECONDS) from None
         if user is not None:
             _remember_password_step(user, now, next_path)
             if user.totp_enrolled_at is None:
@@ -253,6 +260,7 @@ def sign_in_code():
     template = "staff/sign_in_code.html"
     if request.method == "GET":
         return render_template(template, form=form)
+    rate_limits.enforce("staff_sign_in")
     if not form.validate():
         return render_template(template, form=form, form_has_errors=True), 400
     result = signing_in.check_code(

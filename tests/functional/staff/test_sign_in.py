@@ -1,7 +1,8 @@
 """Signing in: email address and password (argon2id), then a code from an authenticator app.
 
-Nothing says whether an account exists; ten failures lock an account for 15 minutes,
-counted in the database; a code works once; signing in gives a new server-side session.
+Nothing says whether an account exists; wrong passwords never lock an account (they are
+limited per client); ten wrong codes lock it for 15 minutes, counted in the database; a
+code works once; signing in gives a new server-side session.
 """
 
 from __future__ import annotations
@@ -151,18 +152,31 @@ def test_failures_are_audited_without_the_address_or_password(app, client, staff
 def test_an_unknown_address_costs_a_password_check_too(client, monkeypatch):
     calls = []
     real = passwords.verify_nothing
-    monkeypatch.setattr(passwords, "verify_nothing", lambda pw: calls.append(pw) or real(pw))
+    monkeypatch.setattr(
+        passwords, "verify_nothing", lambda pw, **kw: calls.append(pw) or real(pw, **kw)
+    )
     give_password(client, unique_email("nobody"), PASSWORD)
     assert calls == [PASSWORD]
 
 
-def test_ten_failures_lock_the_account_for_15_minutes(app, client, staff_account):
+def test_wrong_passwords_never_lock_the_account(app, client, staff_account):
+    """Anyone may know a staff email: wrong passwords are limited per client
+    (tests/functional/test_rate_limits.py), never counted against the account."""
+    account = staff_account()
+    for _attempt in range(MAX_FAILED_ATTEMPTS * 5):
+        give_password(client, account.email, "wrong wrong wrong")
+    user = staff_user(app, account.id)
+    assert user.failed_attempts == 0 and user.locked_until is None
+    response = sign_in(client, account)
+    assert response.location == "/staff/"
+
+
+def test_ten_wrong_codes_lock_the_account_for_15_minutes(app, client, staff_account):
     account = staff_account()
     before = last_event_id(app)
-    for _attempt in range(MAX_FAILED_ATTEMPTS - 1):
-        give_password(client, account.email, "wrong wrong wrong")
-    assert staff_user(app, account.id).locked_until is None
-    give_password(client, account.email, "wrong wrong wrong")
+    give_password(client, account.email, account.password)
+    for _attempt in range(MAX_FAILED_ATTEMPTS):
+        give_code(client, "000000" if account.code() != "000000" else "111111")
     user = staff_user(app, account.id)
     assert user.failed_attempts == MAX_FAILED_ATTEMPTS
     locked_until = user.locked_until.replace(tzinfo=UTC)
@@ -190,7 +204,8 @@ def test_after_a_lock_runs_out_one_failure_does_not_lock_again(app, client, staf
         failed_attempts=MAX_FAILED_ATTEMPTS,
         locked_until=datetime.now(UTC) - timedelta(seconds=1),
     )
-    give_password(client, account.email, "wrong wrong wrong")
+    give_password(client, account.email, account.password)
+    give_code(client, "000000" if account.code() != "000000" else "111111")
     user = staff_user(app, account.id)
     assert user.failed_attempts == 1 and user.locked_until is None
 

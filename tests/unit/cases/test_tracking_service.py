@@ -93,12 +93,29 @@ def test_ten_attempts_from_an_address_per_hour_whatever_its_case(session):
         )
 
 
+def test_attempts_from_one_client_never_refuse_another(session):
+    """Issue 15 point 3: a stranger who knows the reference and the address cannot lock the
+    requester out; only the stranger's own client is refused."""
+    reference, email = new_reference(), address()
+    for _ in range(50):
+        tracking.record_lookup(
+            session, reference=reference, email=email, secret=SECRET, client="stranger", now=NOON
+        )
+    session.commit()
+    assert not tracking.lookup_allowed(
+        session, reference=reference, email=email, secret=SECRET, client="stranger", now=NOON
+    )
+    assert tracking.lookup_allowed(
+        session, reference=reference, email=email, secret=SECRET, client="owner", now=NOON
+    )
+
+
 def test_attempts_are_stored_as_keyed_hashes(session):
     reference, email = new_reference(), address()
     tracking.record_lookup(session, reference=reference, email=email, secret=SECRET, now=NOON)
     session.commit()
     rows = session.scalars(select(LookupAttempt).order_by(LookupAttempt.id.desc()).limit(2)).all()
-    assert {row.scope for row in rows} == {"reference", "email"}
+    assert {row.scope for row in rows} == {"client_reference", "client_email"}
     for row in rows:
         assert re.fullmatch("[0-9a-f]{64}", row.key_hash)
         assert reference not in row.key_hash and email not in row.key_hash

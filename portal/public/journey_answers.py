@@ -1,0 +1,41 @@
+"""Who a journey's answers are about: the person details a request is filed with."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from portal.cases.requests import PersonDetails
+
+
+def person_from_answers(answers: dict[str, Any], *, subject: bool) -> PersonDetails:
+    """The person the request is about (`subject`), or the person asking for them."""
+    name = answers.get("name", {})
+    dob = answers.get("date-of-birth", {}).get("date_of_birth")
+    address = answers.get("address", {})
+    contact = answers.get("contact", {})
+    identifiers = answers.get("identifiers", {})
+    if subject:
+        myself = answers["who"]["acting_for"] == "myself"
+        return PersonDetails(
+            full_name=name.get("full_name", ""),
+            other_names=name.get("other_names") or "",
+            date_of_birth=date.fromisoformat(dob) if dob else None,
+            address=address.get("address", ""),
+            postcode=address.get("postcode", ""),
+            previous_addresses=address.get("previous_addresses") or "",
+            email=(contact.get("email") or "") if myself else "",
+            phone=(contact.get("phone") or "") if myself else "",
+            identifiers={
+                key: value
+                for key in ("ni_number", "nhs_number", "other_references")
+                if (value := identifiers.get(key))
+            },
+        )
+    you = answers.get("you", {})
+    return PersonDetails(
+        full_name=you.get("requester_name", ""),
+        address=contact.get("postal_address") or "",
+        email=contact.get("email") or "",
+        phone=contact.get("phone") or "",
+    )
