@@ -26,12 +26,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     if config:
         app.config.update(config)
-    if app.config.get("TRUST_PROXY"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = app.config["TRUST_PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=1, x_host=1)  # type: ignore[method-assign]
-
     _init_council(app)
     _init_extensions(app)
     _init_evidence(app)
@@ -48,6 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.rate_limits import init_rate_limits
 
     init_rate_limits(app)
+    if app.config.get("TRUST_PROXY"):  # outermost, so every layer sees the forwarded client
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUST_PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=1, x_host=1)  # type: ignore[method-assign]
     from portal.accounts.passwords import limit_concurrent_hashes
 
     limit_concurrent_hashes(app.config["PASSWORD_HASH_CONCURRENCY"])

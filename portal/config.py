@@ -66,6 +66,9 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         "RATE_LIMITS": rate_limit_overrides(env.get("RATE_LIMITS", "")),
         # Password hashes (argon2, ~0.7 s each) at once per worker process; more are refused.
         "PASSWORD_HASH_CONCURRENCY": int(env.get("PASSWORD_HASH_CONCURRENCY", "1")),
+        # Threads per worker that may hold a refused client's repeated post for up to a
+        # second (portal/rate_limits.py); gunicorn.conf.py sets it to its threads minus two.
+        "REFUSAL_DELAY_SLOTS": int(env.get("REFUSAL_DELAY_SLOTS") or 0),
         # Five files of up to 10 MB each, plus the form around them.
         "MAX_CONTENT_LENGTH": 52 * 1024 * 1024,
         # Malware scanning by clamd (portal/evidence/scanning.py); unset: no scanning.

@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Flask, make_response, render_template
+from flask import Flask, make_response, render_template, request
 from flask_babel import format_time
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 
 def too_many(error: HTTPException):
-    """429 with Retry-After, and a page saying when (UK time) to try again."""
+    """429 with Retry-After, and a page saying when (UK time) to try again.
+
+    A flood of refused requests is answered from the page cache: the page depends only on
+    the URL (language, switcher links) and the minute it names, so it is rendered once per
+    minute rather than for every refusal (bench/abuse.py)."""
     from datetime import timedelta
 
     from portal.instants import utc_now
+    from portal.page_cache import cached_page
 
     seconds = int(getattr(error, "retry_after_seconds", 60))
     when = format_time(utc_now() + timedelta(seconds=seconds + 59), "HH:mm")
-    response = make_response(render_template("errors/429.html", try_again_at=when), 429)
+    page = cached_page(
+        lambda: render_template("errors/429.html", try_again_at=when),
+        key=f"429 {request.path} {when}",
+    )
+    response = make_response(page, 429)
     response.headers["Retry-After"] = str(seconds)
     return response
 

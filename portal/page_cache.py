@@ -18,14 +18,19 @@ from portal.security import csp_nonce
 
 _PLACEHOLDER = "csp-nonce-" + secrets.token_hex(8)
 
+# Pages kept per process at most; past this the cache starts again (keys that carry a
+# time, like the 429 page's "try again after", would otherwise grow without end).
+MAX_PAGES = 2_000
 
-def cached_page(render: Callable[[], str]) -> str:
-    """Render once per URL (per process), then serve copies with this request's nonce."""
+
+def cached_page(render: Callable[[], str], key: str | None = None) -> str:
+    """Render once per URL (per process), or per `key` where the page depends on more than
+    its URL, then serve copies with this request's nonce."""
     app = current_app
     if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
         return render()
     pages: dict[str, str] = app.extensions.setdefault("page_cache", {})
-    key = request.path
+    key = key or request.path
     html = pages.get(key)
     if html is None:
         g.csp_nonce = _PLACEHOLDER
@@ -33,5 +38,7 @@ def cached_page(render: Callable[[], str]) -> str:
             html = render()
         finally:
             del g.csp_nonce
+        if len(pages) >= MAX_PAGES:
+            pages.clear()
         pages[key] = html
     return html.replace(_PLACEHOLDER, csp_nonce())

@@ -8,12 +8,23 @@ when REDIS_URL is set. Both backends have one interface, `hit(key, window) -> co
 A view calls `enforce(bucket)` before the work (for staff sign-in, before any password is
 hashed); over the limit it raises `RateLimited`, which the error pages answer with 429, a
 Retry-After header and a page saying when to try again.
+
+Once a client has been refused on a route, `RefusalGate` (in front of Flask) answers its
+further posts to that route with a copy of the same page until the window ends, without
+sessions, routing, the database or templates, and first holds it for up to a second while
+one of a few threads set aside for that is free (REFUSAL_DELAY_SLOTS): a client that posts
+as fast as it is answered is slowed to about one post a second, and the threads that serve
+everyone else are never all held (bench/abuse.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
+import secrets
+import threading
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -45,6 +56,8 @@ DEFAULT_LIMITS: dict[str, Limit] = {
 
 # Keys this process remembers as over their limit (window end), at most this many.
 REFUSED_MEMORY = 10_000
+# How long the gate holds a refused client's repeated post, at most, before answering.
+REFUSAL_DELAY_SECONDS = 1.0
 
 
 class RateLimited(TooManyRequests):
@@ -140,8 +153,11 @@ def limit_for(app: Flask, bucket: str) -> Limit:
 def client_key() -> str:
     """The client: the remote address (ProxyFix has already put the first untrusted
     forwarded address there when TRUST_PROXY is set). Hashed, so no address is stored."""
-    address = request.remote_addr or "unknown"
-    return hashlib.sha256(address.encode()).hexdigest()[:32]
+    return _client_hash(request.remote_addr)
+
+
+def _client_hash(address: str | None) -> str:
+    return hashlib.sha256((address or "unknown").encode()).hexdigest()[:32]
 
 
 def check(app: Flask, bucket: str, client: str, now: float | None = None) -> int | None:
@@ -156,7 +172,7 @@ def check(app: Flask, bucket: str, client: str, now: float | None = None) -> int
     moment = time.time() if now is None else now
     key = f"{app.config.get('RATE_LIMIT_PREFIX', 'portal:rl:')}{bucket}:{client}"
     window_end = int(moment) // limit.seconds * limit.seconds + limit.seconds
-    refused: dict[str, int] = app.extensions["rate_limits_refused"]
+    refused: dict[Any, Any] = app.extensions["rate_limits_refused"]
     if refused.get(key, 0) > moment:
         return max(1, window_end - int(moment))
     count = app.extensions["rate_limiter"].hit(key, limit.seconds, moment)
@@ -173,9 +189,106 @@ def enforce(bucket: str) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     retry_after = check(app, bucket, client_key())
     if retry_after is not None:
+        # Every post to the routes that call enforce() is counted, so the gate may answer
+        # this client's further posts here with the same refusal until the window ends.
+        request.environ[_REFUSED_UNTIL] = time.time() + retry_after
         raise RateLimited(retry_after)
 
 
+_REFUSED_UNTIL = "portal.refused_until"
+_NONCE = re.compile(r"'nonce-([A-Za-z0-9_\-]+)'")
+StartResponse = Callable[..., Any]
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A 429 as it went out (after every after_request hook), kept to be sent again."""
+
+    until: float
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    nonce: str
+
+
+class RefusalGate:
+    """WSGI middleware in front of Flask (inside ProxyFix, so it sees the same client)."""
+
+    def __init__(
+        self, app: Flask, wsgi_app: Callable[..., Iterable[bytes]], delay_slots: int = 0
+    ) -> None:
+        self.app = app
+        self.wsgi_app = wsgi_app
+        # Threads of this worker that may be holding a refused client at once (0: none).
+        self.delay_slots = threading.BoundedSemaphore(delay_slots) if delay_slots > 0 else None
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Any:
+        if environ.get("REQUEST_METHOD") != "POST":
+            return self.wsgi_app(environ, start_response)
+        memory: dict[Any, Any] = self.app.extensions["rate_limits_refused"]
+        key = ("gate", _client_hash(environ.get("REMOTE_ADDR")), environ.get("PATH_INFO", ""))
+        now = time.time()
+        refusal = memory.get(key)
+        if isinstance(refusal, Refusal) and refusal.until > now:
+            if self.delay_slots is not None and self.delay_slots.acquire(blocking=False):
+                try:  # no slot free: answered at once rather than queued
+                    time.sleep(min(REFUSAL_DELAY_SECONDS, refusal.until - now))
+                finally:
+                    self.delay_slots.release()
+                now = time.time()
+            return _send_again(refusal, now, start_response)
+        sent: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent["status"], sent["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, capture)
+        until = environ.get(_REFUSED_UNTIL)
+        if until is None or not str(sent.get("status", "")).startswith("429"):
+            return body
+        try:
+            content = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        policy = dict(sent["headers"]).get("Content-Security-Policy", "")
+        nonce = _NONCE.search(policy)
+        if len(memory) > REFUSED_MEMORY:
+            memory.clear()
+        memory[key] = Refusal(
+            until=float(until),
+            status=sent["status"],
+            headers=[(k, v) for k, v in sent["headers"] if k.lower() != "set-cookie"],
+            body=content,
+            nonce=nonce.group(1) if nonce else "",
+        )
+        return [content]
+
+
+def _send_again(refusal: Refusal, now: float, start_response: StartResponse) -> list[bytes]:
+    """The same page with this moment's Retry-After and a fresh CSP nonce."""
+    body, fresh = refusal.body, secrets.token_urlsafe(18)
+    if refusal.nonce:
+        body = body.replace(refusal.nonce.encode(), fresh.encode())
+    headers = []
+    for name, value in refusal.headers:
+        lowered = name.lower()
+        if lowered == "retry-after":
+            value = str(max(1, int(refusal.until - now)))
+        elif lowered == "content-length":
+            value = str(len(body))
+        elif refusal.nonce and lowered == "content-security-policy":
+            value = value.replace(refusal.nonce, fresh)
+        headers.append((name, value))
+    start_response(refusal.status, headers)
+    return [body]
+
+
 def init_rate_limits(app: Flask) -> None:
+    """Counters, the memory of refused clients, and the gate in front of Flask. Call before
+    ProxyFix wraps the app, so the gate sees the forwarded client."""
     app.extensions["rate_limiter"] = backend_for(app)
     app.extensions["rate_limits_refused"] = {}
+    slots = int(app.config.get("REFUSAL_DELAY_SLOTS") or 0)
+    app.wsgi_app = RefusalGate(app, app.wsgi_app, slots)  # type: ignore[method-assign]

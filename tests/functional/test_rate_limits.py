@@ -11,20 +11,24 @@ prefix of its own, since the suite's shared app has the limits off.
 from __future__ import annotations
 
 import os
+import re
+import runpy
 import secrets
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from babel.support import Translations
+from flask import request
 
 from portal.accounts import passwords
-from portal.config import rate_limit_overrides
+from portal.config import rate_limit_overrides, settings_from_environment
 from portal.extensions import db
 from portal.i18n import LANGUAGES
-from portal.rate_limits import DEFAULT_LIMITS, check
+from portal.rate_limits import DEFAULT_LIMITS, REFUSAL_DELAY_SECONDS, RefusalGate, check
 from tests.conftest import ROOT, make_app
-from tests.functional.staff.conftest import give_password, make_account, sign_in
+from tests.functional.staff.conftest import give_password, make_account, page_token, sign_in
 from tests.functional.test_tracking import (
     ask_for_code,
     enter_code,
@@ -261,3 +265,86 @@ def test_limits_can_be_set_from_the_environment():
         "upload": (30, 3600),
     }
     assert rate_limit_overrides("") == {}
+
+
+NONCE_IN_PAGE = re.compile(r'<script nonce="([^"]+)"')
+
+
+def _nonces(response) -> tuple[str, str]:
+    """The nonce the CSP header allows and the one the page's inline script carries."""
+    policy = re.search(r"'nonce-([^']+)'", response.headers["Content-Security-Policy"])
+    page = NONCE_IN_PAGE.search(response.get_data(as_text=True))
+    assert policy and page
+    return policy.group(1), page.group(1)
+
+
+def _gate(server) -> RefusalGate:
+    layer = server.wsgi_app
+    while not isinstance(layer, RefusalGate):
+        layer = layer.app  # ProxyFix, when the server trusts a proxy
+    return layer
+
+
+def test_a_refused_client_is_answered_at_the_door_with_the_same_page(servers):
+    (server,) = servers(1, RATE_LIMITS={"tracking": (1, 900)})
+    reached_flask: list[str] = []
+    server.before_request(lambda: reached_flask.append(request.path) and None)
+    filed = file_request(server)
+    attacker = client_from(server, ATTACKER)
+    assert ask_for_code(attacker, filed.reference, unique_email(), "pl").status_code == 303
+    first = ask_for_code(attacker, filed.reference, unique_email(), "pl")
+    assert first.status_code == 429
+    reached = len(reached_flask)
+    again = ask_for_code(attacker, filed.reference, unique_email(), "pl")
+    # ask_for_code GETs the form (through Flask) and posts it: the post never reached Flask.
+    assert reached_flask[reached:] == ["/pl/track"]
+    assert again.status_code == 429
+    assert visible(again) == visible(first)
+    assert _translated("pl", "Too many attempts") in visible(again)
+    assert 'lang="pl"' in again.get_data(as_text=True)
+    assert 1 <= int(again.headers["Retry-After"]) <= int(first.headers["Retry-After"])
+    assert "Set-Cookie" not in again.headers
+    header_nonce, page_nonce = _nonces(again)
+    assert header_nonce == page_nonce  # the page's script still runs under the policy
+    assert header_nonce != _nonces(first)[0]  # and the nonce is new for each answer
+    # The same client can still read pages, and anyone else is served as before.
+    assert attacker.get("/pl/track").status_code == 200
+    owner = client_from(server, OWNER)
+    assert ask_for_code(owner, filed.reference, filed.email, "pl").status_code == 303
+
+
+def test_a_refused_client_that_keeps_posting_is_held_while_a_slot_is_free(servers):
+    (server,) = servers(1, REFUSAL_DELAY_SLOTS=1, RATE_LIMITS={"staff_sign_in": (1, 300)})
+    account = make_account(server)
+    attacker = client_from(server, ATTACKER)
+    assert give_password(attacker, account.email, "wrong").status_code == 400
+    assert give_password(attacker, account.email, "wrong").status_code == 429
+
+    def timed_post() -> tuple[int, float]:
+        token = page_token(attacker, "/staff/sign-in")
+        started = time.monotonic()
+        response = attacker.post(
+            "/staff/sign-in",
+            data={"csrf_token": token, "email": account.email, "password": "wrong"},
+        )
+        return response.status_code, time.monotonic() - started
+
+    status, held = timed_post()
+    assert status == 429 and held >= REFUSAL_DELAY_SECONDS * 0.9
+    slots = _gate(server).delay_slots
+    assert slots is not None and slots.acquire(blocking=False)  # every slot taken
+    try:
+        status, held = timed_post()
+        assert status == 429 and held < REFUSAL_DELAY_SECONDS / 2  # answered, not queued
+    finally:
+        slots.release()
+
+
+def test_gunicorn_leaves_two_threads_of_each_worker_free_of_refused_clients(monkeypatch):
+    settings = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert settings["worker_class"] == "gthread"
+    for threads, slots in ((settings["threads"], settings["threads"] - 2), (2, 0), (1, 0)):
+        monkeypatch.delenv("REFUSAL_DELAY_SLOTS", raising=False)
+        settings["post_fork"](None, SimpleNamespace(cfg=SimpleNamespace(threads=threads)))
+        assert os.environ["REFUSAL_DELAY_SLOTS"] == str(slots)
+        assert settings_from_environment(ROOT / "instance")["REFUSAL_DELAY_SLOTS"] == slots

@@ -1,0 +1,20 @@
+"""gunicorn's settings for the portal, read from the working directory by
+`gunicorn "portal:create_app()"` (README, "Production"). Command-line options override them.
+
+Threaded workers: a request waiting on the database or a mail server holds a thread, not a
+process. Two of each worker's threads are always left for answering people: the rest may
+hold a client that keeps posting after it was refused (portal/rate_limits.py, the refusal
+gate), so a flood of refused sign-ins slows the flooder, not the residents (bench/abuse.py).
+"""
+
+import os
+
+worker_class = "gthread"
+threads = 8
+FREE_THREADS = 2
+
+
+def post_fork(server, worker):
+    """Before the worker loads the app: how many of its threads may hold refused clients."""
+    slots = max(0, worker.cfg.threads - FREE_THREADS)
+    os.environ.setdefault("REFUSAL_DELAY_SLOTS", str(slots))
