@@ -56,11 +56,9 @@ from portal.public.journeys import rejection_message
 from portal.public.upload_scanning import scan_status_of
 from portal.sessions import ServerSession, end_session
 
-# The session key. Before sign-in it holds what the resident typed and tried, never whether
-# it matched: {"reference", "asked_at", "wrong_tries", "asker"} ("asker": the random token
-# any code sent is bound to, portal.cases.tracking.start_tracking). Signed in: {"case_id",
-# "reference", "signed_in_at", "last_seen"} (and "banner", a one-off message for the status
-# page).
+# The session key. Before sign-in: what the resident typed and tried, never whether it
+# matched: {"reference", "asked_at", "wrong_tries", "asker" (the token codes are bound to)}.
+# Signed in: {"case_id", "reference", "signed_in_at", "last_seen", "banner" (one-off)}.
 TRACKING = "tracking"
 IDLE_LIFETIME = timedelta(minutes=20)
 WARN_BEFORE = timedelta(minutes=2)
@@ -140,12 +138,8 @@ def track_start():
     )
     # What the resident typed and did, never whether it matched: the code page answers
     # from this alone, so it reads the same whether or not the request exists.
-    session[TRACKING] = {
-        "reference": reference,
-        "asked_at": now.isoformat(),
-        "wrong_tries": 0,
-        "asker": asker,
-    }
+    asked = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
+    session[TRACKING] = {**asked, "asker": asker}
     return redirect(url_for(".track_code"), 303)
 
 
