@@ -282,6 +282,9 @@ class TrackingCode(Base):
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     wrong_attempts: Mapped[int] = mapped_column(Integer, default=0)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Keyed hash of a random token kept in the session that asked for the code: only that
+    # session can use the code, or burn it with wrong tries (portal.cases.tracking).
+    asker_hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class LookupAttempt(Base):

@@ -140,13 +140,19 @@ def start_tracking(
     email: str,
     secret: str,
     client: str = "",
+    asker: str = "",
     now: datetime | None = None,
     cap: email_cap.EmailCap | None = None,
 ) -> Case | None:
     """Step 1 of following a request: if reference and address match an open or recent
     case, email a 6-digit code, unless the address has had its emails for the day (`cap`).
     Returns the case (for tests) but callers must answer the resident the same way whether
-    or not it matched or was capped."""
+    or not it matched or was capped.
+
+    `asker` is a random token the caller keeps for whoever asked (the web layer: in their
+    session). The code is bound to it: someone else who knows the reference, or the
+    reference and the address, cannot use the code, nor burn it with wrong tries, nor
+    replace it by asking again: their codes are theirs."""
     moment = now or utc_now()
     record_lookup(
         session, reference=reference, email=email, secret=secret, client=client, now=moment
@@ -167,6 +173,7 @@ def start_tracking(
             created_at=moment,
             expires_at=moment + CODE_LIFETIME,
             wrong_attempts=0,
+            asker_hash=_asker_hash(secret, asker),
         )
     )
     sealed = seal_code(secret, case.id, code)
@@ -175,17 +182,33 @@ def start_tracking(
     return case
 
 
+def _asker_hash(secret: str, asker: str) -> str | None:
+    return _keyed_hash(secret, "asker", asker) if asker else None
+
+
 def check_tracking_code(
-    session: DbSession, *, reference: str, code: str, secret: str, now: datetime | None = None
+    session: DbSession,
+    *,
+    reference: str,
+    code: str,
+    secret: str,
+    asker: str = "",
+    now: datetime | None = None,
 ) -> CodeCheck:
-    """Step 2: the code from the email. Valid 10 minutes, once; 5 wrong tries burn it."""
+    """Step 2: the code from the email, checked against the latest code this `asker` was
+    sent (start_tracking). Valid 10 minutes, once; 5 wrong tries burn it."""
     moment = now or utc_now()
     case = session.scalar(select(Case).where(Case.reference == reference, Case.erased_at.is_(None)))
     if case is None:
         return CodeCheck(None, "wrong")
     latest = session.scalar(
         select(TrackingCode)
-        .where(TrackingCode.case_id == case.id)
+        .where(
+            TrackingCode.case_id == case.id,
+            TrackingCode.asker_hash == _asker_hash(secret, asker)
+            if asker
+            else TrackingCode.asker_hash.is_(None),
+        )
         .order_by(TrackingCode.id.desc())
         .limit(1)
         .with_for_update()

@@ -9,6 +9,7 @@ session ends after 20 minutes without a request; the pages warn two minutes befo
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -55,9 +56,9 @@ from portal.public.journeys import rejection_message
 from portal.public.upload_scanning import scan_status_of
 from portal.sessions import ServerSession, end_session
 
-# The session key. Before sign-in it holds what the resident typed and tried, never whether
-# it matched: {"reference", "asked_at", "wrong_tries"}. Signed in: {"case_id", "reference",
-# "signed_in_at", "last_seen"} (and "banner", a one-off message for the status page).
+# The session key. Before sign-in: what the resident typed and tried, never whether it
+# matched: {"reference", "asked_at", "wrong_tries", "asker" (the token codes are bound to)}.
+# Signed in: {"case_id", "reference", "signed_in_at", "last_seen", "banner" (one-off)}.
 TRACKING = "tracking"
 IDLE_LIFETIME = timedelta(minutes=20)
 WARN_BEFORE = timedelta(minutes=2)
@@ -118,6 +119,7 @@ def track_start():
     email = form.email.data
     now = utc_now()
     client = rate_limits.client_key()
+    asker = secrets.token_urlsafe(18)
     if not tracking.lookup_allowed(
         _db(), reference=reference, email=email, secret=_secret(), client=client, now=now
     ):
@@ -130,12 +132,14 @@ def track_start():
         email=email,
         secret=_secret(),
         client=client,
+        asker=asker,
         now=now,
         cap=email_cap.EmailCap.from_settings(current_app.config),
     )
     # What the resident typed and did, never whether it matched: the code page answers
     # from this alone, so it reads the same whether or not the request exists.
-    session[TRACKING] = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
+    asked = {"reference": reference, "asked_at": now.isoformat(), "wrong_tries": 0}
+    session[TRACKING] = {**asked, "asker": asker}
     return redirect(url_for(".track_code"), 303)
 
 
@@ -156,8 +160,13 @@ def track_code():
     if form.validate():
         refusal = _refusal_from_session(state)
         if refusal is None:
+            asker = state.get("asker")
             result = tracking.check_tracking_code(
-                _db(), reference=reference, code=form.code.data, secret=_secret()
+                _db(),
+                reference=reference,
+                code=form.code.data,
+                secret=_secret(),
+                asker=asker if isinstance(asker, str) and asker else "-",
             )
             if result.case is not None and result.reason == "ok":
                 _sign_in(result.case)

@@ -363,6 +363,47 @@ def test_five_wrong_tries_burn_the_code(app, client, filed):
     assert burnt in right.get_data(as_text=True)
 
 
+def test_a_stranger_with_the_reference_cannot_burn_the_owners_code(app, filed):
+    """Issue 15 point 3: wrong codes typed by someone who knows only the reference count
+    against their own session, never against the code emailed to the owner."""
+    owner, stranger = app.test_client(), app.test_client()
+    ask_for_code(owner, filed.reference, filed.email)
+    code = latest_code(app, filed.id)
+    wrong = f"{(int(code) + 1) % 1_000_000:06d}"
+    for n in range(10):  # ten sessions' worth, from ten addresses, clearing cookies each time
+        fresh = app.test_client()
+        fresh.environ_base["REMOTE_ADDR"] = f"203.0.113.{n + 1}"
+        ask_for_code(fresh, filed.reference, unique_email())
+        for _ in range(5):
+            enter_code(fresh, wrong)
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.99"
+    ask_for_code(stranger, filed.reference, unique_email())
+    assert enter_code(stranger, code).status_code == 400  # the owner's code is not theirs
+    assert enter_code(owner, code).location == "/en/track/status"
+
+
+def test_a_stranger_with_the_reference_and_address_cannot_take_or_replace_the_code(app, filed):
+    """Knowing the address as well, a stranger can make the portal email the owner a code
+    (the email cap bounds how often), but that code is bound to the stranger's session:
+    they cannot read it, their wrong tries burn only it, and the owner's stays good."""
+    owner, stranger = app.test_client(), app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "203.0.113.99"
+    ask_for_code(owner, filed.reference, filed.email)
+    owners_code = latest_code(app, filed.id)
+    ask_for_code(stranger, filed.reference, filed.email)
+    strangers_code = latest_code(app, filed.id)
+    assert jobs_for(app, filed.id, "email.tracking_code") == 2
+    wrong = f"{(int(owners_code) + 1) % 1_000_000:06d}"
+    if wrong == strangers_code:
+        wrong = f"{(int(owners_code) + 2) % 1_000_000:06d}"
+    for _ in range(5):
+        enter_code(stranger, wrong)
+    refused = enter_code(stranger, owners_code)
+    assert refused.status_code == 400
+    assert stranger.get("/en/track/status").location == "/en/track"
+    assert enter_code(owner, owners_code).location == "/en/track/status"
+
+
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
