@@ -12,7 +12,7 @@ from flask import current_app, render_template, request
 
 from portal.cases import intake
 from portal.cases.clock import LONDON
-from portal.cases.models import ActingFor, CaseKind, Channel
+from portal.cases.models import ActingFor, Authority, CaseKind, Channel
 from portal.cases.requests import PersonDetails, Submission
 from portal.extensions import db
 from portal.forms import casework as forms
@@ -56,6 +56,9 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
         subject=subject,
         requester=requester,
         relationship_to_subject=form.relationship.data if requester else "",
+        authority=Authority(form.authority.data)
+        if acting_for == ActingFor.SOMEONE_ELSE and form.authority.data
+        else None,
         details=details,
         identity_at_hub=bool(form.identity_at_hub.data),
         language=form.language.data,

@@ -121,6 +121,8 @@ def fill_step(page, step: str, acting_for: str = "myself") -> None:
     elif step == "you":
         page.fill("#requester_name", "Maria Popescu")
         page.fill("#relationship", "Mother")
+    elif step == "authority":
+        page.check('input[name="authority"][value="written_permission"]')
     elif step == "name":
         page.fill("#full_name", "Anna Kowalska")
     elif step == "date-of-birth":
