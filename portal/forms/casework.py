@@ -14,6 +14,7 @@ from wtforms import (
     EmailField,
     Field,
     HiddenField,
+    MultipleFileField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -428,6 +429,15 @@ class IntakeForm(FlaskForm):
         "They asked us to stop the uses they object to while we decide (objections, C12)"
     )
     identity_at_hub = BooleanField("Their identity was checked in person at a hub")
+    # Evidence that came with the request (a letter's enclosures, a scan made at a hub):
+    # checked and scanned as residents' files are (portal.staff.intake).
+    photo_id = MultipleFileField("Photo ID (optional)")
+    proof_of_address = MultipleFileField("Proof of address (optional)")
+    authority_proof = MultipleFileField(
+        "Proof that the person asking may act (optional)",
+        description="For example the birth certificate, the registered lasting power of "
+        "attorney, the Court of Protection order or the signed letter of authority",
+    )
 
     def validate_hub(self, field):
         hubs = {value for value, _label in field.choices or []} - {""}

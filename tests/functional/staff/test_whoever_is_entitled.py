@@ -8,14 +8,22 @@ guidance, "What about requests for information about children?")."""
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.cases import entitlement
-from portal.cases.models import ActingFor, Authority, Case, CaseKind, CaseState
+from portal.cases.models import (
+    ActingFor,
+    Authority,
+    Case,
+    CaseKind,
+    CaseState,
+    EvidencePurpose,
+)
 from portal.cases.scenario_requests import person
 from portal.extensions import db
 from portal.instants import utc_now
@@ -256,3 +264,56 @@ def test_staff_intake_records_the_authority_of_someone_acting_for_another(app, c
     assert "Their authority Deputy appointed by the Court of Protection" in text_of(
         caseworker, reference
     )
+
+
+def test_staff_intake_keeps_the_evidence_sent_with_a_request(app, client, signed_in):
+    signed_in(client, Role.CASEWORKER)
+    today = utc_now().date()
+    data = {
+        **intake_form(client),
+        "kind": "access",
+        "channel": "letter",
+        "received_on-day": str(today.day),
+        "received_on-month": str(today.month),
+        "received_on-year": str(today.year),
+        "received_time": "09:30",
+        "full_name": CLIENT,
+        "language": "en",
+        "acting_for": "someone_else",
+        "authority": "lasting_power_of_attorney",
+        "requester_name": ATTORNEY,
+        "relationship": "Attorney",
+        "requester_address": "4 Station Road\nCastleford",
+        "delivery": "post",
+    }
+    files = identity_files(for_someone_else=True)
+    with app.app_context():
+        before = db.session.scalar(select(func.count(Case.id)))
+    refused = client.post(
+        "/staff/cases/log-request",
+        data={
+            **data,
+            "photo_id": files["photo_id"],
+            "authority_proof": (io.BytesIO(b"just some text"), "lpa.pdf"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400
+    assert "lpa.pdf: only PDF, JPG and PNG files can be kept" in visible_text(
+        refused.get_data(as_text=True)
+    )
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Case.id))) == before  # nothing half-saved
+
+    files = identity_files(for_someone_else=True)
+    logged = client.post(
+        "/staff/cases/log-request",
+        data={**data, "photo_id": files["photo_id"], "authority_proof": files["authority"]},
+        content_type="multipart/form-data",
+    )
+    assert logged.status_code == 303
+    reference = logged.location.rsplit("/", 1)[1]
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        purposes = sorted(file.purpose for file in case.files)
+        assert purposes == [EvidencePurpose.AUTHORITY, EvidencePurpose.PHOTO_ID]
