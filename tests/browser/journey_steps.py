@@ -30,6 +30,8 @@ def steps_for(journey: str, acting_for: str = "myself") -> tuple[str, ...]:
     steps = STEPS[journey]
     if acting_for == "myself":
         return steps
+    if acting_for == "someone_else":
+        return (steps[0], "you", "authority", *steps[1:])
     return (steps[0], "you", *steps[1:])
 
 
