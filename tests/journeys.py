@@ -178,6 +178,10 @@ def _refused_and_accepted(step: str, acting_for: str) -> tuple[list[dict], dict]
                 "relationship": "Mother" if acting_for == "my_child" else "Solicitor",
             },
         ),
+        "authority": (
+            [{}, {"authority": "a cousin"}],
+            {"authority": "lasting_power_of_attorney"},
+        ),
         "name": (
             [{}],
             {"full_name": "Anna Kowalska" if myself else "Zofia Kowalska", "other_names": ""},

@@ -24,6 +24,7 @@ from portal.cases.models import ActingFor, Case
 class AboutWhom:
     acting_for: ActingFor
     name: str  # the data subject's full name, as given
+    authority: str = ""  # C11: for another adult, the authority the requester gave
 
     @classmethod
     def of_case(cls, case: Case) -> AboutWhom:
@@ -38,7 +39,8 @@ class AboutWhom:
             acting_for = ActingFor(who.get("acting_for", ActingFor.MYSELF))
         except ValueError:
             acting_for = ActingFor.MYSELF
-        return cls(acting_for, str(name.get("full_name") or ""))
+        authority = str((answers.get("authority") or {}).get("authority") or "")
+        return cls(acting_for, str(name.get("full_name") or ""), authority)
 
     @property
     def myself(self) -> bool:

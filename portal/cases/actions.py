@@ -11,6 +11,7 @@ from enum import StrEnum
 from portal.cases import clock
 from portal.cases.closing import REVIEWER_ROLE
 from portal.cases.deadlines import clarification_allowed, first_month_ends_on
+from portal.cases.entitlement import judgement_needed
 from portal.cases.identity import IDENTITY_PENDING
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.objections import latest_assessment
@@ -44,6 +45,7 @@ class Action(StrEnum):
     APPROVE_DECISION = "approve_decision"
     ASSIGN = "assign"
     ADD_NOTE = "add_note"
+    RECORD_JUDGEMENT = "record_judgement"
 
 
 def allowed_actions(
@@ -63,6 +65,8 @@ def allowed_actions(
     if is_closed(state):
         return frozenset(actions)
     actions.update({Action.ASSIGN, Action.RECORD_WITHDRAWAL})
+    if judgement_needed(case) is not None:
+        actions.add(Action.RECORD_JUDGEMENT)
     if state in IDENTITY_PENDING:
         actions.add(Action.ACCEPT_IDENTITY)
     if can_move(state, S.AWAITING_IDENTITY):

@@ -36,6 +36,7 @@ from portal.cases.casework_models import (
     Review,
 )
 from portal.cases.document_models import CaseDocument, LetterPosting
+from portal.cases.entitlement import EntitlementJudgement
 from portal.cases.models import Case, CaseFile, ClockPause, Person, TrackingCode
 from portal.extensions import Base, DbSession
 from portal.outbox import Job, JobStatus
@@ -138,6 +139,7 @@ CASE_RECORD_ROWS: tuple[tuple[type[Base], InstrumentedAttribute[Any]], ...] = (
     (CaseAssignment, CaseAssignment.case_id),
     (DepartmentSearch, DepartmentSearch.case_id),
     (Review, Review.case_id),
+    (EntitlementJudgement, EntitlementJudgement.case_id),
     (Clarification, Clarification.case_id),
     (ClockPause, ClockPause.case_id),
 )
@@ -178,6 +180,7 @@ def erase_case_record(
     case.subject_id = None
     case.details = {}
     case.relationship_to_subject = ""
+    case.authority = None
     case.erased_at = now
     session.flush()
     counts["people"] = _delete_people_no_longer_named(session, people)

@@ -16,7 +16,9 @@ from sqlalchemy.exc import IntegrityError
 from portal.cases import audit, clock, email_cap
 from portal.cases.errors import CaseworkError, InvalidDate
 from portal.cases.models import (
+    ActingFor,
     AuditEvent,
+    Authority,
     Case,
     CaseFile,
     CaseState,
@@ -127,6 +129,7 @@ def submit_request(
         subject=subject,
         acting_for=submission.acting_for,
         relationship_to_subject=submission.relationship_to_subject,
+        authority=authority_of(submission),
         identity_at_hub=submission.identity_at_hub,
         details=dict(submission.details),
     )
@@ -244,6 +247,19 @@ def release_held_file(
 def files_of(case: Case, purpose: EvidencePurpose | None = None) -> list[CaseFile]:
     """The case's evidence files, of one purpose or all."""
     return [f for f in case.files if purpose is None or f.purpose == purpose]
+
+
+def authority_of(submission: Submission) -> Authority | None:
+    """C11: a parent acts with parental responsibility; someone else with the authority they
+    gave (written permission when they gave none); a person asking for themselves, none."""
+    if submission.acting_for == ActingFor.MY_CHILD:
+        return Authority.PARENTAL_RESPONSIBILITY
+    if submission.acting_for == ActingFor.SOMEONE_ELSE:
+        chosen = submission.authority
+        if chosen is None or chosen == Authority.PARENTAL_RESPONSIBILITY:
+            return Authority.WRITTEN_PERMISSION
+        return chosen
+    return None
 
 
 def log_staff_intake(

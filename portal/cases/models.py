@@ -60,7 +60,18 @@ class ActingFor(StrEnum):
 
     MYSELF = "myself"
     MY_CHILD = "my_child"
-    SOMEONE_ELSE = "someone_else"  # with their written authority
+    SOMEONE_ELSE = "someone_else"  # with their authority (Authority says which)
+
+
+class Authority(StrEnum):
+    """C11: on what authority someone asks for another person, and so what proof they give.
+    A parent asks with parental responsibility; anyone else with one of the other four."""
+
+    PARENTAL_RESPONSIBILITY = "parental_responsibility"  # a birth certificate or court order
+    WRITTEN_PERMISSION = "written_permission"  # a letter signed by the person
+    LASTING_POWER_OF_ATTORNEY = "lasting_power_of_attorney"  # the registered LPA
+    COURT_DEPUTY = "court_deputy"  # the Court of Protection order appointing them
+    SOLICITOR_OR_ADVOCATE = "solicitor_or_advocate"  # the person's signed letter of authority
 
 
 class EvidencePurpose(StrEnum):
@@ -160,6 +171,8 @@ class Case(Base):
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     acting_for: Mapped[ActingFor] = mapped_column(String(20))
     relationship_to_subject: Mapped[str] = mapped_column(Text, default="")
+    # C11: the requester's authority when they are not the subject (None: for themselves).
+    authority: Mapped[Authority | None] = mapped_column(String(30))
     identity_at_hub: Mapped[bool] = mapped_column(Boolean, default=False)
     # What the resident asked for, as answered in the journey (scope, delivery, format,
     # processing objected to, reasons). Shape depends on kind; see portal.cases.requests.

@@ -30,6 +30,7 @@ from portal.cases.casework_models import (
     Review,
     ReviewDecision,
 )
+from portal.cases.entitlement import require_judgement
 from portal.cases.errors import (
     DecisionInvalid,
     NoAssessment,
@@ -216,6 +217,7 @@ def propose_decision(
     assessment = latest_assessment(session, case)
     if assessment is None:
         raise NoAssessment("Assess the objection before proposing a decision")
+    require_judgement(session, case)  # C11: a child's or a parent's objection
     affected = list(assessment.processing_affected)
     upheld = _unique([_check_processing(p.strip()) for p in upheld_processing])
     if outcome == DecisionOutcome.UPHELD and not upheld:

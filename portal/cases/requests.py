@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from portal.cases.models import ActingFor, CaseKind, Channel, EvidencePurpose, ScanStatus
+from portal.cases.models import (
+    ActingFor,
+    Authority,
+    CaseKind,
+    Channel,
+    EvidencePurpose,
+    ScanStatus,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +58,9 @@ class Submission:
     channel: Channel = Channel.ONLINE
     hub_source: str | None = None
     evidence: tuple[Evidence, ...] = ()
+    # C11: on what authority the requester acts for the subject (None: for themselves; a
+    # parent's request for their child is parental responsibility whatever is given here).
+    authority: Authority | None = None
 
     @property
     def contact(self) -> PersonDetails:

@@ -23,6 +23,7 @@ from portal.cases.document_models import (
     DocumentKind,
     DocumentStatus,
 )
+from portal.cases.entitlement import require_judgement
 from portal.cases.errors import NoSearchRecorded, NothingToReview, OwnDraft
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.steps import acting_moment, audit_event, check_kind, lock_case, required_text
@@ -63,6 +64,7 @@ def submit_for_review(
     )
     if searched is None:
         raise NoSearchRecorded("Record the searches made before sending the draft for review")
+    require_judgement(session, case)  # C11: a child's or a parent's request
     review = Review(case_id=case.id, submitted_by=actor, submitted_at=moment, summary=text)
     session.add(review)
     case.state = S.IN_REVIEW

@@ -22,6 +22,7 @@ from portal.cases import (
     closing,
     deadlines,
     disclosure,
+    entitlement,
     holds,
     identity,
     intake,
@@ -61,6 +62,12 @@ QUESTION = (
 ANSWER = "Only since 2022, please."
 EXTENSION_REASON = "your request covers records held by five services over eight years"
 DRAFT_SUMMARY = "Records from two departments; third-party details redacted."
+JUDGEMENT_REASONS = {
+    entitlement.JudgementKind.CHILD_COMPETENCE: "Spoke with her by phone: she knows what a "
+    "copy of her records means and wants it sent to her.",
+    entitlement.JudgementKind.CHILD_INTERESTS: "The child is 6; no court order limits the "
+    "mother's responsibility; nothing in the records is confidential to the child.",
+}
 RETURN_COMMENTS = "The school report names another child: redact it before release."
 REFUSAL_REASONS = "this is the ninth identical request in six weeks, each answered in full"
 WITHDRAWAL_REASON = "No longer needed"
@@ -282,9 +289,28 @@ class Steps:
     def submit(
         self, case: Case, *, summary: str = DRAFT_SUMMARY, at: When = 0, worker: str | None = None
     ) -> None:
-        """The draft access response goes to the reviewer."""
+        """The draft access response goes to the reviewer (after the judgement a child's or
+        a parent's request needs, as staff must record it first)."""
         actor = worker or self.worker()
+        self.judge_if_needed(case, at=at, worker=actor)
         self._do(review.submit_for_review, case, at, actor=actor, summary=summary)
+
+    def judge_if_needed(self, case: Case, *, at: When = 0, worker: str | None = None) -> None:
+        """C11: the judgement a child's own request, or a parent's for their child, needs
+        (the child is competent; the parent may act), unless one is recorded."""
+        kind = entitlement.judgement_needed(case)
+        if kind is None or entitlement.current_judgement(self.session, case) is not None:
+            return
+        outcome = next(iter(entitlement.OUTCOMES[kind]))
+        self._do(
+            entitlement.record_judgement,
+            case,
+            at,
+            outcome=outcome.value,
+            reasons=JUDGEMENT_REASONS[kind],
+            child_consulted=True,
+            actor=worker or self.worker(),
+        )
 
     def approve(self, case: Case, *, at: When = 0) -> None:
         """The reviewer approves the draft: ready, and the response pack is queued."""
@@ -394,6 +420,7 @@ class Steps:
         worker: str | None = None,
     ) -> ObjectionDecision:
         """C9: a decision proposed on the latest assessment, for the reviewer."""
+        self.judge_if_needed(case, at=at, worker=worker)
         return self._do(
             objections.propose_decision,
             case,

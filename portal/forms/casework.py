@@ -14,6 +14,7 @@ from wtforms import (
     EmailField,
     Field,
     HiddenField,
+    MultipleFileField,
     StringField,
     TextAreaField,
     ValidationError,
@@ -23,7 +24,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 from portal.cases.allocation import NOTE_LENGTH
 from portal.cases.casework_models import DisclosureKind, SearchOutcome
 from portal.cases.disclosure import EXEMPTIONS
-from portal.cases.models import ActingFor, Channel
+from portal.cases.models import ActingFor, Authority, Channel
 from portal.forms.departments import DepartmentChoice, department_field, other_department_field
 from portal.forms.fields import Checkboxes, Choice, DateParts, Radios, choices, clean_text
 from portal.i18n import LANGUAGES
@@ -235,6 +236,23 @@ class AssignForm(CaseActionForm):
         self.assignee.choices = choices([("", "Nobody"), *staff])
 
 
+class JudgementForm(CaseActionForm):
+    """C11: staff's judgement on a child's own request, or a parent's for their child
+    (portal.cases.entitlement); the outcomes are set for the case's kind of judgement."""
+
+    outcome = Radios(
+        "Your judgement", validators=[DataRequired("Select your judgement")], validate_choice=False
+    )
+    reasons = _text(
+        "Reasons",
+        "Give the reasons for your judgement",
+        hint="What you weighed: the child's maturity and understanding, the nature of the "
+        "information, any court order about parental responsibility, any duty of confidence "
+        "to the child, the consequences for the child, and the child's views",
+    )
+    child_consulted = BooleanField("We asked the child for their views")
+
+
 class NoteForm(CaseActionForm):
     text = _text(
         "Note", "Write the note", hint="Staff only: never shown to the requester", limit=NOTE_LENGTH
@@ -350,6 +368,27 @@ class IntakeForm(FlaskForm):
         default=ActingFor.MYSELF.value,
         validators=[DataRequired("Select who is asking")],
     )
+    authority = Radios(
+        "Their authority to act for the person (if someone other than a parent is asking)",
+        choices=choices(
+            [
+                (Authority.WRITTEN_PERMISSION.value, "The person's written permission"),
+                (
+                    Authority.LASTING_POWER_OF_ATTORNEY.value,
+                    "Attorney under a lasting power of attorney (ask for the registered LPA)",
+                ),
+                (
+                    Authority.COURT_DEPUTY.value,
+                    "Deputy appointed by the Court of Protection (ask for the court order)",
+                ),
+                (
+                    Authority.SOLICITOR_OR_ADVOCATE.value,
+                    "Solicitor or advocate (ask for the person's signed letter of authority)",
+                ),
+            ]
+        ),
+        validate_choice=False,
+    )
     requester_name = StringField(
         "Full name of the person asking (if someone else is asking)",
         filters=[clean_text],
@@ -390,6 +429,15 @@ class IntakeForm(FlaskForm):
         "They asked us to stop the uses they object to while we decide (objections, C12)"
     )
     identity_at_hub = BooleanField("Their identity was checked in person at a hub")
+    # Evidence that came with the request (a letter's enclosures, a scan made at a hub):
+    # checked and scanned as residents' files are (portal.staff.intake).
+    photo_id = MultipleFileField("Photo ID (optional)")
+    proof_of_address = MultipleFileField("Proof of address (optional)")
+    authority_proof = MultipleFileField(
+        "Proof that the person asking may act (optional)",
+        description="For example the birth certificate, the registered lasting power of "
+        "attorney, the Court of Protection order or the signed letter of authority",
+    )
 
     def validate_hub(self, field):
         hubs = {value for value, _label in field.choices or []} - {""}
@@ -405,6 +453,12 @@ class IntakeForm(FlaskForm):
     def validate_relationship(self, field):
         if self._someone_else_asks() and not field.data:
             raise ValidationError("Enter their relationship to the person the request is about")
+
+    def validate_authority(self, field):
+        if self.acting_for.data == ActingFor.SOMEONE_ELSE.value and field.data not in {
+            authority.value for authority in Authority if authority != "parental_responsibility"
+        }:
+            raise ValidationError("Select their authority to act for the person")
 
     def _someone_else_asks(self) -> bool:
         return self.acting_for.data in (ActingFor.MY_CHILD.value, ActingFor.SOMEONE_ELSE.value)

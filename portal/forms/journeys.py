@@ -67,10 +67,41 @@ class WhoForm(FlaskForm):
             (
                 ("myself", _l("Myself")),
                 ("my_child", _l("My child")),
-                ("someone_else", _l("Someone who has given me written permission to act for them")),
+                (
+                    "someone_else",
+                    _l("Someone I act for, with their permission or a legal authority"),
+                ),
             )
         ),
         validators=[InputRequired(_l("Select who the request is about"))],
+    )
+
+
+# C11: on what authority someone asks for another adult, and the proof each needs (the
+# evidence step asks for it, in these words: portal.public.journey_whom).
+AUTHORITIES = (
+    ("written_permission", _l("They have given me written permission")),
+    ("lasting_power_of_attorney", _l("I am their attorney under a lasting power of attorney")),
+    ("court_deputy", _l("I am their deputy, appointed by the Court of Protection")),
+    ("solicitor_or_advocate", _l("I am their solicitor or advocate")),
+)
+AUTHORITY_HINTS = {
+    "written_permission": _l(
+        "You will need a letter signed by them saying you may ask for their information."
+    ),
+    "lasting_power_of_attorney": _l(
+        "You will need a copy of the registered lasting power of attorney."
+    ),
+    "court_deputy": _l("You will need a copy of the court order that appoints you."),
+    "solicitor_or_advocate": _l("You will need their signed letter of authority."),
+}
+
+
+class AuthorityForm(FlaskForm):
+    authority = Radios(
+        _l("What gives you the right to act for them?"),
+        choices=choices(AUTHORITIES),
+        validators=[InputRequired(_l("Select what gives you the right to act for them"))],
     )
 
 

@@ -86,7 +86,7 @@ def held_note() -> str:
 
 # On the check-your-answers page, a request for someone else is read in three parts.
 SUBJECT_STEPS = frozenset({"who", "name", "date-of-birth", "address", "identifiers"})
-REQUESTER_STEPS = frozenset({"you", "contact"})
+REQUESTER_STEPS = frozenset({"you", "authority", "contact"})
 
 
 def check_sections(rows: Sequence[dict[str, Any]], about: AboutWhom) -> list[dict[str, Any]]:

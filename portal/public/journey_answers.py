@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from portal.cases.models import Authority
 from portal.cases.requests import PersonDetails
 
 
@@ -39,3 +40,12 @@ def person_from_answers(answers: dict[str, Any], *, subject: bool) -> PersonDeta
         email=contact.get("email") or "",
         phone=contact.get("phone") or "",
     )
+
+
+def authority_answer(answers: dict[str, Any]) -> Authority | None:
+    """C11: the authority someone acting for another adult said they have, if any."""
+    given = (answers.get("authority") or {}).get("authority")
+    try:
+        return Authority(given) if given else None
+    except ValueError:
+        return None

@@ -29,6 +29,11 @@ def for_someone_else(answers: Answers) -> bool:
     return answers.get("who", {}).get("acting_for") in ("my_child", "someone_else")
 
 
+def for_another_adult(answers: Answers) -> bool:
+    """Acting for someone other than one's child: on which authority (C11)."""
+    return answers.get("who", {}).get("acting_for") == "someone_else"
+
+
 @dataclass(frozen=True)
 class Step:
     slug: str
@@ -97,6 +102,13 @@ PERSON_STEPS = (
         _l("About you"),
         applies=for_someone_else,
         hint=_l("You are asking for someone else, so we need to know who you are."),
+    ),
+    Step(
+        "authority",
+        forms.AuthorityForm,
+        _l("What gives you the right to act for them?"),
+        applies=for_another_adult,
+        heading_field="authority",
     ),
     Step(
         "name",

@@ -18,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from portal.bidi import isolate_text
 from portal.cases.about_whom import AboutWhom
 from portal.forms.fields import choices
-from portal.forms.journeys import PROCESSING
+from portal.forms.journeys import AUTHORITY_HINTS, PROCESSING
 
 EVERYTHING = {
     "my_child": _l("Everything the council holds about your child, %(name)s, for the programme"),
@@ -37,6 +37,15 @@ THEIR_PROCESSING_HINTS = {
         "Stop sending their information to the national research run by the Office for National Statistics and NIESR."  # noqa: E501
     ),
     "local_research": _l("Stop using their information to evaluate the programme in our area."),
+}
+
+
+# The proof each authority gives, as the evidence step asks for it (C11).
+PROOF_OF_AUTHORITY = {
+    "written_permission": _l("The letter signed by them saying you may ask for their information"),
+    "lasting_power_of_attorney": _l("A copy of the registered lasting power of attorney"),
+    "court_deputy": _l("A copy of the Court of Protection order that appoints you"),
+    "solicitor_or_advocate": _l("Their signed letter of authority"),
 }
 
 
@@ -62,6 +71,12 @@ def adapt_form(form: Any, step: str, about: AboutWhom) -> None:
         )
     elif step == "delivery":
         form.delivery.label.text = _("How would you like to receive the information?")
+    elif step == "identity" and about.acting_for == "my_child":
+        form.authority.description = _l(
+            "For example, your child's birth certificate showing you as a parent, or a court order"
+        )
+    elif step == "identity" and about.authority in PROOF_OF_AUTHORITY:
+        form.authority.description = PROOF_OF_AUTHORITY[about.authority]
     elif step == "reasons":
         form.reasons.description = _l(
             "Tell us about their particular situation: why this use of their information affects them, their family or their safety. We will weigh the reasons against why we use the information."  # noqa: E501
@@ -72,11 +87,14 @@ def _pairs(given: Sequence[Any]) -> list[tuple[str, Any]]:
     return [(choice.value, choice.label) for choice in given]
 
 
-def processing_hints(about: AboutWhom) -> dict[str, Any]:
-    """What each thing a resident may object to means, under its checkbox."""
+def choice_hints(about: AboutWhom) -> dict[str, Any]:
+    """The hint under each option: what each thing a resident may object to means, and the
+    proof each kind of authority needs (C11)."""
     if about.myself:
-        return {value: hint for value, _label, hint in PROCESSING}
-    return dict(THEIR_PROCESSING_HINTS)
+        processing = {value: hint for value, _label, hint in PROCESSING}
+    else:
+        processing = dict(THEIR_PROCESSING_HINTS)
+    return {**processing, **AUTHORITY_HINTS}
 
 
 def asking_for(about: AboutWhom) -> str:

@@ -29,9 +29,9 @@ from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, held_note, summary_rows
-from portal.public.journey_answers import person_from_answers
+from portal.public.journey_answers import authority_answer, person_from_answers
 from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
-from portal.public.journey_whom import adapt_form, asking_for, processing_hints
+from portal.public.journey_whom import adapt_form, asking_for, choice_hints
 from portal.public.signposting import hub_source
 from portal.public.upload_scanning import scan_status_of
 from portal.sessions import only_form_cookie
@@ -206,7 +206,7 @@ def _render_step(
             held_note=held_note(),
             upload_errors=upload_errors or {},
             form_has_errors=bool(form.errors or upload_errors),
-            processing_hints=processing_hints(about),
+            choice_hints=choice_hints(about),
             timeout=timeout_settings(),
             purpose_names=purpose_names(),
         ),
@@ -467,6 +467,7 @@ def _submission(journey: Journey, draft) -> Submission:
         if acting_for == ActingFor.MYSELF
         else person_from_answers(answers, subject=False),
         relationship_to_subject=answers.get("you", {}).get("relationship", ""),
+        authority=authority_answer(answers),
         details=details,
         identity_at_hub=answers.get("identity", {}).get("how") == "hub",
         language=g.locale,

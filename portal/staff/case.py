@@ -23,6 +23,7 @@ from portal.cases import (
     clock,
     deadlines,
     disclosure,
+    entitlement,
     errors,
     holds,
     intake,
@@ -207,7 +208,19 @@ def empty_forms(case: Case) -> dict[str, Any]:
             prefix="decision", formdata=None, processing=assessed_processing(case)
         ),
         "approve_decision": forms.ConfirmActionForm(prefix="approve-decision", formdata=None),
+        "record_judgement": judgement_form(case, formdata=None),
     }
+
+
+def judgement_form(case: Case, **options: Any) -> forms.JudgementForm:
+    """C11: the judgement form with the outcomes for this request (a child's own, or a
+    parent's for their child)."""
+    form = forms.JudgementForm(prefix="judge", **options)
+    kind = entitlement.judgement_needed(case)
+    outcomes = entitlement.OUTCOMES.get(kind, {}) if kind else {}
+    form.outcome.choices = [(str(value), text) for value, text in outcomes.items()]
+    form.outcome.label.text = entitlement.QUESTIONS[kind] if kind else "Your judgement"
+    return form
 
 
 def _rows(model: Any, case: Case) -> list[Any]:
@@ -274,6 +287,9 @@ def render_case(
         uploaded=DisclosureKind.UPLOADED,
         pack=production.latest_pack(db.session, case),
         hub=council.hub(case.hub_source) if case.hub_source else None,
+        judgement_needed=entitlement.judgement_needed(case),
+        judgement=entitlement.current_judgement(db.session, case),
+        judgement_outcomes=entitlement.OUTCOMES,
     )
 
 

@@ -11,7 +11,16 @@ from typing import Any
 from flask import current_app
 from flask_login import current_user
 
-from portal.cases import allocation, closing, deadlines, disclosure, identity, objections, review
+from portal.cases import (
+    allocation,
+    closing,
+    deadlines,
+    disclosure,
+    entitlement,
+    identity,
+    objections,
+    review,
+)
 from portal.cases.casework_models import DisclosureKind
 from portal.cases.errors import CaseworkError, OverrideTestIncomplete
 from portal.cases.models import Case
@@ -29,6 +38,7 @@ from portal.staff.case import (
     council_departments,
     current_actor,
     given_date,
+    judgement_form,
     load_case,
     objected_processing,
     render_case,
@@ -306,6 +316,27 @@ def case_assign(reference: str):
     except DOMAIN_ERRORS as error:
         return _refused(case, "assign", form, error)
     return back_to_case(case, "Assignment saved")
+
+
+@bp.post("/cases/<reference>/who-may-ask")
+@requires(Action.WORK_ON_CASE)
+def case_record_judgement(reference: str):
+    case = load_case(reference, Action.WORK_ON_CASE)
+    form = judgement_form(case)
+    if not form.validate():
+        return _invalid(case, "record_judgement", form)
+    try:
+        entitlement.record_judgement(
+            db.session,
+            case,
+            outcome=form.outcome.data,
+            reasons=form.reasons.data,
+            child_consulted=bool(form.child_consulted.data),
+            actor=current_actor(),
+        )
+    except DOMAIN_ERRORS as error:
+        return _refused(case, "record_judgement", form, error)
+    return back_to_case(case, "Judgement recorded")
 
 
 @bp.post("/cases/<reference>/notes")

@@ -5,6 +5,7 @@ with the time the council received it (portal.cases.intake.log_staff_intake, C1-
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from datetime import datetime, time
 from typing import Any
 
@@ -12,14 +13,28 @@ from flask import current_app, render_template, request
 
 from portal.cases import intake
 from portal.cases.clock import LONDON
-from portal.cases.models import ActingFor, CaseKind, Channel
-from portal.cases.requests import PersonDetails, Submission
+from portal.cases.models import ActingFor, Authority, CaseKind, Channel, EvidencePurpose
+from portal.cases.requests import Evidence, PersonDetails, Submission
+from portal.evidence.inspection import MAX_BYTES, inspect_upload
+from portal.evidence.rejections import EvidenceRejected, RejectionReason
+from portal.evidence.scanning import scan_for_staff, scanner_from_settings
 from portal.extensions import db
 from portal.forms import casework as forms
 from portal.notices import current_release
 from portal.staff import bp
 from portal.staff.case import DOMAIN_ERRORS, back_to_case, current_actor, given_date
 from portal.staff.permissions import Action, requires
+
+# Why a file was refused, for staff (residents read the same reasons in their language).
+STAFF_REFUSALS = {
+    RejectionReason.EMPTY: "the file is empty",
+    RejectionReason.TOO_LARGE: "the file is larger than 10 MB",
+    RejectionReason.WRONG_TYPE: "only PDF, JPG and PNG files can be kept",
+    RejectionReason.CORRUPT: "the file cannot be read: it may be damaged",
+    RejectionReason.ACTIVE_CONTENT: "the PDF runs scripts or actions: print it to a new PDF",
+    RejectionReason.TOO_MANY_PIXELS: "the image is too large: scan it at a lower resolution",
+    RejectionReason.ENCRYPTED: "the PDF has a password: ask for a copy without one",
+}
 
 
 def _intake_submission(form: forms.IntakeForm) -> Submission:
@@ -56,6 +71,9 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
         subject=subject,
         requester=requester,
         relationship_to_subject=form.relationship.data if requester else "",
+        authority=Authority(form.authority.data)
+        if acting_for == ActingFor.SOMEONE_ELSE and form.authority.data
+        else None,
         details=details,
         identity_at_hub=bool(form.identity_at_hub.data),
         language=form.language.data,
@@ -73,8 +91,54 @@ def _intake_form() -> forms.IntakeForm:
     return form
 
 
-def _render_intake(form: forms.IntakeForm, error: str | None = None, status: int = 200):
-    return render_template("staff/case/intake.html", form=form, error=error), status
+def _render_intake(
+    form: forms.IntakeForm,
+    error: str | None = None,
+    status: int = 200,
+    evidence_errors: dict[str, str] | None = None,
+):
+    page = render_template(
+        "staff/case/intake.html", form=form, error=error, evidence_errors=evidence_errors or {}
+    )
+    return page, status
+
+
+# Each file field of the intake form, and what its files are evidence of.
+EVIDENCE_FIELDS = {
+    "photo_id": EvidencePurpose.PHOTO_ID,
+    "proof_of_address": EvidencePurpose.PROOF_OF_ADDRESS,
+    "authority_proof": EvidencePurpose.AUTHORITY,
+}
+MAX_INTAKE_FILES = 10
+
+
+def _intake_evidence() -> tuple[tuple[Evidence, ...], dict[str, str]]:
+    """The files sent with the request, each checked as a resident's would be and scanned
+    when the council has a scanner; nothing is kept unless every one passes."""
+    accepted: list[Evidence] = []
+    refused: dict[str, str] = {}
+    scanner = scanner_from_settings(current_app.config)
+    count = 0
+    for name, purpose in EVIDENCE_FIELDS.items():
+        for storage in request.files.getlist(name):
+            if not storage or not storage.filename:
+                continue
+            count += 1
+            data = storage.read(MAX_BYTES + 1)
+            try:
+                clean = inspect_upload(data, storage.filename)
+            except EvidenceRejected as rejection:
+                reason = STAFF_REFUSALS.get(rejection.reason, "the file cannot be kept")
+                refused[name] = f"{storage.filename}: {reason}"
+                continue
+            verdict = scan_for_staff(data, scanner)
+            if verdict is not None:
+                refused[name] = f"{storage.filename}: {verdict}"
+                continue
+            accepted.append(Evidence(purpose, clean.original_name, clean.media_type, clean.content))
+    if count > MAX_INTAKE_FILES:
+        refused["photo_id"] = f"Attach {MAX_INTAKE_FILES} files at most"
+    return tuple(accepted), refused
 
 
 @bp.route("/cases/log-request", methods=["GET", "POST"])
@@ -84,8 +148,9 @@ def case_intake():
     if request.method == "GET":
         form.idempotency_key.data = secrets.token_urlsafe(24)
         return _render_intake(form)
-    if not form.validate():
-        return _render_intake(form, status=400)
+    evidence, evidence_errors = _intake_evidence()
+    if not form.validate() or evidence_errors:
+        return _render_intake(form, status=400, evidence_errors=evidence_errors)
     hour, minute = (int(part) for part in form.received_time.data.split(":"))
     received = datetime.combine(
         given_date(form.received_on.data), time(hour, minute), tzinfo=LONDON
@@ -93,7 +158,7 @@ def case_intake():
     try:
         case = intake.log_staff_intake(
             db.session,
-            _intake_submission(form),
+            replace(_intake_submission(form), evidence=evidence),
             channel=Channel(form.channel.data),
             received_at=received,
             actor=current_actor(),

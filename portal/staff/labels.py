@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from portal.cases.casework_models import DecisionOutcome, ReviewDecision, SearchOutcome
-from portal.cases.models import ActingFor, CaseKind, Channel, EvidencePurpose
+from portal.cases.models import ActingFor, Authority, CaseKind, Channel, EvidencePurpose
 from portal.i18n import LANGUAGES
 
 KIND_LABELS: Mapping[str, str] = {
@@ -31,7 +31,15 @@ CHANNEL_LABELS: Mapping[str, str] = {
 ACTING_FOR_LABELS: Mapping[str, str] = {
     ActingFor.MYSELF: "The person the request is about, for themselves",
     ActingFor.MY_CHILD: "A parent or carer, for their child",
-    ActingFor.SOMEONE_ELSE: "Someone else with the person's written authority",
+    ActingFor.SOMEONE_ELSE: "Someone else with the person's authority",
+}
+
+AUTHORITY_LABELS: Mapping[str, str] = {
+    Authority.PARENTAL_RESPONSIBILITY: "Parental responsibility",
+    Authority.WRITTEN_PERMISSION: "The person's written permission",
+    Authority.LASTING_POWER_OF_ATTORNEY: "Attorney under a lasting power of attorney",
+    Authority.COURT_DEPUTY: "Deputy appointed by the Court of Protection",
+    Authority.SOLICITOR_OR_ADVOCATE: "Solicitor or advocate with the person's written authority",
 }
 
 EVIDENCE_PURPOSE_LABELS: Mapping[str, str] = {

@@ -30,6 +30,7 @@ NEXT_STEPS: tuple[CA, ...] = (
     CA.COMPLETE,
     CA.PROPOSE_DECISION,
     CA.ASSESS_OBJECTION,
+    CA.RECORD_JUDGEMENT,
     CA.RECORD_SEARCH,
     CA.ADD_DISCLOSURE_ITEM,
     CA.SUBMIT_FOR_REVIEW,
@@ -61,6 +62,7 @@ TITLES: dict[CA, str] = {
     CA.APPROVE_DECISION: "Approve the decision",
     CA.ASSIGN: "Assign the case",
     CA.ADD_NOTE: "Add a note",
+    CA.RECORD_JUDGEMENT: "Record who may ask: the child's competence and interests",
 }
 
 ENDPOINTS: dict[CA, str] = {
@@ -82,6 +84,7 @@ ENDPOINTS: dict[CA, str] = {
     CA.APPROVE_DECISION: "staff.case_approve_decision",
     CA.ASSIGN: "staff.case_assign",
     CA.ADD_NOTE: "staff.case_add_note",
+    CA.RECORD_JUDGEMENT: "staff.case_record_judgement",
 }
 
 

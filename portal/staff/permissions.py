@@ -109,6 +109,7 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_record_withdrawal": Action.WORK_ON_CASE,
         "staff.case_assign": Action.WORK_ON_CASE,
         "staff.case_add_note": Action.WORK_ON_CASE,
+        "staff.case_record_judgement": Action.WORK_ON_CASE,
         "staff.case_approve": Action.REVIEW_CASE,
         "staff.case_return_for_changes": Action.REVIEW_CASE,
         "staff.case_refuse": Action.REVIEW_CASE,

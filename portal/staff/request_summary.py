@@ -24,7 +24,7 @@ from portal.cases.models import Case, CaseKind
 from portal.council import Council
 from portal.documents.letters import letter_language
 from portal.i18n import LANGUAGES
-from portal.staff.labels import ACTING_FOR_LABELS, label, language_name
+from portal.staff.labels import ACTING_FOR_LABELS, AUTHORITY_LABELS, label, language_name
 
 NONE_GIVEN = "None given"
 
@@ -52,6 +52,9 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
     words = _ResidentWords(case)
     details = case.details or {}
     rows = [SummaryRow("Who is asking", _who_is_asking(case, words))]
+    if case.authority:
+        authority = label(AUTHORITY_LABELS, case.authority)
+        rows.append(SummaryRow("Their authority", escape(authority)))
     if case.kind == CaseKind.OBJECTION:
         rows += [
             SummaryRow("What they object to", _objected_to(case)),

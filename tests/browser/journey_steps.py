@@ -30,6 +30,8 @@ def steps_for(journey: str, acting_for: str = "myself") -> tuple[str, ...]:
     steps = STEPS[journey]
     if acting_for == "myself":
         return steps
+    if acting_for == "someone_else":
+        return (steps[0], "you", "authority", *steps[1:])
     return (steps[0], "you", *steps[1:])
 
 
@@ -121,6 +123,8 @@ def fill_step(page, step: str, acting_for: str = "myself") -> None:
     elif step == "you":
         page.fill("#requester_name", "Maria Popescu")
         page.fill("#relationship", "Mother")
+    elif step == "authority":
+        page.check('input[name="authority"][value="written_permission"]')
     elif step == "name":
         page.fill("#full_name", "Anna Kowalska")
     elif step == "date-of-birth":

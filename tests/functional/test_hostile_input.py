@@ -42,6 +42,7 @@ HOSTILE = st.one_of(
 FIELDS = {
     "who": ["acting_for"],
     "you": ["requester_name", "relationship"],
+    "authority": ["authority"],
     "name": ["full_name", "other_names"],
     "date-of-birth": ["date_of_birth-day", "date_of_birth-month", "date_of_birth-year"],
     "address": ["address", "postcode", "previous_addresses"],
@@ -70,13 +71,17 @@ def _client_at(app, journey, step, locale):
     """A client whose journey has answered everything before `step`."""
     client = app.test_client()
     start(client, locale, journey.path)
-    who = {"acting_for": "my_child"} if step == "you" else PERSON["who"]
+    acting_for = {"you": "my_child", "authority": "someone_else"}.get(step)
+    who = {"acting_for": acting_for} if acting_for else PERSON["who"]
     for earlier in journey.steps:
         if earlier.slug == step:
             break
         if earlier.slug == "who":
             answer(client, locale, journey.path, "who", who)
-        elif earlier.slug == "you":
+        elif earlier.slug == "you" and step == "authority":
+            you = {"requester_name": "Maria Popescu", "relationship": "Attorney"}
+            answer(client, locale, journey.path, "you", you)
+        elif earlier.slug in ("you", "authority"):
             continue
         elif earlier.slug in PERSON:
             answer(client, locale, journey.path, earlier.slug, PERSON[earlier.slug])

@@ -35,9 +35,15 @@ WORKER, REVIEWER = "staff:1", "staff:2"
 
 def person(acting_for: str, subject: str, requester: str, relationship: str, language: str):
     """The journey's answers about who asks for whom (each run with its own email)."""
+    authority = (
+        {"authority": {"authority": "solicitor_or_advocate"}}
+        if acting_for == "someone_else"
+        else {}
+    )
     return {
         "who": {"acting_for": acting_for},
         "you": {"requester_name": requester, "relationship": relationship},
+        **authority,
         "name": {"full_name": subject, "other_names": ""},
         "date-of-birth": {
             "date_of_birth-day": "3",

@@ -126,6 +126,7 @@ def test_a_polish_request_for_a_child_reads_in_plain_english(app, caseworker):
     assert element_text(page.html, within="asked-for-section") == (
         "What they asked for "
         "Who is asking A parent or carer, for their child (relationship they gave: matka) "
+        "Their authority Parental responsibility "
         "Information wanted Only information from these organisations: "
         "schools and colleges; health services, including the NHS "
         "Time period From 1 September 2020 onwards "
@@ -187,6 +188,7 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
         "full_name": "Ona Petraitienė",
         "language": "lt",
         "acting_for": "someone_else",
+        "authority": "solicitor_or_advocate",
         "requester_name": "Jonas Petraitis",
         "relationship": "Advocate",
         "requester_address": "4 Station Road\nCastleford",
@@ -202,8 +204,9 @@ def test_a_request_logged_by_phone_reads_the_same_way(app, caseworker):
     page = get_page(caseworker, f"/staff/cases/{reference}", lang="en")
     assert element_text(page.html, within="asked-for-section") == (
         "What they asked for "
-        "Who is asking Someone else with the person's written authority "
+        "Who is asking Someone else with the person's authority "
         "(relationship they gave: Advocate) "
+        "Their authority Solicitor or advocate with the person's written authority "
         "What they object to "
         "Linking their information for the Think Family programme "
         "Sending their information to the National Impact Study (ONS and NIESR) "
