@@ -1,12 +1,13 @@
 """Complaints to the council about how it handled personal data (C13).
 
 DPA 2018 s.164A, inserted by the Data (Use and Access) Act 2025 s.103, in force from
-19 June 2026 (https://www.legislation.gov.uk/ukpga/2018/12/section/164A):
-(2) the council facilitates complaints, for example with an electronic complaint form (the
-portal's journey); (3) it acknowledges receipt within the period of 30 days beginning with
-the day the complaint is received; (4)-(5) it takes appropriate steps to respond without
-undue delay, including making enquiries and keeping the complainant informed of progress,
-and tells the complainant the outcome. No proof of identity is needed to complain.
+19 June 2026 (https://www.legislation.gov.uk/ukpga/2025/18/section/103): (2) the council
+facilitates complaints, "such as providing a complaint form which can be completed
+electronically" (the portal's journey); (3) it must "acknowledge receipt of the complaint
+within the period of 30 days beginning when the complaint is received"; (4)-(5) without
+undue delay it takes appropriate steps to respond, including making enquiries and
+"informing the complainant about progress", and tells the complainant the outcome. No
+proof of identity is needed to complain.
 
 The acknowledgement goes on receipt (intake calls acknowledge_on_receipt), on the tracking
 page and by email, so it is always within the 30 days. The outcome has no statutory date:
@@ -33,7 +34,7 @@ from portal.instants import aware
 
 S = CaseState
 
-# s.164A(3): "within the period of 30 days beginning with the day on which it is received".
+# s.164A(3): "within the period of 30 days beginning when the complaint is received".
 ACKNOWLEDGE_WITHIN_DAYS = 30
 
 # What a complainant writes, at most (the journey's and the staff forms' limit).
@@ -41,9 +42,12 @@ TEXT_LIMIT = 5000
 
 
 def acknowledgement_due(received: date) -> date:
-    """C13, s.164A(3): the last day to acknowledge. The period begins with the day of
-    receipt, which is day 1, so it ends 29 days later; calendar days, not moved for
-    weekends or bank holidays (the section counts days, not working days)."""
+    """C13, s.164A(3): the last day to acknowledge, on the strict reading: the day of
+    receipt is day 1, so the period ends 29 days later, in calendar days, not moved off a
+    weekend or bank holiday. The ICO's guidance ("How to deal with data protection
+    complaints", 2026) counts from the day after receipt and moves a last day on a weekend
+    or bank holiday to the next working day, which is never earlier than this date: staff
+    who keep to it keep to both."""
     return received + timedelta(days=ACKNOWLEDGE_WITHIN_DAYS - 1)
 
 

@@ -11,7 +11,7 @@ Definitions (the report page repeats them, so the figures can be defended):
 * median days to complete: calendar days from receipt to completion, for the cases
   completed in the month;
 * complaints acknowledged in time: complaints to the council received in the month and
-  acknowledged within 30 days beginning with the day received (C13, DPA 2018 s.164A(3);
+  acknowledged by the 30th day counting the day received as the first (C13, DPA 2018 s.164A(3);
   s.164B lets regulations require complaint counts per period). Complaints received and
   closed are the complaint row of the breakdown by kind.
 

@@ -54,8 +54,10 @@ TARGET = _l(
     "This is our target for telling you the outcome: one month from the day we received your complaint. It is not a legal deadline: the law says we must answer without undue delay."  # noqa: E501
 )
 
-# C10, C13: once the council has answered, the ICO; it usually expects the council to have
-# had the chance to answer first (ico.org.uk, "Data protection complaints").
+# C10, C13: once the council has answered, the ICO, which expects people to give the
+# organisation the chance to consider a concern first (ico.org.uk/about-the-ico/our-
+# information/service-standards: "Before reporting a concern to us, we expect you to give
+# the organisation the opportunity to consider it first").
 ICO_ROUTE = _l(
     "If you are still unhappy, you can complain to the Information Commissioner's Office (ICO) at ico.org.uk/make-a-complaint or on 0303 123 1113. The ICO usually expects us to have had the chance to answer your complaint first, as we now have."  # noqa: E501
 )

@@ -3,10 +3,10 @@ in every language, one question per page, confirmation and acknowledgement, trac
 the council's updates, the outcome approved by another member of staff, and the outcome
 letter as a tagged PDF in the complainant's language that gives the route to the ICO.
 
-Source: DPA 2018 s.164A (legislation.gov.uk/ukpga/2018/12/section/164A), inserted by the
+Source: DPA 2018 s.164A (legislation.gov.uk/ukpga/2025/18/section/103), inserted by the
 Data (Use and Access) Act 2025 s.103, in force from 19 June 2026: an electronic complaint
-form (2); acknowledged "within the period of 30 days beginning with the day on which it is
-received" (3); progress and outcome without undue delay (4)-(5).
+form (2); acknowledged "within the period of 30 days beginning when the complaint is received"
+(3); progress and outcome without undue delay (4)-(5).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A complaint's emails (C13), sent by the worker over real SMTP in the complainant's
 language: the acknowledgement on receipt (DPA 2018 s.164A(3): within the 30 days beginning
-with the day received, legislation.gov.uk/ukpga/2018/12/section/164A), an update, and the
+when it is received, legislation.gov.uk/ukpga/2025/18/section/103), an update, and the
 outcome with the route to the ICO; sending the outcome completes the complaint."""
 
 from __future__ import annotations

@@ -2,9 +2,9 @@
 the outcome with a reviewer who did not draft it, and the counts per period.
 
 Source: DPA 2018 s.164A, inserted by the Data (Use and Access) Act 2025 s.103, in force
-from 19 June 2026 (https://www.legislation.gov.uk/ukpga/2018/12/section/164A):
-(3) "acknowledge receipt of the complaint within the period of 30 days beginning with the
-day on which it is received"; (4) "without undue delay ... take appropriate steps to
+from 19 June 2026 (https://www.legislation.gov.uk/ukpga/2025/18/section/103):
+(3) "acknowledge receipt of the complaint within the period of 30 days beginning when the
+complaint is received"; (4) "without undue delay ... take appropriate steps to
 respond ... and inform the complainant of the outcome"; (5) the steps include "informing
 the complainant about progress on the complaint". s.164B: regulations may require
 controllers to report the number of complaints received in each period.
@@ -43,8 +43,10 @@ JUNE_19 = date(2026, 6, 19)  # s.164A in force
 def test_the_acknowledgement_is_due_on_the_thirtieth_day_counting_the_day_received(
     received, last_day
 ):
-    """s.164A(3): "the period of 30 days beginning with the day on which it is received":
-    the day of receipt is day 1, so the last day is 29 days after it."""
+    """s.164A(3): "the period of 30 days beginning when the complaint is received", read
+    strictly: the day of receipt is day 1, so the last day is 29 days after it. (The ICO's
+    guidance starts the count the day after and moves a weekend to the next working day:
+    never earlier than this.)"""
     assert complaints.acknowledgement_due(received) == last_day
     assert (last_day - received).days + 1 == 30
 
