@@ -30,15 +30,23 @@ from portal.accounts import directory, invitations, totp
 from portal.accounts.models import Role, StaffUser
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
 from portal.cases.holds import HoldReason
-from portal.cases.models import Case, CaseKind, Channel, EvidencePurpose
+from portal.cases.models import Case, CaseKind, CaseState, Channel, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
-from portal.cases.scenario_requests import access_details, on_behalf_of, submission, tiny_png
+from portal.cases.scenario_requests import (
+    access_details,
+    complaint_details,
+    on_behalf_of,
+    submission,
+    tiny_png,
+)
 from portal.cases.scenario_steps import Record, Search
 from portal.cases.scenarios import Scenarios
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.instants import utc_now
 from portal.outbox import Job, JobStatus
+
+COMPLAINT = CaseKind.COMPLAINT
 
 demo_cli = AppGroup("demo", help="Demonstration data for a developer's instance.")
 
@@ -207,7 +215,7 @@ class DemoCases(Scenarios):
             evidence.append(
                 Evidence(EvidencePurpose.AUTHORITY, "birth-certificate.png", "image/png", b"")
             )
-        if channel in (Channel.ONLINE, Channel.EMAIL, Channel.IN_PERSON):
+        if channel in (Channel.ONLINE, Channel.EMAIL, Channel.IN_PERSON) and kind != COMPLAINT:
             evidence.insert(0, Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", b""))
             evidence.insert(
                 1,
@@ -219,7 +227,9 @@ class DemoCases(Scenarios):
             Evidence(e.purpose, e.original_name, e.media_type, tiny_png(40 + 30 * i))
             for i, e in enumerate(evidence)
         )
-        if kind == CaseKind.ACCESS:
+        if kind == COMPLAINT:
+            details = complaint_details()  # C13: no proof of identity is needed
+        elif kind == CaseKind.ACCESS:
             agencies = (
                 self.rng.sample(["schools", "housing", "social_care", "health"], 2)
                 if self.rng.random() < 0.35
@@ -329,6 +339,13 @@ class DemoCases(Scenarios):
         for step in plan:
             step()
         self.past_retention()
+        # C13: complaints to the council, last, so the cases above keep their random draws.
+        for age, state in (
+            (2, CaseState.IN_PROGRESS),
+            (9, CaseState.IN_REVIEW),
+            (30, CaseState.COMPLETED),
+        ):
+            add(self.complaint, age, COMPLAINT, Channel.ONLINE, state=state)
 
     def past_retention(self) -> None:
         """Requests closed longer ago than the profile keeps them: the next retention run

@@ -43,6 +43,9 @@ class Action(StrEnum):
     ASSESS_OBJECTION = "assess_objection"
     PROPOSE_DECISION = "propose_decision"
     APPROVE_DECISION = "approve_decision"
+    RECORD_PROGRESS = "record_progress"  # C13: a complaint's progress, told to the complainant
+    PROPOSE_OUTCOME = "propose_outcome"
+    APPROVE_OUTCOME = "approve_outcome"
     ASSIGN = "assign"
     ADD_NOTE = "add_note"
     RECORD_JUDGEMENT = "record_judgement"
@@ -65,6 +68,8 @@ def allowed_actions(
     if is_closed(state):
         return frozenset(actions)
     actions.update({Action.ASSIGN, Action.RECORD_WITHDRAWAL})
+    if case.kind == CaseKind.COMPLAINT:
+        return frozenset(actions | _complaint_actions(session, case, state, actor))
     if judgement_needed(case) is not None:
         actions.add(Action.RECORD_JUDGEMENT)
     if state in IDENTITY_PENDING:
@@ -101,3 +106,23 @@ def allowed_actions(
     if can_move(state, S.REFUSED) and actor_role in (None, REVIEWER_ROLE):
         actions.add(Action.REFUSE)
     return frozenset(actions)
+
+
+def _complaint_actions(
+    session: DbSession, case: Case, state: CaseState, actor: str | None
+) -> set[Action]:
+    """C13 (DPA 2018 s.164A): a complaint has no identity check, clarification pause,
+    extension or refusal; it is looked into, kept informed, answered and reviewed."""
+    actions: set[Action] = set()
+    if state in (S.IN_PROGRESS, S.IN_REVIEW):
+        actions.add(Action.RECORD_PROGRESS)
+    if state == S.IN_PROGRESS:
+        actions.add(Action.PROPOSE_OUTCOME)
+    if state == S.IN_REVIEW:
+        actions.add(Action.RETURN_FOR_CHANGES)
+        review = pending_review(session, case)
+        if review is not None and review.submitted_by != actor:
+            actions.add(Action.APPROVE_OUTCOME)
+    if state == S.READY:
+        actions.add(Action.COMPLETE)
+    return actions

@@ -105,6 +105,11 @@ class MessageKind(StrEnum):
     REFUSAL = "refusal"
     RESPONSE_READY = "response_ready"
     DECISION_READY = "decision_ready"
+    # C13: a complaint to the council (DPA 2018 s.164A): its acknowledgement, the progress
+    # staff report, and its outcome.
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"
+    COMPLAINT_PROGRESS = "complaint_progress"
+    COMPLAINT_OUTCOME = "complaint_outcome"
 
 
 class CaseNote(Base):

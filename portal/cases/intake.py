@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.cases import audit, clock, email_cap
+from portal.cases import audit, clock, complaints, email_cap
 from portal.cases.errors import CaseworkError, InvalidDate
 from portal.cases.models import (
     ActingFor,
@@ -21,6 +21,7 @@ from portal.cases.models import (
     Authority,
     Case,
     CaseFile,
+    CaseKind,
     CaseState,
     Channel,
     EvidencePurpose,
@@ -100,7 +101,10 @@ def submit_request(
     C1-C2: received on the Europe/London date of submission; the due date shown is one
     month from then, on the footing that the identity evidence sent is accepted (staff
     confirm it, or ask for more, which restarts the clock from the day proof arrives).
-    The same idempotency key always yields the same single case. C12: an objection whose
+    The same idempotency key always yields the same single case. C13: a complaint needs no
+    proof of identity: it is in progress from receipt, its due date is the outcome target
+    (complaints.outcome_target), and it is acknowledged at once (tracking page and email,
+    DPA 2018 s.164A(3)). C12: an objection whose
     requester asked for it restricts the uses objected to, pending the decision, from the
     day it is received (UK GDPR Art 18(1)(d)).
     """
@@ -111,19 +115,20 @@ def submit_request(
     received = clock.received_on(moment)
     subject = _person(submission.subject)
     requester = _person(submission.requester) if submission.requester else subject
+    complaint = submission.kind == CaseKind.COMPLAINT
     case = Case(
         reference=_unused_reference(session),
         kind=submission.kind,
-        state=CaseState.RECEIVED,
+        state=CaseState.IN_PROGRESS if complaint else CaseState.RECEIVED,
         channel=submission.channel,
         hub_source=submission.hub_source,
         notice_version=submission.notice_version,
         language=submission.language,
         received_at=moment,
         received_on=received,
-        clock_started_on=None,
+        clock_started_on=received if complaint else None,
         extended=False,
-        due_on=clock.due_date(received),
+        due_on=complaints.outcome_target(received) if complaint else clock.due_date(received),
         idempotency_key=idempotency_key,
         requester=requester,
         subject=subject,
@@ -169,7 +174,9 @@ def submit_request(
         },
         now=moment,
     )
-    if emailed:
+    if complaint:
+        complaints.acknowledge_on_receipt(session, case, moment, email=emailed)
+    elif emailed:
         enqueue(session, "email.request_received", {"case_id": case.id}, now=moment)
     session.commit()
     return case

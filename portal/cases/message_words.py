@@ -26,6 +26,8 @@ def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
     """The acknowledgement's title: the email's subject and the letter's heading."""
     if kind == CaseKind.OBJECTION:
         return _("We have received your objection (%(reference)s)", reference=reference)
+    if kind == CaseKind.COMPLAINT:
+        return _("We have received your complaint (%(reference)s)", reference=reference)
     return about.words(
         _l("We have received your request for your information (%(reference)s)"),
         _l("We have received your request for your child's information (%(reference)s)"),
@@ -47,6 +49,9 @@ def message_title(kind: str, about: AboutWhom | None = None) -> str:
         MessageKind.REFUSAL: _("We have refused your request"),
         MessageKind.RESPONSE_READY: _("Your information is ready"),
         MessageKind.DECISION_READY: _("Our decision on your objection"),
+        MessageKind.COMPLAINT_ACKNOWLEDGEMENT: _("We have received your complaint"),
+        MessageKind.COMPLAINT_PROGRESS: _("An update on your complaint"),
+        MessageKind.COMPLAINT_OUTCOME: _("The outcome of your complaint"),
     }
     return titles.get(MessageKind(kind), "")
 
@@ -76,6 +81,8 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
         )
     if kind == MessageKind.REFUSAL:
         return _("We have decided not to deal with your request. Our reasons are below.")
+    if kind in COMPLAINT_MESSAGES:
+        return complaint_summary(kind, params)
     if kind == MessageKind.RESPONSE_READY:
         delivery = params.get("delivery")
         if delivery == "post":
@@ -97,6 +104,29 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
     return _(
         "We do not agree with your objection. We will carry on using your information, for the reasons below."  # noqa: E501
     )
+
+
+COMPLAINT_MESSAGES = frozenset(
+    {
+        MessageKind.COMPLAINT_ACKNOWLEDGEMENT,
+        MessageKind.COMPLAINT_PROGRESS,
+        MessageKind.COMPLAINT_OUTCOME,
+    }
+)
+
+
+def complaint_summary(kind: MessageKind, params: Mapping[str, Any]) -> str:
+    """C13 (DPA 2018 s.164A): the acknowledgement, an update, or the outcome, in a sentence
+    or two. The outcome date is the council's target, and says so."""
+    if kind == MessageKind.COMPLAINT_ACKNOWLEDGEMENT:
+        return _(
+            "We received your complaint on %(date)s. We will look into it and tell you how it is going. We aim to tell you the outcome by %(target)s. This is our target, not a legal deadline.",  # noqa: E501
+            date=_long_date(params.get("received_on")),
+            target=_long_date(params.get("outcome_target_on")),
+        )
+    if kind == MessageKind.COMPLAINT_PROGRESS:
+        return _("We are looking into your complaint. This is how it is going.")
+    return _("We have finished looking into your complaint. The outcome is below.")
 
 
 def _their_summary(kind: MessageKind, params: Mapping[str, Any]) -> str | None:
@@ -161,6 +191,8 @@ STAFF_TEXT_PARAMS = {
     MessageKind.EXTENSION_NOTICE: "reason",
     MessageKind.REFUSAL: "reasons",
     MessageKind.DECISION_READY: "reasons",
+    MessageKind.COMPLAINT_PROGRESS: "update",
+    MessageKind.COMPLAINT_OUTCOME: "outcome",
 }
 
 

@@ -70,6 +70,20 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
             "({continuing_processing}, {reasons}); how to complain to us and to the ICO "
             "and the right to go to court (C9, C10).",
         ),
+        MessageKind.COMPLAINT_ACKNOWLEDGEMENT: MessageText(
+            ("received_on", "acknowledgement_due_on", "outcome_target_on"),
+            "We have received your complaint on {received_on} (C13, DPA 2018 s.164A(3)); we "
+            "aim to tell you the outcome by {outcome_target_on}, a target, not a deadline.",
+        ),
+        MessageKind.COMPLAINT_PROGRESS: MessageText(
+            ("update",),
+            "How your complaint is going: {update} (C13, DPA 2018 s.164A(5)(b)).",
+        ),
+        MessageKind.COMPLAINT_OUTCOME: MessageText(
+            ("outcome", "rights"),
+            "The outcome of your complaint: {outcome}; how to complain to the ICO, which "
+            "expects us to have had the chance to answer first (C10, C13).",
+        ),
     }
 )
 
@@ -94,6 +108,21 @@ def send_message(
     **params: Any,
 ) -> CaseMessage:
     """A message to the requester, and the job that emails it, in the caller's transaction."""
+    message = record_message(session, case, kind, actor, moment, **params)
+    enqueue(session, EMAIL_JOB, {"message_id": message.id, "case_id": case.id}, now=moment)
+    return message
+
+
+def record_message(
+    session: DbSession,
+    case: Case,
+    kind: MessageKind,
+    actor: str,
+    moment: datetime,
+    **params: Any,
+) -> CaseMessage:
+    """A message to the requester on the tracking page only, not emailed (send_message
+    emails it too), in the caller's transaction."""
     message = CaseMessage(
         case_id=case.id,
         kind=kind,
@@ -104,5 +133,4 @@ def send_message(
     )
     session.add(message)
     session.flush()
-    enqueue(session, EMAIL_JOB, {"message_id": message.id, "case_id": case.id}, now=moment)
     return message

@@ -33,6 +33,7 @@ from portal.extensions import Base
 class CaseKind(StrEnum):
     ACCESS = "access"  # UK GDPR Art 15
     OBJECTION = "objection"  # UK GDPR Art 21
+    COMPLAINT = "complaint"  # DPA 2018 s.164A (C13)
 
 
 class CaseState(StrEnum):

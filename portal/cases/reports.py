@@ -9,7 +9,11 @@ Definitions (the report page repeats them, so the figures can be defended):
   those completed in the month;
 * extended: extensions granted in the month (the "deadline_extended" audit events);
 * median days to complete: calendar days from receipt to completion, for the cases
-  completed in the month.
+  completed in the month;
+* complaints acknowledged in time: complaints to the council received in the month and
+  acknowledged by the 30th day counting the day received as the first (C13, DPA 2018 s.164A(3);
+  s.164B lets regulations require complaint counts per period). Complaints received and
+  closed are the complaint row of the breakdown by kind.
 
 Every figure is given in all and broken down by kind, by channel and by hub source. A
 month reads only its own rows (by the received_on and closed_at indexes), so the report
@@ -27,7 +31,7 @@ from datetime import date
 
 from sqlalchemy import Select, select
 
-from portal.cases import clock
+from portal.cases import clock, complaints
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -51,6 +55,7 @@ class Figures:
     extended: int = 0
     refused: int = 0
     withdrawn: int = 0
+    acknowledged_in_time: int = 0  # C13: complaints only
     days_to_complete: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -144,6 +149,9 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
         elif state == CaseState.WITHDRAWN:
             add(row, _count("withdrawn"))
 
+    for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):
+        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("acknowledged_in_time"))
+
     extensions = session.execute(
         select(Case.kind, Case.channel, Case.hub_source)
         .join(AuditEvent, AuditEvent.case_id == Case.id)
@@ -233,6 +241,7 @@ CSV_HEADER = (
     "Refused",
     "Withdrawn",
     "Median days to complete",
+    "Complaints acknowledged within 30 days",
 )
 
 
@@ -264,6 +273,7 @@ def report_csv(report: MonthlyReport, label: Callable[[str, str], str]) -> str:
                 f.refused,
                 f.withdrawn,
                 "" if f.median_days is None else f.median_days,
+                f.acknowledged_in_time,
             )
         )
     return out.getvalue()

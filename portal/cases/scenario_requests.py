@@ -126,6 +126,24 @@ def on_behalf_of(
     }
 
 
+def complaint_details(earlier: str = "") -> dict[str, Any]:
+    """C13: a complaint as the journey saves it: what about, the earlier request's
+    reference (canonical, or ''), and the outcome wanted."""
+    return {
+        "complaint": {"complaint": "A letter about my family was sent to my old address."},
+        "earlier": {"reference": earlier},
+        "outcome": {"outcome_wanted": "An apology, and my address corrected."},
+        "postal_address": "",
+        "letters_language": "en",
+    }
+
+
+DETAILS = {
+    CaseKind.OBJECTION: objection_details,
+    CaseKind.COMPLAINT: complaint_details,
+}
+
+
 def submission(**overrides: Any) -> Submission:
     """A request as the public journey saves it: Anna Kowalska asking, in English, for
     everything held about her by secure download (or objecting, for kind=objection), her
@@ -137,7 +155,7 @@ def submission(**overrides: Any) -> Submission:
         "subject": person(),
         "requester": None,
         "relationship_to_subject": "",
-        "details": objection_details() if kind == CaseKind.OBJECTION else access_details(),
+        "details": DETAILS.get(kind, access_details)(),
         "identity_at_hub": True,
         "language": "en",
         "notice_version": "2.0",

@@ -20,6 +20,7 @@ from portal.cases import (
     allocation,
     clock,
     closing,
+    complaints,
     deadlines,
     disclosure,
     entitlement,
@@ -69,6 +70,8 @@ JUDGEMENT_REASONS = {
     "mother's responsibility; nothing in the records is confidential to the child.",
 }
 RETURN_COMMENTS = "The school report names another child: redact it before release."
+PROGRESS = "We have asked the post room how the letter was addressed."
+OUTCOME = "The letter went to your old address by mistake. We apologise and have corrected it."
 REFUSAL_REASONS = "this is the ninth identical request in six weeks, each answered in full"
 WITHDRAWAL_REASON = "No longer needed"
 GROUNDS_RAISED = "Worried that linked records could be seen by her former partner."
@@ -435,6 +438,24 @@ class Steps:
         """C9, C12: the reviewer approves the decision; what it upholds is restricted and
         the requester is told."""
         self._do(objections.approve_decision, case, at, actor=self.reviewer)
+
+    def report_progress(
+        self, case: Case, *, update: str = PROGRESS, at: When = 0, worker: str | None = None
+    ) -> None:
+        """C13: the complainant is told how their complaint is going."""
+        actor = worker or self.worker()
+        self._do(complaints.record_progress, case, at, update=update, actor=actor)
+
+    def propose_outcome(
+        self, case: Case, *, outcome: str = OUTCOME, at: When = 0, worker: str | None = None
+    ) -> None:
+        """C13: the caseworker drafts the complaint's outcome for the reviewer."""
+        actor = worker or self.worker()
+        self._do(complaints.propose_outcome, case, at, outcome=outcome, actor=actor)
+
+    def approve_outcome(self, case: Case, *, at: When = 0) -> None:
+        """C13: the reviewer approves the outcome; the complainant is told it."""
+        self._do(complaints.approve_outcome, case, at, actor=self.reviewer)
 
     def hold(self, case: Case, reason: holds.HoldReason, note: str, *, at: When = 0) -> None:
         """A legal hold by the reviewer: the case is never deleted while it is held."""

@@ -83,6 +83,8 @@ class Scenarios(Steps):
         sent for review (an objection: assessed and a partly upheld decision proposed);
         approved; completed; refused by the reviewer; withdrawn by phone."""
         case = self.filed(received=received, kind=kind, **changes)
+        if kind == CaseKind.COMPLAINT:
+            return self.complaint(case, state)
         if state == S.RECEIVED:
             return case
         history: Callable[[Case], Case] = {
@@ -132,7 +134,12 @@ class Scenarios(Steps):
         return case
 
     def returned(self, case: Case) -> Case:
-        """The reviewer sent the draft response or proposed decision back: in progress."""
+        """The reviewer sent the draft response, proposed decision or complaint outcome
+        back: in progress."""
+        if case.kind == CaseKind.COMPLAINT:
+            self.propose_outcome(case, at=10)
+            self.return_draft(case, at=12)
+            return case
         if case.kind == CaseKind.OBJECTION:
             self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
             self.return_draft(case, at=12)
@@ -209,6 +216,25 @@ class Scenarios(Steps):
         if stage == "decided":
             return case
         self.complete(case, at=15, worker=worker)
+        return case
+
+    def complaint(self, case: Case, state: CaseState) -> Case:
+        """C13: a complaint, in progress from receipt (no proof of identity), told how it
+        is going, its outcome drafted, approved and sent; or withdrawn. It never waits
+        for identity or clarification, and is not refused."""
+        stages = (S.IN_PROGRESS, S.IN_REVIEW, S.READY, S.COMPLETED)
+        if state == S.WITHDRAWN:
+            return self.withdrawn(case)
+        if state not in stages:
+            raise ValueError(f"A complaint is never {state}")
+        if state == S.IN_PROGRESS:
+            return case
+        self.report_progress(case, at=3)
+        self.propose_outcome(case, at=10)
+        if state != S.IN_REVIEW:
+            self.approve_outcome(case, at=12)
+        if state == S.COMPLETED:
+            self.complete(case, at=13)
         return case
 
     def finish(self, case: Case, on_day: int, *, worker: str) -> None:

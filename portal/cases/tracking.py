@@ -243,6 +243,8 @@ STAFF_ONLY_ACTIONS = frozenset(
         "draft_approved",
         "objection_assessed",
         "decision_proposed",
+        "complaint_outcome_proposed",  # C13: the draft outcome, for the reviewer
+        "complaint_progress_reported",  # shown as its message instead
         "case_held",  # legal hold: portal.cases.holds
         "hold_released",
         "retention_deleted",  # part of a closed request deleted: portal.cases.retention

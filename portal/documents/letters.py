@@ -67,6 +67,10 @@ class LetterKind(StrEnum):
     EXTENSION_NOTICE = "extension_notice"
     REFUSAL = "refusal"
     OBJECTION_DECISION = "objection_decision"
+    # C13: a complaint's acknowledgement, updates and outcome (DPA 2018 s.164A(3)-(5)).
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"
+    COMPLAINT_PROGRESS = "complaint_progress"
+    COMPLAINT_OUTCOME = "complaint_outcome"
 
 
 # The council message each letter puts on paper (the acknowledgement has none).
@@ -77,6 +81,9 @@ MESSAGE_KINDS: Mapping[LetterKind, MessageKind] = MappingProxyType(
         LetterKind.EXTENSION_NOTICE: MessageKind.EXTENSION_NOTICE,
         LetterKind.REFUSAL: MessageKind.REFUSAL,
         LetterKind.OBJECTION_DECISION: MessageKind.DECISION_READY,
+        LetterKind.COMPLAINT_ACKNOWLEDGEMENT: MessageKind.COMPLAINT_ACKNOWLEDGEMENT,
+        LetterKind.COMPLAINT_PROGRESS: MessageKind.COMPLAINT_PROGRESS,
+        LetterKind.COMPLAINT_OUTCOME: MessageKind.COMPLAINT_OUTCOME,
     }
 )
 

@@ -32,8 +32,15 @@ LETTER_TITLES = {
     LetterKind.EXTENSION_NOTICE: "Extension notice",
     LetterKind.REFUSAL: "Refusal",
     LetterKind.OBJECTION_DECISION: "Objection decision",
+    LetterKind.COMPLAINT_ACKNOWLEDGEMENT: "Complaint acknowledgement",
+    LetterKind.COMPLAINT_PROGRESS: "Complaint progress update",
+    LetterKind.COMPLAINT_OUTCOME: "Complaint outcome",
     RESPONSE_PACK: "Response pack (the information requested)",
 }
+
+
+# The letters whose posting sends a decision (an objection's) or an outcome (a complaint's).
+DECISION_LETTERS = frozenset({LetterKind.OBJECTION_DECISION, LetterKind.COMPLAINT_OUTCOME})
 
 
 class PostingRefused(errors.CaseworkError):
@@ -60,6 +67,7 @@ def letters_for(session: DbSession, case: Case) -> list[Letter]:
     def posted(kind: str, message_id: int | None) -> tuple[LetterPosting, ...]:
         return tuple(p for p in postings if p.document_kind == kind and p.message_id == message_id)
 
+    # A complaint's acknowledgement is a message of its own (C13).
     letters = [
         Letter(
             LetterKind.ACKNOWLEDGEMENT.value,
@@ -68,7 +76,7 @@ def letters_for(session: DbSession, case: Case) -> list[Letter]:
             None,
             posted(LetterKind.ACKNOWLEDGEMENT.value, None),
         )
-    ]
+    ][: 0 if case.kind == CaseKind.COMPLAINT else 1]
     by_message = {message: kind for kind, message in MESSAGE_KINDS.items()}
     messages = session.scalars(
         select(CaseMessage).where(CaseMessage.case_id == case.id).order_by(CaseMessage.id)
@@ -154,7 +162,7 @@ def record_posting(
     ):
         closing.complete(session, case, actor=actor, now=moment, sent_by="post")  # commits
         return posting
-    if document_kind == LetterKind.OBJECTION_DECISION and delivery.decision_sent(
+    if document_kind in DECISION_LETTERS and delivery.decision_sent(
         session, case, sent_by="post", actor=actor, now=moment
     ):
         return posting  # committed with the objection's completion

@@ -23,11 +23,14 @@ def send_case_message(job: Job) -> str | None:
         return note  # nothing was sent (no email address): staff post the letter instead
     message_id = job.payload.get("message_id")
     message = db.session.get(CaseMessage, message_id) if isinstance(message_id, int) else None
-    if message is None or message.kind != MessageKind.DECISION_READY:
+    if message is None or message.kind not in (
+        MessageKind.DECISION_READY,
+        MessageKind.COMPLAINT_OUTCOME,
+    ):
         return None
     case = db.session.get(Case, message.case_id)
     if case is not None and delivery.decision_sent(
         db.session, case, sent_by="email", actor=MAIL_WORKER
     ):
-        return "decision sent: the objection is completed"
+        return f"decision sent: the {case.kind} is completed"
     return None

@@ -5,8 +5,29 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from portal.cases.models import Authority
+from portal.cases.models import Authority, CaseKind
+from portal.cases.references import parse_reference
 from portal.cases.requests import PersonDetails
+
+
+def complaint_details(answers: dict[str, Any]) -> dict[str, Any]:
+    """C13: a complaint's answers as the case keeps them; the earlier request's reference
+    in its canonical form (or '' when none was given)."""
+    if "complaint" not in answers:
+        return {}
+    given = answers.get("earlier", {}).get("reference") or ""
+    return {
+        "complaint": answers["complaint"],
+        "earlier": {"reference": parse_reference(given) or ""},
+        "outcome": answers.get("outcome", {}),
+    }
+
+
+def sent_template(kind: str) -> str:
+    """The confirmation page: a complaint's says what happens to a complaint."""
+    if kind == CaseKind.COMPLAINT:
+        return "public/journey/sent_complaint.html"
+    return "public/journey/sent.html"
 
 
 def person_from_answers(answers: dict[str, Any], *, subject: bool) -> PersonDetails:

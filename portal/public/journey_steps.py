@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from portal.cases.models import CaseKind
+from portal.forms import complaint_forms
 from portal.forms import journeys as forms
 from portal.instants import utc_now
 
@@ -182,7 +183,38 @@ OBJECTION = Journey(
     ),
 )
 
-JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION)}
+# C13: a complaint to the council (DPA 2018 s.164A). No proof of identity is asked for.
+COMPLAINT = Journey(
+    kind=CaseKind.COMPLAINT,
+    path="complain",
+    name=_l("Complain about how we handled your information"),
+    names={
+        "my_child": _l("Complain about how we handled your child's information"),
+        "someone_else": _l("Complain about how we handled the information of someone you act for"),
+    },
+    steps=(
+        *(step for step in PERSON_STEPS if step.slug in ("who", "you", "name", "contact")),
+        Step(
+            "complaint",
+            complaint_forms.ComplaintForm,
+            _l("What is your complaint about?"),
+            heading_field="complaint",
+        ),
+        Step(
+            "earlier",
+            complaint_forms.EarlierRequestForm,
+            _l("Is your complaint about an earlier request?"),
+        ),
+        Step(
+            "outcome",
+            complaint_forms.OutcomeWantedForm,
+            _l("What would you like us to do?"),
+            heading_field="outcome_wanted",
+        ),
+    ),
+)
+
+JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION, COMPLAINT)}
 
 
 def new_draft() -> dict[str, Any]:

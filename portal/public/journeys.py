@@ -29,7 +29,12 @@ from portal.instants import utc_now
 from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, held_note, summary_rows
-from portal.public.journey_answers import authority_answer, person_from_answers
+from portal.public.journey_answers import (
+    authority_answer,
+    complaint_details,
+    person_from_answers,
+    sent_template,
+)
 from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, choice_hints
 from portal.public.signposting import hub_source
@@ -63,13 +68,13 @@ def _cipher():
     return current_app.extensions["evidence_cipher"]
 
 
-@bp.get("/<any('get-a-copy','object'):journey>")
+@bp.get("/<any('get-a-copy','object','complain'):journey>")
 def journey_start(journey: str):
     selected = _journey(journey)
     return render_template(f"public/journey/start_{selected.kind}.html", journey=selected)
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/begin")
+@bp.get("/<any('get-a-copy','object','complain'):journey>/begin")
 def journey_begin(journey: str):
     """'Start now': a fresh draft with its own idempotency key. A visitor with no draft
     is sent to the first step, whose first POST begins one: until then nothing is stored
@@ -96,7 +101,7 @@ def timeout_settings() -> dict[str, int]:
     }
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/keep-alive")
+@bp.get("/<any('get-a-copy','object','complain'):journey>/keep-alive")
 def journey_keep_alive(journey: str):
     """The warning's 'Continue': any request restarts the session's idle clock."""
     draft = _draft(_journey(journey))
@@ -107,7 +112,7 @@ def journey_keep_alive(journey: str):
     return "", 204
 
 
-@bp.post("/<any('get-a-copy','object'):journey>/discard")
+@bp.post("/<any('get-a-copy','object','complain'):journey>/discard")
 def journey_discard(journey: str):
     """'Delete my answers': forget the draft and its files now."""
     selected = _journey(journey)
@@ -121,7 +126,7 @@ def journey_discard(journey: str):
     return redirect(url_for(".journey_start", journey=selected.path), 303)
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/session-ended")
+@bp.get("/<any('get-a-copy','object','complain'):journey>/session-ended")
 def journey_expired(journey: str):
     return render_template("public/journey/expired.html", journey=_journey(journey))
 
@@ -214,7 +219,7 @@ def _render_step(
     )
 
 
-@bp.route("/<any('get-a-copy','object'):journey>/<step>", methods=["GET", "POST"])
+@bp.route("/<any('get-a-copy','object','complain'):journey>/<step>", methods=["GET", "POST"])
 def journey_step(journey: str, step: str):
     selected = _journey(journey)
     current = selected.step(step)
@@ -341,7 +346,7 @@ def _acting_for(draft) -> ActingFor:
     return ActingFor(draft["answers"].get("who", {}).get("acting_for", "myself"))
 
 
-@bp.post("/<any('get-a-copy','object'):journey>/remove-file/<int:upload_id>")
+@bp.post("/<any('get-a-copy','object','complain'):journey>/remove-file/<int:upload_id>")
 def journey_remove_file(journey: str, upload_id: int):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -359,7 +364,7 @@ def journey_remove_file(journey: str, upload_id: int):
 # Check answers, send, confirmation ---------------------------------------------------
 
 
-@bp.route("/<any('get-a-copy','object'):journey>/check", methods=["GET", "POST"])
+@bp.route("/<any('get-a-copy','object','complain'):journey>/check", methods=["GET", "POST"])
 def journey_check(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -412,7 +417,7 @@ def journey_check(journey: str):
     )
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/sent")
+@bp.get("/<any('get-a-copy','object','complain'):journey>/sent")
 def journey_sent(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -426,7 +431,7 @@ def journey_sent(journey: str):
         abort(404)
     about = AboutWhom.of_case(case)
     return render_template(
-        "public/journey/sent.html",
+        sent_template(selected.kind),
         journey=selected,
         journey_name=selected.name_for(about.acting_for),
         case=case,
@@ -448,6 +453,7 @@ def _submission(journey: Journey, draft) -> Submission:
     for slug in ("what", "delivery", "processing", "reasons", "restrict"):
         if slug in answers:
             details[slug] = answers[slug]
+    details.update(complaint_details(answers))
     cipher = _cipher()
     evidence = tuple(
         Evidence(

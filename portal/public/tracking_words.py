@@ -20,6 +20,7 @@ from flask_babel import ngettext
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.tracking import TimelineEntry
+from portal.public import complaint_words
 
 S = CaseState
 ACCESS = CaseKind.ACCESS
@@ -28,6 +29,7 @@ OBJECTION = CaseKind.OBJECTION
 KIND_WORDS: dict[CaseKind, Any] = {
     ACCESS: _l("Request for a copy of your information"),
     OBJECTION: _l("Objection to how we use your information"),
+    CaseKind.COMPLAINT: complaint_words.KIND,
 }
 
 
@@ -67,6 +69,7 @@ NAMES: dict[tuple[CaseKind, CaseState], Any] = {
     (OBJECTION, S.COMPLETED): _l("Decision made"),
     **{(kind, S.REFUSED): _l("Refused") for kind in CaseKind},
     **{(kind, S.WITHDRAWN): _l("Withdrawn") for kind in CaseKind},
+    **complaint_words.NAMES,
 }
 
 # What is happening: the sentences that open each status.
@@ -118,6 +121,7 @@ OPENINGS: dict[tuple[CaseKind, CaseState], Any] = {
     (OBJECTION, S.WITHDRAWN): _l(
         "You withdrew your objection, so we have stopped considering it. You can object again at any time."  # noqa: E501
     ),
+    **complaint_words.OPENINGS,
 }
 
 # Received: whose move it is to prove who the requester is.
@@ -183,6 +187,7 @@ COMPLAIN: dict[tuple[CaseKind, CaseState], Any] = {
         )
         for kind in CaseKind
     },
+    **complaint_words.COMPLAIN,
 }
 
 
@@ -245,6 +250,8 @@ def _delivered(case: Case, download: str | None) -> Any:
 def due_explanation(case: Case) -> str:
     """C1-C4 in a sentence: why the due date is what it is, and what could move it."""
     state = CaseState(case.state)
+    if case.kind == CaseKind.COMPLAINT:
+        return str(complaint_words.TARGET)
     if state == S.AWAITING_IDENTITY:
         return _(
             "The month starts on the day we receive the proof we asked for, so this date may move later."  # noqa: E501
@@ -282,6 +289,8 @@ TIMELINE_WORDS = {
     "decision_approved": _l("We made our decision on your objection"),
     "response_pack_ready": _l("We made your copy of your information"),
     "response_downloaded": _l("You downloaded your information"),
+    "complaint_acknowledged": _l("We acknowledged your complaint"),
+    "complaint_outcome_approved": _l("We decided the outcome of your complaint"),
 }
 POSTED_WORDS = {
     "response_pack": _l("We posted your copy of your information to you"),
@@ -293,6 +302,8 @@ def timeline_text(entry: TimelineEntry, case: Case) -> str:
     if entry.action == "request_submitted":
         if case.kind == OBJECTION:
             return _("We received your objection")
+        if case.kind == CaseKind.COMPLAINT:
+            return _("We received your complaint")
         return _("We received your request")
     if entry.action == "evidence_added":
         files = entry.details.get("files")
@@ -308,6 +319,8 @@ def timeline_text(entry: TimelineEntry, case: Case) -> str:
         return _("Your request was withdrawn")
     if entry.action == "response_completed" and case.kind == OBJECTION:
         return _("We sent you our decision")
+    if entry.action == "response_completed" and case.kind == CaseKind.COMPLAINT:
+        return _("We sent you the outcome of your complaint")
     if entry.action == "sent_by_post":
         posted = POSTED_WORDS.get(str(entry.details.get("letter", "")))
         return str(posted) if posted is not None else _("We sent you a letter by post")

@@ -45,7 +45,7 @@ from portal.cases.workflow import TransitionNotAllowed
 from portal.documents import production
 from portal.extensions import db
 from portal.forms import casework as forms
-from portal.forms import objection_forms
+from portal.forms import complaint_casework, objection_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
 from portal.staff.permissions import Action, can, require, requires, role_of
@@ -58,7 +58,9 @@ DOMAIN_ERRORS = (errors.CaseworkError, TransitionNotAllowed)
 
 
 # Actions only the reviewer role takes; every other casework action is WORK_ON_CASE.
-REVIEW_ACTIONS = frozenset({CA.APPROVE, CA.RETURN_FOR_CHANGES, CA.REFUSE, CA.APPROVE_DECISION})
+REVIEW_ACTIONS = frozenset(
+    {CA.APPROVE, CA.RETURN_FOR_CHANGES, CA.REFUSE, CA.APPROVE_DECISION, CA.APPROVE_OUTCOME}
+)
 
 
 STATE_LABELS = {
@@ -104,6 +106,10 @@ EVENT_LABELS = {
     "response_pack_downloaded": "Response pack downloaded by staff",
     "response_downloaded": "Response downloaded by the requester",
     "retention_deleted": "Deleted under the retention schedule",
+    "complaint_acknowledged": "Complaint acknowledged (s.164A(3))",
+    "complaint_progress_reported": "Progress update sent to the complainant",
+    "complaint_outcome_proposed": "Outcome drafted for review",
+    "complaint_outcome_approved": "Outcome approved and sent",
 }
 
 
@@ -209,6 +215,9 @@ def empty_forms(case: Case) -> dict[str, Any]:
         ),
         "approve_decision": forms.ConfirmActionForm(prefix="approve-decision", formdata=None),
         "record_judgement": judgement_form(case, formdata=None),
+        "record_progress": complaint_casework.ProgressForm(prefix="progress", formdata=None),
+        "propose_outcome": complaint_casework.ProposeOutcomeForm(prefix="outcome", formdata=None),
+        "approve_outcome": forms.ConfirmActionForm(prefix="approve-outcome", formdata=None),
     }
 
 

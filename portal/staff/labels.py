@@ -17,6 +17,7 @@ from portal.i18n import LANGUAGES
 KIND_LABELS: Mapping[str, str] = {
     CaseKind.ACCESS: "Subject access request",
     CaseKind.OBJECTION: "Objection",
+    CaseKind.COMPLAINT: "Complaint to the council",
 }
 
 CHANNEL_LABELS: Mapping[str, str] = {

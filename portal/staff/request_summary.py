@@ -24,6 +24,7 @@ from portal.cases.models import Case, CaseKind
 from portal.council import Council
 from portal.documents.letters import letter_language
 from portal.i18n import LANGUAGES
+from portal.staff.complaint_summary import complaint_rows
 from portal.staff.labels import ACTING_FOR_LABELS, AUTHORITY_LABELS, label, language_name
 
 NONE_GIVEN = "None given"
@@ -55,7 +56,9 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
     if case.authority:
         authority = label(AUTHORITY_LABELS, case.authority)
         rows.append(SummaryRow("Their authority", escape(authority)))
-    if case.kind == CaseKind.OBJECTION:
+    if case.kind == CaseKind.COMPLAINT:
+        rows += [SummaryRow(key, value) for key, value in complaint_rows(case, words.block)]
+    elif case.kind == CaseKind.OBJECTION:
         rows += [
             SummaryRow("What they object to", _objected_to(case)),
             SummaryRow("Their reasons", words.block(_answer(details, "reasons", "reasons"))),

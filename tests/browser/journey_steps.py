@@ -14,9 +14,11 @@ PERSON_STEPS = ("who", "name", "date-of-birth", "address", "contact")
 STEPS = {
     "get-a-copy": (*PERSON_STEPS, "identifiers", "what", "delivery", "identity", "declaration"),
     "object": (*PERSON_STEPS, "processing", "reasons", "restrict", "identity", "declaration"),
+    # C13: a complaint asks who is complaining and how to reply, never for proof of identity.
+    "complain": ("who", "name", "contact", "complaint", "earlier", "outcome"),
 }
 # Pages whose fields are all optional: submitting them empty moves on.
-ALL_OPTIONAL = {"identifiers"}
+ALL_OPTIONAL = {"identifiers", "earlier"}
 
 # The journey form's own submit button (the identity page also has "Remove" buttons).
 CONTINUE = "#main-content form button.govuk-button:not(.govuk-button--secondary)"
@@ -154,12 +156,21 @@ def fill_step(page, step: str, acting_for: str = "myself") -> None:
         page.check('input[name="how"][value="hub"]')
     elif step == "declaration":
         page.check("#confirm")
+    elif step == "complaint":
+        page.fill("#complaint", "A letter about my family went to my old address.")
+    elif step == "earlier":
+        page.fill("#reference", "")
+    elif step == "outcome":
+        page.fill("#outcome_wanted", "An apology, and my address corrected.")
     else:
         raise AssertionError(f"no answers for step {step!r}")
 
 
 def fill_invalid(page, step: str) -> None:
     """Wrong answers for a page whose fields are all optional, to reach its error state."""
+    if step == "earlier":
+        page.fill("#reference", "TF-7K3Q-9PHM")  # a mistyped check character
+        return
     assert step == "identifiers", step
     page.fill("#ni_number", "12345")
     page.fill("#nhs_number", "123")

@@ -1,4 +1,4 @@
-"""The access request and objection journeys in Chromium: each one completed with the
+"""The access request, objection and complaint journeys in Chromium: each one completed with the
 keyboard alone, axe-core on every question page and its error state in every language,
 and reflow at 320 CSS px."""
 
@@ -37,7 +37,7 @@ from tests.conftest import translated
 
 # Every shipped language: a new one is covered the day it is added to portal/i18n.py.
 LOCALES = tuple(LANGUAGES)
-JOURNEYS = ("get-a-copy", "object")
+JOURNEYS = ("get-a-copy", "object", "complain")
 # The sweep asks for a child in this language, so the "About you" page and the
 # authority file field are checked too.
 CHILD_LOCALE = "ro"
@@ -376,8 +376,10 @@ def test_every_step_and_its_error_state_has_no_axe_violations(
         continue_to(page, next_url)
 
     audit("check your answers")
-    # A request for someone else is checked in parts; the files are in the last.
-    assert "council-tax.png" in " ".join(page.locator(".govuk-summary-list").all_inner_texts())
+    # A request for someone else is checked in parts; the files are in the last. A
+    # complaint sends none (C13: no proof of identity is needed).
+    answers = " ".join(page.locator(".govuk-summary-list").all_inner_texts())
+    assert ("council-tax.png" in answers) == (journey != "complain"), answers
     page.click(SEND)
     page.wait_for_url(f"{base}/sent")
     assert REFERENCE.search(page.inner_text(".govuk-panel--confirmation"))

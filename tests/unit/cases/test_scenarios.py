@@ -28,11 +28,15 @@ from tests.unit.cases.read_back import MONDAY, actions, event_count
 
 S = CaseState
 # C4: an objection is never paused for clarification (DPA 2018 s.54(3C); Art 12A).
+# C13: a complaint is in progress from receipt (no proof of identity, no pause, no
+# refusal under DPA 2018 s.164A).
+COMPLAINT_STATES = {S.IN_PROGRESS, S.IN_REVIEW, S.READY, S.COMPLETED, S.WITHDRAWN}
 EVERY = [
     (state, kind)
     for kind in CaseKind
     for state in CaseState
     if not (kind == CaseKind.OBJECTION and state == CaseState.AWAITING_CLARIFICATION)
+    and not (kind == CaseKind.COMPLAINT and state not in COMPLAINT_STATES)
 ]
 
 
