@@ -105,6 +105,7 @@ class MessageKind(StrEnum):
     REFUSAL = "refusal"
     RESPONSE_READY = "response_ready"
     DECISION_READY = "decision_ready"
+    CORRECTION_DECISION = "correction_decision"
 
 
 class CaseNote(Base):

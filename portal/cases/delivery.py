@@ -18,6 +18,8 @@ from portal.cases.models import Case, CaseKind, CaseState
 from portal.extensions import DbSession
 
 SENT_BY = frozenset({"email", "post"})
+# The kinds whose answer is a decision, told when the reviewer approves it.
+DECIDED_KINDS = frozenset({CaseKind.OBJECTION, CaseKind.CORRECTION})
 
 
 def decision_sent(
@@ -36,7 +38,7 @@ def decision_sent(
     if sent_by not in SENT_BY:
         raise ValueError(f"A decision is sent by email or by post, not {sent_by!r}")
     session.refresh(case, with_for_update=True)
-    if case.kind != CaseKind.OBJECTION or case.state != CaseState.READY:
+    if case.kind not in DECIDED_KINDS or case.state != CaseState.READY:
         return False
     closing.complete(session, case, actor=actor, now=now, sent_by=sent_by)
     return True

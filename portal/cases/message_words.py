@@ -26,6 +26,11 @@ def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
     """The acknowledgement's title: the email's subject and the letter's heading."""
     if kind == CaseKind.OBJECTION:
         return _("We have received your objection (%(reference)s)", reference=reference)
+    if kind == CaseKind.CORRECTION:
+        return _(
+            "We have received your request to correct information (%(reference)s)",
+            reference=reference,
+        )
     return about.words(
         _l("We have received your request for your information (%(reference)s)"),
         _l("We have received your request for your child's information (%(reference)s)"),
@@ -47,6 +52,7 @@ def message_title(kind: str, about: AboutWhom | None = None) -> str:
         MessageKind.REFUSAL: _("We have refused your request"),
         MessageKind.RESPONSE_READY: _("Your information is ready"),
         MessageKind.DECISION_READY: _("Our decision on your objection"),
+        MessageKind.CORRECTION_DECISION: _("Our decision on your request to correct information"),
     }
     return titles.get(MessageKind(kind), "")
 
@@ -85,6 +91,8 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
                 "We have finished your request. You can collect your information at an Early Help Hub."  # noqa: E501
             )
         return _("We have finished your request. Your information is ready.")
+    if kind == MessageKind.CORRECTION_DECISION:
+        return correction_summary(params)
     outcome = params.get("outcome")
     if outcome == DecisionOutcome.UPHELD:
         return _(
@@ -96,6 +104,21 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
         )
     return _(
         "We do not agree with your objection. We will carry on using your information, for the reasons below."  # noqa: E501
+    )
+
+
+def correction_summary(params: Mapping[str, Any]) -> str:
+    """C14, UK GDPR Art 16: corrected; or not, with the person's statement added to the
+    record; or not, with reasons. The same words whoever the information is about."""
+    outcome = params.get("outcome")
+    if outcome == "corrected":
+        return _("We have corrected the information you told us was wrong.")
+    if outcome == "statement_added":
+        return _(
+            "We do not agree that the information is wrong, so we have not changed it. We have added your statement to the record, so that anyone who reads the record also reads what you say."  # noqa: E501
+        )
+    return _(
+        "We do not agree that the information is wrong, so we have not changed it. Our reasons are below."  # noqa: E501
     )
 
 
@@ -161,6 +184,7 @@ STAFF_TEXT_PARAMS = {
     MessageKind.EXTENSION_NOTICE: "reason",
     MessageKind.REFUSAL: "reasons",
     MessageKind.DECISION_READY: "reasons",
+    MessageKind.CORRECTION_DECISION: "reasons",
 }
 
 

@@ -70,6 +70,21 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
             "({continuing_processing}, {reasons}); how to complain to us and to the ICO "
             "and the right to go to court (C9, C10).",
         ),
+        MessageKind.CORRECTION_DECISION: MessageText(
+            (
+                "outcome",
+                "reasons",
+                "record_now_says",
+                "statement",
+                "recipients_told",
+                "recipients_asked",
+                "rights",
+            ),
+            "Our decision on your request to correct ({outcome}: corrected, statement_added "
+            "or not_corrected) and why ({reasons}); what the record says now, or the "
+            "statement added to it; who we told, where you asked (Art 16, 19); how to "
+            "complain to us and to the ICO and the right to go to court (C10, C14).",
+        ),
     }
 )
 

@@ -33,6 +33,7 @@ from portal.extensions import Base
 class CaseKind(StrEnum):
     ACCESS = "access"  # UK GDPR Art 15
     OBJECTION = "objection"  # UK GDPR Art 21
+    CORRECTION = "correction"  # UK GDPR Art 16 (rectification)
 
 
 class CaseState(StrEnum):

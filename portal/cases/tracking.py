@@ -220,6 +220,7 @@ STAFF_ONLY_ACTIONS = frozenset(
         "draft_approved",
         "objection_assessed",
         "decision_proposed",
+        "correction_proposed",
         "case_held",  # legal hold: portal.cases.holds
         "hold_released",
         "retention_deleted",  # part of a closed request deleted: portal.cases.retention

@@ -23,6 +23,8 @@ from portal.extensions import DbSession
 from portal.instants import aware, utc_now
 
 RESPONSE_PACK = "response_pack"
+# The letters that tell a decision: posting one completes the case (portal.cases.delivery).
+DECISION_LETTERS = frozenset({LetterKind.OBJECTION_DECISION, LetterKind.CORRECTION_DECISION})
 
 # What staff see for each letter (staff pages are in English).
 LETTER_TITLES = {
@@ -32,6 +34,7 @@ LETTER_TITLES = {
     LetterKind.EXTENSION_NOTICE: "Extension notice",
     LetterKind.REFUSAL: "Refusal",
     LetterKind.OBJECTION_DECISION: "Objection decision",
+    LetterKind.CORRECTION_DECISION: "Correction decision",
     RESPONSE_PACK: "Response pack (the information requested)",
 }
 
@@ -154,7 +157,7 @@ def record_posting(
     ):
         closing.complete(session, case, actor=actor, now=moment, sent_by="post")  # commits
         return posting
-    if document_kind == LetterKind.OBJECTION_DECISION and delivery.decision_sent(
+    if document_kind in DECISION_LETTERS and delivery.decision_sent(
         session, case, sent_by="post", actor=actor, now=moment
     ):
         return posting  # committed with the objection's completion

@@ -11,6 +11,8 @@ from portal.jobs import emails
 from portal.outbox import Job
 
 MAIL_WORKER = "system:mail"
+# The messages that tell a decision: on an objection, on a correction request.
+DECISION_MESSAGES = frozenset({MessageKind.DECISION_READY, MessageKind.CORRECTION_DECISION})
 
 
 def send_case_message(job: Job) -> str | None:
@@ -23,11 +25,11 @@ def send_case_message(job: Job) -> str | None:
         return note  # nothing was sent (no email address): staff post the letter instead
     message_id = job.payload.get("message_id")
     message = db.session.get(CaseMessage, message_id) if isinstance(message_id, int) else None
-    if message is None or message.kind != MessageKind.DECISION_READY:
+    if message is None or message.kind not in DECISION_MESSAGES:
         return None
     case = db.session.get(Case, message.case_id)
     if case is not None and delivery.decision_sent(
         db.session, case, sent_by="email", actor=MAIL_WORKER
     ):
-        return "decision sent: the objection is completed"
+        return f"decision sent: the {case.kind} is completed"
     return None

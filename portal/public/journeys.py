@@ -30,13 +30,14 @@ from portal.notices import current_release
 from portal.public import bp
 from portal.public.check_answers import check_sections, held_note, summary_rows
 from portal.public.journey_answers import person_from_answers
-from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
+from portal.public.journey_steps import JOURNEY_PATHS, JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, processing_hints
 from portal.public.signposting import hub_source
 from portal.public.upload_scanning import scan_status_of
 from portal.sessions import only_form_cookie
 
 MAX_FILES = 5
+CORRECTION_SLUGS = ("wrong", "should-say", "recipients")  # C14: what the case keeps
 
 
 def _journey(path: str) -> Journey:
@@ -63,13 +64,13 @@ def _cipher():
     return current_app.extensions["evidence_cipher"]
 
 
-@bp.get("/<any('get-a-copy','object'):journey>")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>")
 def journey_start(journey: str):
     selected = _journey(journey)
     return render_template(f"public/journey/start_{selected.kind}.html", journey=selected)
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/begin")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/begin")
 def journey_begin(journey: str):
     """'Start now': a fresh draft with its own idempotency key. A visitor with no draft
     is sent to the first step, whose first POST begins one: until then nothing is stored
@@ -96,7 +97,7 @@ def timeout_settings() -> dict[str, int]:
     }
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/keep-alive")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/keep-alive")
 def journey_keep_alive(journey: str):
     """The warning's 'Continue': any request restarts the session's idle clock."""
     draft = _draft(_journey(journey))
@@ -107,7 +108,7 @@ def journey_keep_alive(journey: str):
     return "", 204
 
 
-@bp.post("/<any('get-a-copy','object'):journey>/discard")
+@bp.post(f"/<{JOURNEY_PATHS}:journey>/discard")
 def journey_discard(journey: str):
     """'Delete my answers': forget the draft and its files now."""
     selected = _journey(journey)
@@ -121,7 +122,7 @@ def journey_discard(journey: str):
     return redirect(url_for(".journey_start", journey=selected.path), 303)
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/session-ended")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/session-ended")
 def journey_expired(journey: str):
     return render_template("public/journey/expired.html", journey=_journey(journey))
 
@@ -214,7 +215,7 @@ def _render_step(
     )
 
 
-@bp.route("/<any('get-a-copy','object'):journey>/<step>", methods=["GET", "POST"])
+@bp.route(f"/<{JOURNEY_PATHS}:journey>/<step>", methods=["GET", "POST"])
 def journey_step(journey: str, step: str):
     selected = _journey(journey)
     current = selected.step(step)
@@ -266,6 +267,7 @@ PURPOSE_FIELDS = {
     "photo_id": EvidencePurpose.PHOTO_ID,
     "proof_of_address": EvidencePurpose.PROOF_OF_ADDRESS,
     "authority": EvidencePurpose.AUTHORITY,
+    "more_evidence": EvidencePurpose.MORE_EVIDENCE,  # a correction's evidence (C14)
 }
 
 
@@ -324,7 +326,7 @@ def _safe_name(filename: str) -> str:
 
 
 def _check_identity_complete(form, draft) -> dict[str, str]:
-    if form.how.data != "upload":
+    if getattr(form, "how", None) is None or form.how.data != "upload":
         return {}
     have = {upload.purpose for upload in _draft_uploads(draft)}
     errors = {}
@@ -341,7 +343,7 @@ def _acting_for(draft) -> ActingFor:
     return ActingFor(draft["answers"].get("who", {}).get("acting_for", "myself"))
 
 
-@bp.post("/<any('get-a-copy','object'):journey>/remove-file/<int:upload_id>")
+@bp.post(f"/<{JOURNEY_PATHS}:journey>/remove-file/<int:upload_id>")
 def journey_remove_file(journey: str, upload_id: int):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -353,13 +355,14 @@ def journey_remove_file(journey: str, upload_id: int):
         )
     )
     db.session.commit()
-    return redirect(url_for(".journey_step", journey=selected.path, step="identity"), 303)
+    back = selected.step(request.args.get("step", "")) or selected.step("identity")
+    return redirect(url_for(".journey_step", journey=selected.path, step=back.slug), 303)
 
 
 # Check answers, send, confirmation ---------------------------------------------------
 
 
-@bp.route("/<any('get-a-copy','object'):journey>/check", methods=["GET", "POST"])
+@bp.route(f"/<{JOURNEY_PATHS}:journey>/check", methods=["GET", "POST"])
 def journey_check(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -412,7 +415,7 @@ def journey_check(journey: str):
     )
 
 
-@bp.get("/<any('get-a-copy','object'):journey>/sent")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/sent")
 def journey_sent(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -445,7 +448,7 @@ def _submission(journey: Journey, draft) -> Submission:
         "postal_address": contact.get("postal_address") or "",
         "letters_language": contact.get("letters_language") or g.locale,
     }
-    for slug in ("what", "delivery", "processing", "reasons", "restrict"):
+    for slug in ("what", "delivery", "processing", "reasons", "restrict", *CORRECTION_SLUGS):
         if slug in answers:
             details[slug] = answers[slug]
     cipher = _cipher()

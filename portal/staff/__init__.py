@@ -151,6 +151,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     auth,
     case,
     case_actions,
+    correction_actions,
     evidence,
     holds,
     home,

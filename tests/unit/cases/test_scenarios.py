@@ -27,12 +27,13 @@ from portal.cases.scenarios import Scenarios, received_for
 from tests.unit.cases.read_back import MONDAY, actions, event_count
 
 S = CaseState
-# C4: an objection is never paused for clarification (DPA 2018 s.54(3C); Art 12A).
+# C4: only an access request is ever paused for clarification (DPA 2018 s.54(3C);
+# Art 12A): not an objection, nor a correction request (C14: C1-C3 only).
 EVERY = [
     (state, kind)
     for kind in CaseKind
     for state in CaseState
-    if not (kind == CaseKind.OBJECTION and state == CaseState.AWAITING_CLARIFICATION)
+    if not (kind != CaseKind.ACCESS and state == CaseState.AWAITING_CLARIFICATION)
 ]
 
 
