@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -137,6 +137,12 @@ def on_behalf_of(
     }
 
 
+_DETAILS: dict[CaseKind, Callable[[], dict[str, Any]]] = {
+    CaseKind.OBJECTION: objection_details,
+    CaseKind.CORRECTION: correction_details,
+}
+
+
 def submission(**overrides: Any) -> Submission:
     """A request as the public journey saves it: Anna Kowalska asking, in English, for
     everything held about her by secure download (or objecting, for kind=objection), her
@@ -148,10 +154,7 @@ def submission(**overrides: Any) -> Submission:
         "subject": person(),
         "requester": None,
         "relationship_to_subject": "",
-        "details": {
-            CaseKind.OBJECTION: objection_details,
-            CaseKind.CORRECTION: correction_details,
-        }.get(kind, access_details)(),
+        "details": _DETAILS.get(kind, access_details)(),
         "identity_at_hub": True,
         "language": "en",
         "notice_version": "2.0",

@@ -355,8 +355,9 @@ def journey_remove_file(journey: str, upload_id: int):
         )
     )
     db.session.commit()
-    back = selected.step(request.args.get("step", "")) or selected.step("identity")
-    return redirect(url_for(".journey_step", journey=selected.path, step=back.slug), 303)
+    back = selected.step(request.args.get("step", ""))
+    step = back.slug if back is not None else "identity"
+    return redirect(url_for(".journey_step", journey=selected.path, step=step), 303)
 
 
 # Check answers, send, confirmation ---------------------------------------------------

@@ -136,9 +136,8 @@ def test_a_polish_resident_asks_and_staff_decide_and_the_letter_says_who_was_tol
         message = db.session.scalar(
             select(CaseMessage).where(
                 CaseMessage.kind == MessageKind.CORRECTION_DECISION,
-                CaseMessage.case_id == db.session.scalar(
-                    select(Case.id).where(Case.reference == reference)
-                ),
+                CaseMessage.case_id
+                == db.session.scalar(select(Case.id).where(Case.reference == reference)),
             )
         )
         assert message.params["recipients_told"] == ["schools", "health"]
