@@ -12,6 +12,7 @@ recipient ... unless this proves impossible or involves disproportionate effort"
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import select
@@ -248,3 +249,64 @@ def test_a_decision_without_reasons_or_its_text_is_refused_and_nothing_changes(a
         assert not db.session.scalars(
             select(RightsDecision).where(RightsDecision.case_id == case_id)
         ).all()
+
+
+def test_the_tracking_page_gives_the_decision_in_the_residents_language(app):
+    """The decided request as its requester follows it, in Sorani (right to left)."""
+    from datetime import date
+
+    from portal.cases.scenario_requests import person
+    from portal.cases.scenario_steps import noon
+    from tests.conftest import building
+    from tests.functional.test_tracking import Filed, sign_in, unique_email
+
+    email = unique_email()
+    with building(app) as scenarios:
+        case = scenarios.case_in(
+            CaseState.IN_PROGRESS,
+            CaseKind.CORRECTION,
+            received=noon(date(2026, 3, 2)),
+            subject=person(email=email),
+            language="ckb",
+        )
+        scenarios.propose_correction(case)
+        scenarios.approve_correction(case, at=noon(date(2026, 3, 20)))
+        filed = Filed(case.id, case.reference, email)
+    client = app.test_client()
+    sign_in(app, client, filed, locale="ckb")
+    text = element_text(get_page(client, "/ckb/track/status").html)
+    for words in (
+        "Request to correct information",
+        "A senior officer has approved our decision on your request. We are sending it to you "
+        "now, and you can read it in our message below.",
+        "Our decision on your request to correct information",
+        "We have corrected the information you told us was wrong.",
+        "We made our decision on your request to correct information",
+    ):
+        assert translated("ckb", words) in text, words
+
+
+def test_a_file_removed_from_the_evidence_page_returns_there(app, client):
+    start(client, "en", "correct")
+    for step, data in PERSON.items():
+        answer(client, "en", "correct", step, data)
+    answer(client, "en", "correct", "wrong", {"wrong": WRONG})
+    answer(client, "en", "correct", "should-say", {"should_say": SHOULD_SAY})
+    answer(
+        client,
+        "en",
+        "correct",
+        "evidence",
+        {},
+        files={"more_evidence": (io.BytesIO(png_bytes()), "certificate.png")},
+    )
+    page = get_page(client, "/en/correct/evidence")
+    assert "certificate.png" in element_text(page.html, "main-content")
+    action = re.search(r'formaction="(/en/correct/remove-file/\d+\?step=evidence)"', page.html)
+    assert action, "no Remove button on the evidence page"
+    removed = submit(
+        client, "/en/correct/evidence", {}, action=action.group(1).replace("&amp;", "&")
+    )
+    assert removed.status_code == 303
+    assert removed.location.endswith("/en/correct/evidence")
+    assert "certificate.png" not in element_text(get_page(client, "/en/correct/evidence").html)
