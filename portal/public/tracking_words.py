@@ -83,6 +83,11 @@ CORRECTION_OPENINGS: dict[tuple[CaseKind, CaseState], Any] = {
     (CORRECTION, S.IN_PROGRESS): _l(
         "We are checking the information you say is wrong against our records and the evidence."
     ),
+    # C4 never pauses a correction request (Art 12A is for Art 15): words for one paused
+    # by hand, so that no state of any kind is without a status.
+    (CORRECTION, S.AWAITING_CLARIFICATION): _l(
+        "We have asked you a question about your request. Our message below has the question."
+    ),
     (CORRECTION, S.IN_REVIEW): _l(
         "We have drafted our decision on your request. A senior officer is checking it before we send it to you."  # noqa: E501
     ),
