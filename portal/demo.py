@@ -35,6 +35,7 @@ from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.cases.scenario_requests import (
     access_details,
     complaint_details,
+    correction_details,
     on_behalf_of,
     submission,
     tiny_png,
@@ -237,6 +238,8 @@ class DemoCases(Scenarios):
             )
             delivery = self.rng.choice(["download", "download", "post", "hub"])
             details = access_details(delivery, agencies)
+        elif kind == CaseKind.CORRECTION:
+            details = correction_details()
         else:
             details = {
                 "processing": {"processing": ["programme", "national_study"], "agencies": []},
@@ -336,6 +339,9 @@ class DemoCases(Scenarios):
             partial(objection, 16, outcome=None, stage="assessed"),
             partial(objection, 47, outcome=None, stage="assessed"),
         ]
+        # C14: a correction request decided and sent, and one being worked.
+        correction = CaseKind.CORRECTION
+        plan += [partial(add, self.correction, 32, correction), partial(add, None, 7, correction)]
         for step in plan:
             step()
         self.past_retention()

@@ -46,9 +46,14 @@ class Action(StrEnum):
     RECORD_PROGRESS = "record_progress"  # C13: a complaint's progress, told to the complainant
     PROPOSE_OUTCOME = "propose_outcome"
     APPROVE_OUTCOME = "approve_outcome"
+    PROPOSE_CORRECTION = "propose_correction"
+    APPROVE_CORRECTION = "approve_correction"
     ASSIGN = "assign"
     ADD_NOTE = "add_note"
     RECORD_JUDGEMENT = "record_judgement"
+
+
+_APPROVE = {CaseKind.ACCESS: Action.APPROVE, CaseKind.CORRECTION: Action.APPROVE_CORRECTION}
 
 
 def allowed_actions(
@@ -64,6 +69,7 @@ def allowed_actions(
     `actor_role`, refusing is offered to the reviewer only."""
     state = CaseState(case.state)
     access = case.kind == CaseKind.ACCESS
+    correction = case.kind == CaseKind.CORRECTION
     actions: set[Action] = {Action.ADD_NOTE}
     if is_closed(state):
         return frozenset(actions)
@@ -90,17 +96,20 @@ def allowed_actions(
             actions.add(Action.EXTEND)
     if state in WORKING_STATES:
         actions.add(Action.RECORD_SEARCH)
-        actions.add(Action.ADD_DISCLOSURE_ITEM if access else Action.ASSESS_OBJECTION)
+        if not correction:
+            actions.add(Action.ADD_DISCLOSURE_ITEM if access else Action.ASSESS_OBJECTION)
     if state == S.IN_PROGRESS:
         if access:
             actions.add(Action.SUBMIT_FOR_REVIEW)
+        elif correction:
+            actions.add(Action.PROPOSE_CORRECTION)
         elif latest_assessment(session, case) is not None:
             actions.add(Action.PROPOSE_DECISION)
     if state == S.IN_REVIEW:
         actions.add(Action.RETURN_FOR_CHANGES)
         review = pending_review(session, case)
         if review is not None and review.submitted_by != actor:
-            actions.add(Action.APPROVE if access else Action.APPROVE_DECISION)
+            actions.add(_APPROVE.get(CaseKind(case.kind), Action.APPROVE_DECISION))
     if state == S.READY:
         actions.add(Action.COMPLETE)
     if can_move(state, S.REFUSED) and actor_role in (None, REVIEWER_ROLE):

@@ -110,6 +110,7 @@ class MessageKind(StrEnum):
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"
     COMPLAINT_PROGRESS = "complaint_progress"
     COMPLAINT_OUTCOME = "complaint_outcome"
+    CORRECTION_DECISION = "correction_decision"
 
 
 class CaseNote(Base):

@@ -50,7 +50,7 @@ def ask_clarification(
     if not clarification_allowed(case):
         raise ClarificationNotAllowed(
             "Only an access request can be paused for clarification (UK GDPR Art 12A, "
-            "DPA 2018 s.54(3C)): the time limit for an objection keeps running"
+            f"DPA 2018 s.54(3C)): the time limit for {case.kind} requests keeps running"
         )
     moment = acting_moment(now)
     text = required_text(question, "Write the question the requester needs to answer")

@@ -18,8 +18,9 @@ from portal.cases.models import Case, CaseKind, CaseState
 from portal.extensions import DbSession
 
 SENT_BY = frozenset({"email", "post"})
-# The kinds whose answer is a message: an objection's decision; a complaint's outcome (C13).
-DECIDED_KINDS = frozenset({CaseKind.OBJECTION, CaseKind.COMPLAINT})
+# The kinds whose answer is a decision (an objection's, a correction's) or a complaint's
+# outcome (C13), told when the reviewer approves it.
+DECIDED_KINDS = frozenset({CaseKind.OBJECTION, CaseKind.COMPLAINT, CaseKind.CORRECTION})
 
 
 def decision_sent(

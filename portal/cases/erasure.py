@@ -38,6 +38,7 @@ from portal.cases.casework_models import (
 from portal.cases.document_models import CaseDocument, LetterPosting
 from portal.cases.entitlement import EntitlementJudgement
 from portal.cases.models import Case, CaseFile, ClockPause, Person, TrackingCode
+from portal.cases.rights_models import RightsDecision
 from portal.extensions import Base, DbSession
 from portal.outbox import Job, JobStatus
 from portal.sessions import WebSession
@@ -142,6 +143,7 @@ CASE_RECORD_ROWS: tuple[tuple[type[Base], InstrumentedAttribute[Any]], ...] = (
     (EntitlementJudgement, EntitlementJudgement.case_id),
     (Clarification, Clarification.case_id),
     (ClockPause, ClockPause.case_id),
+    (RightsDecision, RightsDecision.case_id),
 )
 
 

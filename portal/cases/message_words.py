@@ -28,6 +28,11 @@ def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
         return _("We have received your objection (%(reference)s)", reference=reference)
     if kind == CaseKind.COMPLAINT:
         return _("We have received your complaint (%(reference)s)", reference=reference)
+    if kind == CaseKind.CORRECTION:
+        return _(
+            "We have received your request to correct information (%(reference)s)",
+            reference=reference,
+        )
     return about.words(
         _l("We have received your request for your information (%(reference)s)"),
         _l("We have received your request for your child's information (%(reference)s)"),
@@ -52,6 +57,7 @@ def message_title(kind: str, about: AboutWhom | None = None) -> str:
         MessageKind.COMPLAINT_ACKNOWLEDGEMENT: _("We have received your complaint"),
         MessageKind.COMPLAINT_PROGRESS: _("An update on your complaint"),
         MessageKind.COMPLAINT_OUTCOME: _("The outcome of your complaint"),
+        MessageKind.CORRECTION_DECISION: _("Our decision on your request to correct information"),
     }
     return titles.get(MessageKind(kind), "")
 
@@ -92,6 +98,8 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
                 "We have finished your request. You can collect your information at an Early Help Hub."  # noqa: E501
             )
         return _("We have finished your request. Your information is ready.")
+    if kind == MessageKind.CORRECTION_DECISION:
+        return correction_summary(params)
     outcome = params.get("outcome")
     if outcome == DecisionOutcome.UPHELD:
         return _(
@@ -127,6 +135,21 @@ def complaint_summary(kind: MessageKind, params: Mapping[str, Any]) -> str:
     if kind == MessageKind.COMPLAINT_PROGRESS:
         return _("We are looking into your complaint. This is how it is going.")
     return _("We have finished looking into your complaint. The outcome is below.")
+
+
+def correction_summary(params: Mapping[str, Any]) -> str:
+    """C14, UK GDPR Art 16: corrected; or not, with the person's statement added to the
+    record; or not, with reasons. The same words whoever the information is about."""
+    outcome = params.get("outcome")
+    if outcome == "corrected":
+        return _("We have corrected the information you told us was wrong.")
+    if outcome == "statement_added":
+        return _(
+            "We do not agree that the information is wrong, so we have not changed it. We have added your statement to the record, so that anyone who reads the record also reads what you say."  # noqa: E501
+        )
+    return _(
+        "We do not agree that the information is wrong, so we have not changed it. Our reasons are below."  # noqa: E501
+    )
 
 
 def _their_summary(kind: MessageKind, params: Mapping[str, Any]) -> str | None:
@@ -193,6 +216,7 @@ STAFF_TEXT_PARAMS = {
     MessageKind.DECISION_READY: "reasons",
     MessageKind.COMPLAINT_PROGRESS: "update",
     MessageKind.COMPLAINT_OUTCOME: "outcome",
+    MessageKind.CORRECTION_DECISION: "reasons",
 }
 
 

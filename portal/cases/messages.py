@@ -84,6 +84,21 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
             "The outcome of your complaint: {outcome}; how to complain to the ICO, which "
             "expects us to have had the chance to answer first (C10, C13).",
         ),
+        MessageKind.CORRECTION_DECISION: MessageText(
+            (
+                "outcome",
+                "reasons",
+                "record_now_says",
+                "statement",
+                "recipients_told",
+                "recipients_asked",
+                "rights",
+            ),
+            "Our decision on your request to correct ({outcome}: corrected, statement_added "
+            "or not_corrected) and why ({reasons}); what the record says now, or the "
+            "statement added to it; who we told, where you asked (Art 16, 19); how to "
+            "complain to us and to the ICO and the right to go to court (C10, C14).",
+        ),
     }
 )
 

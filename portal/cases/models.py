@@ -34,6 +34,7 @@ class CaseKind(StrEnum):
     ACCESS = "access"  # UK GDPR Art 15
     OBJECTION = "objection"  # UK GDPR Art 21
     COMPLAINT = "complaint"  # DPA 2018 s.164A (C13)
+    CORRECTION = "correction"  # UK GDPR Art 16 (rectification)
 
 
 class CaseState(StrEnum):

@@ -26,6 +26,7 @@ from portal.cases.document_models import (
 from portal.cases.entitlement import require_judgement
 from portal.cases.errors import NoSearchRecorded, NothingToReview, OwnDraft
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.rights_models import RightsDecision
 from portal.cases.steps import acting_moment, audit_event, check_kind, lock_case, required_text
 from portal.cases.workflow import check_move
 from portal.extensions import DbSession
@@ -134,6 +135,12 @@ def return_for_changes(
     decision = proposed_decision(session, case)
     if decision is not None:
         decision.status = DecisionStatus.RETURNED
+    for correction in session.scalars(
+        select(RightsDecision).where(
+            RightsDecision.case_id == case.id, RightsDecision.status == DecisionStatus.PROPOSED
+        )
+    ):
+        correction.status = DecisionStatus.RETURNED
     case.state = S.IN_PROGRESS
     audit_event(session, case, "draft_returned", actor, moment, review_id=review.id)
     session.commit()

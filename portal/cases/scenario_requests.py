@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -75,6 +75,17 @@ def objection_details(
     return details
 
 
+def correction_details(*, tell_me: bool = True) -> dict[str, Any]:
+    """C14: a request to correct a wrong date of birth, as the journey records it; `tell_me`:
+    the requester asked to be told who else was told (Art 19)."""
+    return {
+        "wrong": {"wrong": "My son's date of birth is recorded as 3 May 2015."},
+        "should-say": {"should_say": "He was born on 5 March 2015."},
+        "evidence": {},
+        "recipients": {"tell_me": "yes" if tell_me else "no"},
+    }
+
+
 # C9: why the council's grounds override the person's, and the legal claim, as a
 # caseworker would write them for the tests' and the demo's assessments.
 WHY_OVERRIDES = (
@@ -138,9 +149,10 @@ def complaint_details(earlier: str = "") -> dict[str, Any]:
     }
 
 
-DETAILS = {
+_DETAILS: dict[CaseKind, Callable[[], dict[str, Any]]] = {
     CaseKind.OBJECTION: objection_details,
     CaseKind.COMPLAINT: complaint_details,
+    CaseKind.CORRECTION: correction_details,
 }
 
 
@@ -155,7 +167,7 @@ def submission(**overrides: Any) -> Submission:
         "subject": person(),
         "requester": None,
         "relationship_to_subject": "",
-        "details": DETAILS.get(kind, access_details)(),
+        "details": _DETAILS.get(kind, access_details)(),
         "identity_at_hub": True,
         "language": "en",
         "notice_version": "2.0",

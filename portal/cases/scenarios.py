@@ -29,6 +29,7 @@ from typing import Any, Literal
 from portal.cases import clock, objections
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.rights_models import CorrectionOutcome
 from portal.cases.scenario_steps import Steps, noon
 
 S = CaseState
@@ -118,6 +119,8 @@ class Scenarios(Steps):
     def in_review(self, case: Case) -> Case:
         if case.kind == CaseKind.OBJECTION:
             return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
+        if case.kind == CaseKind.CORRECTION:
+            return self.correction(case, stage="proposed")
         worker = self.start(case, at=0)
         self.search(case, at=5, worker=worker)
         self.submit(case, at=8, worker=worker)
@@ -127,6 +130,8 @@ class Scenarios(Steps):
         """The reviewer approved the draft (the pack is queued) or the decision."""
         if case.kind == CaseKind.OBJECTION:
             return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="decided")
+        if case.kind == CaseKind.CORRECTION:
+            return self.correction(case, stage="decided")
         worker = self.start(case, at=1)
         self.search(case, at=6, worker=worker)
         self.submit(case, at=10, worker=worker)
@@ -140,8 +145,11 @@ class Scenarios(Steps):
             self.propose_outcome(case, at=10)
             self.return_draft(case, at=12)
             return case
-        if case.kind == CaseKind.OBJECTION:
-            self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
+        if case.kind in (CaseKind.OBJECTION, CaseKind.CORRECTION):
+            if case.kind == CaseKind.OBJECTION:
+                self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
+            else:
+                self.correction(case, stage="proposed")
             self.return_draft(case, at=12)
             return case
         worker = self.start(case, at=1)
@@ -176,6 +184,8 @@ class Scenarios(Steps):
         partly upheld decision approved and sent."""
         if case.kind == CaseKind.OBJECTION:
             return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="completed")
+        if case.kind == CaseKind.CORRECTION:
+            return self.correction(case, stage="completed", on_day=on_day)
         worker = self.start(case, at=1)
         self.finish(case, on_day, worker=worker)
         return case
@@ -235,6 +245,26 @@ class Scenarios(Steps):
             self.approve_outcome(case, at=12)
         if state == S.COMPLETED:
             self.complete(case, at=13)
+        return case
+
+    def correction(
+        self,
+        case: Case,
+        outcome: CorrectionOutcome = CorrectionOutcome.CORRECTED,
+        *,
+        stage: Stage = "completed",
+        on_day: int = 15,
+    ) -> Case:
+        """C14: a correction request worked, its decision (corrected, unless another
+        `outcome`) proposed, then taken to `stage`; completed (sent) `on_day`."""
+        worker = self.start(case, at=1)
+        self.propose_correction(case, outcome, at=min(10, on_day - 2), worker=worker)
+        if stage == "proposed":
+            return case
+        self.approve_correction(case, at=min(14, on_day - 1))
+        if stage == "decided":
+            return case
+        self.complete(case, at=on_day, worker=worker)
         return case
 
     def finish(self, case: Case, on_day: int, *, worker: str) -> None:

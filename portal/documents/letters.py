@@ -47,6 +47,7 @@ from portal.cases.message_words import (
     restriction_sentences,
 )
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.documents.correction_words import correction_words
 from portal.documents.decision_words import ContinuingUse, continuing_use
 from portal.documents.pdf import document_pdf, render_document
 from portal.documents.people import (
@@ -71,6 +72,7 @@ class LetterKind(StrEnum):
     COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement"
     COMPLAINT_PROGRESS = "complaint_progress"
     COMPLAINT_OUTCOME = "complaint_outcome"
+    CORRECTION_DECISION = "correction_decision"
 
 
 # The council message each letter puts on paper (the acknowledgement has none).
@@ -84,6 +86,7 @@ MESSAGE_KINDS: Mapping[LetterKind, MessageKind] = MappingProxyType(
         LetterKind.COMPLAINT_ACKNOWLEDGEMENT: MessageKind.COMPLAINT_ACKNOWLEDGEMENT,
         LetterKind.COMPLAINT_PROGRESS: MessageKind.COMPLAINT_PROGRESS,
         LetterKind.COMPLAINT_OUTCOME: MessageKind.COMPLAINT_OUTCOME,
+        LetterKind.CORRECTION_DECISION: MessageKind.CORRECTION_DECISION,
     }
 )
 
@@ -424,6 +427,7 @@ def _letter(
             "about": about,
             "address": recipient_address(case),
             "objection": case.kind == CaseKind.OBJECTION,
+            "correction_request": case.kind == CaseKind.CORRECTION,
             "tracking_url": tracking_link(language),
             "has_email": bool(requester.email.strip()),
             "page_css": margin_css(case.reference, large_print=large_print),
@@ -449,6 +453,9 @@ def _letter(
             "received_on": format_date(case.received_on, "long"),
             "files": files,
             "due_lines": due_date_lines(case) if kind == LetterKind.ACKNOWLEDGEMENT else [],
+            "correction": correction_words(message.params or {})
+            if kind == LetterKind.CORRECTION_DECISION and message is not None
+            else None,
         }
         html = render_template(f"documents/letters/{kind.value}.html", **context)
     return html, title, language

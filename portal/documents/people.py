@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.bidi import isolate_text, long_date_text
-from portal.cases import disclosure, objections
+from portal.cases import corrections, disclosure, objections
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
 from portal.cases.models import Case, CaseKind
@@ -100,6 +100,12 @@ def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
     """What the request asked for (or the objection objected to), as the journey put it."""
     details = case.details or {}
     lines: list[str] = []
+    if case.kind == CaseKind.CORRECTION:
+        asked = corrections.asked_for(case)
+        return [
+            _("What you told us is wrong: %(text)s", text=isolate_text(asked["wrong"])),
+            _("What you told us it should say: %(text)s", text=isolate_text(asked["should_say"])),
+        ]
     if case.kind == CaseKind.OBJECTION:
         answers = details.get("processing")
         if isinstance(answers, dict):

@@ -23,6 +23,8 @@ from portal.extensions import DbSession
 from portal.instants import aware, utc_now
 
 RESPONSE_PACK = "response_pack"
+# The letters that tell a decision: posting one completes the case (portal.cases.delivery).
+DECISION_LETTERS = frozenset({LetterKind.OBJECTION_DECISION, LetterKind.CORRECTION_DECISION})
 
 # What staff see for each letter (staff pages are in English).
 LETTER_TITLES = {
@@ -35,6 +37,7 @@ LETTER_TITLES = {
     LetterKind.COMPLAINT_ACKNOWLEDGEMENT: "Complaint acknowledgement",
     LetterKind.COMPLAINT_PROGRESS: "Complaint progress update",
     LetterKind.COMPLAINT_OUTCOME: "Complaint outcome",
+    LetterKind.CORRECTION_DECISION: "Correction decision",
     RESPONSE_PACK: "Response pack (the information requested)",
 }
 

@@ -11,6 +11,10 @@ from portal.jobs import emails
 from portal.outbox import Job
 
 MAIL_WORKER = "system:mail"
+# The messages that tell a decision: on an objection, on a correction request.
+DECISION_MESSAGES = frozenset(
+    {MessageKind.DECISION_READY, MessageKind.CORRECTION_DECISION, MessageKind.COMPLAINT_OUTCOME}
+)
 
 
 def send_case_message(job: Job) -> str | None:
@@ -23,10 +27,7 @@ def send_case_message(job: Job) -> str | None:
         return note  # nothing was sent (no email address): staff post the letter instead
     message_id = job.payload.get("message_id")
     message = db.session.get(CaseMessage, message_id) if isinstance(message_id, int) else None
-    if message is None or message.kind not in (
-        MessageKind.DECISION_READY,
-        MessageKind.COMPLAINT_OUTCOME,
-    ):
+    if message is None or message.kind not in DECISION_MESSAGES:
         return None
     case = db.session.get(Case, message.case_id)
     if case is not None and delivery.decision_sent(

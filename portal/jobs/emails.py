@@ -169,6 +169,7 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         "about": facts.about,
         "reference": facts.reference,
         "objection": facts.kind == CaseKind.OBJECTION,
+        "correction_request": facts.kind == CaseKind.CORRECTION,
         "tracking_url": f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/{facts.language}/track",
         "code": _tracking_code(app, payload),
         "code_minutes": CODE_MINUTES,

@@ -16,7 +16,7 @@ from wtforms import RadioField, SelectField, SelectMultipleField
 
 from portal.bidi import isolate_text
 from portal.cases.about_whom import AboutWhom
-from portal.cases.models import DraftUpload
+from portal.cases.models import DraftUpload, EvidencePurpose
 from portal.forms.evidence import purpose_names
 from portal.public.journey_steps import Answers, Journey, Step
 
@@ -64,6 +64,8 @@ def summary_rows(
                 f"{u.original_name} ({purpose_names()[u.purpose]})"
                 + (f". {held_note()}" if u.held else "")
                 for u in uploads
+                # Evidence of what is correct on its own page; proof of identity on its own.
+                if (u.purpose == EvidencePurpose.MORE_EVIDENCE) == (step.slug == "evidence")
             ]
             if names:
                 rows.append(

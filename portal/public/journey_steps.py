@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from portal.cases.models import CaseKind
-from portal.forms import complaint_forms
+from portal.forms import complaint_forms, correction_forms
 from portal.forms import journeys as forms
 from portal.instants import utc_now
 
@@ -214,7 +214,49 @@ COMPLAINT = Journey(
     ),
 )
 
-JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION, COMPLAINT)}
+# C14: a request to correct (UK GDPR Art 16), and whether to be told who else was told
+# (Art 19).
+CORRECTION = Journey(
+    kind=CaseKind.CORRECTION,
+    path="correct",
+    name=_l("Ask us to correct information we hold about you"),
+    names={
+        "my_child": _l("Ask us to correct information we hold about your child"),
+        "someone_else": _l("Ask us to correct information we hold about someone you act for"),
+    },
+    steps=(
+        *PERSON_STEPS,
+        Step(
+            "wrong",
+            correction_forms.WrongForm,
+            _l("What information is wrong?"),
+            heading_field="wrong",
+        ),
+        Step(
+            "should-say",
+            correction_forms.ShouldSayForm,
+            _l("What should it say?"),
+            heading_field="should_say",
+        ),
+        Step(
+            "evidence",
+            correction_forms.EvidenceForm,
+            _l("Do you have evidence of what is correct?"),
+            multipart=True,
+        ),
+        Step(
+            "recipients",
+            correction_forms.RecipientsForm,
+            _l("Do you want us to tell you which organisations we tell about the correction?"),
+            heading_field="tell_me",
+        ),
+        *IDENTITY_STEPS,
+    ),
+)
+
+JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION, COMPLAINT, CORRECTION)}
+# The paths of the journeys, as a URL converter (portal.public.journeys).
+JOURNEY_PATHS = "any(" + ",".join(f"'{path}'" for path in JOURNEYS) + ")"
 
 
 def new_draft() -> dict[str, Any]:

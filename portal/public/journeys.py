@@ -35,13 +35,14 @@ from portal.public.journey_answers import (
     person_from_answers,
     sent_template,
 )
-from portal.public.journey_steps import JOURNEYS, Journey, Step, new_draft
+from portal.public.journey_steps import JOURNEY_PATHS, JOURNEYS, Journey, Step, new_draft
 from portal.public.journey_whom import adapt_form, asking_for, choice_hints
 from portal.public.signposting import hub_source
 from portal.public.upload_scanning import scan_status_of
 from portal.sessions import only_form_cookie
 
 MAX_FILES = 5
+CORRECTION_SLUGS = ("wrong", "should-say", "recipients")  # C14: what the case keeps
 
 
 def _journey(path: str) -> Journey:
@@ -68,13 +69,13 @@ def _cipher():
     return current_app.extensions["evidence_cipher"]
 
 
-@bp.get("/<any('get-a-copy','object','complain'):journey>")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>")
 def journey_start(journey: str):
     selected = _journey(journey)
     return render_template(f"public/journey/start_{selected.kind}.html", journey=selected)
 
 
-@bp.get("/<any('get-a-copy','object','complain'):journey>/begin")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/begin")
 def journey_begin(journey: str):
     """'Start now': a fresh draft with its own idempotency key. A visitor with no draft
     is sent to the first step, whose first POST begins one: until then nothing is stored
@@ -101,7 +102,7 @@ def timeout_settings() -> dict[str, int]:
     }
 
 
-@bp.get("/<any('get-a-copy','object','complain'):journey>/keep-alive")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/keep-alive")
 def journey_keep_alive(journey: str):
     """The warning's 'Continue': any request restarts the session's idle clock."""
     draft = _draft(_journey(journey))
@@ -112,7 +113,7 @@ def journey_keep_alive(journey: str):
     return "", 204
 
 
-@bp.post("/<any('get-a-copy','object','complain'):journey>/discard")
+@bp.post(f"/<{JOURNEY_PATHS}:journey>/discard")
 def journey_discard(journey: str):
     """'Delete my answers': forget the draft and its files now."""
     selected = _journey(journey)
@@ -126,7 +127,7 @@ def journey_discard(journey: str):
     return redirect(url_for(".journey_start", journey=selected.path), 303)
 
 
-@bp.get("/<any('get-a-copy','object','complain'):journey>/session-ended")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/session-ended")
 def journey_expired(journey: str):
     return render_template("public/journey/expired.html", journey=_journey(journey))
 
@@ -219,7 +220,7 @@ def _render_step(
     )
 
 
-@bp.route("/<any('get-a-copy','object','complain'):journey>/<step>", methods=["GET", "POST"])
+@bp.route(f"/<{JOURNEY_PATHS}:journey>/<step>", methods=["GET", "POST"])
 def journey_step(journey: str, step: str):
     selected = _journey(journey)
     current = selected.step(step)
@@ -271,6 +272,7 @@ PURPOSE_FIELDS = {
     "photo_id": EvidencePurpose.PHOTO_ID,
     "proof_of_address": EvidencePurpose.PROOF_OF_ADDRESS,
     "authority": EvidencePurpose.AUTHORITY,
+    "more_evidence": EvidencePurpose.MORE_EVIDENCE,  # a correction's evidence (C14)
 }
 
 
@@ -329,7 +331,7 @@ def _safe_name(filename: str) -> str:
 
 
 def _check_identity_complete(form, draft) -> dict[str, str]:
-    if form.how.data != "upload":
+    if getattr(form, "how", None) is None or form.how.data != "upload":
         return {}
     have = {upload.purpose for upload in _draft_uploads(draft)}
     errors = {}
@@ -346,7 +348,7 @@ def _acting_for(draft) -> ActingFor:
     return ActingFor(draft["answers"].get("who", {}).get("acting_for", "myself"))
 
 
-@bp.post("/<any('get-a-copy','object','complain'):journey>/remove-file/<int:upload_id>")
+@bp.post(f"/<{JOURNEY_PATHS}:journey>/remove-file/<int:upload_id>")
 def journey_remove_file(journey: str, upload_id: int):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -358,13 +360,15 @@ def journey_remove_file(journey: str, upload_id: int):
         )
     )
     db.session.commit()
-    return redirect(url_for(".journey_step", journey=selected.path, step="identity"), 303)
+    back = selected.step(request.args.get("step", ""))
+    step = back.slug if back is not None else "identity"
+    return redirect(url_for(".journey_step", journey=selected.path, step=step), 303)
 
 
 # Check answers, send, confirmation ---------------------------------------------------
 
 
-@bp.route("/<any('get-a-copy','object','complain'):journey>/check", methods=["GET", "POST"])
+@bp.route(f"/<{JOURNEY_PATHS}:journey>/check", methods=["GET", "POST"])
 def journey_check(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -417,7 +421,7 @@ def journey_check(journey: str):
     )
 
 
-@bp.get("/<any('get-a-copy','object','complain'):journey>/sent")
+@bp.get(f"/<{JOURNEY_PATHS}:journey>/sent")
 def journey_sent(journey: str):
     selected = _journey(journey)
     draft = _draft(selected)
@@ -450,7 +454,7 @@ def _submission(journey: Journey, draft) -> Submission:
         "postal_address": contact.get("postal_address") or "",
         "letters_language": contact.get("letters_language") or g.locale,
     }
-    for slug in ("what", "delivery", "processing", "reasons", "restrict"):
+    for slug in ("what", "delivery", "processing", "reasons", "restrict", *CORRECTION_SLUGS):
         if slug in answers:
             details[slug] = answers[slug]
     details.update(complaint_details(answers))

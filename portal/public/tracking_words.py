@@ -25,11 +25,13 @@ from portal.public import complaint_words
 S = CaseState
 ACCESS = CaseKind.ACCESS
 OBJECTION = CaseKind.OBJECTION
+CORRECTION = CaseKind.CORRECTION
 
 KIND_WORDS: dict[CaseKind, Any] = {
     ACCESS: _l("Request for a copy of your information"),
     OBJECTION: _l("Objection to how we use your information"),
     CaseKind.COMPLAINT: complaint_words.KIND,
+    CORRECTION: _l("Request to correct information"),
 }
 
 
@@ -61,15 +63,47 @@ NAMES: dict[tuple[CaseKind, CaseState], Any] = {
     **{(kind, S.AWAITING_IDENTITY): _l("We need more proof") for kind in CaseKind},
     (ACCESS, S.IN_PROGRESS): _l("Searching"),
     (OBJECTION, S.IN_PROGRESS): _l("Being considered"),
+    (CORRECTION, S.IN_PROGRESS): _l("Being considered"),
     **{(kind, S.AWAITING_CLARIFICATION): _l("Waiting for your answer") for kind in CaseKind},
     **{(kind, S.IN_REVIEW): _l("Being checked") for kind in CaseKind},
     (ACCESS, S.READY): _l("Being prepared"),
     (OBJECTION, S.READY): _l("Decision being sent"),
+    (CORRECTION, S.READY): _l("Decision being sent"),
     (ACCESS, S.COMPLETED): _l("Completed"),
     (OBJECTION, S.COMPLETED): _l("Decision made"),
+    (CORRECTION, S.COMPLETED): _l("Decision made"),
     **{(kind, S.REFUSED): _l("Refused") for kind in CaseKind},
     **{(kind, S.WITHDRAWN): _l("Withdrawn") for kind in CaseKind},
     **complaint_words.NAMES,
+}
+
+# C14: a request to correct (UK GDPR Art 16), in each state.
+CORRECTION_OPENINGS: dict[tuple[CaseKind, CaseState], Any] = {
+    (CORRECTION, S.RECEIVED): _l("We have your request to correct information we hold."),
+    (CORRECTION, S.AWAITING_IDENTITY): _l(
+        "We cannot start considering your request until we have more proof of who you are, or that you may act for the person it is about."  # noqa: E501
+    ),
+    (CORRECTION, S.IN_PROGRESS): _l(
+        "We are checking the information you say is wrong against our records and the evidence."
+    ),
+    # C4 never pauses a correction request (Art 12A is for Art 15): words for one paused
+    # by hand, so that no state of any kind is without a status.
+    (CORRECTION, S.AWAITING_CLARIFICATION): _l(
+        "We have asked you a question about your request. Our message below has the question."
+    ),
+    (CORRECTION, S.IN_REVIEW): _l(
+        "We have drafted our decision on your request. A senior officer is checking it before we send it to you."  # noqa: E501
+    ),
+    (CORRECTION, S.READY): _l(
+        "A senior officer has approved our decision on your request. We are sending it to you now, and you can read it in our message below."  # noqa: E501
+    ),
+    (CORRECTION, S.COMPLETED): _l("We have made our decision on your request."),
+    (CORRECTION, S.REFUSED): _l(
+        "We have refused to deal with your request. Our message below gives our reasons."
+    ),
+    (CORRECTION, S.WITHDRAWN): _l(
+        "You withdrew your request, so we have stopped work on it. You can ask again at any time."
+    ),
 }
 
 # What is happening: the sentences that open each status.
@@ -117,6 +151,7 @@ OPENINGS: dict[tuple[CaseKind, CaseState], Any] = {
     (ACCESS, S.WITHDRAWN): _l(
         "You withdrew your request, so we have stopped work on it. If you want a copy of your information later, you can make a new request."  # noqa: E501
     ),
+    **CORRECTION_OPENINGS,
     # UK GDPR Art 21(1): a person may object "at any time".
     (OBJECTION, S.WITHDRAWN): _l(
         "You withdrew your objection, so we have stopped considering it. You can object again at any time."  # noqa: E501
@@ -177,6 +212,9 @@ OBJECT_AGAIN = _l("If your circumstances change, you can object again.")
 COMPLAIN: dict[tuple[CaseKind, CaseState], Any] = {
     (ACCESS, S.COMPLETED): _l(
         "If you are unhappy with our response, contact us first. You can also complain to the Information Commissioner's Office (ICO) at ico.org.uk/make-a-complaint, and you have the right to go to court."  # noqa: E501
+    ),
+    (CORRECTION, S.COMPLETED): _l(
+        "If you are unhappy with our decision, contact us first. You can also complain to the Information Commissioner's Office (ICO) at ico.org.uk/make-a-complaint, and you have the right to go to court."  # noqa: E501
     ),
     (OBJECTION, S.COMPLETED): _l(
         "If you are unhappy with our decision, contact us first. You can also complain to the Information Commissioner's Office (ICO) at ico.org.uk/make-a-complaint, and you have the right to go to court."  # noqa: E501
@@ -287,6 +325,7 @@ TIMELINE_WORDS = {
     "request_refused": _l("We refused your request"),
     "response_completed": _l("We finished work on your request"),
     "decision_approved": _l("We made our decision on your objection"),
+    "correction_approved": _l("We made our decision on your request to correct information"),
     "response_pack_ready": _l("We made your copy of your information"),
     "response_downloaded": _l("You downloaded your information"),
     "complaint_acknowledged": _l("We acknowledged your complaint"),
@@ -295,6 +334,7 @@ TIMELINE_WORDS = {
 POSTED_WORDS = {
     "response_pack": _l("We posted your copy of your information to you"),
     "objection_decision": _l("We posted our decision to you"),
+    "correction_decision": _l("We posted our decision to you"),
 }
 
 
@@ -317,7 +357,7 @@ def timeline_text(entry: TimelineEntry, case: Case) -> str:
         if entry.by_requester:
             return _("You withdrew your request")
         return _("Your request was withdrawn")
-    if entry.action == "response_completed" and case.kind == OBJECTION:
+    if entry.action == "response_completed" and case.kind != ACCESS:
         return _("We sent you our decision")
     if entry.action == "response_completed" and case.kind == CaseKind.COMPLAINT:
         return _("We sent you the outcome of your complaint")

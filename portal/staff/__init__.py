@@ -152,6 +152,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     case,
     case_actions,
     complaint_actions,
+    correction_actions,
     evidence,
     holds,
     home,

@@ -31,6 +31,7 @@ from portal.cases import (
     register,
     retention,
 )
+from portal.cases.agencies import agency_name
 from portal.cases.casework_models import (
     CaseNote,
     Clarification,
@@ -41,11 +42,12 @@ from portal.cases.casework_models import (
     Review,
 )
 from portal.cases.models import AuditEvent, Case, CaseState
+from portal.cases.rights_models import RightsDecision
 from portal.cases.workflow import TransitionNotAllowed
 from portal.documents import production
 from portal.extensions import db
 from portal.forms import casework as forms
-from portal.forms import complaint_casework, objection_forms
+from portal.forms import complaint_casework, correction_staff_forms, objection_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
 from portal.staff.permissions import Action, can, require, requires, role_of
@@ -59,7 +61,14 @@ DOMAIN_ERRORS = (errors.CaseworkError, TransitionNotAllowed)
 
 # Actions only the reviewer role takes; every other casework action is WORK_ON_CASE.
 REVIEW_ACTIONS = frozenset(
-    {CA.APPROVE, CA.RETURN_FOR_CHANGES, CA.REFUSE, CA.APPROVE_DECISION, CA.APPROVE_OUTCOME}
+    {
+        CA.APPROVE,
+        CA.RETURN_FOR_CHANGES,
+        CA.REFUSE,
+        CA.APPROVE_DECISION,
+        CA.APPROVE_OUTCOME,
+        CA.APPROVE_CORRECTION,
+    }
 )
 
 
@@ -96,6 +105,8 @@ EVENT_LABELS = {
     "objection_assessed": "Objection assessed",
     "decision_proposed": "Decision proposed",
     "decision_approved": "Decision approved",
+    "correction_proposed": "Correction decision proposed",
+    "correction_approved": "Correction decision approved",
     "evidence_viewed": "Evidence viewed",
     "evidence_released": "Held evidence released by a reviewer (not scanned for malware)",
     "evidence_downloaded": "File downloaded",
@@ -218,6 +229,10 @@ def empty_forms(case: Case) -> dict[str, Any]:
         "record_progress": complaint_casework.ProgressForm(prefix="progress", formdata=None),
         "propose_outcome": complaint_casework.ProposeOutcomeForm(prefix="outcome", formdata=None),
         "approve_outcome": forms.ConfirmActionForm(prefix="approve-outcome", formdata=None),
+        "propose_correction": correction_staff_forms.ProposeCorrectionForm(
+            prefix="correction", formdata=None
+        ),
+        "approve_correction": forms.ConfirmActionForm(prefix="approve-correction", formdata=None),
     }
 
 
@@ -280,6 +295,8 @@ def render_case(
         disclosure_items=_rows(DisclosureItem, case),
         reviews=_rows(Review, case),
         decisions=_rows(ObjectionDecision, case),
+        corrections=_rows(RightsDecision, case),
+        agency_name=agency_name,
         clarifications=_rows(Clarification, case),
         assignee=allocation.assignee_of(db.session, case),
         assessment=objections.latest_assessment(db.session, case),

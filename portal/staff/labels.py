@@ -12,12 +12,14 @@ from collections.abc import Mapping
 
 from portal.cases.casework_models import DecisionOutcome, ReviewDecision, SearchOutcome
 from portal.cases.models import ActingFor, Authority, CaseKind, Channel, EvidencePurpose
+from portal.cases.rights_models import CorrectionOutcome
 from portal.i18n import LANGUAGES
 
 KIND_LABELS: Mapping[str, str] = {
     CaseKind.ACCESS: "Subject access request",
     CaseKind.OBJECTION: "Objection",
     CaseKind.COMPLAINT: "Complaint to the council",
+    CaseKind.CORRECTION: "Correction request",
 }
 
 CHANNEL_LABELS: Mapping[str, str] = {
@@ -71,6 +73,12 @@ DECISION_OUTCOME_LABELS: Mapping[str, str] = {
     DecisionOutcome.UPHELD: "Upheld",
     DecisionOutcome.PARTLY_UPHELD: "Partly upheld",
     DecisionOutcome.NOT_UPHELD: "Not upheld",
+}
+
+CORRECTION_OUTCOME_LABELS: Mapping[str, str] = {
+    CorrectionOutcome.CORRECTED: "Corrected",
+    CorrectionOutcome.STATEMENT_ADDED: "Not corrected; supplementary statement added",
+    CorrectionOutcome.NOT_CORRECTED: "Not corrected",
 }
 
 

@@ -119,6 +119,8 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_record_progress": Action.WORK_ON_CASE,
         "staff.case_propose_outcome": Action.WORK_ON_CASE,
         "staff.case_approve_outcome": Action.REVIEW_CASE,
+        "staff.case_propose_correction": Action.WORK_ON_CASE,
+        "staff.case_approve_correction": Action.REVIEW_CASE,
         "staff.case_intake": Action.WORK_ON_CASE,
         "staff.case_hold": Action.LEGAL_HOLD,
         "staff.case_release": Action.LEGAL_HOLD,

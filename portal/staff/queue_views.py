@@ -20,7 +20,11 @@ from portal.staff import bp
 from portal.staff.labels import CHANNEL_LABELS
 from portal.staff.permissions import Action, requires
 
-KIND_LABELS = {CaseKind.ACCESS: "Access request", CaseKind.OBJECTION: "Objection"}
+KIND_LABELS = {
+    CaseKind.ACCESS: "Access request",
+    CaseKind.OBJECTION: "Objection",
+    CaseKind.CORRECTION: "Correction request",
+}
 STATE_LABELS = {
     CaseState.RECEIVED: "Received",
     CaseState.AWAITING_IDENTITY: "Awaiting identity",

@@ -18,7 +18,7 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from portal.cases import objections, restrictions
+from portal.cases import corrections, objections, restrictions
 from portal.cases.agencies import agency_name
 from portal.cases.models import Case, CaseKind
 from portal.council import Council
@@ -64,6 +64,13 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
             SummaryRow("Their reasons", words.block(_answer(details, "reasons", "reasons"))),
             SummaryRow("Stop these uses while we decide", _restriction_asked(case)),
         ]
+    elif case.kind == CaseKind.CORRECTION:
+        asked = corrections.asked_for(case)
+        rows += [
+            SummaryRow("What they say is wrong", words.block(asked["wrong"])),
+            SummaryRow("What they say it should say", words.block(asked["should_say"])),
+            SummaryRow("Tell them who was told (Art 19)", _yes_no(asked["tell_me"] == "yes")),
+        ]
     else:
         subject = case.subject
         rows += [
@@ -79,6 +86,10 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
     if isinstance(postal, str) and postal.strip():
         rows.append(SummaryRow("Postal address for letters", words.block(postal)))
     return rows
+
+
+def _yes_no(value: bool) -> Markup:
+    return escape("Yes" if value else "No")
 
 
 def summary_list_rows(rows: Iterable[SummaryRow]) -> list[dict[str, Any]]:

@@ -16,6 +16,15 @@ STEPS = {
     "object": (*PERSON_STEPS, "processing", "reasons", "restrict", "identity", "declaration"),
     # C13: a complaint asks who is complaining and how to reply, never for proof of identity.
     "complain": ("who", "name", "contact", "complaint", "earlier", "outcome"),
+    "correct": (
+        *PERSON_STEPS,
+        "wrong",
+        "should-say",
+        "evidence",
+        "recipients",
+        "identity",
+        "declaration",
+    ),
 }
 # Pages whose fields are all optional: submitting them empty moves on.
 ALL_OPTIONAL = {"identifiers", "earlier"}
@@ -152,6 +161,14 @@ def fill_step(page, step: str, acting_for: str = "myself") -> None:
         page.fill("#reasons", "My former partner works for one of the services.")
     elif step == "restrict":
         page.check('input[name="restrict"][value="yes"]')
+    elif step == "wrong":
+        page.fill("#wrong", "My son's date of birth is recorded as 3 May 2015.")
+    elif step == "should-say":
+        page.fill("#should_say", "He was born on 5 March 2015.")
+    elif step == "evidence":
+        pass  # optional: the sweep sends a refused file first
+    elif step == "recipients":
+        page.check('input[name="tell_me"][value="yes"]')
     elif step == "identity":
         page.check('input[name="how"][value="hub"]')
     elif step == "declaration":

@@ -1,6 +1,6 @@
-"""The access request, objection and complaint journeys in Chromium: each one completed with the
-keyboard alone, axe-core on every question page and its error state in every language,
-and reflow at 320 CSS px."""
+"""The access request, objection, complaint and correction journeys in Chromium: each one
+completed with the keyboard alone, axe-core on every question page and its error state in
+every language, and reflow at 320 CSS px."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from tests.conftest import translated
 
 # Every shipped language: a new one is covered the day it is added to portal/i18n.py.
 LOCALES = tuple(LANGUAGES)
-JOURNEYS = ("get-a-copy", "object", "complain")
+JOURNEYS = ("get-a-copy", "object", "complain", "correct")
 # The sweep asks for a child in this language, so the "About you" page and the
 # authority file field are checked too.
 CHILD_LOCALE = "ro"
@@ -352,6 +352,9 @@ def test_every_step_and_its_error_state_has_no_axe_violations(
         if step in ALL_OPTIONAL:
             fill_invalid(page, step)
             still_here = error_state(f"{step}, wrong answers")
+        elif step == "evidence":  # optional: its error state is a refused file
+            page.set_input_files("#more_evidence", files["not-really.pdf"])
+            still_here = error_state(f"{step}, a file refused")
         else:
             still_here = error_state(f"{step}, sent empty")
         if not still_here:

@@ -39,6 +39,7 @@ from tests.visible import read_html, visible_text
 S = CaseState
 ACCESS = CaseKind.ACCESS
 OBJECTION = CaseKind.OBJECTION
+CORRECTION = CaseKind.CORRECTION
 LOCALES = ("en", "ur", "pl")
 RECEIVED = noon(date(2026, 3, 2))
 PHOTO = (Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", b"\x89PNG\r\n\x1a\n"),)
@@ -64,6 +65,15 @@ TAGS = {
     (OBJECTION, S.COMPLETED): "Decision made",
     (OBJECTION, S.REFUSED): "Refused",
     (OBJECTION, S.WITHDRAWN): "Withdrawn",
+    (CORRECTION, S.RECEIVED): "Received",
+    (CORRECTION, S.AWAITING_IDENTITY): "We need more proof",
+    (CORRECTION, S.IN_PROGRESS): "Being considered",
+    (CORRECTION, S.AWAITING_CLARIFICATION): "Waiting for your answer",
+    (CORRECTION, S.IN_REVIEW): "Being checked",
+    (CORRECTION, S.READY): "Decision being sent",
+    (CORRECTION, S.COMPLETED): "Decision made",
+    (CORRECTION, S.REFUSED): "Refused",
+    (CORRECTION, S.WITHDRAWN): "Withdrawn",
 }
 OPENINGS = {
     (ACCESS, S.RECEIVED): "We have your request for a copy of your information.",
@@ -122,6 +132,33 @@ OPENINGS = {
         "You withdrew your objection, so we have stopped considering it. You can object again "
         "at any time."
     ),
+    # C14: a request to correct (UK GDPR Art 16).
+    (CORRECTION, S.RECEIVED): "We have your request to correct information we hold.",
+    (CORRECTION, S.AWAITING_IDENTITY): (
+        "We cannot start considering your request until we have more proof of who you are, "
+        "or that you may act for the person it is about."
+    ),
+    (CORRECTION, S.IN_PROGRESS): (
+        "We are checking the information you say is wrong against our records and the evidence."
+    ),
+    (CORRECTION, S.AWAITING_CLARIFICATION): (
+        "We have asked you a question about your request. Our message below has the question."
+    ),
+    (CORRECTION, S.IN_REVIEW): (
+        "We have drafted our decision on your request. A senior officer is checking it before "
+        "we send it to you."
+    ),
+    (CORRECTION, S.READY): (
+        "A senior officer has approved our decision on your request. We are sending it to you "
+        "now, and you can read it in our message below."
+    ),
+    (CORRECTION, S.COMPLETED): "We have made our decision on your request.",
+    (CORRECTION, S.REFUSED): (
+        "We have refused to deal with your request. Our message below gives our reasons."
+    ),
+    (CORRECTION, S.WITHDRAWN): (
+        "You withdrew your request, so we have stopped work on it. You can ask again at any time."
+    ),
 }
 COMPLAIN = (
     "contact us first. You can also complain to the Information Commissioner's Office (ICO) "
@@ -156,6 +193,7 @@ FOLLOWING_BY_KIND = {
         OBJECT_AGAIN,
         f"If you are unhappy with our decision, {COMPLAIN}",
     ],
+    (CORRECTION, S.COMPLETED): [f"If you are unhappy with our decision, {COMPLAIN}"],
 }
 STATUS_ROW = re.compile(
     r'<dd class="govuk-summary-list__value">\s*<strong class="govuk-tag[^"]*">(.*?)</strong>'
@@ -228,9 +266,11 @@ def words(locale: str, *sentences: str) -> list[str]:
 
 
 MATRIX = list(TAGS)
-# C4: an objection is never paused for clarification (DPA 2018 s.54(3C); Art 12A), so no
-# such case can be built; its words stay for an objection paused before that rule.
-BUILDABLE = [pair for pair in MATRIX if pair != (OBJECTION, S.AWAITING_CLARIFICATION)]
+# C4: an objection or a correction request is never paused for clarification (DPA 2018
+# s.54(3C); Art 12A), so no such case can be built; its words stay for one paused by hand.
+BUILDABLE = [
+    pair for pair in MATRIX if not (pair[0] != ACCESS and pair[1] == S.AWAITING_CLARIFICATION)
+]
 
 
 @pytest.mark.parametrize(("kind", "state"), BUILDABLE, ids=[f"{k}-{s}" for k, s in BUILDABLE])

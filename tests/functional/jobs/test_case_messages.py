@@ -90,6 +90,17 @@ def decision_ready(scenarios: Scenarios, address: str, language: str) -> None:
     scenarios.approve_decision(case, at=noon(date(2026, 3, 20)))
 
 
+def correction_decision(scenarios: Scenarios, address: str, language: str) -> None:
+    """C14: a correction request, corrected, the schools and health services told, and the
+    requester asked to be told who was (Art 19)."""
+    changes = zofia(address, language)
+    case = scenarios.case_in(
+        CaseState.IN_PROGRESS, CaseKind.CORRECTION, received=RECEIVED, **changes
+    )
+    scenarios.propose_correction(case, at=noon(date(2026, 3, 16)))
+    scenarios.approve_correction(case, at=noon(date(2026, 3, 20)))
+
+
 # Per kind: how to make it, then what the Polish email must say (subject, then body).
 POLISH = {
     "identity_request": (

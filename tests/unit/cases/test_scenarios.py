@@ -31,11 +31,13 @@ S = CaseState
 # C13: a complaint is in progress from receipt (no proof of identity, no pause, no
 # refusal under DPA 2018 s.164A).
 COMPLAINT_STATES = {S.IN_PROGRESS, S.IN_REVIEW, S.READY, S.COMPLETED, S.WITHDRAWN}
+# C4: only an access request is ever paused for clarification (DPA 2018 s.54(3C);
+# Art 12A): not an objection, nor a correction request (C14: C1-C3 only).
 EVERY = [
     (state, kind)
     for kind in CaseKind
     for state in CaseState
-    if not (kind == CaseKind.OBJECTION and state == CaseState.AWAITING_CLARIFICATION)
+    if not (kind != CaseKind.ACCESS and state == CaseState.AWAITING_CLARIFICATION)
     and not (kind == CaseKind.COMPLAINT and state not in COMPLAINT_STATES)
 ]
 
