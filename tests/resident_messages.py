@@ -41,6 +41,7 @@ MESSAGE_SCENARIOS: dict[str, Callable[[Scenarios, str, str], None]] = {
     "refusal": scenarios.refusal,
     "response_ready": scenarios.response_ready,
     "decision_ready": scenarios.decision_ready,
+    "review_outcome": scenarios.review_outcome,
 }
 
 

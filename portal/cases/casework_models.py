@@ -105,6 +105,7 @@ class MessageKind(StrEnum):
     REFUSAL = "refusal"
     RESPONSE_READY = "response_ready"
     DECISION_READY = "decision_ready"
+    REVIEW_OUTCOME = "review_outcome"  # an internal review's outcome (after_decision_models)
 
 
 class CaseNote(Base):

@@ -47,6 +47,7 @@ def message_title(kind: str, about: AboutWhom | None = None) -> str:
         MessageKind.REFUSAL: _("We have refused your request"),
         MessageKind.RESPONSE_READY: _("Your information is ready"),
         MessageKind.DECISION_READY: _("Our decision on your objection"),
+        MessageKind.REVIEW_OUTCOME: _("The outcome of your internal review"),
     }
     return titles.get(MessageKind(kind), "")
 
@@ -85,6 +86,8 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
                 "We have finished your request. You can collect your information at an Early Help Hub."  # noqa: E501
             )
         return _("We have finished your request. Your information is ready.")
+    if kind == MessageKind.REVIEW_OUTCOME:
+        return review_outcome_summary(params)
     outcome = params.get("outcome")
     if outcome == DecisionOutcome.UPHELD:
         return _(
@@ -96,6 +99,27 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
         )
     return _(
         "We do not agree with your objection. We will carry on using your information, for the reasons below."  # noqa: E501
+    )
+
+
+def review_outcome_summary(params: Mapping[str, Any]) -> str:
+    """What an internal review found (portal.cases.internal_reviews), as the resident reads
+    it in the email, the letter and the tracking page."""
+    asked_on = _long_date(params.get("asked_on"))
+    outcome = params.get("outcome")
+    if outcome == "upheld":
+        return _(
+            "We have reviewed our decision, as you asked on %(date)s. We agree with you: we got the decision wrong, and we will put it right. Our reasons are below.",  # noqa: E501
+            date=asked_on,
+        )
+    if outcome == "partly_upheld":
+        return _(
+            "We have reviewed our decision, as you asked on %(date)s. We agree with you in part: we will change part of the decision. Our reasons are below.",  # noqa: E501
+            date=asked_on,
+        )
+    return _(
+        "We have reviewed our decision, as you asked on %(date)s. We think the decision was right, and it stays as it was. Our reasons are below.",  # noqa: E501
+        date=asked_on,
     )
 
 
@@ -161,6 +185,7 @@ STAFF_TEXT_PARAMS = {
     MessageKind.EXTENSION_NOTICE: "reason",
     MessageKind.REFUSAL: "reasons",
     MessageKind.DECISION_READY: "reasons",
+    MessageKind.REVIEW_OUTCOME: "reasons",
 }
 
 

@@ -70,6 +70,12 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
             "({continuing_processing}, {reasons}); how to complain to us and to the ICO "
             "and the right to go to court (C9, C10).",
         ),
+        MessageKind.REVIEW_OUTCOME: MessageText(
+            ("outcome", "reasons", "rights", "asked_on"),
+            "The outcome of the internal review you asked for on {asked_on} ({outcome}: "
+            "upheld, partly_upheld or not_upheld) and its reasons ({reasons}); how to "
+            "complain to the ICO if you are still unhappy, and the right to go to court (C10).",
+        ),
     }
 )
 

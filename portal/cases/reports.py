@@ -9,7 +9,9 @@ Definitions (the report page repeats them, so the figures can be defended):
   those completed in the month;
 * extended: extensions granted in the month (the "deadline_extended" audit events);
 * median days to complete: calendar days from receipt to completion, for the cases
-  completed in the month.
+  completed in the month;
+* internal reviews asked for and decided, ICO cases received and closed: see
+  portal.cases.after_decision_reports.
 
 Every figure is given in all and broken down by kind, by channel and by hub source. A
 month reads only its own rows (by the received_on and closed_at indexes), so the report
@@ -28,6 +30,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from portal.cases import clock
+from portal.cases.after_decision_reports import after_decision_counts
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -51,6 +54,11 @@ class Figures:
     extended: int = 0
     refused: int = 0
     withdrawn: int = 0
+    # After a decision (portal.cases.after_decision_reports).
+    reviews_asked: int = 0
+    reviews_decided: int = 0
+    ico_recorded: int = 0
+    ico_closed: int = 0
     days_to_complete: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -156,6 +164,9 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     for kind, channel, hub in extensions:
         add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("extended"))
 
+    for kind, channel, hub, name in after_decision_counts(session, first, after):
+        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count(name))
+
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(
         month=first,
@@ -233,6 +244,10 @@ CSV_HEADER = (
     "Refused",
     "Withdrawn",
     "Median days to complete",
+    "Internal reviews asked for",
+    "Internal reviews decided",
+    "ICO cases received",
+    "ICO cases closed",
 )
 
 
@@ -264,6 +279,10 @@ def report_csv(report: MonthlyReport, label: Callable[[str, str], str]) -> str:
                 f.refused,
                 f.withdrawn,
                 "" if f.median_days is None else f.median_days,
+                f.reviews_asked,
+                f.reviews_decided,
+                f.ico_recorded,
+                f.ico_closed,
             )
         )
     return out.getvalue()

@@ -67,6 +67,7 @@ class LetterKind(StrEnum):
     EXTENSION_NOTICE = "extension_notice"
     REFUSAL = "refusal"
     OBJECTION_DECISION = "objection_decision"
+    REVIEW_OUTCOME = "review_outcome"
 
 
 # The council message each letter puts on paper (the acknowledgement has none).
@@ -77,6 +78,7 @@ MESSAGE_KINDS: Mapping[LetterKind, MessageKind] = MappingProxyType(
         LetterKind.EXTENSION_NOTICE: MessageKind.EXTENSION_NOTICE,
         LetterKind.REFUSAL: MessageKind.REFUSAL,
         LetterKind.OBJECTION_DECISION: MessageKind.DECISION_READY,
+        LetterKind.REVIEW_OUTCOME: MessageKind.REVIEW_OUTCOME,
     }
 )
 

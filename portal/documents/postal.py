@@ -32,6 +32,7 @@ LETTER_TITLES = {
     LetterKind.EXTENSION_NOTICE: "Extension notice",
     LetterKind.REFUSAL: "Refusal",
     LetterKind.OBJECTION_DECISION: "Objection decision",
+    LetterKind.REVIEW_OUTCOME: "Internal review outcome",
     RESPONSE_PACK: "Response pack (the information requested)",
 }
 

@@ -47,6 +47,7 @@ from portal.forms import casework as forms
 from portal.forms import objection_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
+from portal.staff.after_decision_summary import after_decision_summary
 from portal.staff.permissions import Action, can, require, requires, role_of
 from portal.staff.request_summary import summary_list_rows, what_they_asked_for
 
@@ -103,6 +104,11 @@ EVENT_LABELS = {
     "response_pack_downloaded": "Response pack downloaded by staff",
     "response_downloaded": "Response downloaded by the requester",
     "retention_deleted": "Deleted under the retention schedule",
+    "internal_review_asked": "Internal review asked for",
+    "internal_review_decided": "Internal review outcome recorded",
+    "ico_case_recorded": "ICO case recorded",
+    "ico_response_recorded": "Answer to the ICO recorded",
+    "ico_case_closed": "ICO case closed",
 }
 
 
@@ -274,6 +280,7 @@ def render_case(
         uploaded=DisclosureKind.UPLOADED,
         pack=production.latest_pack(db.session, case),
         hub=council.hub(case.hub_source) if case.hub_source else None,
+        **after_decision_summary(case),
     )
 
 

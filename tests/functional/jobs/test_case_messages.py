@@ -90,6 +90,14 @@ def decision_ready(scenarios: Scenarios, address: str, language: str) -> None:
     scenarios.approve_decision(case, at=noon(date(2026, 3, 20)))
 
 
+def review_outcome(scenarios: Scenarios, address: str, language: str) -> None:
+    """A refusal reviewed at the requester's request: the decision stands."""
+    case = scenarios.filed(received=RECEIVED, **zofia(address, language))
+    scenarios.refuse(case, reasons="A copy of the same records was sent three weeks ago", at=4)
+    review = scenarios.ask_review(case, at=noon(date(2026, 3, 10)))
+    scenarios.decide_review(case, review, at=noon(date(2026, 3, 24)))
+
+
 # Per kind: how to make it, then what the Polish email must say (subject, then body).
 POLISH = {
     "identity_request": (
