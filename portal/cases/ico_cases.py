@@ -61,12 +61,11 @@ def _ico_reference(text: str) -> str:
 def _check_day(day: date | None, *, what: str, not_before: date, today: date) -> date:
     if day is None:
         raise InvalidDate(f"Enter {what}")
+    said = what[0].upper() + what[1:]
     if day > today:
-        raise InvalidDate(f"{what.capitalize()} cannot be in the future")
+        raise InvalidDate(f"{said} cannot be in the future")
     if day < not_before:
-        raise InvalidDate(
-            f"{what.capitalize()} cannot be before {not_before.day} {not_before:%B %Y}"
-        )
+        raise InvalidDate(f"{said} cannot be before {not_before.day} {not_before:%B %Y}")
     return day
 
 
