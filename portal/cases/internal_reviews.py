@@ -5,7 +5,7 @@ A decision is a request completed or refused, an objection decided, or an access
 released. The review is due a number of working days after the day it was received: the
 council profile's `reviews.period_working_days` (UK GDPR and the DPA 2018 set no period
 for an internal review; the profile's default of 20 working days follows the ICO's
-expectation for FOI internal reviews, section 45 code of practice, para 5.4:
+expectation for FOI internal reviews, section 45 code of practice (July 2018), part 5:
 https://www.gov.uk/government/publications/freedom-of-information-code-of-practice).
 
 The outcome is recorded by a reviewer, who should be someone other than whoever made the

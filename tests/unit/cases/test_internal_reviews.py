@@ -3,7 +3,7 @@ may be asked for, its due date (the council profile's working days), and its out
 someone other than the decision maker, told to the requester with the route to the ICO.
 
 UK GDPR and the DPA 2018 set no time limit for an internal review. The profile's default,
-20 working days, follows the FOI code of practice (section 45, para 5.4) that the ICO
+20 working days, follows the FOI code of practice (section 45, July 2018, part 5) that the ICO
 expects for FOI internal reviews; counted like FOI's "working day following receipt"
 (FOIA 2000 s.10(1), s.10(6)): the day received is day 0, weekends and England-and-Wales
 bank holidays do not count.
