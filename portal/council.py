@@ -84,6 +84,9 @@ class Council:
     departments: tuple[Department, ...] = ()
     ico_registration: str = ""
     hubs_page: str = ""
+    # Working days the council gives itself for an internal review of a decision
+    # (portal.cases.internal_reviews): the profile's [reviews] period_working_days.
+    review_period_working_days: int = 20
     extra: dict[str, str] = field(default_factory=dict)
     # Values the profile's [confirmation] table does not mark confirmed (production refuses them).
     demonstration: tuple[ProfileValue, ...] = ()
@@ -168,6 +171,13 @@ def _retention(raw: dict) -> Retention:
     )
 
 
+def _review_period(raw: dict) -> int:
+    days = raw.get("period_working_days", 20)
+    if not isinstance(days, int) or isinstance(days, bool) or not 1 <= days <= 60:
+        raise ValueError("reviews.period_working_days must be a whole number from 1 to 60")
+    return days
+
+
 def load_council(path: str | Path) -> Council:
     """Read and check a council profile; a missing field raises an error naming it."""
     with open(path, "rb") as fh:
@@ -192,6 +202,7 @@ def load_council(path: str | Path) -> Council:
             website=council["website"],
             ico_registration=council.get("ico_registration", ""),
             hubs_page=council.get("hubs_page", council["website"]),
+            review_period_working_days=_review_period(raw.get("reviews", {})),
             information_governance=_contact(
                 raw["information_governance"], "information_governance"
             ),

@@ -28,6 +28,8 @@ from sqlalchemy import func, select, update
 
 from portal.accounts import directory, invitations, totp
 from portal.accounts.models import Role, StaffUser
+from portal.cases import ico_cases, internal_reviews
+from portal.cases.after_decision_models import ReviewOutcome
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
 from portal.cases.holds import HoldReason
 from portal.cases.models import Case, CaseKind, CaseState, Channel, EvidencePurpose
@@ -41,7 +43,7 @@ from portal.cases.scenario_requests import (
     tiny_png,
 )
 from portal.cases.scenario_steps import Record, Search
-from portal.cases.scenarios import Scenarios
+from portal.cases.scenarios import REVIEW_OUTCOME_REASONS, Scenarios
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.instants import utc_now
@@ -352,6 +354,7 @@ class DemoCases(Scenarios):
             (30, CaseState.COMPLETED),
         ):
             add(self.complaint, age, COMPLAINT, Channel.ONLINE, state=state)
+        self.after_decision()
 
     def past_retention(self) -> None:
         """Requests closed longer ago than the profile keeps them: the next retention run
@@ -367,6 +370,39 @@ class DemoCases(Scenarios):
         held = self.new_case(access, kept.days + 90)
         self.completed(held, on_day=22)
         self.hold(held, HoldReason.ICO_COMPLAINT, HOLD_NOTE, at=self.now - timedelta(days=40))
+
+    def after_decision(self) -> None:
+        """Internal reviews (portal.cases.internal_reviews): one waiting for its outcome,
+        one decided, by the only reviewer, who made the decision and says no one else
+        could; and an open ICO case on the decided one, which holds it."""
+        period = current_app.extensions["council"].review_period_working_days
+        waiting = self.new_case(CaseKind.ACCESS, 30)
+        self.refused(waiting)
+        self.ask_review(waiting, period_working_days=period, at=self.now - timedelta(days=3))
+        decided = self.new_case(CaseKind.ACCESS, 85)
+        self.completed(decided, on_day=20)
+        review = self.ask_review(
+            decided, period_working_days=period, at=self.now - timedelta(days=50)
+        )
+        self._do(
+            internal_reviews.record_outcome,
+            decided,
+            self.now - timedelta(days=30),
+            review=review,
+            outcome=ReviewOutcome.NOT_UPHELD,
+            reasons=REVIEW_OUTCOME_REASONS,
+            reviewer=self.reviewer,
+            no_one_else_could=True,
+        )
+        ico_cases.record_ico_case(
+            self.session,
+            decided,
+            ico_reference="IC-000123-D3M0",
+            received_on=(self.now - timedelta(days=12)).date(),
+            what_ico_asked="Explain the searches made and why no school records were found.",
+            actor=self.reviewer,
+            now=self.now - timedelta(days=10),
+        )
 
 
 def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:

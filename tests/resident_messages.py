@@ -42,6 +42,7 @@ MESSAGE_SCENARIOS: dict[str, Callable[[Scenarios, str, str], None]] = {
     "response_ready": scenarios.response_ready,
     "decision_ready": scenarios.decision_ready,
     "correction_decision": scenarios.correction_decision,
+    "review_outcome": scenarios.review_outcome,
 }
 
 

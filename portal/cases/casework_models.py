@@ -111,6 +111,7 @@ class MessageKind(StrEnum):
     COMPLAINT_PROGRESS = "complaint_progress"
     COMPLAINT_OUTCOME = "complaint_outcome"
     CORRECTION_DECISION = "correction_decision"
+    REVIEW_OUTCOME = "review_outcome"  # an internal review's outcome (after_decision_models)
 
 
 class CaseNote(Base):

@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy import Select, delete, func, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
+from portal.cases.after_decision_models import IcoCase, InternalReview
 from portal.cases.casework_models import (
     CaseAssignment,
     CaseMessage,
@@ -144,6 +145,8 @@ CASE_RECORD_ROWS: tuple[tuple[type[Base], InstrumentedAttribute[Any]], ...] = (
     (Clarification, Clarification.case_id),
     (ClockPause, ClockPause.case_id),
     (RightsDecision, RightsDecision.case_id),
+    (InternalReview, InternalReview.case_id),
+    (IcoCase, IcoCase.case_id),
 )
 
 

@@ -81,22 +81,36 @@ def hold(
         note, "Write what the hold is for, such as the ICO's reference", limit=NOTE_LIMIT
     )
     lock_case(session, case)
+    place_hold(session, case, reason=why, note=text, actor=actor, moment=moment)
+    session.commit()
+
+
+def place_hold(
+    session: DbSession, case: Case, *, reason: HoldReason, note: str, actor: str, moment: datetime
+) -> None:
+    """The hold itself, in the caller's transaction (the case row already locked): for a
+    service that holds a case as part of a larger change (an ICO case, portal.cases.ico_cases)."""
     if case.erased_at is not None:
         raise HoldRefused("This request has already been deleted under the retention schedule")
     if is_held(case):
         raise HoldRefused("This request is already on hold")
     case.held_at = moment
     case.held_by = actor
-    case.hold_reason = why
-    case.hold_note = text
-    audit_event(session, case, HELD, actor, moment, reason=str(why))
-    session.commit()
+    case.hold_reason = reason
+    case.hold_note = note
+    audit_event(session, case, HELD, actor, moment, reason=str(reason))
 
 
 def release(session: DbSession, case: Case, *, actor: str, now: datetime | None = None) -> None:
     """Take the case off legal hold: from then on its retention period applies again."""
     moment = acting_moment(now)
     lock_case(session, case)
+    lift_hold(session, case, actor=actor, moment=moment)
+    session.commit()
+
+
+def lift_hold(session: DbSession, case: Case, *, actor: str, moment: datetime) -> None:
+    """The release itself, in the caller's transaction (the case row already locked)."""
     if not is_held(case):
         raise HoldRefused("This request is not on hold")
     reason = case.hold_reason
@@ -105,4 +119,3 @@ def release(session: DbSession, case: Case, *, actor: str, now: datetime | None 
     case.hold_reason = None
     case.hold_note = None
     audit_event(session, case, RELEASED, actor, moment, reason=str(reason or ""))
-    session.commit()

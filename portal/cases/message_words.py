@@ -58,6 +58,7 @@ def message_title(kind: str, about: AboutWhom | None = None) -> str:
         MessageKind.COMPLAINT_PROGRESS: _("An update on your complaint"),
         MessageKind.COMPLAINT_OUTCOME: _("The outcome of your complaint"),
         MessageKind.CORRECTION_DECISION: _("Our decision on your request to correct information"),
+        MessageKind.REVIEW_OUTCOME: _("The outcome of your internal review"),
     }
     return titles.get(MessageKind(kind), "")
 
@@ -100,6 +101,8 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
         return _("We have finished your request. Your information is ready.")
     if kind == MessageKind.CORRECTION_DECISION:
         return correction_summary(params)
+    if kind == MessageKind.REVIEW_OUTCOME:
+        return review_outcome_summary(params)
     outcome = params.get("outcome")
     if outcome == DecisionOutcome.UPHELD:
         return _(
@@ -149,6 +152,27 @@ def correction_summary(params: Mapping[str, Any]) -> str:
         )
     return _(
         "We do not agree that the information is wrong, so we have not changed it. Our reasons are below."  # noqa: E501
+    )
+
+
+def review_outcome_summary(params: Mapping[str, Any]) -> str:
+    """What an internal review found (portal.cases.internal_reviews), as the resident reads
+    it in the email, the letter and the tracking page."""
+    asked_on = _long_date(params.get("asked_on"))
+    outcome = params.get("outcome")
+    if outcome == "upheld":
+        return _(
+            "We have reviewed our decision, as you asked on %(date)s. We agree with you: we got the decision wrong, and we will put it right. Our reasons are below.",  # noqa: E501
+            date=asked_on,
+        )
+    if outcome == "partly_upheld":
+        return _(
+            "We have reviewed our decision, as you asked on %(date)s. We agree with you in part: we will change part of the decision. Our reasons are below.",  # noqa: E501
+            date=asked_on,
+        )
+    return _(
+        "We have reviewed our decision, as you asked on %(date)s. We think the decision was right, and it stays as it was. Our reasons are below.",  # noqa: E501
+        date=asked_on,
     )
 
 
@@ -217,6 +241,7 @@ STAFF_TEXT_PARAMS = {
     MessageKind.COMPLAINT_PROGRESS: "update",
     MessageKind.COMPLAINT_OUTCOME: "outcome",
     MessageKind.CORRECTION_DECISION: "reasons",
+    MessageKind.REVIEW_OUTCOME: "reasons",
 }
 
 

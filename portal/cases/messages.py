@@ -99,6 +99,12 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
             "statement added to it; who we told, where you asked (Art 16, 19); how to "
             "complain to us and to the ICO and the right to go to court (C10, C14).",
         ),
+        MessageKind.REVIEW_OUTCOME: MessageText(
+            ("outcome", "reasons", "rights", "asked_on"),
+            "The outcome of the internal review you asked for on {asked_on} ({outcome}: "
+            "upheld, partly_upheld or not_upheld) and its reasons ({reasons}); how to "
+            "complain to the ICO if you are still unhappy, and the right to go to court (C10).",
+        ),
     }
 )
 

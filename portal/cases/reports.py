@@ -14,6 +14,8 @@ Definitions (the report page repeats them, so the figures can be defended):
   acknowledged by the 30th day counting the day received as the first (C13, DPA 2018 s.164A(3);
   s.164B lets regulations require complaint counts per period). Complaints received and
   closed are the complaint row of the breakdown by kind.
+* internal reviews asked for and decided, ICO cases received and closed: see
+  portal.cases.after_decision_reports.
 
 Every figure is given in all and broken down by kind, by channel and by hub source. A
 month reads only its own rows (by the received_on and closed_at indexes), so the report
@@ -32,6 +34,7 @@ from datetime import date
 from sqlalchemy import Select, select
 
 from portal.cases import clock, complaints
+from portal.cases.after_decision_reports import after_decision_counts
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -56,6 +59,11 @@ class Figures:
     refused: int = 0
     withdrawn: int = 0
     acknowledged_in_time: int = 0  # C13: complaints only
+    # After a decision (portal.cases.after_decision_reports).
+    reviews_asked: int = 0
+    reviews_decided: int = 0
+    ico_recorded: int = 0
+    ico_closed: int = 0
     days_to_complete: list[int] = field(default_factory=list, repr=False)
 
     @property
@@ -164,6 +172,9 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     for kind, channel, hub in extensions:
         add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("extended"))
 
+    for kind, channel, hub, name in after_decision_counts(session, first, after):
+        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count(name))
+
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(
         month=first,
@@ -242,6 +253,10 @@ CSV_HEADER = (
     "Withdrawn",
     "Median days to complete",
     "Complaints acknowledged within 30 days",
+    "Internal reviews asked for",
+    "Internal reviews decided",
+    "ICO cases received",
+    "ICO cases closed",
 )
 
 
@@ -274,6 +289,10 @@ def report_csv(report: MonthlyReport, label: Callable[[str, str], str]) -> str:
                 f.withdrawn,
                 "" if f.median_days is None else f.median_days,
                 f.acknowledged_in_time,
+                f.reviews_asked,
+                f.reviews_decided,
+                f.ico_recorded,
+                f.ico_closed,
             )
         )
     return out.getvalue()

@@ -26,11 +26,12 @@ from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
-from portal.cases import clock, objections
+from portal.cases import clock, internal_reviews, objections
+from portal.cases.after_decision_models import InternalReview, ReviewOutcome
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.rights_models import CorrectionOutcome
-from portal.cases.scenario_steps import Steps, noon
+from portal.cases.scenario_steps import Steps, When, noon
 
 S = CaseState
 
@@ -52,6 +53,13 @@ GROUNDS = {
 
 # How far an objection goes: assessed (in progress), proposed (in review), decided (the
 # reviewer approved: ready), completed (the decision sent).
+# An internal review (portal.cases.internal_reviews): what the requester wrote, and the
+# reviewer who made no part of the decision, with their reasons.
+REVIEW_DISAGREEMENT = "You did not send the school's records about my son."
+REVIEW_REASONS = "The school told me it sent you its records in 2024."
+REVIEW_OUTCOME_REASONS = "The school's records were searched; none about your son were found."
+INTERNAL_REVIEWER = "staff:3"
+
 Stage = Literal["assessed", "proposed", "decided", "completed"]
 
 
@@ -273,3 +281,45 @@ class Scenarios(Steps):
         self.submit(case, at=on_day - 4, worker=worker)
         self.approve(case, at=on_day - 2)
         self.complete(case, at=on_day, worker=worker)
+
+    # After a decision (portal.cases.internal_reviews) --------------------------------------
+
+    def ask_review(
+        self,
+        case: Case,
+        *,
+        disagreement: str = REVIEW_DISAGREEMENT,
+        reasons: str = REVIEW_REASONS,
+        period_working_days: int = internal_reviews.DEFAULT_PERIOD_WORKING_DAYS,
+        at: When = 25,
+    ) -> InternalReview:
+        """The requester asks for an internal review of the decision, from tracking."""
+        return self._do(
+            internal_reviews.ask_for_review,
+            case,
+            at,
+            disagreement=disagreement,
+            reasons=reasons,
+            period_working_days=period_working_days,
+        )
+
+    def decide_review(
+        self,
+        case: Case,
+        review: InternalReview,
+        outcome: ReviewOutcome = ReviewOutcome.NOT_UPHELD,
+        *,
+        reasons: str = REVIEW_OUTCOME_REASONS,
+        reviewer: str = INTERNAL_REVIEWER,
+        at: When = 35,
+    ) -> InternalReview:
+        """An internal review decided by someone who did not make the decision."""
+        return self._do(
+            internal_reviews.record_outcome,
+            case,
+            at,
+            review=review,
+            outcome=outcome,
+            reasons=reasons,
+            reviewer=reviewer,
+        )

@@ -73,6 +73,7 @@ class LetterKind(StrEnum):
     COMPLAINT_PROGRESS = "complaint_progress"
     COMPLAINT_OUTCOME = "complaint_outcome"
     CORRECTION_DECISION = "correction_decision"
+    REVIEW_OUTCOME = "review_outcome"
 
 
 # The council message each letter puts on paper (the acknowledgement has none).
@@ -87,6 +88,7 @@ MESSAGE_KINDS: Mapping[LetterKind, MessageKind] = MappingProxyType(
         LetterKind.COMPLAINT_PROGRESS: MessageKind.COMPLAINT_PROGRESS,
         LetterKind.COMPLAINT_OUTCOME: MessageKind.COMPLAINT_OUTCOME,
         LetterKind.CORRECTION_DECISION: MessageKind.CORRECTION_DECISION,
+        LetterKind.REVIEW_OUTCOME: MessageKind.REVIEW_OUTCOME,
     }
 )
 

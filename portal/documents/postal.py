@@ -38,6 +38,7 @@ LETTER_TITLES = {
     LetterKind.COMPLAINT_PROGRESS: "Complaint progress update",
     LetterKind.COMPLAINT_OUTCOME: "Complaint outcome",
     LetterKind.CORRECTION_DECISION: "Correction decision",
+    LetterKind.REVIEW_OUTCOME: "Internal review outcome",
     RESPONSE_PACK: "Response pack (the information requested)",
 }
 

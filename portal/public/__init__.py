@@ -55,6 +55,7 @@ from portal.public import (  # noqa: E402,F401  (routes register on import)
     notice,
     pages,
     tracking,
+    tracking_review,
 )
 from portal.public.signposting import remember_hub_from_query  # noqa: E402
 

@@ -53,6 +53,7 @@ from portal.instants import parse_aware, utc_now
 from portal.public import bp
 from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
+from portal.public.review_words import review_section
 from portal.public.upload_scanning import scan_status_of
 from portal.sessions import ServerSession, end_session
 
@@ -278,7 +279,7 @@ def signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def _timeout_warning() -> dict[str, Any]:
+def timeout_warning() -> dict[str, Any]:
     return {
         "timeout_seconds": int(IDLE_LIFETIME.total_seconds()),
         "warn_seconds": int(WARN_BEFORE.total_seconds()),
@@ -338,8 +339,9 @@ def track_status(case: Case):
         can_add_evidence=tracking.can_add_evidence(case),
         can_withdraw=tracking.can_withdraw(case),
         banner=_take_banner(),
-        timeout=_timeout_warning(),
+        timeout=timeout_warning(),
         **download,
+        **review_section(case),
     )
 
 
@@ -416,7 +418,7 @@ def _render_evidence(case: Case, form, *, refused: list[str] | None = None, stat
         form=form,
         refused=refused or [],
         form_has_errors=status == 400,
-        timeout=_timeout_warning(),
+        timeout=timeout_warning(),
     )
     return page, status
 
@@ -492,6 +494,6 @@ def _render_withdraw(case: Case, form, *, status: int = 200):
         case=case,
         form=form,
         form_has_errors=status == 400,
-        timeout=_timeout_warning(),
+        timeout=timeout_warning(),
     )
     return page, status

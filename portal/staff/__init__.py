@@ -148,6 +148,7 @@ def not_found(error: HTTPException) -> Any:
 
 from portal.staff import (  # noqa: E402,F401  (routes register on import)
     admin,
+    after_decision,
     auth,
     case,
     case_actions,

@@ -50,6 +50,7 @@ from portal.forms import casework as forms
 from portal.forms import complaint_casework, correction_staff_forms, objection_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
+from portal.staff.after_decision_summary import after_decision_summary
 from portal.staff.permissions import Action, can, require, requires, role_of
 from portal.staff.request_summary import summary_list_rows, what_they_asked_for
 
@@ -121,6 +122,11 @@ EVENT_LABELS = {
     "complaint_progress_reported": "Progress update sent to the complainant",
     "complaint_outcome_proposed": "Outcome drafted for review",
     "complaint_outcome_approved": "Outcome approved and sent",
+    "internal_review_asked": "Internal review asked for",
+    "internal_review_decided": "Internal review outcome recorded",
+    "ico_case_recorded": "ICO case recorded",
+    "ico_response_recorded": "Answer to the ICO recorded",
+    "ico_case_closed": "ICO case closed",
 }
 
 
@@ -316,6 +322,7 @@ def render_case(
         judgement_needed=entitlement.judgement_needed(case),
         judgement=entitlement.current_judgement(db.session, case),
         judgement_outcomes=entitlement.OUTCOMES,
+        **after_decision_summary(case),
     )
 
 

@@ -37,6 +37,10 @@ class Action(StrEnum):
     # See what the retention runs will delete, and put a case on legal hold or release it
     # (also after the case closed: that is when complaints and claims arrive).
     LEGAL_HOLD = "legal_hold"
+    # After a decision (issue 16 point 6), so also on closed cases: record an internal
+    # review's outcome, and a complaint to the ICO (which holds the case).
+    INTERNAL_REVIEW = "internal_review"
+    ICO_CASE = "ico_case"
 
 
 EVERYONE = frozenset(Role)
@@ -52,6 +56,8 @@ ROLES_FOR: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.MANAGE_STAFF: frozenset({Role.ADMIN}),
         Action.RECORD_POSTING: CASE_STAFF,
         Action.LEGAL_HOLD: frozenset({Role.REVIEWER, Role.ADMIN}),
+        Action.INTERNAL_REVIEW: frozenset({Role.REVIEWER}),
+        Action.ICO_CASE: frozenset({Role.REVIEWER}),
     }
 )
 
@@ -125,6 +131,11 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_hold": Action.LEGAL_HOLD,
         "staff.case_release": Action.LEGAL_HOLD,
         "staff.retention": Action.LEGAL_HOLD,
+        "staff.case_after_decision": Action.VIEW_CASES,
+        "staff.case_review_outcome": Action.INTERNAL_REVIEW,
+        "staff.case_ico_record": Action.ICO_CASE,
+        "staff.case_ico_response": Action.ICO_CASE,
+        "staff.case_ico_close": Action.ICO_CASE,
     }
 )
 

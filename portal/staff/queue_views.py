@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from portal.accounts.directory import actor_of
 from portal.accounts.models import Role, StaffUser
-from portal.cases import clock
+from portal.cases import clock, internal_reviews
 from portal.cases import queue as case_queue
 from portal.cases.models import CaseKind, CaseState
 from portal.extensions import db
@@ -138,6 +138,8 @@ def queue():
     ]
     return render_template(
         "staff/queue.html",
+        waiting_reviews=internal_reviews.waiting_reviews(db.session) if after is None else [],
+        review_today=today,
         filters=filters,
         rows=rows,
         selected=selected,

@@ -26,6 +26,11 @@ NOT_PAGES = {
     "public.track_withdraw",
     "public.track_keep_alive",
     "public.track_response_download",
+    # internal review pages: signed in, after a decision (browser/test_review_journey.py)
+    "public.track_review_disagreement",
+    "public.track_review_reasons",
+    "public.track_review_check",
+    "public.track_review_sent",
 }
 # Routes that exist in one language only; the others redirect to it.
 ONLY_IN = {"public.easy_read": ("en",)}

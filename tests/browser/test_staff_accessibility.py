@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from portal.accounts import invitations
 from portal.accounts.models import Role, StaffUser
+from portal.cases.after_decision_models import InternalReview
 from portal.cases.models import Case, CaseState
 from portal.extensions import db
 from portal.staff.permissions import PERMISSIONS
@@ -62,6 +63,8 @@ class StaffSite:
     hold_reviewer: StaffAccount
     hold_admin: StaffAccount
     unheld_reference: str  # a closed case not on legal hold, for the hold form
+    # Cases with an internal review (one waiting, one decided with an ICO case): portal.demo.
+    review_references: tuple[str, ...]
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +93,14 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         )
         db.session.commit()
         invited_id, token = invitation.user.id, invitation.token
+        reviewed = tuple(
+            db.session.scalars(
+                select(Case.reference)
+                .join(InternalReview, InternalReview.case_id == Case.id)
+                .order_by(InternalReview.id)
+            )
+        )
+    assert len(reviewed) == 2
     # The demo data holds both kinds in every state a case can be in (a few combinations,
     # such as an objection awaiting clarification, do not occur).
     assert {state for _kind, state in seen} == {str(state) for state in CaseState}
@@ -105,6 +116,7 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         hold_reviewer=make_account(app, Role.REVIEWER),
         hold_admin=make_account(app, Role.ADMIN),
         unheld_reference=unheld,
+        review_references=reviewed,
     )
 
 
@@ -165,6 +177,9 @@ ROLE_PAGES = {
     "staff.reports": lambda s: ["/staff/reports"],
     "staff.restrictions": lambda s: ["/staff/restrictions"],
     "staff.retention": lambda s: ["/staff/retention"],
+    "staff.case_after_decision": lambda s: [
+        f"/staff/cases/{ref}/after-decision" for ref in (*s.review_references, s.unheld_reference)
+    ],
     "staff.case_hold": lambda s: [f"/staff/cases/{ref}/hold" for ref in s.case_references[:2]],
     "staff.admin_staff": lambda s: ["/staff/admin/staff"],
     "staff.admin_invite": lambda s: ["/staff/admin/staff/invite"],
@@ -283,3 +298,20 @@ def test_case_timeline_is_drawn_as_moj_frontends(new_page, request_log, axe_sour
     assert drawn["mark"] == ['""', "15px", brand]
     assert drawn["oneLine"]
     assert drawn["font"] == "arial, sans-serif"
+
+
+def test_review_outcome_and_ico_forms_with_errors(new_page, request_log, axe_source, staff_site):
+    """Issue 16 point 6: the review outcome and ICO case forms in their error state."""
+    page = new_page()
+    sign_in(page, staff_site, staff_site.accounts[Role.REVIEWER], axe_source, request_log)
+    waiting = staff_site.review_references[0]
+    path = f"/staff/cases/{waiting}/after-decision"
+    open_page(page, staff_site.url + path)
+    page.click("section[id^='review-'] form button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{path} (outcome errors)", axe_source, request_log, staff_site.url)
+    assert "Select the outcome of the review" in page.inner_text(".govuk-error-summary")
+    page.click("form#ico button[type=submit]")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{path} (ICO errors)", axe_source, request_log, staff_site.url)
+    assert "Enter the ICO's reference" in page.inner_text(".govuk-error-summary")

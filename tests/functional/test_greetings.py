@@ -66,7 +66,7 @@ def test_every_email_opens_with_the_greeting_of_its_language(app, locale):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_letter_greets_with_the_greeting_of_its_language(app, locale):
     letters = resident_letters(app, locale)
-    assert len(letters) == 8  # seven kinds of letter and the response pack
+    assert len(letters) == 8  # seven kinds of letter (one an internal review outcome) and the pack
     for letter in letters:
         greeting = expected_greeting(locale, letter.requester)
         lines = lines_of(letter.text)

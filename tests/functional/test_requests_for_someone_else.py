@@ -15,7 +15,15 @@ import secrets
 import pytest
 from sqlalchemy import select
 
-from portal.cases import clock, closing, deadlines, disclosure, identity, objections
+from portal.cases import (
+    clock,
+    closing,
+    deadlines,
+    disclosure,
+    identity,
+    internal_reviews,
+    objections,
+)
 from portal.cases.casework_models import DecisionOutcome, DisclosureKind, ExemptionCode
 from portal.cases.casework_models import SearchOutcome as Found
 from portal.cases.models import Case
@@ -144,6 +152,19 @@ def letters_and_pack(app, reference: str) -> dict[str, bytes]:
             db.session, case, actor=REVIEWER, actor_role="reviewer", reasons="A test refusal."
         )
         letter(case, LetterKind.REFUSAL)
+        # Issue 16 point 6: the mother asks for a review of the refusal; its outcome.
+        review = internal_reviews.ask_for_review(
+            db.session, case, disagreement="The refusal", reasons="My first request"
+        )
+        internal_reviews.record_outcome(
+            db.session,
+            case,
+            review,
+            outcome="not_upheld",
+            reasons="The refusal stands.",
+            reviewer="staff:3",
+        )
+        letter(case, LetterKind.REVIEW_OUTCOME)
     return made
 
 

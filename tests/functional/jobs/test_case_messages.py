@@ -101,6 +101,14 @@ def correction_decision(scenarios: Scenarios, address: str, language: str) -> No
     scenarios.approve_correction(case, at=noon(date(2026, 3, 20)))
 
 
+def review_outcome(scenarios: Scenarios, address: str, language: str) -> None:
+    """A refusal reviewed at the requester's request: the decision stands."""
+    case = scenarios.filed(received=RECEIVED, **zofia(address, language))
+    scenarios.refuse(case, reasons="A copy of the same records was sent three weeks ago", at=4)
+    review = scenarios.ask_review(case, at=noon(date(2026, 3, 10)))
+    scenarios.decide_review(case, review, at=noon(date(2026, 3, 24)))
+
+
 # Per kind: how to make it, then what the Polish email must say (subject, then body).
 POLISH = {
     "identity_request": (
@@ -268,3 +276,29 @@ def test_the_decision_email_says_what_happens_to_the_restriction(smtp_app, smtp_
     assert before.strip() in body and after.strip() in body
     if language == "en":
         assert "We will start again on 21 March 2026 with the ones" in body
+
+
+def test_a_review_outcome_is_emailed_in_polish_with_the_route_to_the_ico(smtp_app, smtp_server):
+    """Issue 16 point 6: the outcome of an internal review, after the refusal it reviewed."""
+    address = new_address()
+    smtp_server.start()
+    work_until_idle(smtp_app)
+    with building(smtp_app) as scenarios:
+        review_outcome(scenarios, address, "pl")
+    work_until_idle(smtp_app)
+    received = smtp_server.to(address)
+    assert len(received) == 3  # the confirmation, the refusal, the review's outcome
+    email = received[-1]
+    assert email["Content-Language"] == "pl"
+    assert email["Subject"].startswith("Wynik wewnętrznej kontroli (TF-")
+    body = email.get_content().replace("\r\n", "\n")
+    for words in (
+        "Sprawdziliśmy ponownie naszą decyzję, tak jak prosiłeś(-aś) 10 marca 2026.",
+        "Uważamy, że decyzja była słuszna",
+        "Urząd napisał:\n\nThe school's records were searched; none about your son were found.",
+        "Information Commissioner's Office (ICO)",
+        "ico.org.uk/make-a-complaint",
+        "Masz też prawo zwrócić się do sądu.",
+    ):
+        assert words in body
+    assert "We " not in body

@@ -52,6 +52,9 @@ def test_every_endpoint_reads_its_roles_from_the_table():
                 Action.RECORD_POSTING,
                 # Issue 14 point 5: a reviewer may put a case on legal hold and release it.
                 Action.LEGAL_HOLD,
+                # Issue 16 point 6: reviewers record internal review outcomes and ICO cases.
+                Action.INTERNAL_REVIEW,
+                Action.ICO_CASE,
             },
         ),
         # Admins hold from the retention screen; they still cannot open case pages.
@@ -80,4 +83,8 @@ def test_a_closed_case_cannot_be_worked_on_but_can_be_read():
     assert not can(user, Action.REVIEW_CASE, closed_case)
     assert can(user, Action.VIEW_CASES, closed_case)
     assert can(user, Action.RECORD_POSTING, closed_case)  # a refusal is posted after closing
+    # Reviews and ICO cases come after the decision, when the case is usually closed.
+    assert can(user, Action.INTERNAL_REVIEW, closed_case)
+    assert can(user, Action.ICO_CASE, closed_case)
+    assert not can(staff(Role.CASEWORKER), Action.INTERNAL_REVIEW, closed_case)
     assert not can(staff(Role.ADMIN), Action.VIEW_CASES, open_case)
