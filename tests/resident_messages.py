@@ -28,6 +28,7 @@ from portal.extensions import db
 from portal.jobs import mail
 from portal.jobs.emails import build_email
 from portal.outbox import Job
+from tests import complaints
 from tests.conftest import building
 from tests.functional.jobs import test_case_messages as scenarios
 from tests.journeys import png_bytes
@@ -41,6 +42,9 @@ MESSAGE_SCENARIOS: dict[str, Callable[[Scenarios, str, str], None]] = {
     "refusal": scenarios.refusal,
     "response_ready": scenarios.response_ready,
     "decision_ready": scenarios.decision_ready,
+    "complaint_acknowledgement": complaints.complaint_acknowledgement,
+    "complaint_progress": complaints.complaint_progress,
+    "complaint_outcome": complaints.complaint_outcome,
 }
 
 

@@ -133,8 +133,6 @@ def complaint_details(earlier: str = "") -> dict[str, Any]:
         "complaint": {"complaint": "A letter about my family was sent to my old address."},
         "earlier": {"reference": earlier},
         "outcome": {"outcome_wanted": "An apology, and my address corrected."},
-        "postal_address": "",
-        "letters_language": "en",
     }
 
 
