@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -136,7 +136,7 @@ def complaint_details(earlier: str = "") -> dict[str, Any]:
     }
 
 
-DETAILS = {
+DETAILS: dict[CaseKind, Callable[[], dict[str, Any]]] = {
     CaseKind.OBJECTION: objection_details,
     CaseKind.COMPLAINT: complaint_details,
 }
