@@ -28,6 +28,7 @@ from portal.extensions import db
 from portal.jobs import mail
 from portal.jobs.emails import build_email
 from portal.outbox import Job
+from tests import complaints
 from tests.conftest import building
 from tests.functional.jobs import test_case_messages as scenarios
 from tests.journeys import png_bytes
@@ -43,6 +44,9 @@ MESSAGE_SCENARIOS: dict[str, Callable[[Scenarios, str, str], None]] = {
     "decision_ready": scenarios.decision_ready,
     "correction_decision": scenarios.correction_decision,
     "review_outcome": scenarios.review_outcome,
+    "complaint_acknowledgement": complaints.complaint_acknowledgement,
+    "complaint_progress": complaints.complaint_progress,
+    "complaint_outcome": complaints.complaint_outcome,
 }
 
 

@@ -144,12 +144,10 @@ def complaint_details(earlier: str = "") -> dict[str, Any]:
         "complaint": {"complaint": "A letter about my family was sent to my old address."},
         "earlier": {"reference": earlier},
         "outcome": {"outcome_wanted": "An apology, and my address corrected."},
-        "postal_address": "",
-        "letters_language": "en",
     }
 
 
-_DETAILS: dict[CaseKind, Callable[[], dict[str, Any]]] = {
+DETAILS: dict[CaseKind, Callable[[], dict[str, Any]]] = {
     CaseKind.OBJECTION: objection_details,
     CaseKind.COMPLAINT: complaint_details,
     CaseKind.CORRECTION: correction_details,
@@ -167,7 +165,7 @@ def submission(**overrides: Any) -> Submission:
         "subject": person(),
         "requester": None,
         "relationship_to_subject": "",
-        "details": _DETAILS.get(kind, access_details)(),
+        "details": DETAILS.get(kind, access_details)(),
         "identity_at_hub": True,
         "language": "en",
         "notice_version": "2.0",

@@ -303,3 +303,13 @@ def _unique() -> str:
     from tests.functional.test_tracking import unique_email
 
     return unique_email()
+
+
+def test_every_state_of_a_complaint_has_its_own_status_in_every_language():
+    from portal.public import tracking_words
+
+    pairs = [(CaseKind.COMPLAINT, state) for state in CaseState]
+    openings = [str(tracking_words.OPENINGS[pair]._args[0]) for pair in pairs]
+    assert len(set(openings)) == len(CaseState)
+    for locale in LOCALES:
+        assert len({translated(locale, text) for text in openings}) == len(CaseState)

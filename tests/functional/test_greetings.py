@@ -14,6 +14,7 @@ import re
 
 import pytest
 
+from portal.documents.letters import LetterKind
 from portal.i18n import LANGUAGES
 from tests.conftest import translated
 from tests.resident_messages import resident_emails, resident_letters
@@ -66,7 +67,7 @@ def test_every_email_opens_with_the_greeting_of_its_language(app, locale):
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_letter_greets_with_the_greeting_of_its_language(app, locale):
     letters = resident_letters(app, locale)
-    assert len(letters) == 8  # seven kinds of letter (one an internal review outcome) and the pack
+    assert len(letters) == len(LetterKind) + 1  # every kind of letter and the response pack
     for letter in letters:
         greeting = expected_greeting(locale, letter.requester)
         lines = lines_of(letter.text)

@@ -83,6 +83,12 @@ def demo_cases(demo_app) -> list[tuple[str, str, str, bool]]:  # noqa: F811
 def expected_first(kind: str, state: str, assessed: bool, role: Role) -> str | None:
     """The action a person in `role` should find first, or None for no next step."""
     access = kind == CaseKind.ACCESS
+    if kind == CaseKind.COMPLAINT:  # C13: looked into, answered, reviewed
+        return {
+            CaseState.IN_PROGRESS: "propose_outcome",
+            CaseState.IN_REVIEW: "approve_outcome" if role == Role.REVIEWER else None,
+            CaseState.READY: "complete",
+        }.get(CaseState(state))
     return {
         CaseState.RECEIVED: "accept_identity",
         CaseState.AWAITING_IDENTITY: "accept_identity",
