@@ -41,7 +41,9 @@ def steps_for(journey: str, acting_for: str = "myself") -> tuple[str, ...]:
     steps = STEPS[journey]
     if acting_for == "myself":
         return steps
-    if acting_for == "someone_else":
+    # Someone acting for another adult says on what authority, where proof of it is asked
+    # for (a complaint asks for no proof, so not there).
+    if acting_for == "someone_else" and "identity" in steps:
         return (steps[0], "you", "authority", *steps[1:])
     return (steps[0], "you", *steps[1:])
 
