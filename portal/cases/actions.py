@@ -13,6 +13,7 @@ from portal.cases.closing import REVIEWER_ROLE
 from portal.cases.deadlines import clarification_allowed, first_month_ends_on
 from portal.cases.entitlement import judgement_needed
 from portal.cases.identity import IDENTITY_PENDING
+from portal.cases.lifting import can_lift
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.objections import latest_assessment
 from portal.cases.review import pending_review
@@ -48,12 +49,28 @@ class Action(StrEnum):
     APPROVE_OUTCOME = "approve_outcome"
     PROPOSE_CORRECTION = "propose_correction"
     APPROVE_CORRECTION = "approve_correction"
+    PROPOSE_RESTRICTION = "propose_restriction"
+    APPROVE_RESTRICTION = "approve_restriction"
+    PROPOSE_DELETION = "propose_deletion"
+    APPROVE_DELETION = "approve_deletion"
+    LIFT_RESTRICTION = "lift_restriction"  # Art 18(3): the person is told first (C14)
     ASSIGN = "assign"
     ADD_NOTE = "add_note"
     RECORD_JUDGEMENT = "record_judgement"
 
 
-_APPROVE = {CaseKind.ACCESS: Action.APPROVE, CaseKind.CORRECTION: Action.APPROVE_CORRECTION}
+_APPROVE = {
+    CaseKind.ACCESS: Action.APPROVE,
+    CaseKind.CORRECTION: Action.APPROVE_CORRECTION,
+    CaseKind.RESTRICTION: Action.APPROVE_RESTRICTION,
+    CaseKind.DELETION: Action.APPROVE_DELETION,
+}
+# C14, C15: the requests answered by a decision on the right (portal.cases.rights_decisions).
+_PROPOSE_RIGHTS = {
+    CaseKind.CORRECTION: Action.PROPOSE_CORRECTION,
+    CaseKind.RESTRICTION: Action.PROPOSE_RESTRICTION,
+    CaseKind.DELETION: Action.PROPOSE_DELETION,
+}
 
 
 def allowed_actions(
@@ -69,8 +86,10 @@ def allowed_actions(
     `actor_role`, refusing is offered to the reviewer only."""
     state = CaseState(case.state)
     access = case.kind == CaseKind.ACCESS
-    correction = case.kind == CaseKind.CORRECTION
+    rights = _PROPOSE_RIGHTS.get(CaseKind(case.kind))
     actions: set[Action] = {Action.ADD_NOTE}
+    if state in (S.READY, S.COMPLETED) and can_lift(session, case):
+        actions.add(Action.LIFT_RESTRICTION)
     if is_closed(state):
         return frozenset(actions)
     actions.update({Action.ASSIGN, Action.RECORD_WITHDRAWAL})
@@ -96,13 +115,13 @@ def allowed_actions(
             actions.add(Action.EXTEND)
     if state in WORKING_STATES:
         actions.add(Action.RECORD_SEARCH)
-        if not correction:
+        if rights is None:
             actions.add(Action.ADD_DISCLOSURE_ITEM if access else Action.ASSESS_OBJECTION)
     if state == S.IN_PROGRESS:
         if access:
             actions.add(Action.SUBMIT_FOR_REVIEW)
-        elif correction:
-            actions.add(Action.PROPOSE_CORRECTION)
+        elif rights is not None:
+            actions.add(rights)
         elif latest_assessment(session, case) is not None:
             actions.add(Action.PROPOSE_DECISION)
     if state == S.IN_REVIEW:

@@ -111,6 +111,11 @@ class MessageKind(StrEnum):
     COMPLAINT_PROGRESS = "complaint_progress"
     COMPLAINT_OUTCOME = "complaint_outcome"
     CORRECTION_DECISION = "correction_decision"
+    # C14, C15: decisions on requests to restrict (Art 18) and to delete (Art 17), and
+    # the notice given before a restriction is lifted (Art 18(3)).
+    RESTRICTION_DECISION = "restriction_decision"
+    DELETION_DECISION = "deletion_decision"
+    RESTRICTION_LIFTING = "restriction_lifting"
     REVIEW_OUTCOME = "review_outcome"  # an internal review's outcome (after_decision_models)
 
 
@@ -265,8 +270,9 @@ class ObjectionDecision(Base):
 
 class RestrictionEntry(Base):
     """A processing that stops for one person: from submission while an objection is
-    considered, if the person asked (C12, pending decision; no decision yet), or from an
-    approved objection decision (C9). The decision confirms or lifts a pending entry.
+    considered, if the person asked (C12, pending decision; no decision yet), from an
+    approved objection decision (C9), or from an approved request to restrict (C14). The
+    decision confirms or lifts a pending entry.
 
     The subject's name and date of birth are copied so data teams can match records
     without reading the case, and so the entry outlives its case while the restriction
@@ -290,6 +296,11 @@ class RestrictionEntry(Base):
     )
     lifted_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # What asked for it: an objection (Art 18(1)(d), C9, C12) or a request to restrict
+    # (Art 18(1), C14), whose entries go in force from the decision's approval.
+    asked_by: Mapped[str] = mapped_column(
+        String(20), default="objection", server_default="objection"
+    )
 
 
 class CaseMessage(Base):

@@ -20,7 +20,15 @@ from portal.extensions import DbSession
 SENT_BY = frozenset({"email", "post"})
 # The kinds whose answer is a decision (an objection's, a correction's) or a complaint's
 # outcome (C13), told when the reviewer approves it.
-DECIDED_KINDS = frozenset({CaseKind.OBJECTION, CaseKind.COMPLAINT, CaseKind.CORRECTION})
+DECIDED_KINDS = frozenset(
+    {
+        CaseKind.OBJECTION,
+        CaseKind.COMPLAINT,
+        CaseKind.CORRECTION,
+        CaseKind.RESTRICTION,
+        CaseKind.DELETION,
+    }
+)
 
 
 def decision_sent(

@@ -99,6 +99,41 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
             "statement added to it; who we told, where you asked (Art 16, 19); how to "
             "complain to us and to the ICO and the right to go to court (C10, C14).",
         ),
+        MessageKind.RESTRICTION_DECISION: MessageText(
+            (
+                "outcome",
+                "reasons",
+                "processing",
+                "recipients_told",
+                "recipients_asked",
+                "rights",
+            ),
+            "Our decision on your request to restrict ({outcome}: restricted or "
+            "not_restricted) and why ({reasons}); the uses we have stopped ({processing}, "
+            "see processing_description); that we tell you before we lift it (Art 18(3)); "
+            "who we told, where you asked (Art 19); how to complain to us and to the ICO and "
+            "the right to go to court (C10, C14).",
+        ),
+        MessageKind.DELETION_DECISION: MessageText(
+            (
+                "outcome",
+                "reasons",
+                "deleted",
+                "recipients_told",
+                "recipients_asked",
+                "rights",
+            ),
+            "Our decision on your request to delete ({outcome}: deleted, partly_deleted or "
+            "not_deleted) and why ({reasons}); what we deleted ({deleted}); what you can still "
+            "ask for where we keep it (Art 17(3)(b), C15); who we told, where you asked (Art "
+            "19); how to complain to us and to the ICO and the right to go to court (C10, C14).",
+        ),
+        MessageKind.RESTRICTION_LIFTING: MessageText(
+            ("processing", "lift_on", "reasons", "rights"),
+            "We will lift the restriction of these uses ({processing}) on {lift_on}, and why "
+            "({reasons}): told before it is lifted (Art 18(3), C14); how to complain to us and "
+            "to the ICO and the right to go to court (C10).",
+        ),
         MessageKind.REVIEW_OUTCOME: MessageText(
             ("outcome", "reasons", "rights", "asked_on"),
             "The outcome of the internal review you asked for on {asked_on} ({outcome}: "

@@ -35,6 +35,8 @@ class CaseKind(StrEnum):
     OBJECTION = "objection"  # UK GDPR Art 21
     COMPLAINT = "complaint"  # DPA 2018 s.164A (C13)
     CORRECTION = "correction"  # UK GDPR Art 16 (rectification)
+    RESTRICTION = "restriction"  # UK GDPR Art 18 (restriction of processing)
+    DELETION = "deletion"  # UK GDPR Art 17 (erasure)
 
 
 class CaseState(StrEnum):

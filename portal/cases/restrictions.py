@@ -36,6 +36,7 @@ def wants_restriction(case: Case) -> bool:
 def _entry(case: Case, processing: str, status: RS, day: date, moment: datetime):
     subject = case.subject
     return RestrictionEntry(
+        asked_by=str(case.kind),
         case_id=case.id,
         reference=case.reference,
         subject_person_id=subject.id,
@@ -59,6 +60,26 @@ def restrict_pending(
     ]
     session.add_all(entries)
     return entries
+
+
+def restrict_from(
+    session: DbSession, case: Case, processing: Iterable[str], day: date, moment: datetime
+) -> list[RestrictionEntry]:
+    """C14: a request to restrict granted (Art 18(1)): each use in force from `day`, until
+    the person has been told it will be lifted (Art 18(3), portal.cases.lifting)."""
+    entries = [_entry(case, key, RS.IN_FORCE, day, moment) for key in dict.fromkeys(processing)]
+    session.add_all(entries)
+    return entries
+
+
+def entries_in_force(session: DbSession, case: Case) -> list[RestrictionEntry]:
+    return list(
+        session.scalars(
+            select(RestrictionEntry)
+            .where(RestrictionEntry.case_id == case.id, RestrictionEntry.status == RS.IN_FORCE)
+            .order_by(RestrictionEntry.id)
+        )
+    )
 
 
 def pending_entries(session: DbSession, case: Case) -> list[RestrictionEntry]:

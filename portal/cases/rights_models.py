@@ -1,7 +1,8 @@
-"""The decision on a request to correct (UK GDPR Art 16), proposed by a caseworker and
-approved by the reviewer, with the recipients told of it (Art 19).
+"""The decision on a request to correct (UK GDPR Art 16), to restrict (Art 18) or to
+delete (Art 17), proposed by a caseworker and approved by the reviewer, with the
+recipients told of it (Art 19).
 
-Written only by portal.cases.corrections. Who acted is a string such as "staff:12", as in
+Written only by portal.cases.rights_decisions. Who acted is a string such as "staff:12", as in
 the audit trail; instants are UTC.
 """
 
@@ -27,8 +28,26 @@ class CorrectionOutcome(StrEnum):
     NOT_CORRECTED = "not_corrected"
 
 
+class RestrictionOutcome(StrEnum):
+    """Art 18(1): the council restricts the uses asked for (some or all of them), or does
+    not because none of the grounds of Art 18(1) applies, with reasons."""
+
+    RESTRICTED = "restricted"
+    NOT_RESTRICTED = "not_restricted"
+
+
+class DeletionOutcome(StrEnum):
+    """Art 17: the council deletes what was asked, part of it, or none of it. For its
+    public task the right does not apply while the processing is necessary (Art
+    17(3)(b)): C15."""
+
+    DELETED = "deleted"
+    PARTLY_DELETED = "partly_deleted"
+    NOT_DELETED = "not_deleted"
+
+
 class RightsDecision(Base):
-    """A decision on a correction request (C14)."""
+    """A decision on a request to correct, restrict or delete (C14, C15)."""
 
     __tablename__ = "rights_decisions"
 
@@ -39,6 +58,10 @@ class RightsDecision(Base):
     # What the record says now (corrected), or the person's statement added to it.
     record_now_says: Mapped[str] = mapped_column(Text, default="")
     statement: Mapped[str] = mapped_column(Text, default="")
+    # A restriction: the uses restricted (processing keys, as the register keeps them).
+    processing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A deletion: what was deleted, in staff's words for the requester.
+    deleted: Mapped[str] = mapped_column(Text, default="")
     # Art 19: the partner agencies told (portal.cases.agencies keys).
     recipients_told: Mapped[list[str]] = mapped_column(JSON, default=list)
     status: Mapped[DecisionStatus] = mapped_column(String(20))

@@ -14,6 +14,7 @@ from typing import Any
 from portal.cases.models import ActingFor, CaseKind, Channel
 from portal.cases.override_tests import OverrideTest, is_research
 from portal.cases.requests import PersonDetails, Submission
+from portal.cases.rights_models import CorrectionOutcome, DeletionOutcome, RestrictionOutcome
 
 
 def tiny_png(shade: int) -> bytes:
@@ -84,6 +85,61 @@ def correction_details(*, tell_me: bool = True) -> dict[str, Any]:
         "evidence": {},
         "recipients": {"tell_me": "yes" if tell_me else "no"},
     }
+
+
+def restriction_details(*, tell_me: bool = True) -> dict[str, Any]:
+    """C14: a request to stop the local research use while the accuracy of the record is
+    checked (UK GDPR Art 18(1)(a)), as the journey records it."""
+    return {
+        "processing": {"processing": ["local_research"], "agencies": []},
+        "grounds": {"ground": "accuracy"},
+        "why": {"why": "The record says my son was excluded from school. He never was."},
+        "recipients": {"tell_me": "yes" if tell_me else "no"},
+    }
+
+
+def deletion_details(*, tell_me: bool = True) -> dict[str, Any]:
+    """C15: a request to delete a record the requester says is no longer needed (UK GDPR
+    Art 17(1)(a)), as the journey records it."""
+    return {
+        "delete-what": {"what": "The notes about the 2019 referral, which was closed."},
+        "grounds": {"ground": "not_needed"},
+        "why": {"why": "The referral was closed in 2019 and we have had no support since."},
+        "recipients": {"tell_me": "yes" if tell_me else "no"},
+    }
+
+
+# C14, C15: what staff write on a decision on a request to correct, restrict or delete,
+# for the tests and the demo: the reasons for each outcome, and the outcome's facts.
+RIGHTS_REASONS = {
+    "corrected": "The birth certificate sent with the request shows 5 March 2015.",
+    "statement_added": "The meeting notes were made at the time and we believe them accurate.",
+    "not_corrected": "The record is an accurate note of what the school reported to us.",
+    "restricted": "We are checking the school's record; the research use stops meanwhile.",
+    "not_restricted": "The school confirmed the record; none of the grounds of Art 18(1) applies.",
+    "deleted": "The referral closed in 2019 and the programme no longer needs the notes.",
+    "partly_deleted": "We deleted the notes; the referral's date is kept for the programme.",
+    "not_deleted": "The family is still supported, so the programme needs the notes: "
+    "UK GDPR Art 17(3)(b).",
+}
+RIGHTS_FACTS: dict[str, dict[str, Any]] = {
+    "corrected": {"record_now_says": "Date of birth: 5 March 2015."},
+    "statement_added": {
+        "statement": "I was never told about the 2021 meeting that this record describes."
+    },
+    "restricted": {"processing": ["local_research"]},
+    "deleted": {"deleted": "The notes of the 2019 referral."},
+    "partly_deleted": {"deleted": "The notes of the 2019 referral, but not its date."},
+}
+
+
+# C14, C15: each right's usual outcome, and the outcomes that change the data.
+DEFAULT_OUTCOMES = {
+    CaseKind.CORRECTION: CorrectionOutcome.CORRECTED,
+    CaseKind.RESTRICTION: RestrictionOutcome.RESTRICTED,
+    CaseKind.DELETION: DeletionOutcome.DELETED,
+}
+CHANGED = frozenset({"corrected", "statement_added", "restricted", "deleted", "partly_deleted"})
 
 
 # C9: why the council's grounds override the person's, and the legal claim, as a

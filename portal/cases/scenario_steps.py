@@ -21,7 +21,6 @@ from portal.cases import (
     clock,
     closing,
     complaints,
-    corrections,
     deadlines,
     disclosure,
     entitlement,
@@ -30,6 +29,7 @@ from portal.cases import (
     intake,
     objections,
     review,
+    rights_decisions,
 )
 from portal.cases.casework_models import (
     CaseNote,
@@ -43,8 +43,15 @@ from portal.cases.casework_models import (
 from portal.cases.models import Case, Channel
 from portal.cases.override_tests import OverrideTest
 from portal.cases.requests import Submission
-from portal.cases.rights_models import CorrectionOutcome, RightsDecision
-from portal.cases.scenario_requests import override_test_for, submission
+from portal.cases.rights_models import RightsDecision
+from portal.cases.scenario_requests import (
+    CHANGED,
+    DEFAULT_OUTCOMES,
+    RIGHTS_FACTS,
+    RIGHTS_REASONS,
+    override_test_for,
+    submission,
+)
 from portal.encryption import EvidenceCipher
 from portal.extensions import DbSession
 from portal.instants import aware
@@ -77,13 +84,6 @@ OUTCOME = "The letter went to your old address by mistake. We apologise and have
 REFUSAL_REASONS = "this is the ninth identical request in six weeks, each answered in full"
 WITHDRAWAL_REASON = "No longer needed"
 GROUNDS_RAISED = "Worried that linked records could be seen by her former partner."
-CORRECTED_RECORD = "Date of birth: 5 March 2015."
-STATEMENT = "I was never told about the 2021 meeting that this record describes."
-CORRECTION_REASONS = {
-    "corrected": "The birth certificate sent with the request shows 5 March 2015.",
-    "statement_added": "The meeting notes were made at the time and we believe them accurate.",
-    "not_corrected": "The record is an accurate note of what the school reported to us.",
-}
 DECISION_REASONS = (
     "Weighed the requester's safety concerns against the support the family receives."
 )
@@ -443,31 +443,32 @@ class Steps:
             actor=worker or self.worker(),
         )
 
-    def propose_correction(
+    def propose_rights(
         self,
         case: Case,
-        outcome: CorrectionOutcome = CorrectionOutcome.CORRECTED,
+        outcome: str | None = None,
         *,
         at: When = 0,
         worker: str | None = None,
     ) -> RightsDecision:
-        """C14: a decision on a correction request, for the reviewer: corrected (the
-        schools and health services told), or the person's statement added, or neither."""
+        """C14, C15: a decision on a request to correct, restrict or delete, for the
+        reviewer: by default the data changes (corrected, restricted, deleted) and the
+        schools and health services are told; otherwise `outcome`, with its facts."""
+        outcome = str(outcome or DEFAULT_OUTCOMES[case.kind])
         return self._do(
-            corrections.propose_correction,
+            rights_decisions.propose_rights_decision,
             case,
             at,
             outcome=outcome,
-            reasons=CORRECTION_REASONS[outcome],
-            record_now_says=CORRECTED_RECORD if outcome == CorrectionOutcome.CORRECTED else "",
-            statement=STATEMENT if outcome == CorrectionOutcome.STATEMENT_ADDED else "",
-            recipients_told=["schools", "health"] if outcome != "not_corrected" else [],
+            reasons=RIGHTS_REASONS[outcome],
+            recipients_told=["schools", "health"] if outcome in CHANGED else [],
             actor=worker or self.worker(),
+            **RIGHTS_FACTS.get(outcome, {}),
         )
 
-    def approve_correction(self, case: Case, *, at: When = 0) -> None:
-        """C14: the reviewer approves the decision; the requester is told."""
-        self._do(corrections.approve_correction, case, at, actor=self.reviewer)
+    def approve_rights(self, case: Case, *, at: When = 0) -> None:
+        """C14, C15: the reviewer approves the decision; the requester is told."""
+        self._do(rights_decisions.approve_rights_decision, case, at, actor=self.reviewer)
 
     def approve_decision(self, case: Case, *, at: When = 0) -> None:
         """C9, C12: the reviewer approves the decision; what it upholds is restricted and

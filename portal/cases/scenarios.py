@@ -30,7 +30,7 @@ from portal.cases import clock, internal_reviews, objections
 from portal.cases.after_decision_models import InternalReview, ReviewOutcome
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState
-from portal.cases.rights_models import CorrectionOutcome
+from portal.cases.rights_decisions import is_rights_request
 from portal.cases.scenario_steps import Steps, When, noon
 
 S = CaseState
@@ -127,8 +127,8 @@ class Scenarios(Steps):
     def in_review(self, case: Case) -> Case:
         if case.kind == CaseKind.OBJECTION:
             return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
-        if case.kind == CaseKind.CORRECTION:
-            return self.correction(case, stage="proposed")
+        if is_rights_request(case):
+            return self.rights(case, stage="proposed")
         worker = self.start(case, at=0)
         self.search(case, at=5, worker=worker)
         self.submit(case, at=8, worker=worker)
@@ -138,8 +138,8 @@ class Scenarios(Steps):
         """The reviewer approved the draft (the pack is queued) or the decision."""
         if case.kind == CaseKind.OBJECTION:
             return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="decided")
-        if case.kind == CaseKind.CORRECTION:
-            return self.correction(case, stage="decided")
+        if is_rights_request(case):
+            return self.rights(case, stage="decided")
         worker = self.start(case, at=1)
         self.search(case, at=6, worker=worker)
         self.submit(case, at=10, worker=worker)
@@ -153,11 +153,11 @@ class Scenarios(Steps):
             self.propose_outcome(case, at=10)
             self.return_draft(case, at=12)
             return case
-        if case.kind in (CaseKind.OBJECTION, CaseKind.CORRECTION):
+        if case.kind == CaseKind.OBJECTION or is_rights_request(case):
             if case.kind == CaseKind.OBJECTION:
                 self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="proposed")
             else:
-                self.correction(case, stage="proposed")
+                self.rights(case, stage="proposed")
             self.return_draft(case, at=12)
             return case
         worker = self.start(case, at=1)
@@ -192,8 +192,8 @@ class Scenarios(Steps):
         partly upheld decision approved and sent."""
         if case.kind == CaseKind.OBJECTION:
             return self.objection(case, DecisionOutcome.PARTLY_UPHELD, stage="completed")
-        if case.kind == CaseKind.CORRECTION:
-            return self.correction(case, stage="completed", on_day=on_day)
+        if is_rights_request(case):
+            return self.rights(case, stage="completed", on_day=on_day)
         worker = self.start(case, at=1)
         self.finish(case, on_day, worker=worker)
         return case
@@ -255,21 +255,22 @@ class Scenarios(Steps):
             self.complete(case, at=13)
         return case
 
-    def correction(
+    def rights(
         self,
         case: Case,
-        outcome: CorrectionOutcome = CorrectionOutcome.CORRECTED,
+        outcome: str | None = None,
         *,
         stage: Stage = "completed",
         on_day: int = 15,
     ) -> Case:
-        """C14: a correction request worked, its decision (corrected, unless another
-        `outcome`) proposed, then taken to `stage`; completed (sent) `on_day`."""
+        """C14, C15: a request to correct, restrict or delete worked, its decision (the
+        data changed, unless another `outcome`) proposed, then taken to `stage`;
+        completed (sent) `on_day`."""
         worker = self.start(case, at=1)
-        self.propose_correction(case, outcome, at=min(10, on_day - 2), worker=worker)
+        self.propose_rights(case, outcome, at=min(10, on_day - 2), worker=worker)
         if stage == "proposed":
             return case
-        self.approve_correction(case, at=min(14, on_day - 1))
+        self.approve_rights(case, at=min(14, on_day - 1))
         if stage == "decided":
             return case
         self.complete(case, at=on_day, worker=worker)

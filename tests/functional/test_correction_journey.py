@@ -269,8 +269,8 @@ def test_the_tracking_page_gives_the_decision_in_the_residents_language(app):
             subject=person(email=email),
             language="ckb",
         )
-        scenarios.propose_correction(case)
-        scenarios.approve_correction(case, at=noon(date(2026, 3, 20)))
+        scenarios.propose_rights(case)
+        scenarios.approve_rights(case, at=noon(date(2026, 3, 20)))
         filed = Filed(case.id, case.reference, email)
     client = app.test_client()
     sign_in(app, client, filed, locale="ckb")

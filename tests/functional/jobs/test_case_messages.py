@@ -97,8 +97,8 @@ def correction_decision(scenarios: Scenarios, address: str, language: str) -> No
     case = scenarios.case_in(
         CaseState.IN_PROGRESS, CaseKind.CORRECTION, received=RECEIVED, **changes
     )
-    scenarios.propose_correction(case, at=noon(date(2026, 3, 16)))
-    scenarios.approve_correction(case, at=noon(date(2026, 3, 20)))
+    scenarios.propose_rights(case, at=noon(date(2026, 3, 16)))
+    scenarios.approve_rights(case, at=noon(date(2026, 3, 20)))
 
 
 def review_outcome(scenarios: Scenarios, address: str, language: str) -> None:

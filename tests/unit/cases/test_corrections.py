@@ -14,7 +14,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from portal.cases import clock, corrections, deadlines, errors, messages, review
+from portal.cases import clock, corrections, deadlines, errors, messages, review, rights_decisions
 from portal.cases.casework_models import DecisionStatus, MessageKind
 from portal.cases.models import CaseKind, CaseState
 from portal.cases.rights_models import CorrectionOutcome, RightsDecision
@@ -122,12 +122,12 @@ def test_only_a_correction_request_takes_a_correction_decision(session, scenario
 def test_the_reviewer_approves_and_the_requester_is_told_who_was_told(session, scenarios):
     """Art 19: the requester asked, so the message names the agencies told."""
     case = correction_in_progress(scenarios)
-    decision = scenarios.propose_correction(case)
+    decision = scenarios.propose_rights(case)
     assert case.state == CaseState.IN_REVIEW
     with pytest.raises(errors.OwnDraft):
         corrections.approve_correction(session, case, actor=CASEWORKER)
     session.rollback()
-    scenarios.approve_correction(case)
+    scenarios.approve_rights(case)
     assert case.state == CaseState.READY
     assert decision.status == DecisionStatus.APPROVED and decision.approved_by == REVIEWER
     [message] = messages.messages_for(session, case)
@@ -136,13 +136,13 @@ def test_the_reviewer_approves_and_the_requester_is_told_who_was_told(session, s
     assert message.params["recipients_told"] == ["schools", "health"]
     assert message.params["record_now_says"] == "Date of birth: 5 March 2015."
     with pytest.raises(TransitionNotAllowed):
-        scenarios.approve_correction(case)
+        scenarios.approve_rights(case)
 
 
 def test_who_was_told_is_not_named_when_the_requester_did_not_ask(session, scenarios):
     case = correction_in_progress(scenarios, details=correction_details(tell_me=False))
-    scenarios.propose_correction(case)
-    scenarios.approve_correction(case)
+    scenarios.propose_rights(case)
+    scenarios.approve_rights(case)
     [message] = messages.messages_for(session, case)
     assert message.params["recipients_told"] == []
     assert message.params["recipients_asked"] is False
@@ -154,8 +154,8 @@ def test_who_was_told_is_not_named_when_the_requester_did_not_ask(session, scena
 def test_a_statement_is_added_where_the_council_does_not_agree(session, scenarios):
     """Art 16: "including by means of providing a supplementary statement"."""
     case = correction_in_progress(scenarios)
-    scenarios.propose_correction(case, O.STATEMENT_ADDED)
-    scenarios.approve_correction(case)
+    scenarios.propose_rights(case, O.STATEMENT_ADDED)
+    scenarios.approve_rights(case)
     [message] = messages.messages_for(session, case)
     assert message.params["statement"].startswith("I was never told")
     assert message.params["record_now_says"] == ""
@@ -163,11 +163,11 @@ def test_a_statement_is_added_where_the_council_does_not_agree(session, scenario
 
 def test_a_returned_decision_is_worked_again_and_a_new_one_proposed(session, scenarios):
     case = correction_in_progress(scenarios)
-    first = scenarios.propose_correction(case)
+    first = scenarios.propose_rights(case)
     review.return_for_changes(session, case, actor=REVIEWER, comments="Say which school")
     assert first.status == DecisionStatus.RETURNED
     assert case.state == CaseState.IN_PROGRESS
-    second = scenarios.propose_correction(case, O.NOT_CORRECTED)
-    assert corrections.proposed_correction(session, case) is second
-    scenarios.approve_correction(case)
-    assert corrections.approved_correction(session, case) is second
+    second = scenarios.propose_rights(case, O.NOT_CORRECTED)
+    assert rights_decisions.proposed_rights_decision(session, case) is second
+    scenarios.approve_rights(case)
+    assert rights_decisions.approved_rights_decision(session, case) is second
