@@ -35,9 +35,9 @@ from portal.cases.holds import HoldReason
 from portal.cases.models import Case, CaseKind, CaseState, Channel, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.cases.scenario_requests import (
+    DETAILS,
     access_details,
     complaint_details,
-    correction_details,
     on_behalf_of,
     submission,
     tiny_png,
@@ -240,8 +240,8 @@ class DemoCases(Scenarios):
             )
             delivery = self.rng.choice(["download", "download", "post", "hub"])
             details = access_details(delivery, agencies)
-        elif kind == CaseKind.CORRECTION:
-            details = correction_details()
+        elif kind in DETAILS:
+            details = DETAILS[kind]()  # C14, C15: correction, restriction, deletion
         else:
             details = {
                 "processing": {"processing": ["programme", "national_study"], "agencies": []},
@@ -343,7 +343,7 @@ class DemoCases(Scenarios):
         ]
         # C14: a correction request decided and sent, and one being worked.
         correction = CaseKind.CORRECTION
-        plan += [partial(add, self.correction, 32, correction), partial(add, None, 7, correction)]
+        plan += [partial(add, self.rights, 32, correction), partial(add, None, 7, correction)]
         for step in plan:
             step()
         self.past_retention()
@@ -354,6 +354,12 @@ class DemoCases(Scenarios):
             (30, CaseState.COMPLETED),
         ):
             add(self.complaint, age, COMPLAINT, Channel.ONLINE, state=state)
+        # C14, C15: a restriction agreed and on the register, one being decided, and a
+        # request to delete refused because the programme still needs the notes.
+        restriction, deletion = CaseKind.RESTRICTION, CaseKind.DELETION
+        add(self.rights, 26, restriction, Channel.ONLINE)
+        add(self.in_review, 12, restriction, Channel.ONLINE)
+        add(self.rights, 29, deletion, Channel.ONLINE, outcome="not_deleted")
         self.after_decision()
 
     def past_retention(self) -> None:

@@ -15,6 +15,7 @@ from datetime import date
 from sqlalchemy import select
 
 from portal.cases.casework_models import RestrictionEntry, RestrictionStatus
+from portal.cases.clock import london_today
 from portal.cases.models import Case
 from portal.cases.objections import processing_description
 from portal.exports import csv_cell
@@ -33,15 +34,23 @@ class RestrictionRow:
     lifted_on: date | None = None
     # False once the retention schedule erased the case: the entry outlives it (C12).
     case_kept: bool = True
+    # What asked for it: an objection (C9, C12) or a request to restrict (C14).
+    asked_by: str = "objection"
+    # Lifted from a day still to come: the person has been told first (Art 18(3), C14).
+    lifting_notified: bool = False
 
     @property
     def status_text(self) -> str:
+        if self.lifting_notified:
+            return LIFTING_NOTIFIED
+        if self.status == RestrictionStatus.IN_FORCE and self.asked_by == "restriction":
+            return RESTRICTION_AGREED
         return STATUS_TEXT[self.status]
 
     @property
     def applies(self) -> bool:
         """Stopped now: pending decision or in force (a lifted one ends on lifted_on)."""
-        return self.status != RestrictionStatus.LIFTED
+        return self.status != RestrictionStatus.LIFTED or self.lifting_notified
 
 
 # C12: what each status means for the data teams, in the register and its CSV.
@@ -50,6 +59,8 @@ STATUS_TEXT = {
     RestrictionStatus.IN_FORCE: "In force: objection upheld",
     RestrictionStatus.LIFTED: "Lifted: the use carries on",
 }
+RESTRICTION_AGREED = "In force: request to restrict agreed (Art 18(1))"
+LIFTING_NOTIFIED = "In force; the person has been told it is lifted (Art 18(3))"
 
 REGISTER_HEADER = (
     "Reference",
@@ -85,6 +96,7 @@ def case_restrictions(session: DbSession, case: Case) -> list[RestrictionRow]:
 
 
 def _rows(entries: Iterable[RestrictionEntry]) -> list[RestrictionRow]:
+    today = london_today()
     return [
         RestrictionRow(
             reference=entry.reference,
@@ -96,6 +108,10 @@ def _rows(entries: Iterable[RestrictionEntry]) -> list[RestrictionRow]:
             status=RestrictionStatus(entry.status),
             lifted_on=entry.lifted_on,
             case_kept=entry.case_id is not None,
+            asked_by=entry.asked_by,
+            lifting_notified=entry.status == RestrictionStatus.LIFTED
+            and entry.lifted_on is not None
+            and entry.lifted_on > today,
         )
         for entry in entries
     ]

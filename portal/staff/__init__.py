@@ -153,7 +153,6 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     case,
     case_actions,
     complaint_actions,
-    correction_actions,
     evidence,
     holds,
     home,
@@ -161,4 +160,5 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     letters,
     register,
     reports,
+    rights_actions,
 )

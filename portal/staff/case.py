@@ -29,7 +29,9 @@ from portal.cases import (
     intake,
     objections,
     register,
+    restrictions,
     retention,
+    rights_decisions,
 )
 from portal.cases.agencies import agency_name
 from portal.cases.casework_models import (
@@ -47,7 +49,7 @@ from portal.cases.workflow import TransitionNotAllowed
 from portal.documents import production
 from portal.extensions import db
 from portal.forms import casework as forms
-from portal.forms import complaint_casework, correction_staff_forms, objection_forms
+from portal.forms import complaint_casework, objection_forms, rights_staff_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
 from portal.staff.after_decision_summary import after_decision_summary
@@ -69,6 +71,8 @@ REVIEW_ACTIONS = frozenset(
         CA.APPROVE_DECISION,
         CA.APPROVE_OUTCOME,
         CA.APPROVE_CORRECTION,
+        CA.APPROVE_RESTRICTION,
+        CA.APPROVE_DELETION,
     }
 )
 
@@ -108,6 +112,11 @@ EVENT_LABELS = {
     "decision_approved": "Decision approved",
     "correction_proposed": "Correction decision proposed",
     "correction_approved": "Correction decision approved",
+    "restriction_proposed": "Restriction decision proposed",
+    "restriction_approved": "Restriction decision approved",
+    "deletion_proposed": "Deletion decision proposed",
+    "deletion_approved": "Deletion decision approved",
+    "restriction_lift_notified": "Requester told the restriction will be lifted (Art 18(3))",
     "evidence_viewed": "Evidence viewed",
     "evidence_released": "Held evidence released by a reviewer (not scanned for malware)",
     "evidence_downloaded": "File downloaded",
@@ -169,6 +178,16 @@ def _described(keys: list[str]) -> list[tuple[str, str]]:
     return [(key, objections.processing_description(key)) for key in keys]
 
 
+def restriction_uses(case: Case) -> list[tuple[str, str]]:
+    """C14: the uses the person asked to restrict, as staff read them."""
+    return _described(rights_decisions.uses_asked(case))
+
+
+def uses_in_force(case: Case) -> list[tuple[str, str]]:
+    """C14: the uses this request restricted that are still restricted."""
+    return _described([e.processing for e in restrictions.entries_in_force(db.session, case)])
+
+
 def objected_processing(case: Case) -> list[tuple[str, str]]:
     """What the objection names, then the rest of the programme's processing."""
     usual = ["programme", *sorted(objections.RESEARCH_PROCESSING)]
@@ -194,10 +213,18 @@ def offered_actions(case: Case) -> frozenset[actions.Action]:
     )
     may_work = can(current_user, Action.WORK_ON_CASE, case)
     may_review = can(current_user, Action.REVIEW_CASE, case)
+    # Art 18(3): a reviewer, also once the request is completed (C14).
+    may_lift = can(current_user, Action.LIFT_RESTRICTION, case)
     return frozenset(
         action
         for action in allowed
-        if (may_review if action in REVIEW_ACTIONS else may_work or action == CA.ADD_NOTE)
+        if (
+            may_lift
+            if action == CA.LIFT_RESTRICTION
+            else may_review
+            if action in REVIEW_ACTIONS
+            else may_work or action == CA.ADD_NOTE
+        )
     )
 
 
@@ -235,10 +262,24 @@ def empty_forms(case: Case) -> dict[str, Any]:
         "record_progress": complaint_casework.ProgressForm(prefix="progress", formdata=None),
         "propose_outcome": complaint_casework.ProposeOutcomeForm(prefix="outcome", formdata=None),
         "approve_outcome": forms.ConfirmActionForm(prefix="approve-outcome", formdata=None),
-        "propose_correction": correction_staff_forms.ProposeCorrectionForm(
+        "propose_correction": rights_staff_forms.ProposeCorrectionForm(
             prefix="correction", formdata=None
         ),
         "approve_correction": forms.ConfirmActionForm(prefix="approve-correction", formdata=None),
+        "propose_restriction": rights_staff_forms.ProposeRestrictionForm(
+            prefix="restriction",
+            formdata=None,
+            uses=restriction_uses(case),
+            processing=rights_decisions.uses_asked(case),
+        ),
+        "approve_restriction": forms.ConfirmActionForm(prefix="approve-restriction", formdata=None),
+        "propose_deletion": rights_staff_forms.ProposeDeletionForm(
+            prefix="deletion", formdata=None
+        ),
+        "approve_deletion": forms.ConfirmActionForm(prefix="approve-deletion", formdata=None),
+        "lift_restriction": rights_staff_forms.LiftRestrictionForm(
+            prefix="lift", formdata=None, uses=uses_in_force(case)
+        ),
     }
 
 
@@ -301,7 +342,7 @@ def render_case(
         disclosure_items=_rows(DisclosureItem, case),
         reviews=_rows(Review, case),
         decisions=_rows(ObjectionDecision, case),
-        corrections=_rows(RightsDecision, case),
+        rights_decisions=_rows(RightsDecision, case),
         agency_name=agency_name,
         clarifications=_rows(Clarification, case),
         assignee=allocation.assignee_of(db.session, case),

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from portal.cases.casework_models import DecisionOutcome, ReviewDecision, SearchOutcome
 from portal.cases.models import ActingFor, Authority, CaseKind, Channel, EvidencePurpose
-from portal.cases.rights_models import CorrectionOutcome
+from portal.cases.rights_models import CorrectionOutcome, DeletionOutcome, RestrictionOutcome
 from portal.i18n import LANGUAGES
 
 KIND_LABELS: Mapping[str, str] = {
@@ -20,6 +20,8 @@ KIND_LABELS: Mapping[str, str] = {
     CaseKind.OBJECTION: "Objection",
     CaseKind.COMPLAINT: "Complaint to the council",
     CaseKind.CORRECTION: "Correction request",
+    CaseKind.RESTRICTION: "Restriction request",
+    CaseKind.DELETION: "Deletion request",
 }
 
 CHANNEL_LABELS: Mapping[str, str] = {
@@ -75,10 +77,21 @@ DECISION_OUTCOME_LABELS: Mapping[str, str] = {
     DecisionOutcome.NOT_UPHELD: "Not upheld",
 }
 
-CORRECTION_OUTCOME_LABELS: Mapping[str, str] = {
+# C14, C15: the outcomes of decisions on requests to correct, restrict and delete.
+RIGHTS_OUTCOME_LABELS: Mapping[str, str] = {
     CorrectionOutcome.CORRECTED: "Corrected",
     CorrectionOutcome.STATEMENT_ADDED: "Not corrected; supplementary statement added",
     CorrectionOutcome.NOT_CORRECTED: "Not corrected",
+    RestrictionOutcome.RESTRICTED: "Restricted",
+    RestrictionOutcome.NOT_RESTRICTED: "Not restricted",
+    DeletionOutcome.DELETED: "Deleted",
+    DeletionOutcome.PARTLY_DELETED: "Partly deleted",
+    DeletionOutcome.NOT_DELETED: "Not deleted",
+}
+RIGHTS_DECISION_NAMES: Mapping[str, str] = {
+    CaseKind.CORRECTION: "Correction decision",
+    CaseKind.RESTRICTION: "Restriction decision",
+    CaseKind.DELETION: "Deletion decision",
 }
 
 

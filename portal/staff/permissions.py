@@ -41,6 +41,9 @@ class Action(StrEnum):
     # review's outcome, and a complaint to the ICO (which holds the case).
     INTERNAL_REVIEW = "internal_review"
     ICO_CASE = "ico_case"
+    # C14: tell the person before lifting a restriction they obtained (Art 18(3)), so also
+    # once the request is completed: restrictions last beyond it.
+    LIFT_RESTRICTION = "lift_restriction"
 
 
 EVERYONE = frozenset(Role)
@@ -58,6 +61,7 @@ ROLES_FOR: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.LEGAL_HOLD: frozenset({Role.REVIEWER, Role.ADMIN}),
         Action.INTERNAL_REVIEW: frozenset({Role.REVIEWER}),
         Action.ICO_CASE: frozenset({Role.REVIEWER}),
+        Action.LIFT_RESTRICTION: frozenset({Role.REVIEWER}),
     }
 )
 
@@ -127,6 +131,11 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_approve_outcome": Action.REVIEW_CASE,
         "staff.case_propose_correction": Action.WORK_ON_CASE,
         "staff.case_approve_correction": Action.REVIEW_CASE,
+        "staff.case_propose_restriction": Action.WORK_ON_CASE,
+        "staff.case_approve_restriction": Action.REVIEW_CASE,
+        "staff.case_propose_deletion": Action.WORK_ON_CASE,
+        "staff.case_approve_deletion": Action.REVIEW_CASE,
+        "staff.case_lift_restriction": Action.LIFT_RESTRICTION,
         "staff.case_intake": Action.WORK_ON_CASE,
         "staff.case_hold": Action.LEGAL_HOLD,
         "staff.case_release": Action.LEGAL_HOLD,

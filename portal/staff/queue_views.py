@@ -24,6 +24,8 @@ KIND_LABELS = {
     CaseKind.ACCESS: "Access request",
     CaseKind.OBJECTION: "Objection",
     CaseKind.CORRECTION: "Correction request",
+    CaseKind.RESTRICTION: "Restriction request",
+    CaseKind.DELETION: "Deletion request",
 }
 STATE_LABELS = {
     CaseState.RECEIVED: "Received",

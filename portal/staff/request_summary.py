@@ -71,6 +71,8 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
             SummaryRow("What they say it should say", words.block(asked["should_say"])),
             SummaryRow("Tell them who was told (Art 19)", _yes_no(asked["tell_me"] == "yes")),
         ]
+    elif case.kind in (CaseKind.RESTRICTION, CaseKind.DELETION):
+        rows += _rights_rows(case, words)
     else:
         subject = case.subject
         rows += [
@@ -85,6 +87,45 @@ def what_they_asked_for(case: Case, council: Council) -> list[SummaryRow]:
     postal = details.get("postal_address")
     if isinstance(postal, str) and postal.strip():
         rows.append(SummaryRow("Postal address for letters", words.block(postal)))
+    return rows
+
+
+# C14, C15: the grounds the journeys offer, as staff read them (UK GDPR Arts 17(1), 18(1)).
+GROUND_LABELS = {
+    CaseKind.RESTRICTION: {
+        "accuracy": "They contest its accuracy, while we check it (Art 18(1)(a))",
+        "unlawful": "Unlawful use: they want it restricted, not deleted (Art 18(1)(b))",
+        "legal_claim": "We no longer need it; they need it for a legal claim (Art 18(1)(c))",
+        "objected": "They objected, while we decide (Art 18(1)(d))",
+    },
+    CaseKind.DELETION: {
+        "not_needed": "No longer needed (Art 17(1)(a))",
+        "objected": "They objected to its use (Art 17(1)(c))",
+        "unlawful": "Held unlawfully (Art 17(1)(d))",
+        "other": "Another reason (see their words)",
+    },
+}
+
+
+def _rights_rows(case: Case, words: _ResidentWords) -> list[SummaryRow]:
+    """C14, C15: what a request to restrict or delete asks, and on which ground."""
+    details = case.details or {}
+    ground = _answer(details, "grounds", "ground") or ""
+    rows = []
+    if case.kind == CaseKind.RESTRICTION:
+        rows.append(SummaryRow("Uses to restrict", _objected_to(case)))
+    else:
+        rows.append(
+            SummaryRow("What to delete", words.block(_answer(details, "delete-what", "what")))
+        )
+    rows += [
+        SummaryRow("Their ground", escape(label(GROUND_LABELS[CaseKind(case.kind)], ground))),
+        SummaryRow("In their words", words.block(_answer(details, "why", "why") or "")),
+        SummaryRow(
+            "Tell them who was told (Art 19)",
+            _yes_no(_answer(details, "recipients", "tell_me") == "yes"),
+        ),
+    ]
     return rows
 
 

@@ -80,6 +80,13 @@ def demo_cases(demo_app) -> list[tuple[str, str, str, bool]]:  # noqa: F811
     return list(seen.values())
 
 
+RIGHTS_EVENTS = {
+    CaseKind.CORRECTION: "correction",
+    CaseKind.RESTRICTION: "restriction",
+    CaseKind.DELETION: "deletion",
+}
+
+
 def expected_first(kind: str, state: str, assessed: bool, role: Role) -> str | None:
     """The action a person in `role` should find first, or None for no next step."""
     access = kind == CaseKind.ACCESS
@@ -89,6 +96,11 @@ def expected_first(kind: str, state: str, assessed: bool, role: Role) -> str | N
             CaseState.IN_REVIEW: "approve_outcome" if role == Role.REVIEWER else None,
             CaseState.READY: "complete",
         }.get(CaseState(state))
+    rights = RIGHTS_EVENTS.get(kind)  # C14, C15: a decision on the right
+    if rights and CaseState(state) in (CaseState.IN_PROGRESS, CaseState.IN_REVIEW):
+        if state == CaseState.IN_PROGRESS:
+            return f"propose_{rights}"
+        return f"approve_{rights}" if role == Role.REVIEWER else None
     return {
         CaseState.RECEIVED: "accept_identity",
         CaseState.AWAITING_IDENTITY: "accept_identity",
@@ -123,7 +135,12 @@ def test_the_first_actions_are_the_next_steps_open_after_what_was_asked(
         next_steps = element_text(page.html, within="next-steps-section")
         if first is None:
             assert not actions or actions[0].folded, where
-            if CaseState(state) in CLOSED:
+            lifts = kind == CaseKind.RESTRICTION and role == Role.REVIEWER
+            if CaseState(state) in CLOSED and lifts and state == CaseState.COMPLETED:
+                # C14 (Art 18(3)): a restriction in force outlives its request.
+                assert [a.key for a in actions] == ["lift_restriction"], where
+                assert "Other actions are further down the page" in next_steps, where
+            elif CaseState(state) in CLOSED:
                 assert next_steps.startswith("Next steps Closed on "), where
                 assert "There is nothing you can do on this case now" in next_steps, where
             else:
