@@ -246,6 +246,8 @@ STAFF_ONLY_ACTIONS = frozenset(
         "complaint_outcome_proposed",  # C13: the draft outcome, for the reviewer
         "complaint_progress_reported",  # shown as its message instead
         "correction_proposed",
+        "restriction_proposed",  # C14, C15: drafts for the reviewer
+        "deletion_proposed",
         "case_held",  # legal hold: portal.cases.holds
         "hold_released",
         "retention_deleted",  # part of a closed request deleted: portal.cases.retention

@@ -47,15 +47,11 @@ from portal.cases.message_words import (
     restriction_sentences,
 )
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.use_words import processing_words
 from portal.documents.correction_words import correction_words
 from portal.documents.decision_words import ContinuingUse, continuing_use
 from portal.documents.pdf import document_pdf, render_document
-from portal.documents.people import (
-    DecisionFacts,
-    continuing_because,
-    processing_words,
-    what_was_asked,
-)
+from portal.documents.people import DecisionFacts, continuing_because, what_was_asked
 from portal.extensions import DbSession
 from portal.i18n import DEFAULT_LOCALE, LANGUAGES, babel_locale_for
 from portal.instants import aware, utc_now

@@ -29,19 +29,8 @@ from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
 from portal.cases.models import Case, CaseKind
 from portal.cases.override_tests import OverrideTest
+from portal.cases.use_words import agency_name
 
-AGENCY_WORDS: Mapping[str, Any] = MappingProxyType(
-    {
-        "police": _l("Police"),
-        "schools": _l("Schools and colleges"),
-        "health": _l("Health services, including the NHS"),
-        "dwp": _l("Department for Work and Pensions (DWP)"),
-        "housing": _l("Housing"),
-        "probation": _l("Probation services"),
-        "social_care": _l("Social care"),
-        "council": _l("Other council departments"),
-    }
-)
 OBJECTED_WORDS: Mapping[str, Any] = MappingProxyType(
     {
         "programme": _l("Linking my information for the whole programme"),
@@ -61,39 +50,6 @@ EVERYTHING_FOR_A_CHILD = _l(
     "Everything the council holds about your child, %(name)s, for the programme"
 )
 EVERYTHING_FOR_SOMEONE = _l("Everything the council holds about %(name)s for the programme")
-
-
-def agency_name(slug: str) -> str:
-    words = AGENCY_WORDS.get(slug)
-    return str(words) if words is not None else slug.replace("_", " ")
-
-
-def processing_words(processing: str, about: AboutWhom) -> str:
-    """C9: a processing key ("sharing:police") as the requester reads it, in the current
-    language (objections.processing_description is the staff wording)."""
-    organisation = agency_name(processing.partition(":")[2])
-    if processing.startswith("sharing:"):
-        return about.words(
-            _l("Sharing your information with: %(organisation)s"),
-            _l("Sharing their information with: %(organisation)s"),
-            organisation=organisation,
-        )
-    if processing == "programme":
-        return about.words(
-            _l("Linking your information for the Think Family programme"),
-            _l("Linking their information for the Think Family programme"),
-        )
-    if processing == "national_study":
-        return about.words(
-            _l("Sending your information to the National Impact Study (ONS and NIESR)"),
-            _l("Sending their information to the National Impact Study (ONS and NIESR)"),
-        )
-    if processing == "local_research":
-        return about.words(
-            _l("Using your information for local research on the programme"),
-            _l("Using their information for local research on the programme"),
-        )
-    return processing
 
 
 def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
