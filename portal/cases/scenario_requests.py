@@ -207,6 +207,8 @@ DETAILS: dict[CaseKind, Callable[[], dict[str, Any]]] = {
     CaseKind.OBJECTION: objection_details,
     CaseKind.COMPLAINT: complaint_details,
     CaseKind.CORRECTION: correction_details,
+    CaseKind.RESTRICTION: restriction_details,
+    CaseKind.DELETION: deletion_details,
 }
 
 

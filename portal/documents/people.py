@@ -24,12 +24,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.bidi import isolate_text, long_date_text
-from portal.cases import corrections, disclosure, objections
+from portal.cases import corrections, disclosure, objections, rights_decisions
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
 from portal.cases.models import Case, CaseKind
 from portal.cases.override_tests import OverrideTest
-from portal.cases.use_words import agency_name
+from portal.cases.use_words import agency_name, processing_words
 
 OBJECTED_WORDS: Mapping[str, Any] = MappingProxyType(
     {
@@ -62,6 +62,8 @@ def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
             _("What you told us is wrong: %(text)s", text=isolate_text(asked["wrong"])),
             _("What you told us it should say: %(text)s", text=isolate_text(asked["should_say"])),
         ]
+    if case.kind in (CaseKind.RESTRICTION, CaseKind.DELETION):
+        return _rights_asked(case, about)
     if case.kind == CaseKind.OBJECTION:
         answers = details.get("processing")
         if isinstance(answers, dict):
@@ -102,6 +104,27 @@ def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
                     end=long_date_text(end) if end else "…",
                 )
             )
+    return lines
+
+
+def _rights_asked(case: Case, about: AboutWhom) -> list[str]:
+    """C14, C15: the uses a request to restrict named, or what a request to delete named,
+    and the requester's reasons, as the journey recorded them."""
+    details = case.details or {}
+    lines: list[str] = []
+    if case.kind == CaseKind.RESTRICTION:
+        uses = [processing_words(p, about) for p in rights_decisions.uses_asked(case)]
+        if uses:
+            lines.append(_("What you asked us to stop: %(uses)s", uses="; ".join(uses)))
+    else:
+        what = details.get("delete-what") or {}
+        text = str(what.get("what") or "") if isinstance(what, dict) else ""
+        if text:
+            lines.append(_("What you asked us to delete: %(text)s", text=isolate_text(text)))
+    why = details.get("why") or {}
+    reasons = str(why.get("why") or "") if isinstance(why, dict) else ""
+    if reasons:
+        lines.append(_("Your reasons: %(text)s", text=isolate_text(reasons)))
     return lines
 
 
