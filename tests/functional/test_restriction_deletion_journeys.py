@@ -13,10 +13,15 @@ a restriction is lifted); Art 19 (recipients told; the person told who, if they 
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
+from portal.cases import lifting
 from portal.cases.models import Case, CaseKind
+from portal.cases.scenario_steps import noon
 from portal.documents import letters
 from portal.documents.letters import LetterKind
 from portal.extensions import db
@@ -288,3 +293,52 @@ def test_the_acknowledgement_says_what_was_asked(app, make, received):
         assert "What you asked us to stop: Using your information for local research" in text
     else:
         assert "What you asked us to delete: The notes about the 2019 referral" in text
+
+
+# A parent's request for their child: the letters address the parent, name the child -----
+
+
+def _childs_request(scenarios, address: str, language: str):
+    from portal.cases.models import ActingFor, CaseState
+    from portal.cases.scenario_requests import person
+    from tests.functional.jobs.test_case_messages import RECEIVED
+
+    return scenarios.case_in(
+        CaseState.IN_PROGRESS,
+        CaseKind.RESTRICTION,
+        received=RECEIVED,
+        acting_for=ActingFor.MY_CHILD,
+        requester=person(full_name="Maria Popescu", email=address),
+        subject=person(full_name="Zofia Wójcik", date_of_birth=date(2014, 5, 1), email=""),
+        relationship_to_subject="mother",
+        language=language,
+    )
+
+
+def test_a_parents_restriction_letters_name_the_child_and_speak_to_the_parent(app):
+    def restricted_then_lifted(scenarios, address, language):
+        case = _childs_request(scenarios, address, language)
+        scenarios.judge_if_needed(case, at=noon(date(2026, 3, 12)))  # C11
+        scenarios.propose_rights(case, at=noon(date(2026, 3, 16)))
+        scenarios.approve_rights(case, at=noon(date(2026, 3, 20)))
+        lifting.give_notice_of_lifting(
+            scenarios.session,
+            case,
+            processing=["local_research"],
+            lift_on=date(2026, 4, 20),
+            reasons=LIFTING_REASONS,
+            actor=scenarios.reviewer,
+            now=noon(date(2026, 4, 1)),
+        )
+
+    for kind in (
+        LetterKind.ACKNOWLEDGEMENT,
+        LetterKind.RESTRICTION_DECISION,
+        LetterKind.RESTRICTION_LIFTING,
+    ):
+        text = _letter_text(app, restricted_then_lifted, kind)
+        assert "Maria Popescu" in text, kind
+        assert "The person it is about: Zofia Wójcik" in text, kind
+        if kind != LetterKind.ACKNOWLEDGEMENT:
+            assert "Using their information for local research on the programme" in text, kind
+        assert not re.findall(r"\byour information\b|\byour child\b", text), kind
