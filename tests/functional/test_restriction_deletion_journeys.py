@@ -342,3 +342,71 @@ def test_a_parents_restriction_letters_name_the_child_and_speak_to_the_parent(ap
         if kind != LetterKind.ACKNOWLEDGEMENT:
             assert "Using their information for local research on the programme" in text, kind
         assert not re.findall(r"\byour information\b|\byour child\b", text), kind
+
+
+# Posting a decision completes the case; the notice before lifting does not -------------
+
+
+@pytest.mark.parametrize(
+    ("make", "kind"),
+    [
+        (restriction_decision, LetterKind.RESTRICTION_DECISION),
+        (deletion_decision, LetterKind.DELETION_DECISION),
+    ],
+)
+def test_posting_the_decision_letter_completes_the_request(app, make, kind):
+    from portal.cases.casework_models import CaseMessage
+    from portal.cases.models import CaseState
+    from portal.documents import postal
+
+    with building(app) as scenarios:
+        make(scenarios, "", "en")  # no email address: the decision goes by post
+        case = db.session.scalar(select(Case).order_by(Case.id.desc()))
+        assert case.state == CaseState.READY
+        message = db.session.scalar(
+            select(CaseMessage)
+            .where(CaseMessage.case_id == case.id, CaseMessage.kind == postal.MESSAGE_KINDS[kind])
+            .order_by(CaseMessage.id.desc())
+        )
+        postal.record_posting(
+            db.session,
+            case,
+            document_kind=kind.value,
+            message_id=message.id,
+            sent_on=date(2026, 3, 21),
+            actor=scenarios.reviewer,
+            now=noon(date(2026, 3, 21)),
+        )
+        assert db.session.get(Case, case.id, populate_existing=True).state == CaseState.COMPLETED
+    assert kind in postal.DECISION_LETTERS
+    assert LetterKind.RESTRICTION_LIFTING not in postal.DECISION_LETTERS
+    assert LetterKind.CORRECTION_DECISION in postal.DECISION_LETTERS
+
+
+# Following the request: the notice before lifting, and the timeline ---------------------
+
+
+def test_the_tracking_page_gives_the_notice_before_a_restriction_is_lifted(app):
+    from tests.functional.test_tracking import Filed, sign_in, unique_email
+
+    email = unique_email()
+    with building(app) as scenarios:
+        restriction_lifting(scenarios, email, "en")
+        case = db.session.scalar(select(Case).order_by(Case.id.desc()))
+        filed = Filed(case.id, case.reference, email)
+    client = app.test_client()
+    sign_in(app, client, filed, locale="en")
+    text = element_text(get_page(client, "/en/track/status").html)
+    for words in (
+        "Request to stop using information",
+        "We will start using some information again",
+        "We are writing before we start again: from 20 April 2026 we will use the information "
+        "in these ways again: Using your information for local research on the programme.",
+        LIFTING_REASONS,
+        "We told you that we will start using some information again",
+        "We made our decision on your request to stop using information",
+        "Our decision on your request to stop using information",
+    ):
+        assert words in text, words
+    assert "restriction_lift_notified" not in text
+    assert "We updated your request" not in text
