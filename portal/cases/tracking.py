@@ -246,7 +246,7 @@ STAFF_ONLY_ACTIONS = frozenset(
         "complaint_outcome_proposed",  # C13: the draft outcome, for the reviewer
         "complaint_progress_reported",  # shown as its message instead
         "correction_proposed",
-        "restriction_proposed",  # C14, C15: drafts for the reviewer
+        "restriction_proposed",  # C14, C15: the draft decisions, for the reviewer
         "deletion_proposed",
         "case_held",  # legal hold: portal.cases.holds
         "hold_released",
