@@ -28,7 +28,7 @@ from portal.extensions import db
 from portal.jobs import mail
 from portal.jobs.emails import build_email
 from portal.outbox import Job
-from tests import complaints
+from tests import complaints, rights_requests
 from tests.conftest import building
 from tests.functional.jobs import test_case_messages as scenarios
 from tests.journeys import png_bytes
@@ -47,6 +47,9 @@ MESSAGE_SCENARIOS: dict[str, Callable[[Scenarios, str, str], None]] = {
     "complaint_acknowledgement": complaints.complaint_acknowledgement,
     "complaint_progress": complaints.complaint_progress,
     "complaint_outcome": complaints.complaint_outcome,
+    "restriction_decision": rights_requests.restriction_decision,
+    "deletion_decision": rights_requests.deletion_decision,
+    "restriction_lifting": rights_requests.restriction_lifting,
 }
 
 

@@ -20,6 +20,11 @@ from portal.bidi import isolate_text, long_date_text
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
 from portal.cases.models import CaseKind
+from portal.cases.rights_message_words import (
+    deletion_summary,
+    lifting_summary,
+    restriction_summary,
+)
 
 
 def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
@@ -31,6 +36,16 @@ def received_title(kind: CaseKind, reference: str, about: AboutWhom) -> str:
     if kind == CaseKind.CORRECTION:
         return _(
             "We have received your request to correct information (%(reference)s)",
+            reference=reference,
+        )
+    if kind == CaseKind.RESTRICTION:
+        return _(
+            "We have received your request to stop using information (%(reference)s)",
+            reference=reference,
+        )
+    if kind == CaseKind.DELETION:
+        return _(
+            "We have received your request to delete information (%(reference)s)",
             reference=reference,
         )
     return about.words(
@@ -58,6 +73,11 @@ def message_title(kind: str, about: AboutWhom | None = None) -> str:
         MessageKind.COMPLAINT_PROGRESS: _("An update on your complaint"),
         MessageKind.COMPLAINT_OUTCOME: _("The outcome of your complaint"),
         MessageKind.CORRECTION_DECISION: _("Our decision on your request to correct information"),
+        MessageKind.RESTRICTION_DECISION: _(
+            "Our decision on your request to stop using information"
+        ),
+        MessageKind.DELETION_DECISION: _("Our decision on your request to delete information"),
+        MessageKind.RESTRICTION_LIFTING: _("We will start using some information again"),
         MessageKind.REVIEW_OUTCOME: _("The outcome of your internal review"),
     }
     return titles.get(MessageKind(kind), "")
@@ -101,6 +121,12 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
         return _("We have finished your request. Your information is ready.")
     if kind == MessageKind.CORRECTION_DECISION:
         return correction_summary(params)
+    if kind == MessageKind.RESTRICTION_DECISION:
+        return restriction_summary(params, about)
+    if kind == MessageKind.DELETION_DECISION:
+        return deletion_summary(params)
+    if kind == MessageKind.RESTRICTION_LIFTING:
+        return lifting_summary(params, about)
     if kind == MessageKind.REVIEW_OUTCOME:
         return review_outcome_summary(params)
     outcome = params.get("outcome")
@@ -241,6 +267,9 @@ STAFF_TEXT_PARAMS = {
     MessageKind.COMPLAINT_PROGRESS: "update",
     MessageKind.COMPLAINT_OUTCOME: "outcome",
     MessageKind.CORRECTION_DECISION: "reasons",
+    MessageKind.RESTRICTION_DECISION: "reasons",
+    MessageKind.DELETION_DECISION: "reasons",
+    MessageKind.RESTRICTION_LIFTING: "reasons",
     MessageKind.REVIEW_OUTCOME: "reasons",
 }
 

@@ -47,15 +47,12 @@ from portal.cases.message_words import (
     restriction_sentences,
 )
 from portal.cases.models import Case, CaseKind, CaseState
+from portal.cases.use_words import processing_words
 from portal.documents.correction_words import correction_words
 from portal.documents.decision_words import ContinuingUse, continuing_use
 from portal.documents.pdf import document_pdf, render_document
-from portal.documents.people import (
-    DecisionFacts,
-    continuing_because,
-    processing_words,
-    what_was_asked,
-)
+from portal.documents.people import DecisionFacts, continuing_because, what_was_asked
+from portal.documents.rights_letter_words import rights_words
 from portal.extensions import DbSession
 from portal.i18n import DEFAULT_LOCALE, LANGUAGES, babel_locale_for
 from portal.instants import aware, utc_now
@@ -73,6 +70,9 @@ class LetterKind(StrEnum):
     COMPLAINT_PROGRESS = "complaint_progress"
     COMPLAINT_OUTCOME = "complaint_outcome"
     CORRECTION_DECISION = "correction_decision"
+    RESTRICTION_DECISION = "restriction_decision"  # C14, Art 18
+    DELETION_DECISION = "deletion_decision"  # C15, Art 17
+    RESTRICTION_LIFTING = "restriction_lifting"  # C14, Art 18(3): told before it is lifted
     REVIEW_OUTCOME = "review_outcome"
 
 
@@ -88,6 +88,9 @@ MESSAGE_KINDS: Mapping[LetterKind, MessageKind] = MappingProxyType(
         LetterKind.COMPLAINT_PROGRESS: MessageKind.COMPLAINT_PROGRESS,
         LetterKind.COMPLAINT_OUTCOME: MessageKind.COMPLAINT_OUTCOME,
         LetterKind.CORRECTION_DECISION: MessageKind.CORRECTION_DECISION,
+        LetterKind.RESTRICTION_DECISION: MessageKind.RESTRICTION_DECISION,
+        LetterKind.DELETION_DECISION: MessageKind.DELETION_DECISION,
+        LetterKind.RESTRICTION_LIFTING: MessageKind.RESTRICTION_LIFTING,
         LetterKind.REVIEW_OUTCOME: MessageKind.REVIEW_OUTCOME,
     }
 )
@@ -430,6 +433,8 @@ def _letter(
             "address": recipient_address(case),
             "objection": case.kind == CaseKind.OBJECTION,
             "correction_request": case.kind == CaseKind.CORRECTION,
+            "restriction_request": case.kind == CaseKind.RESTRICTION,
+            "deletion_request": case.kind == CaseKind.DELETION,
             "tracking_url": tracking_link(language),
             "has_email": bool(requester.email.strip()),
             "page_css": margin_css(case.reference, large_print=large_print),
@@ -458,6 +463,7 @@ def _letter(
             "correction": correction_words(message.params or {})
             if kind == LetterKind.CORRECTION_DECISION and message is not None
             else None,
+            "rights_facts": rights_words(message.params or {}, about) if message else None,
         }
         html = render_template(f"documents/letters/{kind.value}.html", **context)
     return html, title, language

@@ -24,24 +24,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal.bidi import isolate_text, long_date_text
-from portal.cases import corrections, disclosure, objections
+from portal.cases import corrections, disclosure, objections, rights_decisions
 from portal.cases.about_whom import AboutWhom
 from portal.cases.casework_models import ExemptionCode, SearchOutcome
 from portal.cases.models import Case, CaseKind
 from portal.cases.override_tests import OverrideTest
+from portal.cases.use_words import agency_name, processing_words
 
-AGENCY_WORDS: Mapping[str, Any] = MappingProxyType(
-    {
-        "police": _l("Police"),
-        "schools": _l("Schools and colleges"),
-        "health": _l("Health services, including the NHS"),
-        "dwp": _l("Department for Work and Pensions (DWP)"),
-        "housing": _l("Housing"),
-        "probation": _l("Probation services"),
-        "social_care": _l("Social care"),
-        "council": _l("Other council departments"),
-    }
-)
 OBJECTED_WORDS: Mapping[str, Any] = MappingProxyType(
     {
         "programme": _l("Linking my information for the whole programme"),
@@ -63,39 +52,6 @@ EVERYTHING_FOR_A_CHILD = _l(
 EVERYTHING_FOR_SOMEONE = _l("Everything the council holds about %(name)s for the programme")
 
 
-def agency_name(slug: str) -> str:
-    words = AGENCY_WORDS.get(slug)
-    return str(words) if words is not None else slug.replace("_", " ")
-
-
-def processing_words(processing: str, about: AboutWhom) -> str:
-    """C9: a processing key ("sharing:police") as the requester reads it, in the current
-    language (objections.processing_description is the staff wording)."""
-    organisation = agency_name(processing.partition(":")[2])
-    if processing.startswith("sharing:"):
-        return about.words(
-            _l("Sharing your information with: %(organisation)s"),
-            _l("Sharing their information with: %(organisation)s"),
-            organisation=organisation,
-        )
-    if processing == "programme":
-        return about.words(
-            _l("Linking your information for the Think Family programme"),
-            _l("Linking their information for the Think Family programme"),
-        )
-    if processing == "national_study":
-        return about.words(
-            _l("Sending your information to the National Impact Study (ONS and NIESR)"),
-            _l("Sending their information to the National Impact Study (ONS and NIESR)"),
-        )
-    if processing == "local_research":
-        return about.words(
-            _l("Using your information for local research on the programme"),
-            _l("Using their information for local research on the programme"),
-        )
-    return processing
-
-
 def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
     """What the request asked for (or the objection objected to), as the journey put it."""
     details = case.details or {}
@@ -106,6 +62,8 @@ def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
             _("What you told us is wrong: %(text)s", text=isolate_text(asked["wrong"])),
             _("What you told us it should say: %(text)s", text=isolate_text(asked["should_say"])),
         ]
+    if case.kind in (CaseKind.RESTRICTION, CaseKind.DELETION):
+        return _rights_asked(case, about)
     if case.kind == CaseKind.OBJECTION:
         answers = details.get("processing")
         if isinstance(answers, dict):
@@ -146,6 +104,27 @@ def what_was_asked(case: Case, about: AboutWhom) -> list[str]:
                     end=long_date_text(end) if end else "…",
                 )
             )
+    return lines
+
+
+def _rights_asked(case: Case, about: AboutWhom) -> list[str]:
+    """C14, C15: the uses a request to restrict named, or what a request to delete named,
+    and the requester's reasons, as the journey recorded them."""
+    details = case.details or {}
+    lines: list[str] = []
+    if case.kind == CaseKind.RESTRICTION:
+        uses = [processing_words(p, about) for p in rights_decisions.uses_asked(case)]
+        if uses:
+            lines.append(_("What you asked us to stop: %(uses)s", uses="; ".join(uses)))
+    else:
+        what = details.get("delete-what") or {}
+        text = str(what.get("what") or "") if isinstance(what, dict) else ""
+        if text:
+            lines.append(_("What you asked us to delete: %(text)s", text=isolate_text(text)))
+    why = details.get("why") or {}
+    reasons = str(why.get("why") or "") if isinstance(why, dict) else ""
+    if reasons:
+        lines.append(_("Your reasons: %(text)s", text=isolate_text(reasons)))
     return lines
 
 

@@ -23,8 +23,6 @@ from portal.extensions import DbSession
 from portal.instants import aware, utc_now
 
 RESPONSE_PACK = "response_pack"
-# The letters that tell a decision: posting one completes the case (portal.cases.delivery).
-DECISION_LETTERS = frozenset({LetterKind.OBJECTION_DECISION, LetterKind.CORRECTION_DECISION})
 
 # What staff see for each letter (staff pages are in English).
 LETTER_TITLES = {
@@ -38,13 +36,26 @@ LETTER_TITLES = {
     LetterKind.COMPLAINT_PROGRESS: "Complaint progress update",
     LetterKind.COMPLAINT_OUTCOME: "Complaint outcome",
     LetterKind.CORRECTION_DECISION: "Correction decision",
+    LetterKind.RESTRICTION_DECISION: "Restriction decision",
+    LetterKind.DELETION_DECISION: "Deletion decision",
+    LetterKind.RESTRICTION_LIFTING: "Notice before lifting a restriction",
     LetterKind.REVIEW_OUTCOME: "Internal review outcome",
     RESPONSE_PACK: "Response pack (the information requested)",
 }
 
 
-# The letters whose posting sends a decision (an objection's) or an outcome (a complaint's).
-DECISION_LETTERS = frozenset({LetterKind.OBJECTION_DECISION, LetterKind.COMPLAINT_OUTCOME})
+# The letters whose posting sends a decision (an objection's; on a request to correct,
+# restrict or delete) or an outcome (a complaint's): posting one completes the case
+# (portal.cases.delivery). The notice before a restriction is lifted does not (Art 18(3)).
+DECISION_LETTERS = frozenset(
+    {
+        LetterKind.OBJECTION_DECISION,
+        LetterKind.COMPLAINT_OUTCOME,
+        LetterKind.CORRECTION_DECISION,
+        LetterKind.RESTRICTION_DECISION,
+        LetterKind.DELETION_DECISION,
+    }
+)
 
 
 class PostingRefused(errors.CaseworkError):

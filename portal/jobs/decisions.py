@@ -11,9 +11,16 @@ from portal.jobs import emails
 from portal.outbox import Job
 
 MAIL_WORKER = "system:mail"
-# The messages that tell a decision: on an objection, on a correction request.
+# The messages that tell a decision: on an objection, on a request to correct, restrict or
+# delete, a complaint's outcome. (The notice before a restriction is lifted is not one.)
 DECISION_MESSAGES = frozenset(
-    {MessageKind.DECISION_READY, MessageKind.CORRECTION_DECISION, MessageKind.COMPLAINT_OUTCOME}
+    {
+        MessageKind.DECISION_READY,
+        MessageKind.CORRECTION_DECISION,
+        MessageKind.RESTRICTION_DECISION,
+        MessageKind.DELETION_DECISION,
+        MessageKind.COMPLAINT_OUTCOME,
+    }
 )
 
 

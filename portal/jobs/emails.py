@@ -170,6 +170,8 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         "reference": facts.reference,
         "objection": facts.kind == CaseKind.OBJECTION,
         "correction_request": facts.kind == CaseKind.CORRECTION,
+        "restriction_request": facts.kind == CaseKind.RESTRICTION,
+        "deletion_request": facts.kind == CaseKind.DELETION,
         "tracking_url": f"{app.config['PUBLIC_BASE_URL'].rstrip('/')}/{facts.language}/track",
         "code": _tracking_code(app, payload),
         "code_minutes": CODE_MINUTES,
@@ -180,6 +182,7 @@ def build_email(app: Flask, kind: str, payload: Mapping[str, Any]) -> Email | No
         template = template.format(kind=MessageKind(message.kind).value)
         context["rights"] = list((message.params or {}).get("rights") or [])
         context["delivery"] = str((message.params or {}).get("delivery") or "")
+        context["deleted"] = str((message.params or {}).get("deleted") or "")  # C15
         context["available_days"] = app.config.get("RESPONSE_AVAILABLE_DAYS", 90)
     # A fresh app context, so nothing this email sets (locale, translations) reaches the next.
     with (

@@ -1,4 +1,4 @@
-"""The two request journeys as lists of question pages (GOV.UK: one question per page).
+"""The request journeys as lists of question pages (GOV.UK: one question per page).
 
 A step says which form asks the question, when the step applies, and how its answers
 read on the check-your-answers page. The web layer (journeys.py) walks the list.
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from portal.cases.models import CaseKind
-from portal.forms import complaint_forms, correction_forms
+from portal.forms import complaint_forms, correction_forms, rights_forms
 from portal.forms import journeys as forms
 from portal.instants import utc_now
 
@@ -254,7 +254,81 @@ CORRECTION = Journey(
     ),
 )
 
-JOURNEYS = {journey.path: journey for journey in (ACCESS, OBJECTION, COMPLAINT, CORRECTION)}
+# C14: a request to restrict use (UK GDPR Art 18(1)(a)-(d)), and whether to be told who
+# else was told (Art 19). The slugs are those the decision engine reads.
+RESTRICTION = Journey(
+    kind=CaseKind.RESTRICTION,
+    path="restrict",
+    name=_l("Ask us to stop using information we hold about you"),
+    names={
+        "my_child": _l("Ask us to stop using information we hold about your child"),
+        "someone_else": _l("Ask us to stop using information we hold about someone you act for"),
+    },
+    steps=(
+        *PERSON_STEPS,
+        Step(
+            "processing",
+            rights_forms.RestrictProcessingForm,
+            _l("Which uses of the information should we stop?"),
+        ),
+        Step(
+            "grounds",
+            rights_forms.RestrictGroundsForm,
+            _l("Why should we stop using the information?"),
+            heading_field="ground",
+        ),
+        Step(
+            "why", rights_forms.RestrictWhyForm, _l("Tell us more about why"), heading_field="why"
+        ),
+        Step(
+            "recipients",
+            rights_forms.TellMeForm,
+            _l("Do you want us to tell you which organisations we tell?"),
+            heading_field="tell_me",
+        ),
+        *IDENTITY_STEPS,
+    ),
+)
+
+# C15: a request to delete (UK GDPR Art 17(1)(a), (c), (d)), limited for the council's
+# public task (Art 17(3)(b)); whether to be told who else was told (Art 19).
+DELETION = Journey(
+    kind=CaseKind.DELETION,
+    path="delete",
+    name=_l("Ask us to delete information we hold about you"),
+    names={
+        "my_child": _l("Ask us to delete information we hold about your child"),
+        "someone_else": _l("Ask us to delete information we hold about someone you act for"),
+    },
+    steps=(
+        *PERSON_STEPS,
+        Step(
+            "delete-what",
+            rights_forms.DeleteWhatForm,
+            _l("What information do you want us to delete?"),
+            heading_field="what",
+        ),
+        Step(
+            "grounds",
+            rights_forms.DeleteGroundsForm,
+            _l("Why should we delete it?"),
+            heading_field="ground",
+        ),
+        Step("why", rights_forms.DeleteWhyForm, _l("Tell us more about why"), heading_field="why"),
+        Step(
+            "recipients",
+            rights_forms.TellMeForm,
+            _l("Do you want us to tell you which organisations we tell?"),
+            heading_field="tell_me",
+        ),
+        *IDENTITY_STEPS,
+    ),
+)
+
+JOURNEYS = {
+    journey.path: journey
+    for journey in (ACCESS, OBJECTION, COMPLAINT, CORRECTION, RESTRICTION, DELETION)
+}
 # The paths of the journeys, as a URL converter (portal.public.journeys).
 JOURNEY_PATHS = "any(" + ",".join(f"'{path}'" for path in JOURNEYS) + ")"
 

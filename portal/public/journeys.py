@@ -42,7 +42,7 @@ from portal.public.upload_scanning import scan_status_of
 from portal.sessions import only_form_cookie
 
 MAX_FILES = 5
-CORRECTION_SLUGS = ("wrong", "should-say", "recipients")  # C14: what the case keeps
+RIGHTS_SLUGS = ("wrong", "should-say", "recipients", "delete-what", "grounds", "why")  # C14, C15
 
 
 def _journey(path: str) -> Journey:
@@ -454,7 +454,7 @@ def _submission(journey: Journey, draft) -> Submission:
         "postal_address": contact.get("postal_address") or "",
         "letters_language": contact.get("letters_language") or g.locale,
     }
-    for slug in ("what", "delivery", "processing", "reasons", "restrict", *CORRECTION_SLUGS):
+    for slug in ("what", "delivery", "processing", "reasons", "restrict", *RIGHTS_SLUGS):
         if slug in answers:
             details[slug] = answers[slug]
     details.update(complaint_details(answers))

@@ -20,7 +20,7 @@ from flask_babel import ngettext
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.tracking import TimelineEntry
-from portal.public import complaint_words
+from portal.public import complaint_words, rights_tracking_words
 
 S = CaseState
 ACCESS = CaseKind.ACCESS
@@ -32,6 +32,7 @@ KIND_WORDS: dict[CaseKind, Any] = {
     OBJECTION: _l("Objection to how we use your information"),
     CaseKind.COMPLAINT: complaint_words.KIND,
     CORRECTION: _l("Request to correct information"),
+    **rights_tracking_words.KINDS,
 }
 
 
@@ -75,6 +76,7 @@ NAMES: dict[tuple[CaseKind, CaseState], Any] = {
     **{(kind, S.REFUSED): _l("Refused") for kind in CaseKind},
     **{(kind, S.WITHDRAWN): _l("Withdrawn") for kind in CaseKind},
     **complaint_words.NAMES,
+    **rights_tracking_words.NAMES,
 }
 
 # C14: a request to correct (UK GDPR Art 16), in each state.
@@ -157,6 +159,7 @@ OPENINGS: dict[tuple[CaseKind, CaseState], Any] = {
         "You withdrew your objection, so we have stopped considering it. You can object again at any time."  # noqa: E501
     ),
     **complaint_words.OPENINGS,
+    **rights_tracking_words.OPENINGS,
 }
 
 # Received: whose move it is to prove who the requester is.
@@ -226,6 +229,7 @@ COMPLAIN: dict[tuple[CaseKind, CaseState], Any] = {
         for kind in CaseKind
     },
     **complaint_words.COMPLAIN,
+    **rights_tracking_words.COMPLAIN,
 }
 
 
@@ -330,11 +334,13 @@ TIMELINE_WORDS = {
     "response_downloaded": _l("You downloaded your information"),
     "complaint_acknowledged": _l("We acknowledged your complaint"),
     "complaint_outcome_approved": _l("We decided the outcome of your complaint"),
+    **rights_tracking_words.TIMELINE_WORDS,
 }
 POSTED_WORDS = {
     "response_pack": _l("We posted your copy of your information to you"),
     "objection_decision": _l("We posted our decision to you"),
     "correction_decision": _l("We posted our decision to you"),
+    **rights_tracking_words.POSTED_WORDS,
 }
 
 

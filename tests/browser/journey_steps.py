@@ -25,6 +25,25 @@ STEPS = {
         "identity",
         "declaration",
     ),
+    # C14, C15: requests to restrict (Art 18) and to delete (Art 17).
+    "restrict": (
+        *PERSON_STEPS,
+        "processing",
+        "grounds",
+        "why",
+        "recipients",
+        "identity",
+        "declaration",
+    ),
+    "delete": (
+        *PERSON_STEPS,
+        "delete-what",
+        "grounds",
+        "why",
+        "recipients",
+        "identity",
+        "declaration",
+    ),
 }
 # Pages whose fields are all optional: submitting them empty moves on.
 ALL_OPTIONAL = {"identifiers", "earlier"}
@@ -171,6 +190,12 @@ def fill_step(page, step: str, acting_for: str = "myself") -> None:
         pass  # optional: the sweep sends a refused file first
     elif step == "recipients":
         page.check('input[name="tell_me"][value="yes"]')
+    elif step == "grounds":
+        page.locator('input[name="ground"]').first.check()  # Art 18(1)(a) or 17(1)(a)
+    elif step == "why":
+        page.fill("#why", "The record is wrong, and the referral closed in 2019.")
+    elif step == "delete-what":
+        page.fill("#what", "The notes about the 2019 referral.")
     elif step == "identity":
         page.check('input[name="how"][value="hub"]')
     elif step == "declaration":

@@ -1,6 +1,6 @@
-"""The access request, objection, complaint and correction journeys in Chromium: each one
-completed with the keyboard alone, axe-core on every question page and its error state in
-every language, and reflow at 320 CSS px."""
+"""The access request, objection, complaint, correction, restriction and deletion journeys
+in Chromium: each one completed with the keyboard alone, axe-core on every question page and
+its error state in every language, and reflow at 320 CSS px."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ from tests.conftest import translated
 
 # Every shipped language: a new one is covered the day it is added to portal/i18n.py.
 LOCALES = tuple(LANGUAGES)
-JOURNEYS = ("get-a-copy", "object", "complain", "correct")
+JOURNEYS = ("get-a-copy", "object", "complain", "correct", "restrict", "delete")
 # The sweep asks for a child in this language, so the "About you" page and the
 # authority file field are checked too.
 CHILD_LOCALE = "ro"

@@ -270,11 +270,15 @@ def childs_request(app, client):
 
 def test_every_letter_and_the_pack_for_a_childs_request_name_the_child(app, childs_request):
     reference, documents = childs_request
-    # An access request has no decision letters (an objection's or a correction's).
+    # An access request has no decision letters (an objection's, or on a request to
+    # correct, restrict or delete).
     assert set(documents) == {*(kind.value for kind in LetterKind), "pack"} - {
         LetterKind.OBJECTION_DECISION.value,
         *(kind.value for kind in LetterKind if kind.value.startswith("complaint_")),
         LetterKind.CORRECTION_DECISION.value,
+        LetterKind.RESTRICTION_DECISION.value,
+        LetterKind.DELETION_DECISION.value,
+        LetterKind.RESTRICTION_LIFTING.value,
     }
     for kind, pdf in documents.items():
         text = reading(pdf)

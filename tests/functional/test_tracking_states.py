@@ -40,6 +40,8 @@ S = CaseState
 ACCESS = CaseKind.ACCESS
 OBJECTION = CaseKind.OBJECTION
 CORRECTION = CaseKind.CORRECTION
+RESTRICTION = CaseKind.RESTRICTION
+DELETION = CaseKind.DELETION
 LOCALES = ("en", "ur", "pl")
 RECEIVED = noon(date(2026, 3, 2))
 PHOTO = (Evidence(EvidencePurpose.PHOTO_ID, "passport.png", "image/png", b"\x89PNG\r\n\x1a\n"),)
@@ -74,6 +76,21 @@ TAGS = {
     (CORRECTION, S.COMPLETED): "Decision made",
     (CORRECTION, S.REFUSED): "Refused",
     (CORRECTION, S.WITHDRAWN): "Withdrawn",
+    **{
+        (kind, state): tag
+        for kind in (RESTRICTION, DELETION)
+        for state, tag in (
+            (S.RECEIVED, "Received"),
+            (S.AWAITING_IDENTITY, "We need more proof"),
+            (S.IN_PROGRESS, "Being considered"),
+            (S.AWAITING_CLARIFICATION, "Waiting for your answer"),
+            (S.IN_REVIEW, "Being checked"),
+            (S.READY, "Decision being sent"),
+            (S.COMPLETED, "Decision made"),
+            (S.REFUSED, "Refused"),
+            (S.WITHDRAWN, "Withdrawn"),
+        )
+    },
 }
 OPENINGS = {
     (ACCESS, S.RECEIVED): "We have your request for a copy of your information.",
@@ -159,6 +176,69 @@ OPENINGS = {
     (CORRECTION, S.WITHDRAWN): (
         "You withdrew your request, so we have stopped work on it. You can ask again at any time."
     ),
+    # C14, C15: the words of each state name the request, so no two kinds share them.
+    (RESTRICTION, S.RECEIVED): "We have your request to stop using information we hold.",
+    (RESTRICTION, S.AWAITING_IDENTITY): (
+        "We cannot start considering your request to stop using information until we have "
+        "more proof of who you are, or that you may act for the person it is about."
+    ),
+    (RESTRICTION, S.IN_PROGRESS): (
+        "We are considering your request to stop using information: we are looking at your "
+        "reasons, and at the uses you asked us to stop."
+    ),
+    (RESTRICTION, S.AWAITING_CLARIFICATION): (
+        "We have asked you a question about your request to stop using information. Our "
+        "message below has the question."
+    ),
+    (RESTRICTION, S.IN_REVIEW): (
+        "We have drafted our decision on your request to stop using information. A senior "
+        "officer is checking it before we send it to you."
+    ),
+    (RESTRICTION, S.READY): (
+        "A senior officer has approved our decision on your request to stop using "
+        "information. We are sending it to you now, and you can read it in our message below."
+    ),
+    (RESTRICTION, S.COMPLETED): (
+        "We have made our decision on your request to stop using information."
+    ),
+    (RESTRICTION, S.REFUSED): (
+        "We have refused to deal with your request to stop using information. Our message "
+        "below gives our reasons."
+    ),
+    (RESTRICTION, S.WITHDRAWN): (
+        "You withdrew your request to stop using information, so we have stopped work on it. "
+        "You can ask again at any time."
+    ),
+    (DELETION, S.RECEIVED): "We have your request to delete information we hold.",
+    (DELETION, S.AWAITING_IDENTITY): (
+        "We cannot start considering your request to delete information until we have more "
+        "proof of who you are, or that you may act for the person it is about."
+    ),
+    (DELETION, S.IN_PROGRESS): (
+        "We are considering your request to delete information: we are looking at your "
+        "reasons, and at whether the programme still needs the information."
+    ),
+    (DELETION, S.AWAITING_CLARIFICATION): (
+        "We have asked you a question about your request to delete information. Our message "
+        "below has the question."
+    ),
+    (DELETION, S.IN_REVIEW): (
+        "We have drafted our decision on your request to delete information. A senior "
+        "officer is checking it before we send it to you."
+    ),
+    (DELETION, S.READY): (
+        "A senior officer has approved our decision on your request to delete information. "
+        "We are sending it to you now, and you can read it in our message below."
+    ),
+    (DELETION, S.COMPLETED): "We have made our decision on your request to delete information.",
+    (DELETION, S.REFUSED): (
+        "We have refused to deal with your request to delete information. Our message below "
+        "gives our reasons."
+    ),
+    (DELETION, S.WITHDRAWN): (
+        "You withdrew your request to delete information, so we have stopped work on it. "
+        "You can ask again at any time."
+    ),
 }
 COMPLAIN = (
     "contact us first. You can also complain to the Information Commissioner's Office (ICO) "
@@ -194,6 +274,8 @@ FOLLOWING_BY_KIND = {
         f"If you are unhappy with our decision, {COMPLAIN}",
     ],
     (CORRECTION, S.COMPLETED): [f"If you are unhappy with our decision, {COMPLAIN}"],
+    (RESTRICTION, S.COMPLETED): [f"If you are unhappy with our decision, {COMPLAIN}"],
+    (DELETION, S.COMPLETED): [f"If you are unhappy with our decision, {COMPLAIN}"],
 }
 STATUS_ROW = re.compile(
     r'<dd class="govuk-summary-list__value">\s*<strong class="govuk-tag[^"]*">(.*?)</strong>'
