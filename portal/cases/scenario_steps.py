@@ -455,6 +455,7 @@ class Steps:
         reviewer: by default the data changes (corrected, restricted, deleted) and the
         schools and health services are told; otherwise `outcome`, with its facts."""
         outcome = str(outcome or DEFAULT_OUTCOMES[case.kind])
+        self.judge_if_needed(case, at=at, worker=worker)  # C11: a child's or a parent's
         return self._do(
             rights_decisions.propose_rights_decision,
             case,
