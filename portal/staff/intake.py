@@ -14,12 +14,13 @@ from flask import current_app, render_template, request
 from portal.cases import intake
 from portal.cases.clock import LONDON
 from portal.cases.models import ActingFor, Authority, CaseKind, Channel, EvidencePurpose
+from portal.cases.references import parse_reference
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.evidence.inspection import MAX_BYTES, inspect_upload
 from portal.evidence.rejections import EvidenceRejected, RejectionReason
 from portal.evidence.scanning import scan_for_staff, scanner_from_settings
 from portal.extensions import db
-from portal.forms import casework as forms
+from portal.forms.intake_forms import IntakeForm
 from portal.notices import current_release
 from portal.staff import bp
 from portal.staff.case import DOMAIN_ERRORS, back_to_case, current_actor, given_date
@@ -37,16 +38,41 @@ STAFF_REFUSALS = {
 }
 
 
-def _intake_submission(form: forms.IntakeForm) -> Submission:
-    kind = CaseKind(form.kind.data)
-    details: dict[str, Any] = {}
+def _intake_details(kind: CaseKind, form: IntakeForm) -> dict[str, Any]:
+    """What they asked for, kept as the kind's journey keeps it (C9, C13-C15)."""
     if kind == CaseKind.ACCESS:
-        details["what"] = {"scope": "everything"}
-        details["delivery"] = {"delivery": form.delivery.data}
+        return {"what": {"scope": "everything"}, "delivery": {"delivery": form.delivery.data}}
+    if kind == CaseKind.COMPLAINT:
+        return {
+            "complaint": {"complaint": form.complaint.data},
+            "earlier": {"reference": parse_reference(form.earlier_reference.data or "") or ""},
+            "outcome": {"outcome_wanted": form.outcome_wanted.data or ""},
+        }
+    processing = {"processing": list(form.processing.data or []), "agencies": []}
+    if kind == CaseKind.OBJECTION:
+        return {
+            "processing": processing,
+            "reasons": {"reasons": form.reasons.data or ""},
+            "restrict": {"restrict": "yes" if form.restrict.data else "no"},
+        }
+    details: dict[str, Any] = {"recipients": {"tell_me": "yes" if form.tell_me.data else "no"}}
+    if kind == CaseKind.CORRECTION:
+        details["wrong"] = {"wrong": form.wrong.data}
+        details["should-say"] = {"should_say": form.should_say.data}
+    elif kind == CaseKind.RESTRICTION:
+        details["processing"] = processing
+        details["grounds"] = {"ground": form.restriction_ground.data}
+        details["why"] = {"why": form.why.data}
     else:
-        details["processing"] = {"processing": list(form.processing.data or [])}
-        details["reasons"] = {"reasons": form.reasons.data or ""}
-        details["restrict"] = {"restrict": "yes" if form.restrict.data else "no"}
+        details["delete-what"] = {"what": form.what_to_delete.data}
+        details["grounds"] = {"ground": form.deletion_ground.data}
+        details["why"] = {"why": form.why.data}
+    return details
+
+
+def _intake_submission(form: IntakeForm) -> Submission:
+    kind = CaseKind(form.kind.data)
+    details = _intake_details(kind, form)
     subject = PersonDetails(
         full_name=form.full_name.data,
         date_of_birth=form.date_of_birth.data,
@@ -83,8 +109,8 @@ def _intake_submission(form: forms.IntakeForm) -> Submission:
     )
 
 
-def _intake_form() -> forms.IntakeForm:
-    form = forms.IntakeForm()
+def _intake_form() -> IntakeForm:
+    form = IntakeForm()
     form.hub.choices = [("", "None")] + [
         (hub.slug, hub.name.english) for hub in current_app.extensions["council"].hubs
     ]
@@ -92,7 +118,7 @@ def _intake_form() -> forms.IntakeForm:
 
 
 def _render_intake(
-    form: forms.IntakeForm,
+    form: IntakeForm,
     error: str | None = None,
     status: int = 200,
     evidence_errors: dict[str, str] | None = None,
