@@ -198,3 +198,23 @@ def test_easy_read_uses_short_sentences_one_idea_per_line_with_pictures(client):
         # addresses and opening hours come from the profile and may be longer
         if "portal-address" not in line and "@" not in line:
             assert all(len(s.split()) <= 16 for s in sentences), line
+
+
+@pytest.mark.parametrize("locale", ["en", "ur"])
+def test_the_notice_says_a_decision_can_be_reviewed_and_where_to_ask(client, locale):
+    """Issue 16 point 6: an internal review of any decision, within the council's review
+    period (the profile's 20 working days), asked for from the tracking page."""
+    from babel.support import Translations
+
+    from tests.visible import element_text
+
+    page = get_page(client, f"/{locale}/")
+    shown = " ".join(element_text(page.html, "internal-review").split())
+    lead = "You can ask us to look at our decision again (an internal review). Someone who did "
+    end = "not make the decision will review it, and we will tell you the outcome within "
+    catalogue = Translations.load("translations", [locale])
+    sentence = catalogue.ngettext(
+        lead + end + "%(num)d working day.", lead + end + "%(num)d working days.", 20
+    )
+    assert sentence % {"num": 20} in shown, shown
+    assert f'href="/{locale}/track"' in page.html
