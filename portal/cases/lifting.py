@@ -5,7 +5,9 @@ obtained restriction of processing pursuant to paragraph 1 shall be informed by 
 controller before the restriction of processing is lifted." A reviewer gives the notice:
 the uses to be lifted, the day the use starts again (after today, so the person is told
 first) and the reasons. The register shows the entry in force until that day and lifted
-from it; the person gets a message and a letter in their language.
+from it; the person gets a message and a letter in their language. The ICO's guidance
+agrees ("we need to tell individuals before we lift a restriction on processing": ico.org.uk,
+UK GDPR guidance, Individual rights, Right to restrict processing, checklist).
 """
 
 from __future__ import annotations
