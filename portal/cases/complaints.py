@@ -22,11 +22,11 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 
 from portal.cases import clock
-from portal.cases.casework_models import CaseMessage, MessageKind, Review, ReviewDecision
-from portal.cases.errors import CaseworkError, OwnDraft
+from portal.cases.casework_models import CaseMessage, MessageKind, Review
+from portal.cases.errors import CaseworkError
 from portal.cases.messages import RIGHTS_TO_COMPLAIN, record_message, send_message
 from portal.cases.models import Case, CaseKind, CaseState
-from portal.cases.review import review_in_progress
+from portal.cases.review import approve_review, open_review, review_in_progress
 from portal.cases.steps import acting_moment, audit_event, check_kind, lock_case, required_text
 from portal.cases.workflow import check_move
 from portal.extensions import DbSession
@@ -162,10 +162,7 @@ def propose_outcome(
     lock_case(session, case)
     check_kind(case, CaseKind.COMPLAINT)
     check_move(case.state, S.IN_REVIEW)
-    review = Review(case_id=case.id, submitted_by=actor, submitted_at=moment, summary=text)
-    session.add(review)
-    case.state = S.IN_REVIEW
-    session.flush()
+    review = open_review(session, case, actor=actor, moment=moment, summary=text)
     audit_event(session, case, "complaint_outcome_proposed", actor, moment, review_id=review.id)
     session.commit()
     return review
@@ -182,11 +179,7 @@ def approve_outcome(
     check_kind(case, CaseKind.COMPLAINT)
     check_move(case.state, S.READY)
     review = review_in_progress(session, case)
-    if review.submitted_by == actor:
-        raise OwnDraft("Nobody approves their own draft: another member of staff must review it")
-    review.decision = ReviewDecision.APPROVED
-    review.decided_by = actor
-    review.decided_at = moment
+    approve_review(review, actor=actor, moment=moment)
     case.state = S.READY
     message = send_message(
         session,

@@ -27,15 +27,12 @@ from portal.cases.casework_models import (
     ObjectionAssessment,
     ObjectionDecision,
     RestrictionEntry,
-    Review,
-    ReviewDecision,
 )
 from portal.cases.entitlement import require_judgement
 from portal.cases.errors import (
     DecisionInvalid,
     NoAssessment,
     NothingToReview,
-    OwnDraft,
     ProcessingInvalid,
 )
 from portal.cases.messages import RIGHTS_TO_COMPLAIN, send_message
@@ -51,7 +48,12 @@ from portal.cases.override_tests import (
     is_research as is_research,  # C9: callers ask objections which uses are research
 )
 from portal.cases.restrictions import settle_on_decision
-from portal.cases.review import proposed_decision, review_in_progress
+from portal.cases.review import (
+    approve_review,
+    open_review,
+    proposed_decision,
+    review_in_progress,
+)
 from portal.cases.steps import (
     acting_moment,
     audit_event,
@@ -246,15 +248,9 @@ def propose_decision(
         proposed_by=actor,
         proposed_at=moment,
     )
-    review = Review(
-        case_id=case.id,
-        submitted_by=actor,
-        submitted_at=moment,
-        summary=f"Proposed decision: {str(outcome).replace('_', ' ')}",
-    )
-    session.add_all([decision, review])
-    case.state = S.IN_REVIEW
-    session.flush()
+    session.add(decision)
+    summary = f"Proposed decision: {str(outcome).replace('_', ' ')}"
+    review = open_review(session, case, actor=actor, moment=moment, summary=summary)
     audit_event(
         session,
         case,
@@ -289,15 +285,11 @@ def approve_decision(
     decision = proposed_decision(session, case)
     if decision is None:
         raise NothingToReview("There is no proposed decision to approve")
-    if actor in (decision.proposed_by, review.submitted_by):
-        raise OwnDraft("Nobody approves their own draft: another member of staff must review it")
+    approve_review(review, actor=actor, moment=moment, proposed_by=decision.proposed_by)
     today = clock.received_on(moment)
     decision.status = DecisionStatus.APPROVED
     decision.approved_by = actor
     decision.approved_at = moment
-    review.decision = ReviewDecision.APPROVED
-    review.decided_by = actor
-    review.decided_at = moment
     entries, confirmed, lifted = settle_on_decision(
         session,
         case,

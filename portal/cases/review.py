@@ -66,10 +66,7 @@ def submit_for_review(
     if searched is None:
         raise NoSearchRecorded("Record the searches made before sending the draft for review")
     require_judgement(session, case)  # C11: a child's or a parent's request
-    review = Review(case_id=case.id, submitted_by=actor, submitted_at=moment, summary=text)
-    session.add(review)
-    case.state = S.IN_REVIEW
-    session.flush()
+    review = open_review(session, case, actor=actor, moment=moment, summary=text)
     audit_event(session, case, "submitted_for_review", actor, moment, review_id=review.id)
     session.commit()
     return review
@@ -83,11 +80,7 @@ def approve(session: DbSession, case: Case, *, actor: str, now: datetime | None 
     check_kind(case, CaseKind.ACCESS)
     check_move(case.state, S.READY)
     review = review_in_progress(session, case)
-    if review.submitted_by == actor:
-        raise OwnDraft("Nobody approves their own draft: another member of staff must review it")
-    review.decision = ReviewDecision.APPROVED
-    review.decided_by = actor
-    review.decided_at = moment
+    approve_review(review, actor=actor, moment=moment)
     case.state = S.READY
     document = queue_response_pack(session, case, now=moment)
     audit_event(
@@ -144,6 +137,32 @@ def return_for_changes(
     case.state = S.IN_PROGRESS
     audit_event(session, case, "draft_returned", actor, moment, review_id=review.id)
     session.commit()
+
+
+def open_review(
+    session: DbSession, case: Case, *, actor: str, moment: datetime, summary: str
+) -> Review:
+    """A draft (an access response, a decision, a complaint's outcome) goes to the
+    reviewer: its review, and the case in review, in the caller's transaction (flushed, so
+    the review has its id for the audit event). The drafter is recorded: they cannot
+    approve it."""
+    review = Review(case_id=case.id, submitted_by=actor, submitted_at=moment, summary=summary)
+    session.add(review)
+    case.state = S.IN_REVIEW
+    session.flush()
+    return review
+
+
+def approve_review(
+    review: Review, *, actor: str, moment: datetime, proposed_by: str | None = None
+) -> None:
+    """The reviewer approves the draft: never its drafter, nor whoever proposed the
+    decision in it (OwnDraft)."""
+    if actor in (review.submitted_by, proposed_by):
+        raise OwnDraft("Nobody approves their own draft: another member of staff must review it")
+    review.decision = ReviewDecision.APPROVED
+    review.decided_by = actor
+    review.decided_at = moment
 
 
 def review_in_progress(session: DbSession, case: Case) -> Review:

@@ -22,14 +22,14 @@ from sqlalchemy import select
 
 from portal.cases import restrictions
 from portal.cases.agencies import AGENCY_NAMES
-from portal.cases.casework_models import DecisionStatus, MessageKind, Review, ReviewDecision
+from portal.cases.casework_models import DecisionStatus, MessageKind
 from portal.cases.clock import received_on
 from portal.cases.entitlement import require_judgement
-from portal.cases.errors import DecisionInvalid, NothingToReview, OwnDraft, WrongCaseKind
+from portal.cases.errors import DecisionInvalid, NothingToReview, WrongCaseKind
 from portal.cases.messages import RIGHTS_TO_COMPLAIN, send_message
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.objections import processing_objected_to
-from portal.cases.review import review_in_progress
+from portal.cases.review import approve_review, open_review, review_in_progress
 from portal.cases.rights_models import (
     CorrectionOutcome,
     DeletionOutcome,
@@ -218,15 +218,9 @@ def propose_rights_decision(
         proposed_at=moment,
         **facts,
     )
-    review = Review(
-        case_id=case.id,
-        submitted_by=actor,
-        submitted_at=moment,
-        summary=f"Proposed decision: {str(outcome).replace('_', ' ')}",
-    )
-    session.add_all([decision, review])
-    case.state = S.IN_REVIEW
-    session.flush()
+    session.add(decision)
+    summary = f"Proposed decision: {str(outcome).replace('_', ' ')}"
+    review = open_review(session, case, actor=actor, moment=moment, summary=summary)
     audit_event(
         session,
         case,
@@ -257,14 +251,10 @@ def approve_rights_decision(
     decision = proposed_rights_decision(session, case)
     if decision is None:
         raise NothingToReview("There is no proposed decision to approve")
-    if actor in (decision.proposed_by, review.submitted_by):
-        raise OwnDraft("Nobody approves their own draft: another member of staff must review it")
+    approve_review(review, actor=actor, moment=moment, proposed_by=decision.proposed_by)
     decision.status = DecisionStatus.APPROVED
     decision.approved_by = actor
     decision.approved_at = moment
-    review.decision = ReviewDecision.APPROVED
-    review.decided_by = actor
-    review.decided_at = moment
     case.state = S.READY
     if decision.processing:
         restrictions.restrict_from(session, case, decision.processing, received_on(moment), moment)
