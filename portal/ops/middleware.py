@@ -59,7 +59,7 @@ class OpsMiddleware:
                 return self._json({"status": "ok"}, 200)(environ, start_response)
             if path == "/readyz":
                 return self._readiness()(environ, start_response)
-            if path == "/metrics" and self.metrics is not None:
+            if path == "/metrics":
                 return self._metrics(self.metrics, environ)(environ, start_response)
         if self.metrics is None and self.request_log is None:
             return self.wsgi_app(environ, start_response)
@@ -113,7 +113,9 @@ class OpsMiddleware:
             {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
         )
 
-    def _metrics(self, metrics: Metrics, environ: dict[str, Any]) -> Response:
+    def _metrics(self, metrics: Metrics | None, environ: dict[str, Any]) -> Response:
+        if metrics is None:  # off: as if there were no such address
+            return Response("Not Found\n", 404, mimetype="text/plain", headers=PROBE_HEADERS)
         if not metrics.allows(environ.get("REMOTE_ADDR")):
             return Response("Forbidden\n", 403, mimetype="text/plain", headers=PROBE_HEADERS)
         with self.app.app_context():

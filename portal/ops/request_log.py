@@ -31,19 +31,31 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, separators=(",", ":"), ensure_ascii=False)
 
 
-class _OurHandler(logging.StreamHandler):  # type: ignore[type-arg]
-    pass
+class StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stderr is when a line is written (as logging's last-resort
+    handler does), so a server or test that redirects it gets the lines."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        pass
 
 
-def request_logger(stream: TextIO | None = None) -> logging.Logger:
-    """The request logger, writing JSON lines to `stream` (standard error by default).
+def request_logger() -> logging.Logger:
+    """The request logger, writing JSON lines to standard error.
 
     Its one handler is replaced, not added to, each time an app is built, and it does not
     pass records on to the root logger, so each request is one line, once."""
     logger = logging.getLogger(LOGGER_NAME)
-    for handler in [h for h in logger.handlers if isinstance(h, _OurHandler)]:
+    for handler in [h for h in logger.handlers if isinstance(h, StandardError)]:
         logger.removeHandler(handler)
-    handler = _OurHandler(stream or sys.stderr)
+    handler = StandardError()
     handler.setFormatter(JsonLines())
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)

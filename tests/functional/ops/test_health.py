@@ -115,9 +115,7 @@ def test_the_worker_threshold_is_a_setting(app, database_url, tmp_path):
     )
 
 
-def test_readyz_fails_when_the_migrations_are_behind_and_recovers_at_head(
-    database_url, tmp_path
-):
+def test_readyz_fails_when_the_migrations_are_behind_and_recovers_at_head(database_url, tmp_path):
     with own_database(database_url, tmp_path, "ops_behind") as url:
         app = make_app(url, tmp_path)
         with app.app_context():
