@@ -46,8 +46,8 @@ class OpsMiddleware:
         request_log: logging.Logger | None,
         trust_request_id: bool = False,
     ) -> None:
-        self.app = app
-        self.wsgi_app = wsgi_app
+        self.flask_app = app
+        self.app = wsgi_app  # the next layer in, named as werkzeug's middleware names it
         self.metrics = metrics
         self.request_log = request_log
         self.trust_request_id = trust_request_id
@@ -62,7 +62,7 @@ class OpsMiddleware:
             if path == "/metrics":
                 return self._metrics(self.metrics, environ)(environ, start_response)
         if self.metrics is None and self.request_log is None:
-            return self.wsgi_app(environ, start_response)
+            return self.app(environ, start_response)
         return self._timed(environ, start_response)
 
     def _timed(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -77,7 +77,7 @@ class OpsMiddleware:
             return start_response(status, headers, exc_info)
 
         try:
-            return self.wsgi_app(environ, capture)
+            return self.app(environ, capture)
         finally:
             self._record(environ, request_id, sent.get("status", 500), started)
 
@@ -107,7 +107,7 @@ class OpsMiddleware:
         return uuid.uuid4().hex
 
     def _readiness(self) -> Response:
-        checks = check_readiness(self.app)
+        checks = check_readiness(self.flask_app)
         ready = is_ready(checks)
         return self._json(
             {"status": "ready" if ready else "not ready", **checks}, 200 if ready else 503
@@ -118,7 +118,7 @@ class OpsMiddleware:
             return Response("Not Found\n", 404, mimetype="text/plain", headers=PROBE_HEADERS)
         if not metrics.allows(environ.get("REMOTE_ADDR")):
             return Response("Forbidden\n", 403, mimetype="text/plain", headers=PROBE_HEADERS)
-        with self.app.app_context():
+        with self.flask_app.app_context():
             body = metrics.exposition()
         return Response(body, 200, content_type=CONTENT_TYPE_LATEST, headers=PROBE_HEADERS)
 

@@ -20,7 +20,7 @@ from portal.extensions import db
 from portal.instants import utc_now
 from portal.jobs import worker
 from portal.ops.heartbeat import WorkerHeartbeat, beat, latest_beat
-from tests.conftest import make_app, own_database
+from tests.conftest import own_database
 from tests.functional.test_nothing_stored_for_visitors import row_counts
 
 UNREACHABLE = {
@@ -57,8 +57,8 @@ def test_healthz_answers_without_a_session_cookie_or_a_row(app):
 
 
 @pytest.mark.parametrize("engine", sorted(UNREACHABLE))
-def test_healthz_answers_while_the_database_is_down_even_with_a_session_cookie(tmp_path, engine):
-    app = make_app(UNREACHABLE[engine], tmp_path)
+def test_healthz_answers_while_the_database_is_down_even_with_a_session_cookie(build_app, engine):
+    app = build_app(UNREACHABLE[engine])
     client = app.test_client()
     client.set_cookie("portal_session", "a-session-token-the-database-would-be-asked-about")
     assert client.get("/healthz").status_code == 200
@@ -78,8 +78,8 @@ def test_readyz_is_ready_with_the_database_at_head_and_a_worker_beating(app):
 
 
 @pytest.mark.parametrize("engine", sorted(UNREACHABLE))
-def test_readyz_fails_when_the_database_is_down(tmp_path, engine):
-    app = make_app(UNREACHABLE[engine], tmp_path)
+def test_readyz_fails_when_the_database_is_down(build_app, engine):
+    app = build_app(UNREACHABLE[engine])
     status, body = readiness(app.test_client())
     assert status == 503
     assert body["status"] == "not ready"
@@ -104,20 +104,22 @@ def test_readyz_fails_when_no_worker_beat_recently(app, age, worker_state):
     }
 
 
-def test_the_worker_threshold_is_a_setting(app, database_url, tmp_path):
+def test_the_worker_threshold_is_a_setting(app, database_url, build_app):
     only_heartbeat(app, age=timedelta(minutes=10))
-    patient = make_app(database_url, tmp_path, WORKER_HEARTBEAT_MAX_AGE_SECONDS=3600)
+    patient = build_app(database_url, WORKER_HEARTBEAT_MAX_AGE_SECONDS=3600)
     assert readiness(patient.test_client())[0] == 200
-    unchecked = make_app(database_url, tmp_path, WORKER_HEARTBEAT_MAX_AGE_SECONDS=0)
+    unchecked = build_app(database_url, WORKER_HEARTBEAT_MAX_AGE_SECONDS=0)
     assert readiness(unchecked.test_client()) == (
         200,
         {"status": "ready", "database": "ok", "migrations": "ok", "worker": "not checked"},
     )
 
 
-def test_readyz_fails_when_the_migrations_are_behind_and_recovers_at_head(database_url, tmp_path):
+def test_readyz_fails_when_the_migrations_are_behind_and_recovers_at_head(
+    database_url, tmp_path, build_app
+):
     with own_database(database_url, tmp_path, "ops_behind") as url:
-        app = make_app(url, tmp_path)
+        app = build_app(url)
         with app.app_context():
             upgrade()
             beat(db.session, "worker-host:1")

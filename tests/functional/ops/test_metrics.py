@@ -16,7 +16,6 @@ from sqlalchemy import delete
 from portal.extensions import db
 from portal.instants import utc_now
 from portal.outbox import Job, JobStatus, enqueue
-from tests.conftest import make_app
 from tests.functional.test_nothing_stored_for_visitors import row_counts
 
 MONITOR = {"REMOTE_ADDR": "10.1.2.3"}
@@ -24,9 +23,9 @@ REFERENCE = "TF-7K3Q-9PMH"
 
 
 @pytest.fixture()
-def monitored(database_url, tmp_path):
+def monitored(database_url, build_app):
     """An app whose /metrics answers the monitoring network 10.0.0.0/8 and loopback."""
-    return make_app(database_url, tmp_path, METRICS_ALLOW="10.0.0.0/8, 127.0.0.1")
+    return build_app(database_url, METRICS_ALLOW="10.0.0.0/8, 127.0.0.1")
 
 
 def scrape(app) -> dict[str, list]:
@@ -118,16 +117,14 @@ def test_a_scrape_stores_nothing_and_sets_no_cookie(monitored):
     assert row_counts(monitored) == before
 
 
-def test_a_scrape_while_the_database_is_down_still_answers(tmp_path):
-    app = make_app(
-        "sqlite:////nonexistent-folder/portal.sqlite", tmp_path, METRICS_ALLOW="10.0.0.0/8"
-    )
+def test_a_scrape_while_the_database_is_down_still_answers(build_app):
+    app = build_app("sqlite:////nonexistent-folder/portal.sqlite", METRICS_ALLOW="10.0.0.0/8")
     assert app.test_client().get("/healthz").status_code == 200
     families = scrape(app)
     assert value(families["portal_database_up"], "portal_database_up") == 0
     assert "portal_job_queue_depth" not in families
 
 
-def test_a_mistyped_allow_list_stops_the_portal_starting(database_url, tmp_path):
+def test_a_mistyped_allow_list_stops_the_portal_starting(database_url, build_app):
     with pytest.raises(ValueError, match=re.escape("10.0.0.300")):
-        make_app(database_url, tmp_path, METRICS_ALLOW="10.0.0.300")
+        build_app(database_url, METRICS_ALLOW="10.0.0.300")

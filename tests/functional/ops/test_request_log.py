@@ -7,7 +7,6 @@ import json
 
 import pytest
 
-from tests.conftest import make_app
 from tests.journeys import csrf_token
 
 REFERENCE = "TF-7K3Q-9PMH"
@@ -22,9 +21,9 @@ def request_lines(err: str) -> list[dict]:
 
 
 @pytest.fixture()
-def json_app(app, database_url, tmp_path, capsys):
+def json_app(app, database_url, build_app, capsys):
     # Built inside the test, so its log handler writes to the captured standard error.
-    return make_app(database_url, tmp_path, LOG_FORMAT="json")
+    return build_app(database_url, LOG_FORMAT="json")
 
 
 def test_one_line_per_request_with_route_status_duration_and_id(json_app, capsys):
@@ -64,9 +63,9 @@ def test_an_unrouted_path_is_logged_as_unmatched(json_app, capsys):
     assert (line["route"], line["status"]) == ("(unmatched)", 404)
 
 
-def test_a_proxys_request_id_is_kept_only_behind_a_trusted_proxy(database_url, tmp_path, capsys):
+def test_a_proxys_request_id_is_kept_only_behind_a_trusted_proxy(database_url, build_app, capsys):
     for trust, expected in ((True, "lb-7f3a9c21e0"), (False, None)):
-        app = make_app(database_url, tmp_path, LOG_FORMAT="json", TRUST_PROXY=trust)
+        app = build_app(database_url, LOG_FORMAT="json", TRUST_PROXY=trust)
         capsys.readouterr()
         response = app.test_client().get("/en/", headers={"X-Request-ID": "lb-7f3a9c21e0"})
         (line,) = request_lines(capsys.readouterr().err)
@@ -77,8 +76,8 @@ def test_a_proxys_request_id_is_kept_only_behind_a_trusted_proxy(database_url, t
             assert line["request_id"] != "lb-7f3a9c21e0"
 
 
-def test_a_forwarded_id_that_could_carry_anything_is_replaced(database_url, tmp_path, capsys):
-    app = make_app(database_url, tmp_path, LOG_FORMAT="json", TRUST_PROXY=True)
+def test_a_forwarded_id_that_could_carry_anything_is_replaced(database_url, build_app, capsys):
+    app = build_app(database_url, LOG_FORMAT="json", TRUST_PROXY=True)
     capsys.readouterr()
     app.test_client().get("/en/", headers={"X-Request-ID": EMAIL})
     (line,) = request_lines(capsys.readouterr().err)
@@ -92,6 +91,6 @@ def test_text_format_logs_no_request_lines(app, capsys):
     assert "X-Request-ID" not in response.headers
 
 
-def test_an_unknown_log_format_stops_the_portal_starting(database_url, tmp_path):
+def test_an_unknown_log_format_stops_the_portal_starting(database_url, build_app):
     with pytest.raises(ValueError, match="LOG_FORMAT"):
-        make_app(database_url, tmp_path, LOG_FORMAT="xml")
+        build_app(database_url, LOG_FORMAT="xml")
