@@ -196,3 +196,16 @@ def test_a_check_that_cannot_run_is_not_a_pass(app, monkeypatch):
         "ok",
         "unknown",
     )
+
+
+def test_a_load_balancer_probing_often_is_never_limited(app, database_url, build_app):
+    limited = build_app(database_url, RATE_LIMITS_ENABLED=True, RATE_LIMITS={"tracking": (1, 900)})
+    only_heartbeat(app, age=timedelta(seconds=1))
+    balancer = limited.test_client(use_cookies=False)
+    before = row_counts(app)
+    answers = {
+        (path, balancer.get(path, environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code)
+        for path in ("/healthz", "/readyz") * 100
+    }
+    assert answers == {("/healthz", 200), ("/readyz", 200)}
+    assert row_counts(app) == before  # no counter, session or anything else stored
