@@ -42,6 +42,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.rate_limits import init_rate_limits
 
     init_rate_limits(app)
+    from portal.ops import init_ops
+
+    init_ops(app)  # probes before the refusal gate; inside ProxyFix, for the allow-list
     if app.config.get("TRUST_PROXY"):  # outermost, so every layer sees the forwarded client
         from werkzeug.middleware.proxy_fix import ProxyFix
 

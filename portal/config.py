@@ -98,6 +98,12 @@ def settings_from_environment(instance_path: Path) -> dict[str, Any]:
         # Static files carry a content hash in their URL, so they can be cached for a year.
         "SEND_FILE_MAX_AGE_DEFAULT": 31_536_000,
         "PREFERRED_URL_SCHEME": "https" if production else "http",
+        # Operations (portal/ops, README "Operations"): /metrics answers only these
+        # addresses or networks (unset: off); /readyz wants a worker heartbeat this recent
+        # (0: no worker check); LOG_FORMAT=json logs one JSON line per request.
+        "METRICS_ALLOW": env.get("METRICS_ALLOW", ""),
+        "WORKER_HEARTBEAT_MAX_AGE_SECONDS": int(env.get("WORKER_HEARTBEAT_MAX_AGE_SECONDS", "300")),
+        "LOG_FORMAT": env.get("LOG_FORMAT", "text"),
         **mail_settings(env, instance_path, production=production),
     }
 

@@ -28,6 +28,8 @@ from portal.documents import production
 from portal.extensions import db
 from portal.instants import utc_now
 from portal.jobs import decisions, emails
+from portal.ops import heartbeat
+from portal.ops.heartbeat import Pacemaker
 from portal.outbox import Job, JobStatus
 
 Handler = Callable[[Job], str | None]
@@ -95,15 +97,21 @@ def run_forever(
         )
     app.logger.info("Job worker started")
     next_purge = 0.0
+    pacemaker = Pacemaker()
+
+    def beat() -> None:
+        _beat(app, pacemaker)
+
     try:
         while not stop.is_set():
+            beat()
             if time.monotonic() >= next_purge:
                 next_purge = time.monotonic() + PURGE_EVERY_SECONDS
                 _purge(app)
                 if app.config.get("RETENTION_DAILY", True):
                     daily_retention(app)
             try:
-                worked = _run_due(app, now=None, limit=20, stop=stop)
+                worked = _run_due(app, now=None, limit=20, stop=stop, between_jobs=beat)
             except Exception:
                 # The database may be down or busy: keep the worker alive and try again.
                 app.logger.exception("Job worker could not reach the outbox")
@@ -114,6 +122,18 @@ def run_forever(
         for signum, handler in previous.items():
             signal.signal(signum, signal.SIG_DFL if handler is None else handler)
         app.logger.info("Job worker stopped")
+
+
+def _beat(app: Flask, pacemaker: Pacemaker) -> None:
+    """Tell /readyz this worker is alive (at most every few seconds); a database that
+    cannot take the beat is logged, and the worker carries on."""
+    if not pacemaker.due():
+        return
+    try:
+        with app.app_context():
+            heartbeat.beat(db.session, pacemaker.worker)
+    except Exception:
+        app.logger.exception("Job worker could not write its heartbeat")
 
 
 def _purge(app: Flask) -> None:
@@ -160,10 +180,19 @@ def _stop_on_signals(stop: threading.Event) -> dict[int, Any]:
     }
 
 
-def _run_due(app: Flask, *, now: datetime | None, limit: int, stop: threading.Event | None) -> int:
+def _run_due(
+    app: Flask,
+    *,
+    now: datetime | None,
+    limit: int,
+    stop: threading.Event | None,
+    between_jobs: Callable[[], None] | None = None,
+) -> int:
     worked = 0
     with app.app_context():
         while worked < limit and not (stop and stop.is_set()):
+            if between_jobs is not None:
+                between_jobs()  # a batch of long renders still beats
             moment = now.astimezone(UTC) if now else utc_now()
             job_id = claim_next(moment)
             if job_id is None:
