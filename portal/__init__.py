@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_templates(app)
 
     from portal import errors, security
-    from portal.assets import revalidate_unversioned_static
+    from portal.assets import serve_static_files
     from portal.maintenance import init_maintenance
     from portal.public import bp as public_bp
     from portal.public import page_context, root
@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.rate_limits import init_rate_limits
 
     init_rate_limits(app)
+    serve_static_files(app)
     if app.config.get("TRUST_PROXY"):  # outermost, so every layer sees the forwarded client
         from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -50,7 +51,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.accounts.passwords import limit_concurrent_hashes
 
     limit_concurrent_hashes(app.config["PASSWORD_HASH_CONCURRENCY"])
-    app.after_request(revalidate_unversioned_static)
     app.context_processor(page_context)
     app.register_blueprint(root)
     app.register_blueprint(public_bp)
