@@ -92,5 +92,6 @@ def serve_static_files(app: Flask) -> None:
         prefix=app.static_url_path,
         immutable_file_test=is_versioned,
         add_headers_function=add_headers,
+        allow_all_origins=False,  # the portal's pages are the only ones that load its files
     )
     app.after_request(revalidate_unversioned_static)

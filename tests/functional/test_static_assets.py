@@ -188,6 +188,7 @@ def test_static_files_carry_the_security_headers(client):
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp
     assert "unsafe" not in csp
+    assert "Access-Control-Allow-Origin" not in response.headers
 
 
 def test_a_phone_gets_at_most_30_kb_of_css_and_js_for_the_notice(client):
