@@ -35,15 +35,18 @@ def _manifest(path: Path, mtime_ns: int) -> dict[str, str]:
 
 
 def _versioned(static: Path, filename: str) -> str | None:
+    """The file's versioned copy, unless there is none or the file changed after the build
+    (a developer editing a script between two `make css`: the page gets the new one)."""
     path = static / DIST_NAME / MANIFEST_NAME
     try:
-        manifest = _manifest(path, path.stat().st_mtime_ns)
+        built = path.stat().st_mtime_ns
+        manifest = _manifest(path, built)
+        versioned = manifest.get(filename)
+        if versioned is None or (static / filename).stat().st_mtime_ns > built:
+            return None
     except FileNotFoundError:
         return None
-    versioned = manifest.get(filename)
-    if versioned is None or not (static / DIST_NAME / versioned).exists():
-        return None
-    return versioned
+    return versioned if (static / DIST_NAME / versioned).exists() else None
 
 
 def asset_url(filename: str) -> str:

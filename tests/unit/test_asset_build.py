@@ -71,3 +71,23 @@ def test_a_reference_to_a_missing_file_stops_the_build(tmp_path):
     static, node_modules = _static(tmp_path, 'import "./gone.mjs";\n')
     with pytest.raises(FileNotFoundError, match=r"gone\.mjs"):
         build(static, node_modules=node_modules)
+
+
+def test_pages_link_the_file_itself_when_it_changed_after_the_build(tmp_path):
+    """A developer who edits a module and reloads gets the new one, by ?v=, before the next
+    `make css`; the versioned copy again after it."""
+    import os
+
+    from portal.assets import _versioned
+
+    static, node_modules = _static(tmp_path, "export function initTimeoutWarning() {}\n")
+    manifest = build(static, node_modules=node_modules)
+    assert _versioned(static, "js/timeout-warning.mjs") == manifest["js/timeout-warning.mjs"]
+    assert _versioned(static, "js/not-built.mjs") is None
+    edited = static / "js" / "timeout-warning.mjs"
+    later = (static / "dist" / "manifest.json").stat().st_mtime_ns + 10**9
+    os.utime(edited, ns=(later, later))
+    assert _versioned(static, "js/timeout-warning.mjs") is None
+    rebuilt = build(static, node_modules=node_modules)
+    os.utime(static / "dist" / "manifest.json", ns=(later + 1, later + 1))  # built after
+    assert _versioned(static, "js/timeout-warning.mjs") == rebuilt["js/timeout-warning.mjs"]
