@@ -41,8 +41,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     from portal.rate_limits import init_rate_limits
 
+    serve_static_files(app)  # inside the refusal gate, which only ever stops posts
     init_rate_limits(app)
-    serve_static_files(app)
     if app.config.get("TRUST_PROXY"):  # outermost, so every layer sees the forwarded client
         from werkzeug.middleware.proxy_fix import ProxyFix
 
