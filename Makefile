@@ -58,7 +58,16 @@ BUILD := portal/static/build
 # (MOJ Frontend's patterns, loaded by the staff layout only).
 COMPILED_CSS := $(BUILD)/portal.css $(BUILD)/print.css $(BUILD)/staff.css
 
-css: $(COMPILED_CSS) $(BUILD)/govuk-frontend.min.js
+# What browsers load is served from portal/static/dist/: a copy of each static file with a
+# hash of its content in its name (so it may be cached for a year), with its .br and .gz
+# built here, once (portal/asset_build.py); WhiteNoise serves them.
+DIST := portal/static/dist
+STATIC_SOURCES := $(shell find portal/static/js portal/static/images -type f 2>/dev/null)
+
+css: $(DIST)/manifest.json
+
+$(DIST)/manifest.json: $(COMPILED_CSS) $(BUILD)/govuk-frontend.min.js $(STATIC_SOURCES) portal/asset_build.py $(STAMP)/python
+	$(BIN)/python -m portal.asset_build
 
 $(COMPILED_CSS) &: $(CSS_SOURCES) $(STAMP)/node
 	npm run --silent build:css
@@ -110,5 +119,5 @@ system-deps:
 	  chromium chromium-driver fonts-noto-core libharfbuzz-subset0 poppler-utils postgresql-client
 
 clean:
-	rm -rf $(STAMP) $(BUILD) .pytest_cache .ruff_cache .mypy_cache
+	rm -rf $(STAMP) $(BUILD) $(DIST) .pytest_cache .ruff_cache .mypy_cache
 	find translations -name '*.mo' -delete

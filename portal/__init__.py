@@ -32,7 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_templates(app)
 
     from portal import errors, security
-    from portal.assets import revalidate_unversioned_static
+    from portal.assets import serve_static_files
     from portal.maintenance import init_maintenance
     from portal.public import bp as public_bp
     from portal.public import page_context, root
@@ -41,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     security.init_security(app)
     from portal.rate_limits import init_rate_limits
 
+    serve_static_files(app)  # inside the refusal gate, which only ever stops posts
     init_rate_limits(app)
     from portal.ops import init_ops
 
@@ -53,7 +54,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.accounts.passwords import limit_concurrent_hashes
 
     limit_concurrent_hashes(app.config["PASSWORD_HASH_CONCURRENCY"])
-    app.after_request(revalidate_unversioned_static)
     app.context_processor(page_context)
     app.register_blueprint(root)
     app.register_blueprint(public_bp)

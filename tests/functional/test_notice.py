@@ -188,7 +188,9 @@ def test_easy_read_uses_short_sentences_one_idea_per_line_with_pictures(client):
     page = get_page(client, "/en/easy-read")
     items = re.findall(r'<div class="portal-easy-read__item">(.*?)</div>\s*</div>', page.html, re.S)
     assert len(items) >= 30
-    pictures = set(re.findall(r'src="/static/images/easy-read/([a-z-]+)\.svg', page.html))
+    pictures = set(
+        re.findall(r'src="/static/dist/images/easy-read/([a-z-]+)\.[0-9a-f]{12}\.svg', page.html)
+    )
     assert len(pictures) >= 12
     lines = re.findall(r"<p[^>]*>(.*?)</p>", "".join(items), re.S)
     for line in lines:
