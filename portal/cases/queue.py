@@ -356,12 +356,6 @@ def _merged(
     return list(itertools.islice(heapq.merge(*parts, key=key), limit))
 
 
-def hub_sources_in_use(session: DbSession) -> list[str]:
-    """Every hub that has brought in a case (for the filter's options)."""
-    query = select(Case.hub_source).where(Case.hub_source.is_not(None)).distinct()
-    return sorted(h for h in session.scalars(query) if h)
-
-
 # -- The dashboard ---------------------------------------------------------------------
 
 
