@@ -129,7 +129,8 @@ def section(results, sizes: list[int], runs: int, load: tuple[float, float]) -> 
         f"127.0.0.1 as `postgres`; it creates and drops `{PG_DB}`):",
         "",
         "```sh",
-        ".venv/bin/python bench/reports.py   # --sizes 1000,10000,100000 --runs N --no-postgres --no-write",
+        ".venv/bin/python bench/reports.py   # --sizes 1000,10000,100000 --runs N "
+        "--no-postgres --no-write",
         "```",
         "",
     ]
