@@ -99,9 +99,15 @@ migrate: setup
 migration: setup
 	$(FLASK) db migrate -m "$(m)"
 
-## bench: run the benchmarks and record results in bench/RESULTS.md
+## bench: run every benchmark and record its results in bench/RESULTS.md (about 30 minutes)
 bench: setup
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/case_queue.py
+	$(BIN)/python bench/reports.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/uploaded_pages.py
+	$(BIN)/python bench/uploads_memory.py
+	$(BIN)/python bench/abuse.py
 
 ## system-deps: Debian packages the suite needs (browser, fonts, PDF tools); run as root
 system-deps:
