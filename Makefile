@@ -101,13 +101,9 @@ migration: setup
 
 ## bench: run every benchmark and record its results in bench/RESULTS.md (about 30 minutes)
 bench: setup
-	$(BIN)/python bench/pages.py
-	$(BIN)/python bench/case_queue.py
-	$(BIN)/python bench/reports.py
-	$(BIN)/python bench/pdf.py
-	$(BIN)/python bench/uploaded_pages.py
-	$(BIN)/python bench/uploads_memory.py
-	$(BIN)/python bench/abuse.py
+	@status=0; for script in pages case_queue reports pdf uploaded_pages uploads_memory abuse; do \
+		$(BIN)/python bench/$$script.py || status=1; \
+	done; exit $$status
 
 ## system-deps: Debian packages the suite needs (browser, fonts, PDF tools); run as root
 system-deps:
