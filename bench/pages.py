@@ -106,7 +106,16 @@ TARGETS = (
     _public("accessibility statement", "/en/accessibility"),
     _public("cookies", "/en/cookies"),
     _staff("staff queue", "/staff/queue", b"<title>Case queue"),
-    _staff("monthly report", "/staff/reports", b"<title>Monthly report"),
+    # No throughput goal for the report page (issue 17 sets its goal on the report's
+    # queries: bench/reports.py); measured here for information.
+    Target(
+        "monthly report `/staff/reports`",
+        "portal",
+        "/staff/reports",
+        b"<title>Monthly report",
+        goal=0.0,
+        staff=True,
+    ),
 )
 
 
@@ -455,11 +464,15 @@ def render_section(
             continue
         per_round = ratios[r.target]
         ratio = statistics.median(per_round)
-        verdict = "PASS" if ratio >= r.target.goal and r.errors == 0 else "FAIL"
-        verdicts.append(verdict)
+        if r.target.goal:
+            verdict = "PASS" if ratio >= r.target.goal and r.errors == 0 else "FAIL"
+            verdicts.append(verdict)
+            goal = f">= {r.target.goal:.2f}"
+        else:
+            verdict, goal = "for information", "none"
         ratio_rows.append(
             f"| {r.target.label} | {ratio:.3f} | {', '.join(f'{x:.3f}' for x in per_round)} | "
-            f"{r.p95_ms / bare.p95_ms:.2f} | >= {r.target.goal:.2f} | {verdict} |"
+            f"{r.p95_ms / bare.p95_ms:.2f} | {goal} | {verdict} |"
         )
     overall = "PASS" if all(v == "PASS" for v in verdicts) else "FAIL"
     warmup_errors = sum(r.warmup_errors for r in results)
@@ -509,8 +522,8 @@ def render_section(
             *rows,
             "",
             f"Goals (issue 17): the notice at {NOTICE_GOAL} of the bare page's throughput or "
-            f"more, every other public page at {PUBLIC_GOAL} or more, the staff queue and "
-            f"report at {STAFF_GOAL} or more.",
+            f"more, every other public page at {PUBLIC_GOAL} or more, the staff queue at "
+            f"{STAFF_GOAL} or more (the report's goal is on its queries: bench/reports.py).",
             "",
             "| page | rps ratio (median) | rps ratio per round | p95 ratio to bare "
             "| goal | verdict |",
