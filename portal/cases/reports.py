@@ -17,9 +17,10 @@ Definitions (the report page repeats them, so the figures can be defended):
 * internal reviews asked for and decided, ICO cases received and closed: see
   portal.cases.after_decision_reports.
 
-Every figure is given in all and broken down by kind, by channel and by hub source. A
-month reads only its own rows (by the received_on and closed_at indexes), so the report
-stays quick however many years of cases the database holds.
+Every figure is given in all and broken down by kind, by channel and by hub source. The
+database counts them (GROUP BY, with London dates worked out in SQL: portal.cases.
+london_dates), reading one month, or the trend's year, from indexes that hold what it counts
+by (migration 0021): issue 17 point 2.
 """
 
 from __future__ import annotations
