@@ -108,9 +108,11 @@ migrate: setup
 migration: setup
 	$(FLASK) db migrate -m "$(m)"
 
-## bench: run the benchmarks and record results in bench/RESULTS.md
+## bench: run every benchmark and record its results in bench/RESULTS.md (about 30 minutes)
 bench: setup
-	$(BIN)/python bench/pages.py
+	@status=0; for script in pages case_queue reports pdf uploaded_pages uploads_memory abuse; do \
+		$(BIN)/python bench/$$script.py || status=1; \
+	done; exit $$status
 
 ## system-deps: Debian packages the suite needs (browser, fonts, PDF tools); run as root
 system-deps:

@@ -293,10 +293,11 @@ def section(
     return "\n".join(lines)
 
 
-def write_section(body: str) -> None:
+def write_section(body: str, title: str = SECTION) -> None:
+    """Put `body` in RESULTS.md in place of the section headed `title` (or at the end)."""
     existing = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmark results\n"
-    if SECTION in existing:
-        before, _, rest = existing.partition(SECTION)
+    if title in existing:
+        before, _, rest = existing.partition(title)
         following = rest.find("\n## ")
         after = rest[following + 1 :] if following != -1 else ""
         updated = before + body + ("\n" + after if after else "")

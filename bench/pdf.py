@@ -4,9 +4,12 @@ For each document, "portal" is the whole path the worker takes (reading the case
 templates in the resident's language, WeasyPrint with the static-only fetcher, PDF/UA-1,
 and for the pack the footers and bookmarks); "direct" is WeasyPrint given the same HTML
 (captured from the portal's render) with the same base URL and PDF variant and its own
-default fetcher. The overhead ratio is portal time / direct time (medians). Peak memory is
-each child process's maximum resident set size, one process per measurement (the direct
-one never loads the portal), so the figures do not mix. Writes the "## PDF (bench/pdf.py)"
+default fetcher. Each runs in a process of its own (the direct one never loads the
+portal), kept alive for the whole measurement, and the renders are interleaved pair by pair
+(portal then direct, then direct then portal, and so on), so drift in what else the
+machine is doing reaches both alike. The overhead ratio is the median of the pairs'
+ratios (portal time / direct time). Peak memory is each child process's maximum resident
+set size, so the figures do not mix. Writes the "## PDF (bench/pdf.py)"
 section of bench/RESULTS.md.
 
     .venv/bin/python bench/pdf.py            # --runs N --no-write
@@ -128,10 +131,12 @@ def direct(html: str) -> bytes:
     return pdf
 
 
-def child(document: str, mode: str, runs: int, html_file: Path) -> dict[str, Any]:
-    """One measurement, in this (fresh) process: times of `runs` renders and peak RSS.
-    The portal's run saves the HTML it rendered to `html_file` for the direct run, so the
-    direct process never loads the portal."""
+def child(document: str, mode: str, html_file: Path) -> None:
+    """One side of a measurement, in this (fresh) process: warm up, say "ready", then
+    render once for each "render" line read from stdin and print the seconds it took; on
+    "done", print the pages and peak RSS as JSON. The portal's side saves the HTML it
+    rendered to `html_file` for the direct side, so the direct process never loads the
+    portal."""
     if mode == "direct":
         html = html_file.read_text(encoding="utf-8")
         pdf = direct(html)  # warm-up: imports, fonts
@@ -148,14 +153,16 @@ def child(document: str, mode: str, runs: int, html_file: Path) -> dict[str, Any
         def work() -> object:
             return render(app, case_id)
 
-    times = []
-    for _ in range(runs):
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() != "render":
+            break
         started = time.perf_counter()
         work()
-        times.append(time.perf_counter() - started)
+        print(time.perf_counter() - started, flush=True)
     pages = len(PdfReader(io.BytesIO(pdf)).pages)
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return {"times": times, "pages": pages, "peak_mib": peak_kib / 1024, "bytes": len(pdf)}
+    print(json.dumps({"pages": pages, "peak_mib": peak_kib / 1024, "bytes": len(pdf)}))
 
 
 def render_letter(app: Any, case_id: int) -> tuple[bytes, str, int]:
@@ -188,34 +195,75 @@ RENDERERS: dict[str, Callable[[Any, int], tuple[bytes, str, int]]] = {
 }
 
 
-def measure(document: str, mode: str, runs: int, html_file: Path) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--child", document, mode, str(html_file)]
-    result = subprocess.run(
-        [*command, "--runs", str(runs)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"{document}/{mode} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+class Side:
+    """A child process rendering one side (portal or direct) on command."""
+
+    def __init__(self, document: str, mode: str, html_file: Path) -> None:
+        command = [sys.executable, __file__, "--child", document, mode, str(html_file)]
+        self.name = f"{document}/{mode}"
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
+        self._expect("ready")
+
+    def _line(self) -> str:
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line:
+            raise SystemExit(f"{self.name} stopped (exit {self.process.wait()})")
+        return line.strip()
+
+    def _expect(self, word: str) -> None:
+        while (line := self._line()) != word:
+            print(f"  {self.name}: {line}")
+
+    def render(self) -> float:
+        assert self.process.stdin is not None
+        self.process.stdin.write("render\n")
+        self.process.stdin.flush()
+        return float(self._line())
+
+    def finish(self) -> dict[str, Any]:
+        assert self.process.stdin is not None
+        self.process.stdin.write("done\n")
+        self.process.stdin.flush()
+        result = json.loads(self._line())
+        self.process.wait()
+        return result
+
+
+def measure(document: str, runs: int, html_file: Path) -> dict[str, Any]:
+    """Interleaved renders, pair by pair, alternating which side goes first."""
+    portal = Side(document, "portal", html_file)
+    plain = Side(document, "direct", html_file)  # after the portal wrote the HTML
+    times: dict[str, list[float]] = {"portal": [], "direct": []}
+    try:
+        for pair in range(runs):
+            order = [("portal", portal), ("direct", plain)]
+            for name, side in order if pair % 2 == 0 else order[::-1]:
+                times[name].append(side.render())
+    finally:
+        finished = {"portal": portal.finish(), "direct": plain.finish()}
+    return {"times": times, **finished}
 
 
 def section(rows: list[dict[str, Any]], runs: dict[str, int]) -> tuple[str, bool]:
+    loads = ", ".join(f"{row['load']:.2f} / {row['load_after']:.2f}" for row in rows)
     lines = [
         SECTION,
         "",
         f"Recorded {datetime.now(UTC):%Y-%m-%d %H:%M} UTC.",
         "",
         f"- Machine: nproc {os.cpu_count()}, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}; 1-minute load average before the run "
-        f"{rows[0]['load']:.2f}.",
+        f"{platform.system()} {platform.release()}; 1-minute load average before / after "
+        f"each document: {loads}.",
         "- portal: the worker's path (case read from SQLite, templates in English, "
         "WeasyPrint with the static-only fetcher, PDF/UA-1, footers and bookmarks). direct: "
         "WeasyPrint given the HTML the portal rendered, with the same base URL and PDF "
-        "variant and its default fetcher. Each in its own process after one untimed render; "
-        "time is the median of the timed renders; memory is the process's peak RSS.",
+        "variant and its default fetcher. Each in its own long-lived process after one "
+        "untimed render; the timed renders alternate pair by pair (portal then direct, "
+        "then direct then portal); time is the median of each side's renders, the ratio "
+        "the median of the pairs' ratios; memory is the process's peak RSS.",
         f"- Pack: an access request with {PACK_ITEMS} typed records (about three pages "
         "each), four department searches, exemptions on every fifth record, and the "
         "privacy notice as its last section. Letter: the acknowledgement, the shortest "
@@ -227,8 +275,7 @@ def section(rows: list[dict[str, Any]], runs: dict[str, int]) -> tuple[str, bool
     ]
     passed = True
     for row in rows:
-        ratio = row["portal_s"] / row["direct_s"]
-        row["ratio"] = ratio
+        ratio = row["ratio"]
         passed &= ratio <= GOAL_RATIO
         if row["document"] == "pack":
             passed &= row["portal_s"] < GOAL_PACK_SECONDS
@@ -277,28 +324,32 @@ def main() -> int:
     args = parser.parse_args()
     if args.child:
         document, mode, html_file = args.child
-        print(json.dumps(child(document, mode, args.runs or 1, Path(html_file))))
+        child(document, mode, Path(html_file))
         return 0
     runs = {"letter": args.runs or 10, "pack": args.runs or 3}
     rows = []
     for document, label in DOCUMENTS.items():
         load = os.getloadavg()[0]
         html_file = Path(tempfile.mkdtemp(prefix="bench-pdf-")) / f"{document}.html"
-        portal = measure(document, "portal", runs[document], html_file)
-        plain = measure(document, "direct", runs[document], html_file)
+        measured = measure(document, runs[document], html_file)
+        portal, plain = measured["times"]["portal"], measured["times"]["direct"]
+        ratios = [p / d for p, d in zip(portal, plain, strict=True)]
         row = {
             "document": document,
             "label": label,
             "load": load,
-            "pages": portal["pages"],
-            "portal_s": statistics.median(portal["times"]),
-            "direct_s": statistics.median(plain["times"]),
-            "portal_mib": portal["peak_mib"],
-            "direct_mib": plain["peak_mib"],
+            "load_after": os.getloadavg()[0],
+            "pages": measured["portal"]["pages"],
+            "portal_s": statistics.median(portal),
+            "direct_s": statistics.median(plain),
+            "ratio": statistics.median(ratios),
+            "portal_mib": measured["portal"]["peak_mib"],
+            "direct_mib": measured["direct"]["peak_mib"],
         }
         print(
             f"{label}: {row['pages']} pages, portal {row['portal_s']:.2f} s, "
-            f"direct {row['direct_s']:.2f} s, ratio {row['portal_s'] / row['direct_s']:.3f}"
+            f"direct {row['direct_s']:.2f} s, ratio {row['ratio']:.3f} "
+            f"(pairs: {', '.join(f'{r:.3f}' for r in ratios)})"
         )
         rows.append(row)
     body, passed = section(rows, runs)

@@ -2,9 +2,14 @@
 
 The privacy notice is long and translated phrase by phrase; rendering it for every visit
 would spend most of the server's time repeating the same work. Pages cached here depend
-only on their URL (locale, page, council profile): never on the session, a form or a
-query string. The one per-request part, the CSP nonce, is rendered as a placeholder and
+only on their URL (locale, page, council profile), or on a key the view builds from
+the few values it reads: never on the session or on what a visitor typed. The per-request
+parts, the CSP nonce and (on a form page) the CSRF token, are rendered as placeholders and
 replaced for each response.
+
+A form page is cached only in its blank state, for a visitor who has stored nothing
+(`stores_nothing`): the same page anyone gets on a first visit. Its CSRF token is made
+fresh for each response, so the form cookie is set exactly as if the page had been drawn.
 """
 
 from __future__ import annotations
@@ -12,20 +17,33 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 
-from flask import current_app, g, request
+from flask import current_app, g, request, session
+from flask.sessions import SessionMixin
+from flask_wtf.csrf import generate_csrf
 
 from portal.security import csp_nonce
+from portal.sessions import ServerSession
 
 _PLACEHOLDER = "csp-nonce-" + secrets.token_hex(8)
+_CSRF_PLACEHOLDER = "csrf-token-" + secrets.token_hex(8)
+# Flask-WTF keeps the request's signed token in g under the field's name.
+_CSRF_FIELD = "csrf_token"
 
 # Pages kept per process at most; past this the cache starts again (keys that carry a
 # time, like the 429 page's "try again after", would otherwise grow without end).
 MAX_PAGES = 2_000
 
 
-def cached_page(render: Callable[[], str], key: str | None = None) -> str:
+def stores_nothing(session: SessionMixin) -> bool:
+    """Whether this visitor has nothing stored with us: no session row (at most a form
+    cookie), so no answers, reference or hub that a page could show back to them."""
+    return isinstance(session, ServerSession) and session.token is None
+
+
+def cached_page(render: Callable[[], str], key: str | None = None, *, form: bool = False) -> str:
     """Render once per URL (per process), or per `key` where the page depends on more than
-    its URL, then serve copies with this request's nonce."""
+    its URL, then serve copies with this request's nonce (and, for a `form` page, a fresh
+    CSRF token)."""
     app = current_app
     if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
         return render()
@@ -34,11 +52,29 @@ def cached_page(render: Callable[[], str], key: str | None = None) -> str:
     html = pages.get(key)
     if html is None:
         g.csp_nonce = _PLACEHOLDER
+        if form:
+            setattr(g, _CSRF_FIELD, _CSRF_PLACEHOLDER)
         try:
             html = render()
         finally:
             del g.csp_nonce
+            g.pop(_CSRF_FIELD, None)
+        if form and _CSRF_PLACEHOLDER not in html:
+            # The form took its token before the render (made outside `render`): this copy
+            # holds a token of this visitor's, so it is never kept.
+            return html.replace(_PLACEHOLDER, csp_nonce())
         if len(pages) >= MAX_PAGES:
             pages.clear()
         pages[key] = html
-    return html.replace(_PLACEHOLDER, csp_nonce())
+    html = html.replace(_PLACEHOLDER, csp_nonce())
+    if form:
+        html = html.replace(_CSRF_PLACEHOLDER, generate_csrf())
+    return html
+
+
+def blank_form_page(render: Callable[[], str]) -> str:
+    """A form page, from the cache when the visitor has stored nothing and the URL has no
+    query (which could prefill or redirect it): then it is the blank page anyone gets."""
+    if request.query_string or not stores_nothing(session):
+        return render()
+    return cached_page(render, form=True)

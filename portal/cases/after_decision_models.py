@@ -51,7 +51,7 @@ class InternalReview(Base):
     reasons: Mapped[str] = mapped_column(Text)  # why
     asked_by: Mapped[str] = mapped_column(String(ACTOR_LENGTH))  # "resident" or staff
     asked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    received_on: Mapped[date] = mapped_column(Date)
+    received_on: Mapped[date] = mapped_column(Date, index=True)  # the report reads by month
     due_on: Mapped[date] = mapped_column(Date, index=True)
     # The outcome, once recorded.
     outcome: Mapped[ReviewOutcome | None] = mapped_column(String(20))
@@ -60,7 +60,7 @@ class InternalReview(Base):
     # True when the reviewer also made the original decision (no one else could review):
     # recorded so it is never hidden.
     reviewer_made_decision: Mapped[bool] = mapped_column(Boolean, default=False)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     # The outcome message (no foreign key: messages are deleted on their own retention
     # period, portal.council_retention, before the case record).
     message_id: Mapped[int | None] = mapped_column(Integer)
@@ -74,7 +74,8 @@ class IcoCase(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     ico_reference: Mapped[str] = mapped_column(String(40))
-    received_on: Mapped[date] = mapped_column(Date)  # the day the ICO's letter arrived
+    # The day the ICO's letter arrived (indexed, as closed_on: the report reads by month).
+    received_on: Mapped[date] = mapped_column(Date, index=True)
     what_ico_asked: Mapped[str] = mapped_column(Text)
     # The days the council answered the ICO, ISO dates in order.
     responses: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -85,5 +86,5 @@ class IcoCase(Base):
     placed_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     outcome: Mapped[IcoOutcome | None] = mapped_column(String(30))
     outcome_note: Mapped[str] = mapped_column(Text, default="")
-    closed_on: Mapped[date | None] = mapped_column(Date)
+    closed_on: Mapped[date | None] = mapped_column(Date, index=True)
     closed_by: Mapped[str | None] = mapped_column(String(ACTOR_LENGTH))

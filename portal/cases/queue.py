@@ -21,15 +21,15 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, case, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from portal.cases import clock, references
 from portal.cases.casework_models import CaseAssignment
+from portal.cases.london_dates import london_date
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.workflow import CLOSED
 from portal.extensions import DbSession
-from portal.instants import aware
 
 PAGE_SIZE = 50
 DUE_SOON_WORKING_DAYS = 5
@@ -356,12 +356,6 @@ def _merged(
     return list(itertools.islice(heapq.merge(*parts, key=key), limit))
 
 
-def hub_sources_in_use(session: DbSession) -> list[str]:
-    """Every hub that has brought in a case (for the filter's options)."""
-    query = select(Case.hub_source).where(Case.hub_source.is_not(None)).distinct()
-    return sorted(h for h in session.scalars(query) if h)
-
-
 # -- The dashboard ---------------------------------------------------------------------
 
 
@@ -416,27 +410,23 @@ def dashboard_figures(session: DbSession, *, today: date) -> DashboardFigures:
         select(func.count()).select_from(Case).where(open_cases, Case.due_on < today)
     )
     first, next_first = month_bounds(today)
-    completed = session.execute(
-        select(Case.closed_at, Case.due_on).where(
+    since, until = clock.day_starts_at(first), clock.day_starts_at(next_first)
+    closed_on = london_date(Case.closed_at, session.get_bind().dialect.name, since, until)
+    on_time_case = case((Case.due_on.is_not(None) & (closed_on <= Case.due_on), 1), else_=0)
+    completed, on_time = session.execute(
+        select(func.count(), func.coalesce(func.sum(on_time_case), 0)).where(
             Case.state == str(CaseState.COMPLETED),
-            Case.closed_at >= clock.day_starts_at(first),
-            Case.closed_at < clock.day_starts_at(next_first),
+            Case.closed_at >= since,
+            Case.closed_at < until,
         )
-    ).all()
-    on_time = sum(
-        1
-        for closed_at, due_on in completed
-        if closed_at is not None
-        and due_on is not None
-        and clock.received_on(aware(closed_at)) <= due_on
-    )
+    ).one()
     return DashboardFigures(
         today=today,
         open_by_state={state: by_state[state] for state in OPEN_STATES if by_state[state]},
         open_total=sum(by_state.values()),
         due_soon=due_soon or 0,
         overdue=overdue or 0,
-        on_time=OnTimeRate(len(completed), on_time),
+        on_time=OnTimeRate(completed, int(on_time)),
     )
 
 

@@ -17,9 +17,10 @@ Definitions (the report page repeats them, so the figures can be defended):
 * internal reviews asked for and decided, ICO cases received and closed: see
   portal.cases.after_decision_reports.
 
-Every figure is given in all and broken down by kind, by channel and by hub source. A
-month reads only its own rows (by the received_on and closed_at indexes), so the report
-stays quick however many years of cases the database holds.
+Every figure is given in all and broken down by kind, by channel and by hub source. The
+database counts them (GROUP BY, with London dates worked out in SQL: portal.cases.
+london_dates), reading one month, or the trend's year, from indexes that hold what it counts
+by (migration 0021): issue 17 point 2.
 """
 
 from __future__ import annotations
@@ -29,16 +30,17 @@ import io
 import statistics
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import case, func, select
 
 from portal.cases import clock, complaints
 from portal.cases.after_decision_reports import after_decision_counts
+from portal.cases.london_dates import days_between, london_date
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
-from portal.instants import aware
 
 NOT_FROM_A_HUB = ""
 TREND_MONTHS = 12
@@ -113,67 +115,84 @@ class _Row:
     hub: str
 
 
-def _columns() -> Select:
-    return select(
-        Case.kind,
-        Case.channel,
-        Case.hub_source,
-        Case.state,
-        Case.received_on,
-        Case.closed_at,
-        Case.due_on,
-    )
+def _group(kind: str, channel: str, hub: str | None) -> _Row:
+    return _Row(kind, channel, hub or NOT_FROM_A_HUB)
 
 
 def monthly_report(session: DbSession, month: date) -> MonthlyReport:
-    """The report for the calendar month containing `month`."""
+    """The report for the calendar month containing `month`.
+
+    Counted by the database (GROUP BY kind, channel and hub, and for closed cases by how
+    they closed, whether on time and after how many days), so the time taken depends on
+    the number of groups, not on the number of cases."""
     first = month_start(month)
     after = clock.add_months(first, 1)
     figures: dict[tuple[str, str], Figures] = {}
 
-    def add(row: _Row, update: Callable[[Figures], None]) -> None:
+    def add(row: _Row, name: str, count: int = 1) -> None:
         for key in (("all", ""), ("kind", row.kind), ("channel", row.channel), ("hub", row.hub)):
-            update(figures.setdefault(key, Figures()))
+            each = figures.setdefault(key, Figures())
+            setattr(each, name, getattr(each, name) + count)
 
+    group = (Case.kind, Case.channel, Case.hub_source)
     received = session.execute(
-        _columns().where(Case.received_on >= first, Case.received_on < after)
+        select(*group, func.count())
+        .where(Case.received_on >= first, Case.received_on < after)
+        .group_by(*group)
     )
-    for kind, channel, hub, *_rest in received:
-        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("received"))
+    for kind, channel, hub, count in received:
+        add(_group(kind, channel, hub), "received", count)
 
-    closed = session.execute(
-        _columns().where(
-            Case.closed_at >= clock.day_starts_at(first),
-            Case.closed_at < clock.day_starts_at(after),
-        )
+    closed_from, closed_until = clock.day_starts_at(first), clock.day_starts_at(after)
+    closed_on, on_time = _closing_date(session, closed_from, closed_until)
+    days = days_between(closed_on, Case.received_on, _dialect(session))
+    completed = Case.state == CaseState.COMPLETED
+    closing = (
+        Case.state,
+        case((completed, on_time), else_=False).label("on_time"),
+        case((completed, days), else_=None).label("days"),
     )
-    for kind, channel, hub, state, received_on, closed_at, due_on in closed:
-        row = _Row(kind, channel, hub or NOT_FROM_A_HUB)
+    closed = session.execute(
+        select(*group, *closing, func.count())
+        .where(Case.closed_at >= closed_from, Case.closed_at < closed_until)
+        .group_by(*group, *closing)
+    )
+    for kind, channel, hub, state, was_on_time, days_taken, count in closed:
+        row = _group(kind, channel, hub)
         if state == CaseState.COMPLETED:
-            closed_on = clock.received_on(aware(closed_at))
-            add(row, _completion(received_on, closed_on, due_on))
+            add(row, "completed", count)
+            if was_on_time:
+                add(row, "on_time", count)
+            for key in (
+                ("all", ""),
+                ("kind", row.kind),
+                ("channel", row.channel),
+                ("hub", row.hub),
+            ):
+                figures[key].days_to_complete.extend([int(days_taken)] * count)
         elif state == CaseState.REFUSED:
-            add(row, _count("refused"))
+            add(row, "refused", count)
         elif state == CaseState.WITHDRAWN:
-            add(row, _count("withdrawn"))
+            add(row, "withdrawn", count)
 
     for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):
-        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("acknowledged_in_time"))
+        add(_group(kind, channel, hub), "acknowledged_in_time")
 
     extensions = session.execute(
-        select(Case.kind, Case.channel, Case.hub_source)
+        select(*group, func.count())
         .join(AuditEvent, AuditEvent.case_id == Case.id)
         .where(
             AuditEvent.action == "deadline_extended",
-            AuditEvent.occurred_at >= clock.day_starts_at(first),
-            AuditEvent.occurred_at < clock.day_starts_at(after),
+            AuditEvent.occurred_at >= closed_from,
+            AuditEvent.occurred_at < closed_until,
         )
+        .group_by(*group)
     )
-    for kind, channel, hub in extensions:
-        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count("extended"))
+    for kind, channel, hub, count in extensions:
+        add(_group(kind, channel, hub), "extended", count)
 
     for kind, channel, hub, name in after_decision_counts(session, first, after):
-        add(_Row(kind, channel, hub or NOT_FROM_A_HUB), _count(name))
+        add(_group(kind, channel, hub), name)
 
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(
@@ -186,8 +205,22 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     )
 
 
+def _dialect(session: DbSession) -> str:
+    return session.get_bind().dialect.name
+
+
+def _closing_date(session: DbSession, since: datetime, until: datetime) -> tuple[Any, Any]:
+    """The London date a case closed on (for cases closed in [since, until)), and whether
+    that was on or before its due date, as SQL expressions."""
+    closed_on = london_date(Case.closed_at, _dialect(session), since, until)
+    on_time = case((Case.due_on.is_not(None) & (closed_on <= Case.due_on), True), else_=False)
+    return closed_on, on_time
+
+
 def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[TrendPoint, ...]:
-    """Received, completed and completed on time for the `months` months up to `month`."""
+    """Received, completed and completed on time for the `months` months up to `month`:
+    counted by day in the database, then added up by month here (a year is at most 366
+    days, however many cases it holds)."""
     last = month_start(month)
     first = clock.add_months(last, -(months - 1))
     after = clock.add_months(last, 1)
@@ -195,41 +228,28 @@ def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[
     received = dict.fromkeys(starts, 0)
     completed = dict.fromkeys(starts, 0)
     on_time = dict.fromkeys(starts, 0)
-    for (received_on,) in session.execute(
-        select(Case.received_on).where(Case.received_on >= first, Case.received_on < after)
+    for day, count in session.execute(
+        select(Case.received_on, func.count())
+        .where(Case.received_on >= first, Case.received_on < after)
+        .group_by(Case.received_on)
     ):
-        received[month_start(received_on)] += 1
-    for closed_at, due_on in session.execute(
-        select(Case.closed_at, Case.due_on).where(
+        received[month_start(day)] += count
+    since, until = clock.day_starts_at(first), clock.day_starts_at(after)
+    closed_on, was_on_time = _closing_date(session, since, until)
+    by_day = (closed_on.label("closed_on"), was_on_time.label("on_time"))
+    for day, in_time, count in session.execute(
+        select(*by_day, func.count())
+        .where(
             Case.state == CaseState.COMPLETED,
-            Case.closed_at >= clock.day_starts_at(first),
-            Case.closed_at < clock.day_starts_at(after),
+            Case.closed_at >= since,
+            Case.closed_at < until,
         )
+        .group_by(*by_day)
     ):
-        closed_on = clock.received_on(aware(closed_at))
-        completed[month_start(closed_on)] += 1
-        if due_on is not None and closed_on <= due_on:
-            on_time[month_start(closed_on)] += 1
+        completed[month_start(day)] += count
+        if in_time:
+            on_time[month_start(day)] += count
     return tuple(TrendPoint(m, received[m], completed[m], on_time[m]) for m in starts)
-
-
-def _count(name: str) -> Callable[[Figures], None]:
-    def update(figures: Figures) -> None:
-        setattr(figures, name, getattr(figures, name) + 1)
-
-    return update
-
-
-def _completion(
-    received_on: date, closed_on: date, due_on: date | None
-) -> Callable[[Figures], None]:
-    def update(figures: Figures) -> None:
-        figures.completed += 1
-        if due_on is not None and closed_on <= due_on:
-            figures.on_time += 1
-        figures.days_to_complete.append((closed_on - received_on).days)
-
-    return update
 
 
 def _breakdown(

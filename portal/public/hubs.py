@@ -10,6 +10,7 @@ from portal.documents.pdf import pdf_response
 from portal.documents.posters import poster_pdf
 from portal.i18n import LANGUAGES
 from portal.links import signposting_link
+from portal.page_cache import cached_page
 from portal.public import bp
 from portal.public.signposting import remember_hub
 
@@ -34,13 +35,15 @@ def map_link(hub) -> str:
 
 @bp.get("/hubs")
 def hubs():
-    return render_template("public/hubs/index.html", hubs=_council().hubs)
+    return cached_page(lambda: render_template("public/hubs/index.html", hubs=_council().hubs))
 
 
 @bp.get("/hubs/<slug>")
 def hub(slug: str):
     hub = _hub_or_404(slug)
-    return render_template("public/hubs/hub.html", hub=hub, map_link=map_link(hub))
+    return cached_page(
+        lambda: render_template("public/hubs/hub.html", hub=hub, map_link=map_link(hub))
+    )
 
 
 @bp.get("/hubs/<slug>/start")
@@ -62,9 +65,16 @@ def hub_poster(slug: str):
 def hub_links():
     """For hub workers: every hub's links and posters, in every language."""
     council = _council()
-    languages = [LANGUAGES[code] for code in council.languages]
-    rows = [
-        (hub, [(language, signposting_link(hub.slug, language.code)) for language in languages])
-        for hub in council.hubs
-    ]
-    return render_template("public/hubs/links.html", rows=rows)
+
+    def render() -> str:
+        languages = [LANGUAGES[code] for code in council.languages]
+        rows = [
+            (
+                hub,
+                [(language, signposting_link(hub.slug, language.code)) for language in languages],
+            )
+            for hub in council.hubs
+        ]
+        return render_template("public/hubs/links.html", rows=rows)
+
+    return cached_page(render)

@@ -27,6 +27,7 @@ from portal.forms.fields import normalise_ni_number, normalise_postcode
 from portal.i18n import LANGUAGES
 from portal.instants import utc_now
 from portal.notices import current_release
+from portal.page_cache import blank_form_page, cached_page
 from portal.public import bp
 from portal.public.check_answers import check_sections, held_note, summary_rows
 from portal.public.journey_answers import (
@@ -72,7 +73,9 @@ def _cipher():
 @bp.get(f"/<{JOURNEY_PATHS}:journey>")
 def journey_start(journey: str):
     selected = _journey(journey)
-    return render_template(f"public/journey/start_{selected.kind}.html", journey=selected)
+    return cached_page(
+        lambda: render_template(f"public/journey/start_{selected.kind}.html", journey=selected)
+    )
 
 
 @bp.get(f"/<{JOURNEY_PATHS}:journey>/begin")
@@ -240,7 +243,9 @@ def journey_step(journey: str, step: str):
         return redirect(url_for(".journey_step", journey=selected.path, step=first_gap.slug), 303)
 
     if request.method == "GET":
-        return _render_step(selected, current, _form_for(current, draft), draft)
+        return blank_form_page(
+            lambda: _render_step(selected, current, _form_for(current, draft), draft)[0]
+        )
 
     if current.multipart:
         rate_limits.enforce("upload")

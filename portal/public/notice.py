@@ -20,8 +20,10 @@ def easy_read():
     """Easy Read is written in English only; other locales are sent to it in English."""
     if g.locale != "en":
         return redirect(url_for("public.easy_read", locale="en"), 302)
-    return render_template(
-        "public/easy_read.html", release=current_release(), switcher_endpoint="public.notice"
+    return cached_page(
+        lambda: render_template(
+            "public/easy_read.html", release=current_release(), switcher_endpoint="public.notice"
+        )
     )
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 from flask import render_template
 
 from portal.notices import current_release
+from portal.page_cache import cached_page
 from portal.public import bp
 
 
 @bp.get("/accessibility")
 def accessibility():
-    return render_template("public/accessibility.html", release=current_release())
+    return cached_page(
+        lambda: render_template("public/accessibility.html", release=current_release())
+    )
 
 
 @bp.get("/cookies")
 def cookies():
-    return render_template("public/cookies.html")
+    return cached_page(lambda: render_template("public/cookies.html"))

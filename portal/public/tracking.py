@@ -50,6 +50,7 @@ from portal.evidence.inspection import (
 from portal.extensions import db
 from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartForm, WithdrawForm
 from portal.instants import parse_aware, utc_now
+from portal.page_cache import blank_form_page
 from portal.public import bp
 from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
@@ -63,6 +64,7 @@ from portal.sessions import ServerSession, end_session
 TRACKING = "tracking"
 IDLE_LIFETIME = timedelta(minutes=20)
 WARN_BEFORE = timedelta(minutes=2)
+START = "public/tracking/start.html"
 
 
 def _db() -> Session:
@@ -107,16 +109,15 @@ def _no_store(response: Response) -> Response:
 
 @bp.route("/track", methods=["GET", "POST"])
 def track_start():
+    if request.method == "GET":  # the form is made inside: its CSRF token is the request's
+        data = {"reference": _tracking().get("reference", "")}
+        return blank_form_page(lambda: render_template(START, form=TrackStartForm(data=data)))
     form = TrackStartForm()
-    if request.method == "GET":
-        form.reference.data = _tracking().get("reference", "")
-        return render_template("public/tracking/start.html", form=form)
     rate_limits.enforce("tracking")
-    if not form.validate():
-        return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
-    reference = parse_reference(form.reference.data)
-    if reference is None:  # the form has already checked it; this keeps the types honest
-        return render_template("public/tracking/start.html", form=form, form_has_errors=True), 400
+    # The form checks the reference's shape and check character; parsing keeps types honest.
+    reference = parse_reference(form.reference.data) if form.validate() else None
+    if reference is None:
+        return render_template(START, form=form, form_has_errors=True), 400
     email = form.email.data
     now = utc_now()
     client = rate_limits.client_key()

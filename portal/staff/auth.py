@@ -70,9 +70,7 @@ def load_user(user_id: str) -> StaffUser | None:
     state = _signed_in_state()
     if not token or not state or not user_id.isdigit():
         return None
-    if not staff_sessions.session_is_current(db.session, state.get("link"), int(user_id), token):
-        return None
-    user = db.session.get(StaffUser, int(user_id))
+    user = staff_sessions.signed_in_user(db.session, state.get("link"), int(user_id), token)
     return user if user is not None and user.is_active else None
 
 
@@ -107,10 +105,19 @@ def max_lifetime() -> timedelta:
     return current_app.config["STAFF_SESSION_MAX_LIFETIME"]
 
 
+# The idle clock is restarted at most this often: writing the session row on every page
+# would cost each request a write and a commit (issue 17 point 2). A session may so end
+# up to this much before the idle lifetime after its last request, never after it.
+TOUCH_EVERY = timedelta(seconds=15)
+
+
 def touch(now: datetime) -> None:
     """Restart the idle clock (the session row is saved after the response)."""
     state = _signed_in_state()
-    if state:
+    if not state:
+        return
+    last_seen = parse_aware(state.get("last_seen"))
+    if last_seen is None or not timedelta(0) <= now - last_seen < TOUCH_EVERY:
         state["last_seen"] = now.isoformat()
         session[SIGNED_IN] = state
 

@@ -91,9 +91,10 @@ def queue():
     council = current_app.extensions["council"]
     staff = case_staff()
     names = {actor_of(member): member.name for member in staff}
+    # The hubs the council profile names: cases record only those (the signposting links
+    # and staff intake check the slug), so no query over every case lists them. A hub
+    # since taken out of the profile is no longer offered as a filter.
     hub_names = {hub.slug: hub.name.english for hub in council.hubs}
-    for slug in case_queue.hub_sources_in_use(db.session):
-        hub_names.setdefault(slug, slug)
     filters = case_queue.parse_filters(request.args, hub_sources=hub_names, assignees=names)
     after = case_queue.Cursor.decode(request.args.get("after"))
     today = clock.london_today()

@@ -139,7 +139,7 @@ def test_filters_by_kind_channel_hub_assignee_state_and_due(app, caseworker):
         surname=surname,
         kind=CaseKind.OBJECTION,
         channel=Channel.PHONE,
-        hub_source="castleford",
+        hub_source="castleford-airedale",
         assignee=f"staff:{account.id}",
         due_offsets=[40],
     )
@@ -153,7 +153,7 @@ def test_filters_by_kind_channel_hub_assignee_state_and_due(app, caseworker):
     assert shown("") == everything
     assert shown("kind=objection") == {objection[0]}
     assert shown("channel=phone") == {objection[0]}
-    assert shown("hub=castleford") == {objection[0]}
+    assert shown("hub=castleford-airedale") == {objection[0]}
     assert shown(f"assignee=staff:{account.id}") == {objection[0]}
     assert shown("assignee=unassigned") == {plain[0], received[0]}
     assert shown("state=received") == {received[0]}

@@ -1,0 +1,59 @@
+"""Issue 17 point 2: a staff page reads the session, the account and its permissions in
+two statements (the session row, then the account through its live sign-in link), lists
+hubs from the council profile, and does not write the session on every click."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from sqlalchemy import event
+
+from portal.extensions import db
+from tests.functional.staff.conftest import set_last_seen
+
+
+@contextmanager
+def statements(app) -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        seen.append(" ".join(statement.split()))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
+def test_the_queue_reads_session_and_account_in_two_statements_and_writes_nothing(
+    app, client, signed_in
+):
+    signed_in(client)
+    assert client.get("/staff/queue").status_code == 200
+    with statements(app) as seen:
+        assert client.get("/staff/queue").status_code == 200
+    sign_in_reads = [
+        s for s in seen if "web_sessions" in s or "staff_sessions" in s or "staff_users" in s
+    ]
+    session_read, account_read, *others = sign_in_reads
+    assert "FROM web_sessions" in session_read
+    assert "FROM staff_users JOIN staff_sessions" in account_read
+    # The only other account read is the list of staff a case can be assigned to.
+    assert all("staff_users.role IN" in s for s in others) and len(others) <= 1
+    assert not [s for s in seen if s.startswith(("UPDATE", "INSERT", "DELETE"))]
+    assert not [s for s in seen if "DISTINCT cases.hub_source" in s]
+
+
+def test_the_idle_clock_is_still_restarted_by_a_click(app, client, signed_in):
+    signed_in(client)
+    set_last_seen(client, timedelta(minutes=29))
+    with statements(app) as seen:
+        assert client.get("/staff/queue").status_code == 200
+    assert [s for s in seen if s.startswith("UPDATE web_sessions")]
+    set_last_seen(client, timedelta(minutes=29))
+    assert client.get("/staff/queue").status_code == 200  # still signed in
