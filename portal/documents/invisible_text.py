@@ -41,9 +41,13 @@ class PlacedText:
     height: float
 
 
-def text_layer(pieces: Iterable[PlacedText]) -> bytes:
-    """Content stream operators writing `pieces` invisibly with the font FONT_RESOURCE."""
-    lines = [b"BT 3 Tr %s 1 Tf" % FONT_RESOURCE.encode()]
+def text_layer(
+    pieces: Iterable[PlacedText], matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0)
+) -> bytes:
+    """Content stream operators writing `pieces` invisibly with the font FONT_RESOURCE, in
+    the space `matrix` maps onto the page (a turned record's lines stay its lines)."""
+    lines = [b"q %.6f %.6f %.6f %.6f %.4f %.4f cm" % tuple(matrix)]
+    lines.append(b"BT 3 Tr %s 1 Tf" % FONT_RESOURCE.encode())
     for piece in pieces:
         if not piece.text or piece.height <= 0:
             continue
@@ -62,7 +66,7 @@ def text_layer(pieces: Iterable[PlacedText]) -> bytes:
                     code,
                 )
             )
-    lines.append(b"ET")
+    lines.append(b"ET Q")
     return b"\n".join(lines)
 
 

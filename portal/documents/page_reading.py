@@ -98,27 +98,38 @@ class PageGeometry:
         a, b, c, d, x0, y0 = self._to_unit
         return a * (x - x0) + b * (y - y0), c * (x - x0) + d * (y - y0)
 
-    def released(self, box: Rect) -> Rect:
-        """`box` on the released page (upright, origin at its bottom left)."""
-        width, height = self.size
-        us, vs = zip(*self._corners(box), strict=True)
-        return Rect(
-            min(us) * width, (1 - max(vs)) * height, max(us) * width, (1 - min(vs)) * height
+    def unit_box(self, box: Rect) -> tuple[float, float, float, float]:
+        """`box` as (u0, v0, u1, v1): the unit square's left, top, right and bottom."""
+        a, b, c, d, x0, y0 = self._to_unit
+        if b == 0 and c == 0:  # upright or upside down: two corners say it all
+            u0, u1 = a * (box.left - x0), a * (box.right - x0)
+            v0, v1 = d * (box.bottom - y0), d * (box.top - y0)
+            return min(u0, u1), min(v0, v1), max(u0, u1), max(v0, v1)
+        us, vs = zip(
+            *(self.unit(x, y) for x in (box.left, box.right) for y in (box.bottom, box.top)),
+            strict=True,
         )
+        return min(us), min(vs), max(us), max(vs)
+
+    def released_matrix(self) -> tuple[float, float, float, float, float, float]:
+        """The PDF matrix from user space to the released page (upright, origin at its
+        bottom left): the same turn, flip and shift PDFium drew the page with."""
+        a, b, c, d, x0, y0 = self._to_unit
+        width, height = self.size
+        # released x = width * u, released y = height * (1 - v)
+        m11, m21, m12, m22 = a * width, b * width, -c * height, -d * height
+        return m11, m12, m21, m22, -(m11 * x0 + m21 * y0), height - (m12 * x0 + m22 * y0)
 
     def pixel_box(self, box: Rect, margin: int = 0) -> tuple[int, int, int, int]:
         """The pixels `box` touches (left, top, right, bottom, right and bottom excluded),
         widened by `margin` pixels and kept within the rendering."""
         columns, rows = self.pixels
-        us, vs = zip(*self._corners(box), strict=True)
-        left = int(min(us) * columns) - margin
-        top = int(min(vs) * rows) - margin
-        right = -int(-max(us) * columns) + margin
-        bottom = -int(-max(vs) * rows) + margin
+        u0, v0, u1, v1 = self.unit_box(box)
+        left = int(u0 * columns) - margin
+        top = int(v0 * rows) - margin
+        right = -int(-u1 * columns) + margin
+        bottom = -int(-v1 * rows) + margin
         return max(left, 0), max(top, 0), min(right, columns), min(bottom, rows)
-
-    def _corners(self, box: Rect) -> list[tuple[float, float]]:
-        return [self.unit(x, y) for x in (box.left, box.right) for y in (box.bottom, box.top)]
 
 
 def _device_to_page(page: pdfium.PdfPage, u: int, v: int) -> tuple[float, float]:
@@ -197,22 +208,26 @@ def _forms(resources: object, visited: set[tuple[int, int]]) -> Iterator[pikepdf
             yield from _forms(child.get(Name.Resources), visited)
 
 
-def read_chars(page: pdfium.PdfPage) -> list[Char]:
-    """Every character of the page's text layer, with its boxes."""
+def read_chars(page: pdfium.PdfPage, *, ink: bool = True) -> list[Char]:
+    """Every character of the page's text layer, with its boxes (the glyph's outline only
+    if `ink`: a search has no use for it)."""
     textpage = page.get_textpage()
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
+    loose = pdfium_c.FS_RECTF()
+    chars = []
     try:
-        chars = []
-        for index in range(textpage.count_chars()):
+        for index in range(pdfium_c.FPDFText_CountChars(textpage)):
             code = pdfium_c.FPDFText_GetUnicode(textpage, index)
-            box = Rect(*_box(textpage, index, loose=True))
-            ink = Rect(*_box(textpage, index, loose=False))
-            generated = bool(pdfium_c.FPDFText_IsGenerated(textpage, index) == 1)
-            chars.append(Char(chr(code) if code else "", box, ink, generated))
+            pdfium_c.FPDFText_GetLooseCharBox(textpage, index, loose)
+            box = Rect(loose.left, loose.bottom, loose.right, loose.top)
+            outline = _NO_BOX
+            if ink and pdfium_c.FPDFText_GetCharBox(textpage, index, left, right, bottom, top):
+                outline = Rect(left.value, bottom.value, right.value, top.value)
+            generated = pdfium_c.FPDFText_IsGenerated(textpage, index) == 1
+            chars.append(Char(chr(code) if code else "", box, outline, generated))
         return chars
     finally:
         textpage.close()
 
 
-def _box(textpage: pdfium.PdfTextPage, index: int, *, loose: bool) -> tuple[float, ...]:
-    left, bottom, right, top = textpage.get_charbox(index, loose=loose)
-    return left, bottom, right, top
+_NO_BOX = Rect(0.0, 0.0, 0.0, 0.0)

@@ -65,6 +65,7 @@ INK_THRESHOLD = 24  # of 255: how far a pixel must change for a character to cou
 COVERED = 0.15  # a character this much under a redaction box is withheld with it
 _LABEL_SHARE = 0.7  # of the box's height, at most, for the code's letters
 _LABEL_MIN_PIXELS = 6
+_LABEL_LINE_POINTS = 24  # the code's height in the text layer, at most
 
 
 @dataclass(frozen=True)
@@ -129,7 +130,8 @@ def redact_image(
 @dataclass(frozen=True)
 class _Burned:
     picture: PagePicture
-    text: list[PlacedText]
+    text: list[PlacedText]  # in the record's user space
+    matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0)  # from that space to the released page's
 
 
 def _open(content: bytes) -> pdfium.PdfDocument:
@@ -151,8 +153,8 @@ def _burn(
     draw = ImageDraw.Draw(image)
     labels = [_paint(draw, geometry, redaction) for redaction in redactions]
     fates = [_fate(char, geometry, ink, redactions) for char in chars]
-    text = list(_placed(chars, fates, labels, geometry))
-    return _Burned(picture_of(image, (width, height)), text)
+    text = list(_placed(chars, fates, labels))
+    return _Burned(picture_of(image, (width, height)), text, geometry.released_matrix())
 
 
 _UNSEEN = -1
@@ -191,17 +193,23 @@ def _ink(with_text: Image.Image, without_text: Image.Image) -> Image.Image:
 
 
 def _covering(char: Char, redactions: Sequence[Redaction]) -> int | None:
+    """The first redaction that covers enough of `char` to withhold it (or, for a character
+    with no extent, holds its place)."""
     box = char.box if char.box.area > 0 else char.ink
+    left, bottom, right, top = box.left, box.bottom, box.right, box.top
+    enough = COVERED * box.area
     for number, redaction in enumerate(redactions):
-        if box.area > 0 and box.overlap(redaction.box) > COVERED * box.area:
-            return number
-        if (
-            box.area <= 0
-            and redaction.box.overlap(
-                Rect(box.left, box.bottom, box.left + 0.01, box.bottom + 0.01)
-            )
-            > 0
-        ):
+        other = redaction.box
+        if other.bottom >= top or other.top <= bottom:
+            if not (enough == 0 and other.bottom <= bottom <= other.top):
+                continue
+        if enough == 0:
+            if other.left <= left <= other.right and other.bottom <= bottom <= other.top:
+                return number
+            continue
+        width = min(right, other.right) - max(left, other.left)
+        height = min(top, other.top) - max(bottom, other.bottom)
+        if width > 0 and height > 0 and width * height > enough:
             return number
     return None
 
@@ -210,39 +218,54 @@ def _placed(
     chars: Sequence[Char],
     fates: Sequence[int],
     labels: Sequence[list[PlacedText]],
-    geometry: PageGeometry,
 ) -> Iterable[PlacedText]:
     """The kept characters, each on the released page where it was, with a space between
     two kept words of one line that had one. A redaction's code comes where its first
-    withheld character was, so it is read in its place; a withheld or unseen character
-    breaks the run, so no space bridges a redaction."""
+    withheld character was, so it is read in its place; an unseen character breaks the
+    line, so no space is made up for it."""
     previous: Rect | None = None
     space = False
     labelled: set[int] = set()
     for char, fate in zip(chars, fates, strict=True):
-        if fate >= 0 and fate not in labelled:
-            labelled.add(fate)
-            yield from labels[fate]
-        if fate != _KEPT:
+        if fate == _UNSEEN:
             previous, space = None, False
+            continue
+        if fate != _KEPT:  # withheld: its redaction's code stands in for it, once
+            if fate not in labelled and labels[fate]:
+                labelled.add(fate)
+                for label in labels[fate]:
+                    yield from _spaced(label, previous, space)
+                    previous, space = _box_of(label), False
+            space = False
             continue
         if char.generated or char.text.isspace() or not char.text:
             if char.text in ("\r", "\n"):
                 previous = None
             space = previous is not None
             continue
-        box = geometry.released(char.box)
-        height = box.top - box.bottom
-        if space and previous is not None and abs(previous.bottom - box.bottom) < height:
-            gap = box.left - previous.right
-            yield PlacedText(
-                " ", previous.right, previous.bottom, max(gap, 0.1), previous.top - previous.bottom
-            )
-        yield PlacedText(char.text, box.left, box.bottom, box.right - box.left, height)
+        box = char.box
+        kept = PlacedText(
+            char.text, box.left, box.bottom, box.right - box.left, box.top - box.bottom
+        )
+        yield from _spaced(kept, previous, space)
         previous, space = box, False
     for number, label in enumerate(labels):
         if number not in labelled:
             yield from label
+
+
+def _spaced(piece: PlacedText, previous: Rect | None, space: bool) -> Iterable[PlacedText]:
+    """`piece`, after a space from `previous` if the record had one there on the same line."""
+    if space and previous is not None and abs(previous.bottom - piece.bottom) < piece.height:
+        gap = piece.left - previous.right
+        yield PlacedText(
+            " ", previous.right, previous.bottom, max(gap, 0.1), previous.top - previous.bottom
+        )
+    yield piece
+
+
+def _box_of(piece: PlacedText) -> Rect:
+    return Rect(piece.left, piece.bottom, piece.left + piece.width, piece.bottom + piece.height)
 
 
 def _paint(
@@ -269,18 +292,12 @@ def _paint(
     x0, y0, x1, y1 = draw.textbbox((0, 0), code, font=font)
     at = (left + (width - (x1 - x0)) / 2 - x0, top + (height - (y1 - y0)) / 2 - y0)
     draw.text(at, code, font=font, fill=(255, 255, 255))
-    x0, y0, x1, y1 = draw.textbbox(at, code, font=font)
-    page_width, page_height = geometry.size
-    columns, rows = geometry.pixels
-    return [
-        PlacedText(
-            code,
-            x0 * page_width / columns,
-            page_height - y1 * page_height / rows,
-            (x1 - x0) * page_width / columns,
-            (y1 - y0) * page_height / rows,
-        )
-    ]
+    # In the text layer the code fills the box as if it were the words it hides (the box of
+    # a hit is its line's height), so it is read in their place, upright or turned.
+    box = redaction.box
+    high = min(box.top - box.bottom, _LABEL_LINE_POINTS)
+    bottom = (box.bottom + box.top - high) / 2
+    return [PlacedText(code, box.left, bottom, box.right - box.left, high)]
 
 
 @functools.lru_cache(maxsize=64)
@@ -300,7 +317,7 @@ def _add_page(document: pikepdf.Pdf, font: pikepdf.Object | None, burned: _Burne
     drawing = b"q %.4f 0 0 %.4f 0 0 cm /Page Do Q\n" % (width, height)
     if font is not None and burned.text:
         resources.Font = pikepdf.Dictionary({invisible_text.FONT_RESOURCE: font})
-        drawing += invisible_text.text_layer(burned.text)
+        drawing += invisible_text.text_layer(burned.text, burned.matrix)
     page = pikepdf.Dictionary(
         Type=Name.Page,
         MediaBox=pikepdf.Array([0, 0, width, height]),

@@ -23,7 +23,7 @@ from portal.documents.page_reading import Char, Rect, RedactionError, as_seen, r
 from portal.documents.redaction import Redaction
 from portal.documents.uploaded_pages import PDFIUM_LOCK
 
-__all__ = ["CONTEXT_CHARS", "Hit", "find_term"]
+__all__ = ["CONTEXT_CHARS", "Hit", "find_term", "find_terms", "term_pattern"]
 
 CONTEXT_CHARS = 40  # of the page's text either side of a hit, to judge it by
 _BREAK = "\n"
@@ -60,11 +60,16 @@ class Hit:
 
 def find_term(content: bytes, term: str) -> list[Hit]:
     """Every occurrence of `term` in the text of the PDF `content`, page by page."""
-    pattern = term_pattern(term)
-    if pattern is None:
-        return []
+    return find_terms(content, [term])[term]
+
+
+def find_terms(content: bytes, terms: Sequence[str]) -> dict[str, list[Hit]]:
+    """Every occurrence of each of `terms`, reading the record once."""
+    patterns = {term: term_pattern(term) for term in terms}
+    hits: dict[str, list[Hit]] = {term: [] for term in terms}
+    if not any(patterns.values()):
+        return hits
     seen = as_seen(content)
-    hits: list[Hit] = []
     with PDFIUM_LOCK:
         try:
             document = pdfium.PdfDocument(seen)
@@ -74,9 +79,13 @@ def find_term(content: bytes, term: str) -> list[Hit]:
             for number in range(len(document)):
                 page = document[number]
                 try:
-                    hits.extend(_page_hits(number, read_chars(page), pattern))
+                    chars = read_chars(page, ink=False)
                 finally:
                     page.close()
+                text, sources = _searchable(chars)
+                for term, pattern in patterns.items():
+                    if pattern is not None:
+                        hits[term].extend(_page_hits(number, chars, text, sources, pattern))
         finally:
             document.close()
     return hits
@@ -91,8 +100,9 @@ def term_pattern(term: str) -> re.Pattern[str] | None:
     return re.compile(_BETWEEN_WORDS.join(spelled), re.IGNORECASE)
 
 
-def _page_hits(number: int, chars: Sequence[Char], pattern: re.Pattern[str]) -> list[Hit]:
-    text, sources = _searchable(chars)
+def _page_hits(
+    number: int, chars: Sequence[Char], text: str, sources: Sequence[int], pattern: re.Pattern[str]
+) -> list[Hit]:
     hits = []
     for match in pattern.finditer(text):
         used = [sources[i] for i in range(match.start(), match.end()) if not text[i].isspace()]

@@ -295,3 +295,25 @@ def test_the_words_a_pack_reads_from_a_released_page_omit_the_redacted_ones():
         f"Visit to the family home in {corpus.KEPT} on Monday. "
         f"Seen with her neighbour {CODE} at the door."
     )
+
+
+def test_a_turned_and_cropped_page_is_burned_where_it_shows_and_reads_along_its_lines():
+    record = corpus.Record()
+    record.text(f"Seen with her neighbour {corpus.NAME} at the door.")
+    record.page.Rotate = 90
+    record.page.CropBox = [36, 36, 576, 756]
+    content = record.bytes()
+    hits = find_term(content, corpus.NAME)
+    released = redact_pdf(content, [r for hit in hits for r in hit.redactions(CODE)])
+    assert leaks(released) == []
+    with pikepdf.open(io.BytesIO(released)) as document:
+        assert [float(v) for v in document.pages[0].MediaBox] == [0, 0, 720, 540]
+    assert f"family home in {corpus.KEPT} on Monday." in " ".join(pdftotext(released).split())
+    assert f"neighbour {CODE} at the door." in " ".join(pdftotext(released).split())
+    # Turned a quarter clockwise, the record's top is the released page's right edge and
+    # its left edge the top: the name's line runs down the page near its right edge.
+    page = rendered(released)
+    [hit] = hits
+    box = hit.box
+    turned = Rect(box.bottom - 36, 540 - (box.right - 36), box.top - 36, 540 - (box.left - 36))
+    assert dark_share(page, turned, page_height=540) > 0.6
