@@ -65,7 +65,7 @@ INK_THRESHOLD = 24  # of 255: how far a pixel must change for a character to cou
 COVERED = 0.15  # a character this much under a redaction box is withheld with it
 _LABEL_SHARE = 0.7  # of the box's height, at most, for the code's letters
 _LABEL_MIN_PIXELS = 6
-_LABEL_LINE_POINTS = 24  # the code's height in the text layer, at most
+_LABEL_LINE_POINTS = 24.0  # the code's height in the text layer, at most
 
 
 @dataclass(frozen=True)
@@ -249,9 +249,9 @@ def _placed(
         )
         yield from _spaced(kept, previous, space)
         previous, space = box, False
-    for number, label in enumerate(labels):
+    for number, unread in enumerate(labels):
         if number not in labelled:
-            yield from label
+            yield from unread
 
 
 def _spaced(piece: PlacedText, previous: Rect | None, space: bool) -> Iterable[PlacedText]:
@@ -294,10 +294,13 @@ def _paint(
     draw.text(at, code, font=font, fill=(255, 255, 255))
     # In the text layer the code fills the box as if it were the words it hides (the box of
     # a hit is its line's height), so it is read in their place, upright or turned.
-    box = redaction.box
-    high = min(box.top - box.bottom, _LABEL_LINE_POINTS)
-    bottom = (box.bottom + box.top - high) / 2
-    return [PlacedText(code, box.left, bottom, box.right - box.left, high)]
+    area = redaction.box
+    high = min(area.top - area.bottom, _LABEL_LINE_POINTS)
+    return [
+        PlacedText(
+            code, area.left, (area.bottom + area.top - high) / 2, area.right - area.left, high
+        )
+    ]
 
 
 @functools.lru_cache(maxsize=64)
