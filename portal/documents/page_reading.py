@@ -182,11 +182,15 @@ def textless(seen: bytes) -> bytes:
 def _strip_text(stream: pikepdf.Object) -> None:
     if not isinstance(stream, pikepdf.Stream):
         return
-    instructions = [
-        instruction
-        for instruction in pikepdf.parse_content_stream(stream)
-        if str(instruction.operator) not in _SHOWS_TEXT
-    ]
+    try:
+        instructions = [
+            instruction
+            for instruction in pikepdf.parse_content_stream(stream)
+            if str(instruction.operator) not in _SHOWS_TEXT
+        ]
+    except pikepdf.PdfError as error:
+        # What shows could not be told from what does not: refuse rather than guess.
+        raise RedactionError(f"a page's drawing cannot be read ({error})") from None
     stream.write(pikepdf.unparse_content_stream(instructions))
 
 

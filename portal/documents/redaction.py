@@ -18,10 +18,16 @@ therefore comes out with no text layer until OCR (Tesseract) reads the released 
 that is where OCR plugs in, reading the burned picture rather than the original, so it
 too can only find what shows.
 
-Pages are pictures, so the released file is not tagged: the pack (packs.py) already
-draws every uploaded page as a tagged figure whose alt text is the page's words; given
-the released file instead of the original, prepare_pages reads the kept words from the
-text layer and the figure's alt text omits the redacted ones.
+Accessibility. The released file is not tagged: a record's own structure (headings,
+lists, tables, reading order, language spans, figures' alt text, ActualText) is dropped
+with everything else, since any of it may name the person withheld. The pack (packs.py)
+already draws each uploaded page as a tagged figure whose alt text is the page's words
+(prepare_pages); what it needs is to be given the released file instead of the original:
+prepare_pages then reads the kept words, with each redaction's code in its place, from
+the text layer, the invisible font is embedded so no page needs a picture of its own, and
+only the released pages are drawn in (today the pack copies an upload's page drawing,
+hidden text included). JPEG and PNG records with redactions go the same way, as PDFs
+(redact_image). Rebuilding the record's own tags from its kept text is left undone.
 """
 
 from __future__ import annotations

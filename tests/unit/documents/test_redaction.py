@@ -317,3 +317,34 @@ def test_a_turned_and_cropped_page_is_burned_where_it_shows_and_reads_along_its_
     box = hit.box
     turned = Rect(box.bottom - 36, 540 - (box.right - 36), box.top - 36, 540 - (box.left - 36))
     assert dark_share(page, turned, page_height=540) > 0.6
+
+
+def test_each_redaction_burns_its_own_page_only():
+    pdf = pikepdf.new()
+    helvetica = pdf.make_indirect(
+        pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+        )
+    )
+    for words in (b"Page one names nobody.", b"Page two: Jadwiga Nowicka rang."):
+        page = pdf.add_blank_page(page_size=(612, 792))
+        page.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=helvetica))
+        page.Contents = pdf.make_stream(b"BT /F1 12 Tf 72 700 Td (%s) Tj ET" % words)
+    out = io.BytesIO()
+    pdf.save(out)
+    hits = find_term(out.getvalue(), corpus.NAME)
+    assert [(hit.page, hit.found) for hit in hits] == [(1, corpus.NAME)]
+    released = redact_pdf(out.getvalue(), hits[0].redactions(CODE))
+    pages = pdftotext(released).split("\f")
+    assert " ".join(pages[0].split()) == "Page one names nobody."
+    assert " ".join(pages[1].split()) == f"Page two: {CODE} rang."
+
+
+def test_a_record_locked_with_a_password_is_refused():
+    locked = io.BytesIO()
+    with pikepdf.open(io.BytesIO(corpus.visible_text())) as document:
+        document.save(locked, encryption=pikepdf.Encryption(user="secret", owner="secret"))
+    with pytest.raises(RedactionError, match="password"):
+        find_term(locked.getvalue(), corpus.NAME)
+    with pytest.raises(RedactionError, match="password"):
+        redact_pdf(locked.getvalue(), [])
