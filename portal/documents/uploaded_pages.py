@@ -27,7 +27,15 @@ import pypdfium2 as pdfium
 from pikepdf import Name
 from PIL import Image, ImageChops
 
-__all__ = ["PICTURE_DPI", "WORDS_CAP", "PagePicture", "PreparedPage", "prepare_pages"]
+__all__ = [
+    "PDFIUM_LOCK",
+    "PICTURE_DPI",
+    "WORDS_CAP",
+    "PagePicture",
+    "PreparedPage",
+    "picture_of",
+    "prepare_pages",
+]
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +46,7 @@ GREY_LEVELS = 16  # shades kept on a grey page, 4 bits a pixel: text looks the s
 _GREY_BITS = 4
 WORDS_CAP = 6000  # characters of one page's text given to a screen reader
 _EMBEDDED = (Name.FontFile, Name.FontFile2, Name.FontFile3)
-_PDFIUM = threading.Lock()
+PDFIUM_LOCK = threading.Lock()  # every use of PDFium in the portal holds it
 
 
 @dataclass(frozen=True)
@@ -81,7 +89,7 @@ def prepare_pages(
     opened as `document`. A file or page PDFium cannot read gives pages with no words, drawn
     as they are: the pack is still made, and staff see the pages in it."""
     pictured = {n for n in numbers if uses_a_missing_font(document.pages[n])}
-    with _PDFIUM:
+    with PDFIUM_LOCK:
         try:
             reader = pdfium.PdfDocument(content)
         except pdfium.PdfiumError:
@@ -120,12 +128,17 @@ def _picture(page: pdfium.PdfPage) -> PagePicture:
         image = bitmap.to_pil().convert("RGB")
     finally:
         bitmap.close()
+    return picture_of(image, page.get_size())
+
+
+def picture_of(image: Image.Image, size: tuple[float, float]) -> PagePicture:
+    """`image` (RGB) encoded as the picture of a page `size` points wide and high."""
     if _is_grey(image):
         data = _png_image_data(_grey_levels(image))
-        return PagePicture(data=data, pixels=image.size, size=page.get_size(), grey=True)
+        return PagePicture(data=data, pixels=image.size, size=size, grey=True)
     out = io.BytesIO()
     image.save(out, "JPEG", quality=PHOTO_QUALITY, optimize=True)
-    return PagePicture(data=out.getvalue(), pixels=image.size, size=page.get_size(), grey=False)
+    return PagePicture(data=out.getvalue(), pixels=image.size, size=size, grey=False)
 
 
 def _is_grey(image: Image.Image) -> bool:

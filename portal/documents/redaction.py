@@ -1,0 +1,336 @@
+"""Redaction burned in: a released record that holds nothing the council withheld.
+
+A released record is a new PDF, written from scratch. Each page of the record (as seen
+on screen, page_reading.as_seen) is drawn by PDFium into a picture; each redaction box
+is painted solid black over it, with its exemption code in white; the picture is the
+page's only drawing. Over it lies an invisible text layer (invisible_text.py) of the
+characters that show on the page and are not redacted, each where it was, so the page
+can still be searched, selected and read aloud.
+
+Nothing else is copied: no annotations, bookmarks, form fields, structure tree or alt
+text, metadata (Info or XMP), attachments, optional-content layers, scripts or earlier
+revisions. What cannot be seen on a page is not released either: white text, text under
+a picture, text in a hidden layer, text clipped away or written invisibly (an old scan's
+OCR layer among it). A character counts as shown when the page drawn with its text
+differs from the page drawn without any text inside the character's outline; the
+reviewer judged what the page shows, so the text layer says only that. A scanned page
+therefore comes out with no text layer until OCR (Tesseract) reads the released picture:
+that is where OCR plugs in, reading the burned picture rather than the original, so it
+too can only find what shows.
+
+Accessibility. The released file is not tagged: a record's own structure (headings,
+lists, tables, reading order, language spans, figures' alt text, ActualText) is dropped
+with everything else, since any of it may name the person withheld. The pack (packs.py)
+already draws each uploaded page as a tagged figure whose alt text is the page's words
+(prepare_pages); what it needs is to be given the released file instead of the original:
+prepare_pages then reads the kept words, with each redaction's code in its place, from
+the text layer, the invisible font is embedded so no page needs a picture of its own, and
+only the released pages are drawn in (today the pack copies an upload's page drawing,
+hidden text included). JPEG and PNG records with redactions go the same way, as PDFs
+(redact_image). Rebuilding the record's own tags from its kept text is left undone.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import pikepdf
+import pypdfium2 as pdfium
+from pikepdf import Name
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
+
+from portal.documents import invisible_text
+from portal.documents.invisible_text import PlacedText
+from portal.documents.page_reading import (
+    Char,
+    PageGeometry,
+    Rect,
+    RedactionError,
+    as_seen,
+    read_chars,
+    textless,
+)
+from portal.documents.uploaded_pages import PDFIUM_LOCK, PICTURE_DPI, PagePicture, picture_of
+
+__all__ = [
+    "MAX_PAGE_PIXELS",
+    "Rect",
+    "Redaction",
+    "RedactionError",
+    "image_as_pdf",
+    "redact_image",
+    "redact_pdf",
+]
+
+MAX_PAGE_PIXELS = 16_000_000  # a poster-sized page is drawn coarser rather than filling memory
+INK_THRESHOLD = 24  # of 255: how far a pixel must change for a character to count as shown
+COVERED = 0.15  # a character this much under a redaction box is withheld with it
+_LABEL_SHARE = 0.7  # of the box's height, at most, for the code's letters
+_LABEL_MIN_PIXELS = 6
+_LABEL_LINE_POINTS = 24.0  # the code's height in the text layer, at most
+
+
+@dataclass(frozen=True)
+class Redaction:
+    """Withhold what lies in `box` (PDF points, the record's own user space, as find_term
+    reports) on page `page` (counted from 0), for the exemption `code`."""
+
+    page: int
+    box: Rect
+    code: str
+
+
+def redact_pdf(
+    content: bytes, redactions: Sequence[Redaction], *, dpi: float = PICTURE_DPI
+) -> bytes:
+    """The released copy of the PDF `content`, with `redactions` burned in (see the module's
+    docstring). Every page is rebuilt, with or without redactions on it."""
+    seen = as_seen(content)
+    with PDFIUM_LOCK:
+        shown = _open(seen)
+        hidden = _open(textless(seen))
+        try:
+            if any(not 0 <= r.page < len(shown) for r in redactions):
+                raise RedactionError("a redaction names a page the record does not have")
+            released = pikepdf.new()
+            font = invisible_text.add_text_font(released)
+            for number in range(len(shown)):
+                boxes = [r for r in redactions if r.page == number]
+                _add_page(released, font, _burn(shown[number], hidden[number], boxes, dpi))
+        finally:
+            hidden.close()
+            shown.close()
+    out = io.BytesIO()
+    released.save(out, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def image_as_pdf(content: bytes, dpi: float = PICTURE_DPI) -> bytes:
+    """A JPEG or PNG record as a one-page PDF (pixels only, turned the right way up), the
+    page as big as the picture printed at `dpi`, so it can be redacted like any page."""
+    try:
+        with Image.open(io.BytesIO(content)) as opened:
+            image = ImageOps.exif_transpose(opened).convert("RGB")
+    except (OSError, Image.DecompressionBombError) as error:
+        raise RedactionError(f"the image cannot be read ({error})") from None
+    size = (image.width * 72 / dpi, image.height * 72 / dpi)
+    document = pikepdf.new()
+    _add_page(document, None, _Burned(picture_of(image, size), []))
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def redact_image(
+    content: bytes, redactions: Sequence[Redaction], *, dpi: float = PICTURE_DPI
+) -> bytes:
+    """The released copy of a JPEG or PNG record, as a one-page PDF. Boxes are in the
+    points of image_as_pdf's page: pixels * 72 / dpi, from the bottom left."""
+    return redact_pdf(image_as_pdf(content, dpi), redactions, dpi=dpi)
+
+
+@dataclass(frozen=True)
+class _Burned:
+    picture: PagePicture
+    text: list[PlacedText]  # in the record's user space
+    matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0)  # from that space to the released page's
+
+
+def _open(content: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(content)
+    except pdfium.PdfiumError as error:
+        raise RedactionError(f"PDFium cannot read the PDF ({error})") from None
+
+
+def _burn(
+    page: pdfium.PdfPage, without_text: pdfium.PdfPage, redactions: Sequence[Redaction], dpi: float
+) -> _Burned:
+    width, height = page.get_size()
+    scale = min(dpi / 72, math.sqrt(MAX_PAGE_PIXELS / max(width * height, 1.0)))
+    image = _render(page, scale)
+    geometry = PageGeometry.of(page, image.size)
+    chars = read_chars(page)
+    ink = _ink(image, _render(without_text, scale)) if chars else None
+    draw = ImageDraw.Draw(image)
+    labels = [_paint(draw, geometry, redaction) for redaction in redactions]
+    fates = [_fate(char, geometry, ink, redactions) for char in chars]
+    text = list(_placed(chars, fates, labels))
+    return _Burned(picture_of(image, (width, height)), text, geometry.released_matrix())
+
+
+_UNSEEN = -1
+_KEPT = -2
+
+
+def _fate(
+    char: Char, geometry: PageGeometry, ink: Image.Image | None, redactions: Sequence[Redaction]
+) -> int:
+    """The number of the redaction that withholds `char`, else _UNSEEN or _KEPT."""
+    if char.generated or not char.text or char.text.isspace():
+        return _KEPT  # spaces carry no ink; _placed keeps only those between kept words
+    covering = _covering(char, redactions)
+    if covering is not None:
+        return covering
+    if ink is None or char.ink.area <= 0:
+        return _UNSEEN
+    shown = ink.crop(geometry.pixel_box(char.ink, margin=1)).getbbox() is not None
+    return _KEPT if shown else _UNSEEN
+
+
+def _render(page: pdfium.PdfPage, scale: float) -> Image.Image:
+    bitmap = page.render(scale=scale, may_draw_forms=False)
+    try:
+        return bitmap.to_pil().convert("RGB")
+    finally:
+        bitmap.close()
+
+
+def _ink(with_text: Image.Image, without_text: Image.Image) -> Image.Image:
+    """Where the page's text shows: white where drawing the text changed a pixel."""
+    if with_text.size != without_text.size:
+        raise RedactionError("a page drew at two sizes")
+    difference = ImageChops.difference(with_text, without_text).convert("L")
+    return difference.point(lambda value: 255 if value > INK_THRESHOLD else 0)
+
+
+def _covering(char: Char, redactions: Sequence[Redaction]) -> int | None:
+    """The first redaction that covers enough of `char` to withhold it (or, for a character
+    with no extent, holds its place)."""
+    box = char.box if char.box.area > 0 else char.ink
+    left, bottom, right, top = box.left, box.bottom, box.right, box.top
+    enough = COVERED * box.area
+    for number, redaction in enumerate(redactions):
+        other = redaction.box
+        if other.bottom >= top or other.top <= bottom:
+            if not (enough == 0 and other.bottom <= bottom <= other.top):
+                continue
+        if enough == 0:
+            if other.left <= left <= other.right and other.bottom <= bottom <= other.top:
+                return number
+            continue
+        width = min(right, other.right) - max(left, other.left)
+        height = min(top, other.top) - max(bottom, other.bottom)
+        if width > 0 and height > 0 and width * height > enough:
+            return number
+    return None
+
+
+def _placed(
+    chars: Sequence[Char],
+    fates: Sequence[int],
+    labels: Sequence[list[PlacedText]],
+) -> Iterable[PlacedText]:
+    """The kept characters, each on the released page where it was, with a space between
+    two kept words of one line that had one. A redaction's code comes where its first
+    withheld character was, so it is read in its place; an unseen character breaks the
+    line, so no space is made up for it."""
+    previous: Rect | None = None
+    space = False
+    labelled: set[int] = set()
+    for char, fate in zip(chars, fates, strict=True):
+        if fate == _UNSEEN:
+            previous, space = None, False
+            continue
+        if fate != _KEPT:  # withheld: its redaction's code stands in for it, once
+            if fate not in labelled and labels[fate]:
+                labelled.add(fate)
+                for label in labels[fate]:
+                    yield from _spaced(label, previous, space)
+                    previous, space = _box_of(label), False
+            space = False
+            continue
+        if char.generated or char.text.isspace() or not char.text:
+            if char.text in ("\r", "\n"):
+                previous = None
+            space = previous is not None
+            continue
+        box = char.box
+        kept = PlacedText(
+            char.text, box.left, box.bottom, box.right - box.left, box.top - box.bottom
+        )
+        yield from _spaced(kept, previous, space)
+        previous, space = box, False
+    for number, unread in enumerate(labels):
+        if number not in labelled:
+            yield from unread
+
+
+def _spaced(piece: PlacedText, previous: Rect | None, space: bool) -> Iterable[PlacedText]:
+    """`piece`, after a space from `previous` if the record had one there on the same line."""
+    if space and previous is not None and abs(previous.bottom - piece.bottom) < piece.height:
+        gap = piece.left - previous.right
+        yield PlacedText(
+            " ", previous.right, previous.bottom, max(gap, 0.1), previous.top - previous.bottom
+        )
+    yield piece
+
+
+def _box_of(piece: PlacedText) -> Rect:
+    return Rect(piece.left, piece.bottom, piece.left + piece.width, piece.bottom + piece.height)
+
+
+def _paint(
+    draw: ImageDraw.ImageDraw, geometry: PageGeometry, redaction: Redaction
+) -> list[PlacedText]:
+    """Paint the box black (a pixel wider all round, so no anti-aliased edge of what lies
+    under it survives) and write its code in it; the code goes in the text layer too."""
+    left, top, right, bottom = geometry.pixel_box(redaction.box, margin=1)
+    if right <= left or bottom <= top:
+        return []
+    draw.rectangle((left, top, right - 1, bottom - 1), fill=(0, 0, 0))
+    code = redaction.code.strip()
+    width, height = right - left, bottom - top
+    size = int(height * _LABEL_SHARE)
+    if not code or size < _LABEL_MIN_PIXELS:
+        return []
+    font = _font(size)
+    fitted = width * 0.9 / max(font.getlength(code), 1)
+    if fitted < 1:
+        size = int(size * fitted)
+        if size < _LABEL_MIN_PIXELS:
+            return []
+        font = _font(size)
+    x0, y0, x1, y1 = draw.textbbox((0, 0), code, font=font)
+    at = (left + (width - (x1 - x0)) / 2 - x0, top + (height - (y1 - y0)) / 2 - y0)
+    draw.text(at, code, font=font, fill=(255, 255, 255))
+    # In the text layer the code fills the box as if it were the words it hides (the box of
+    # a hit is its line's height), so it is read in their place, upright or turned.
+    area = redaction.box
+    high = min(area.top - area.bottom, _LABEL_LINE_POINTS)
+    return [
+        PlacedText(
+            code, area.left, (area.bottom + area.top - high) / 2, area.right - area.left, high
+        )
+    ]
+
+
+@functools.lru_cache(maxsize=64)
+def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    return ImageFont.load_default(size=size)
+
+
+def _add_page(document: pikepdf.Pdf, font: pikepdf.Object | None, burned: _Burned) -> None:
+    picture = burned.picture
+    width, height = picture.size
+    image = pikepdf.Stream(document, picture.data)
+    image.Type, image.Subtype = Name.XObject, Name.Image
+    image.Width, image.Height = picture.pixels
+    for key, value in picture.image_dictionary.items():
+        image[key] = value
+    resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Page=document.make_indirect(image)))
+    drawing = b"q %.4f 0 0 %.4f 0 0 cm /Page Do Q\n" % (width, height)
+    if font is not None and burned.text:
+        resources.Font = pikepdf.Dictionary({invisible_text.FONT_RESOURCE: font})
+        drawing += invisible_text.text_layer(burned.text, burned.matrix)
+    page = pikepdf.Dictionary(
+        Type=Name.Page,
+        MediaBox=pikepdf.Array([0, 0, width, height]),
+        Resources=resources,
+        Contents=pikepdf.Stream(document, drawing),
+    )
+    document.pages.append(pikepdf.Page(page))

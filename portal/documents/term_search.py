@@ -1,0 +1,157 @@
+"""Finding a term (a third party's name, address, phone number, reference) in a record, so
+staff can accept each place as a redaction.
+
+The record is read as seen (page_reading.as_seen), the version redaction burns, so a form
+field's value is found as any other text. Matching ignores case, runs of spaces and line
+breaks between the term's words, and a word broken over two lines by a hyphen; within a
+word, letter-spaced text ("J a d w i g a") matches too. A hit over two lines has a box on
+each line, so a redaction covers the name and not the lines' whole width.
+
+Only the text layer is searched: words in a scanned page or a picture need OCR, which is
+to plug in beside read_chars (a list of characters with boxes, read from the picture).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+
+from portal.documents.page_reading import Char, Rect, RedactionError, as_seen, read_chars
+from portal.documents.redaction import Redaction
+from portal.documents.uploaded_pages import PDFIUM_LOCK
+
+__all__ = ["CONTEXT_CHARS", "Hit", "find_term", "find_terms", "term_pattern"]
+
+CONTEXT_CHARS = 40  # of the page's text either side of a hit, to judge it by
+_BREAK = "\n"
+_HYPHEN = "\u0002"  # PDFium's mark for a hyphen that broke a word at a line's end
+# Between two letters of one word: nothing, a soft hyphen, letter spacing, or a hyphen at a
+# line's end. Between two words: any run of spaces and line breaks, or none (letter-spaced
+# text can lose the space between its words).
+_WITHIN_WORD = r"(?:[ \u00ad\u0002]|[-\u00ad\u0002]?\n)?"
+_BETWEEN_WORDS = r"[\s\u00ad\u0002]*"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One place a term was found: its page (from 0), a box per line it runs over, and the
+    text around it (white space run together)."""
+
+    page: int
+    boxes: tuple[Rect, ...]
+    context: str
+    found: str  # the words as the page has them
+
+    @property
+    def box(self) -> Rect:
+        """All of the hit's boxes together."""
+        union = self.boxes[0]
+        for box in self.boxes[1:]:
+            union = union.union(box)
+        return union
+
+    def redactions(self, code: str) -> list[Redaction]:
+        """The hit accepted as redactions with the exemption `code`, one a line."""
+        return [Redaction(self.page, box, code) for box in self.boxes]
+
+
+def find_term(content: bytes, term: str) -> list[Hit]:
+    """Every occurrence of `term` in the text of the PDF `content`, page by page."""
+    return find_terms(content, [term])[term]
+
+
+def find_terms(content: bytes, terms: Sequence[str]) -> dict[str, list[Hit]]:
+    """Every occurrence of each of `terms`, reading the record once."""
+    patterns = {term: term_pattern(term) for term in terms}
+    hits: dict[str, list[Hit]] = {term: [] for term in terms}
+    if not any(patterns.values()):
+        return hits
+    seen = as_seen(content)
+    with PDFIUM_LOCK:
+        try:
+            document = pdfium.PdfDocument(seen)
+        except pdfium.PdfiumError as error:
+            raise RedactionError(f"PDFium cannot read the PDF ({error})") from None
+        try:
+            for number in range(len(document)):
+                page = document[number]
+                try:
+                    chars = read_chars(page, ink=False)
+                finally:
+                    page.close()
+                text, sources = _searchable(chars)
+                for term, pattern in patterns.items():
+                    if pattern is not None:
+                        hits[term].extend(_page_hits(number, chars, text, sources, pattern))
+        finally:
+            document.close()
+    return hits
+
+
+def term_pattern(term: str) -> re.Pattern[str] | None:
+    """A pattern matching `term` however the page spaces or breaks it."""
+    words = term.split()
+    if not words:
+        return None
+    spelled = [_WITHIN_WORD.join(re.escape(letter) for letter in word) for word in words]
+    return re.compile(_BETWEEN_WORDS.join(spelled), re.IGNORECASE)
+
+
+def _page_hits(
+    number: int, chars: Sequence[Char], text: str, sources: Sequence[int], pattern: re.Pattern[str]
+) -> list[Hit]:
+    hits = []
+    for match in pattern.finditer(text):
+        used = [sources[i] for i in range(match.start(), match.end()) if not text[i].isspace()]
+        boxes = _line_boxes([chars[i] for i in used])
+        if not boxes:
+            continue
+        before = text[max(match.start() - CONTEXT_CHARS, 0) : match.start()]
+        after = text[match.end() : match.end() + CONTEXT_CHARS]
+        context = " ".join((before + match.group() + after).replace(_HYPHEN, "-").split())
+        found = " ".join(match.group().replace(_HYPHEN, "-").split())
+        hits.append(Hit(number, boxes, context, found))
+    return hits
+
+
+def _searchable(chars: Sequence[Char]) -> tuple[str, list[int]]:
+    """The page's text with each run of white space as one space, or one line break if it
+    holds one, and for each character of it the index of the character it came from."""
+    out: list[str] = []
+    sources: list[int] = []
+    for index, char in enumerate(chars):
+        letter = char.text
+        if not letter:
+            continue
+        if letter.isspace():
+            letter = _BREAK if letter in "\r\n" else " "
+            if out and out[-1].isspace():
+                if letter == _BREAK:
+                    out[-1] = _BREAK
+                continue
+        out.append(letter)
+        sources.append(index)
+    return "".join(out), sources
+
+
+def _line_boxes(chars: Sequence[Char]) -> tuple[Rect, ...]:
+    """The characters' boxes joined into one box a line: a character lower than the line
+    so far by more than half its height starts a new line."""
+    boxes: list[Rect] = []
+    for char in chars:
+        box = char.box if char.box.area > 0 else char.ink
+        if box.area <= 0 and not char.text.strip():
+            continue
+        if boxes and _same_line(boxes[-1], box):
+            boxes[-1] = boxes[-1].union(box)
+        else:
+            boxes.append(box)
+    return tuple(boxes)
+
+
+def _same_line(line: Rect, box: Rect) -> bool:
+    middle = (box.bottom + box.top) / 2
+    return line.bottom <= middle <= line.top and box.left >= line.left - (line.top - line.bottom)
