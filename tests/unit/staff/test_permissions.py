@@ -55,6 +55,8 @@ def test_every_endpoint_reads_its_roles_from_the_table():
                 # Issue 16 point 6: reviewers record internal review outcomes and ICO cases.
                 Action.INTERNAL_REVIEW,
                 Action.ICO_CASE,
+                # C14 (UK GDPR Art 18(3)): reviewers tell the person before lifting a restriction.
+                Action.LIFT_RESTRICTION,
             },
         ),
         # Admins hold from the retention screen; they still cannot open case pages.
