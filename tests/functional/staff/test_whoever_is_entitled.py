@@ -235,7 +235,7 @@ def test_an_adults_own_request_offers_no_judgement(app, client, signed_in):
 def test_staff_intake_records_the_authority_of_someone_acting_for_another(app, client, signed_in):
     caseworker = client
     signed_in(caseworker, Role.CASEWORKER)
-    today = utc_now().date()
+    today = utc_now().date() - timedelta(days=1)  # 09:30 yesterday: never in the future
     data = {
         **intake_form(caseworker),
         "kind": "access",
@@ -268,7 +268,7 @@ def test_staff_intake_records_the_authority_of_someone_acting_for_another(app, c
 
 def test_staff_intake_keeps_the_evidence_sent_with_a_request(app, client, signed_in):
     signed_in(client, Role.CASEWORKER)
-    today = utc_now().date()
+    today = utc_now().date() - timedelta(days=1)  # 09:30 yesterday: never in the future
     data = {
         **intake_form(client),
         "kind": "access",
