@@ -163,7 +163,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--deadline", type=float, default=300.0, help="seconds allowed for one target's load"
     )
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated paths to measure (with the bare page); implies --no-write",
+    )
     args = parser.parse_args(argv)
+    if args.only:
+        args.no_write = True
     if args.concurrency < 1 or args.requests < args.concurrency or args.rounds < 1:
         parser.error("need --concurrency >= 1, --requests >= --concurrency and --rounds >= 1")
     if args.warmup < 0:
@@ -581,7 +588,9 @@ def main(argv: list[str] | None = None) -> int:
     body_bytes: dict[Target, int] = {}
     warmup_errors: dict[Target, int] = {}
     bare = TARGETS[0]
-    pages = [t for t in TARGETS if t.server != "bare"]
+    only = {path for path in args.only.split(",") if path}
+    targets = tuple(t for t in TARGETS if t is bare or not only or t.path in only)
+    pages = [t for t in targets if t.server != "bare"]
     # spawn: the clients must not inherit the parent's server handles or open files.
     context = multiprocessing.get_context("spawn")
     with (
@@ -599,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
             ports[server] = servers.enter_context(gunicorn(server, env, tmp, probe))
         staff_cookie = {"Cookie": sign_in(ports["portal"], accounts[CASEWORKER])}
         headers = {t: staff_cookie if t.staff else {} for t in TARGETS}
-        for target in TARGETS:
+        for target in targets:
             port = ports[target.server]
             body_bytes[target], closed = preflight(port, target, headers[target])
             connection_notes.append(f"{target.path}: {'closed' if closed else 'kept alive'}")
@@ -629,8 +638,8 @@ def main(argv: list[str] | None = None) -> int:
                     timed(bare, number)
                 timed(target, number)
         timed(bare, args.rounds - 1)
-    rounds = {t: [r for target, r in log if target == t] for t in TARGETS}
-    results = [summarise(t, rounds[t], body_bytes[t], warmup_errors[t]) for t in TARGETS]
+    rounds = {t: [r for target, r in log if target == t] for t in targets}
+    results = [summarise(t, rounds[t], body_bytes[t], warmup_errors[t]) for t in targets]
     all_closed = all(note.endswith("closed") for note in connection_notes)
     notes = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
