@@ -26,6 +26,8 @@ from portal.sessions import ServerSession
 
 _PLACEHOLDER = "csp-nonce-" + secrets.token_hex(8)
 _CSRF_PLACEHOLDER = "csrf-token-" + secrets.token_hex(8)
+_PLACEHOLDER_BYTES = _PLACEHOLDER.encode()
+_CSRF_PLACEHOLDER_BYTES = _CSRF_PLACEHOLDER.encode()
 # Flask-WTF keeps the request's signed token in g under the field's name.
 _CSRF_FIELD = "csrf_token"
 
@@ -40,17 +42,20 @@ def stores_nothing(session: SessionMixin) -> bool:
     return isinstance(session, ServerSession) and session.token is None
 
 
-def cached_page(render: Callable[[], str], key: str | None = None, *, form: bool = False) -> str:
+def cached_page(
+    render: Callable[[], str], key: str | None = None, *, form: bool = False
+) -> str | bytes:
     """Render once per URL (per process), or per `key` where the page depends on more than
     its URL, then serve copies with this request's nonce (and, for a `form` page, a fresh
-    CSRF token)."""
+    CSRF token). Kept as UTF-8 bytes: encoding a long translated page for every response
+    would cost more than the copy."""
     app = current_app
     if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
         return render()
-    pages: dict[str, str] = app.extensions.setdefault("page_cache", {})
+    pages: dict[str, bytes] = app.extensions.setdefault("page_cache", {})
     key = key or request.path
-    html = pages.get(key)
-    if html is None:
+    page = pages.get(key)
+    if page is None:
         g.csp_nonce = _PLACEHOLDER
         if form:
             setattr(g, _CSRF_FIELD, _CSRF_PLACEHOLDER)
@@ -65,14 +70,14 @@ def cached_page(render: Callable[[], str], key: str | None = None, *, form: bool
             return html.replace(_PLACEHOLDER, csp_nonce())
         if len(pages) >= MAX_PAGES:
             pages.clear()
-        pages[key] = html
-    html = html.replace(_PLACEHOLDER, csp_nonce())
+        page = pages[key] = html.encode()
+    page = page.replace(_PLACEHOLDER_BYTES, csp_nonce().encode())
     if form:
-        html = html.replace(_CSRF_PLACEHOLDER, generate_csrf())
-    return html
+        page = page.replace(_CSRF_PLACEHOLDER_BYTES, generate_csrf().encode())
+    return page
 
 
-def blank_form_page(render: Callable[[], str]) -> str:
+def blank_form_page(render: Callable[[], str]) -> str | bytes:
     """A form page, from the cache when the visitor has stored nothing and the URL has no
     query (which could prefill or redirect it): then it is the blank page anyone gets."""
     if request.query_string or not stores_nothing(session):

@@ -36,29 +36,43 @@ def content_security_policy(nonce: str | None) -> str:
     )
 
 
+# The headers every response carries whatever it is, built once.
+FIXED_HEADERS: tuple[tuple[str, str], ...] = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("X-Frame-Options", "DENY"),
+)
+HSTS = "max-age=63072000; includeSubDomains"
+# The policy around its nonce, so a response's policy is one concatenation.
+_POLICY_BEFORE_NONCE, _POLICY_AFTER_NONCE = content_security_policy("\0").split("\0")
+
+
 def static_file_headers(headers) -> None:
     """The same headers for the static files WhiteNoise serves before Flask sees the request
     (a file opened on its own, such as an SVG, is a document too); they run no inline script,
     so their policy has no nonce."""
     headers["Content-Security-Policy"] = content_security_policy(None)
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    headers["Permissions-Policy"] = PERMISSIONS_POLICY
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["X-Frame-Options"] = "DENY"
+    for name, value in FIXED_HEADERS:
+        headers[name] = value
 
 
 def set_security_headers(response: Response) -> Response:
     headers = response.headers
+    present = {name.lower() for name in headers.keys()}
     # A view may set a stricter policy of its own (a file shown in the browser): keep it.
-    headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
-    headers["X-Content-Type-Options"] = "nosniff"
-    headers["Referrer-Policy"] = "strict-origin-when-cross-origin"
-    headers["Permissions-Policy"] = PERMISSIONS_POLICY
-    headers["Cross-Origin-Opener-Policy"] = "same-origin"
-    headers["X-Frame-Options"] = "DENY"
+    if "content-security-policy" not in present:
+        headers.add(
+            "Content-Security-Policy", _POLICY_BEFORE_NONCE + csp_nonce() + _POLICY_AFTER_NONCE
+        )
+    for name, value in FIXED_HEADERS:
+        if name.lower() in present:  # a view's own copy (nosniff on a download) is replaced
+            headers[name] = value
+        else:
+            headers.add(name, value)
     if request.is_secure:
-        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        headers["Strict-Transport-Security"] = HSTS
     return response
 
 

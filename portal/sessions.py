@@ -9,6 +9,9 @@ a row, that token lives in a signed, time-limited cookie of its own (the form co
 in the database: a stranger fetching form pages without cookies adds no row anywhere. The
 first POST is checked against it like any other, and whatever that POST stores (the
 token included) becomes the session's row.
+
+The form cookie carries the token signed exactly as the form's hidden field carries it
+(Flask-WTF's serializer and salt), so a page that sets it signs once, not twice.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, g
 from flask.sessions import SessionInterface, SessionMixin
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import DateTime, String, Text, delete, insert, select, update
@@ -33,6 +36,8 @@ from portal.instants import aware, utc_now
 TOUCH_INTERVAL = timedelta(minutes=5)
 # Flask-WTF's key for the raw CSRF token, the one thing kept in the form cookie.
 CSRF_KEY = "csrf_token"
+# The salt flask_wtf.csrf signs that token with for the form's hidden field.
+WTF_CSRF_SALT = "wtf-csrf-token"
 
 
 class WebSession(Base):
@@ -76,7 +81,9 @@ class DatabaseSessionInterface(SessionInterface):
         return self.get_cookie_name(app) + "_form"
 
     def _form_serializer(self, app: Flask) -> URLSafeTimedSerializer:
-        return URLSafeTimedSerializer(app.secret_key or "", salt="portal.sessions.form-cookie")
+        """Flask-WTF's own signing of the raw token (flask_wtf.csrf.generate_csrf)."""
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key or ""
+        return URLSafeTimedSerializer(secret, salt=WTF_CSRF_SALT)
 
     def _before_any_row(self, app: Flask, request: Request) -> ServerSession:
         """A visitor with no stored session: empty, or holding only the CSRF token of a
@@ -176,10 +183,13 @@ class DatabaseSessionInterface(SessionInterface):
         value = session.get(CSRF_KEY)
         if not isinstance(value, str) or value == session.form_cookie_token:
             return
+        # The page's hidden field already holds this token signed the same way (Flask-WTF
+        # keeps it in g for the request): reuse it rather than sign again.
+        signed = g.get(CSRF_KEY)
         response.vary.add("Cookie")
         response.set_cookie(
             self.form_cookie_name(app),
-            self._form_serializer(app).dumps(value),
+            signed or self._form_serializer(app).dumps(value),
             httponly=True,
             secure=self.get_cookie_secure(app),
             samesite=self.get_cookie_samesite(app),
