@@ -345,5 +345,15 @@ def decrypt_disclosure_item(case: Case, item: DisclosureItem, *, cipher: Evidenc
     )
 
 
+def exemption_reference(code: str) -> str:
+    """The short reference a redaction box carries on a released page ("Sch 2 para 16"):
+    the exemption's source without the Act's name, which the pack's list gives once."""
+    try:
+        exemption = EXEMPTIONS[ExemptionCode(code)]
+    except (ValueError, KeyError):
+        return code
+    return exemption.source.removeprefix("DPA 2018 ")
+
+
 def _exemption_codes(codes: Sequence[ExemptionCode | str]) -> list[ExemptionCode]:
     return list(dict.fromkeys(enum_value(ExemptionCode, code, "exemption") for code in codes))

@@ -27,9 +27,8 @@ from typing import Any
 
 import pikepdf
 from flask import current_app, render_template
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
-from pikepdf import Name
 from sqlalchemy import select
 from weasyprint.urls import URLFetcherResponse
 
@@ -43,11 +42,11 @@ from portal.cases.casework_models import (
     SearchOutcome,
 )
 from portal.cases.models import Case
+from portal.cases.record_redactions import AcceptedRedaction, accepted_redactions
 from portal.documents import people
 from portal.documents.fetcher import RefusedResource, StaticOnlyFetcher
 from portal.documents.letters import (
     RenderedDocument,
-    appended_margins_mm,
     document_filename,
     in_language,
     letter_language,
@@ -56,9 +55,12 @@ from portal.documents.letters import (
     reference_unbroken,
     wants_large_print,
 )
+from portal.documents.pack_drawing import Placement, draw_documents
+from portal.documents.page_reading import RedactionError
 from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
 from portal.documents.people import exemption_explanation
-from portal.documents.uploaded_pages import PagePicture, prepare_pages
+from portal.documents.released_records import released_record
+from portal.documents.uploaded_pages import prepare_pages
 from portal.evidence.inspection import (
     JPEG,
     PDF,
@@ -86,7 +88,6 @@ PACK_SCHEME = "pack:"
 # The fewest pages the rendered part can take besides the items (each starts a page):
 # the cover letter, the list of the items, and the privacy notice.
 FIXED_PAGES = 3
-_MM = 72 / 25.4
 
 
 class PackTooLong(Exception):
@@ -135,6 +136,8 @@ class _Record:
     media_type: str = ""  # from the content, for uploaded items
     content: bytes = field(default=b"", repr=False)
     document: pikepdf.Pdf | None = None  # an uploaded PDF, opened
+    # Accepted redactions: the record goes in as its released copy, with them burned in.
+    redactions: Sequence[AcceptedRedaction] = ()
 
     @property
     def pages(self) -> int:
@@ -178,7 +181,10 @@ def build_response_pack(
     records: list[_Record] = []
     try:
         for number, item in enumerate(items, start=1):
-            records.append(_opened(case, number, item, cipher))
+            redactions = (
+                accepted_redactions(session, item) if item.kind == DisclosureKind.UPLOADED else []
+            )
+            records.append(_opened(case, number, item, cipher, redactions))
         return _build(case, searches, records, page_cap=page_cap, large_print=large_print)
     finally:
         for record in records:
@@ -216,7 +222,7 @@ def _build(
             anchor: index for index, page in enumerate(document.pages) for anchor in page.anchors
         }
         placements = [
-            _Placement(
+            Placement(
                 source=record.document.pages[index],
                 picture=prepared.picture,
                 page_index=page_of_anchor[anchor],
@@ -233,7 +239,7 @@ def _build(
             )
         ]
     if placements:
-        pdf = _draw_documents(pdf, placements, large_print=large_print)
+        pdf = draw_documents(pdf, placements, large_print=large_print)
     return RenderedDocument(
         pdf=pdf,
         pages=total,
@@ -243,13 +249,25 @@ def _build(
     )
 
 
-def _opened(case: Case, number: int, item: DisclosureItem, cipher: Any) -> _Record:
+def _opened(
+    case: Case,
+    number: int,
+    item: DisclosureItem,
+    cipher: Any,
+    redactions: Sequence[AcceptedRedaction] = (),
+) -> _Record:
     """Decrypt an uploaded item and tell its type from its content; open a PDF (cheap: its
-    pages are counted, not drawn)."""
-    record = _Record(number, item)
+    pages are counted, not drawn). A record with redactions is replaced by its released
+    copy (released_records): every page rebuilt, the redactions burned in."""
+    record = _Record(number, item, redactions=redactions)
     if item.kind != DisclosureKind.UPLOADED:
         return record
     content = disclosure.decrypt_disclosure_item(case, item, cipher=cipher)
+    if redactions:
+        try:
+            content = released_record(content, redactions, disclosure.exemption_reference)
+        except RedactionError as error:
+            raise UnusableItem(number, item.title, str(error)) from None
     record.media_type = detect_media_type(content) or ""
     record.content = content
     if record.media_type == PDF:
@@ -317,7 +335,13 @@ def _context(
             "pages": record.pages,
             "anchors": record.anchors,
             "date": format_date(record.item.item_date, "long") if record.item.item_date else "",
-            "exemptions": [people.exemption_words(code, about) for code in record.item.exemptions],
+            "exemptions": [
+                people.exemption_words(code, about)
+                for code in dict.fromkeys(
+                    [*record.item.exemptions, *(str(r.code) for r in record.redactions)]
+                )
+            ],
+            "redactions": _redaction_lines(record.redactions),
         }
         for record in records
     ]
@@ -355,6 +379,25 @@ def _context(
     }
 
 
+def _redaction_lines(redactions: Sequence[AcceptedRedaction]) -> list[str]:
+    """The schedule's line for each page with redactions: how many places, and the mark
+    each carries on the page (the exemption's reference, explained beside it)."""
+    places: dict[tuple[int, str], int] = {}
+    for redaction in redactions:
+        key = (redaction.page, disclosure.exemption_reference(str(redaction.code)))
+        places[key] = places.get(key, 0) + 1
+    return [
+        ngettext(
+            "Page %(page)s: %(num)s place removed, marked “%(mark)s”.",
+            "Page %(page)s: %(num)s places removed, marked “%(mark)s”.",
+            count,
+            page=page + 1,
+            mark=isolate_text(mark),
+        )
+        for (page, mark), count in sorted(places.items())
+    ]
+
+
 def _form_words(record: _Record) -> str:
     if record.document is not None:
         return _("Document")
@@ -370,128 +413,3 @@ def _place_alt(heading: str, page: int, pages: int, words: str) -> str:
     if words:
         alt += ". " + _("The page reads: %(words)s", words=words)
     return alt
-
-
-# Drawing uploaded PDFs onto their pages ----------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Placement:
-    source: pikepdf.Page  # a page of an uploaded PDF
-    picture: PagePicture | None  # drawn instead of it, when it lacks a font
-    page_index: int  # the pack page left for it
-    alt: str  # what a screen reader says for it
-
-
-def _draw_documents(pdf: bytes, placements: Sequence[_Placement], *, large_print: bool) -> bytes:
-    """Draw each uploaded page, scaled into the margins of the page left for it, as a
-    tagged figure. The pack's structure tree, language, title and outline are untouched
-    but for the figures; only the pages' drawing comes from the uploaded PDFs."""
-    pack = pikepdf.open(io.BytesIO(pdf))
-    top, right, bottom, left = (mm * _MM for mm in appended_margins_mm(large_print=large_print))
-    left_divs = _empty_divs_by_page(pack)
-    mcid_arrays = _parent_tree_arrays(pack)
-    for placement in placements:
-        page = pack.pages[placement.page_index]
-        if placement.picture is not None:
-            form = _picture_form(pack, placement.picture)
-        else:
-            form = pack.copy_foreign(placement.source.as_form_xobject())
-            _drop_foreign_marked_content_ids(form)
-        name = page.add_resource(form, Name.XObject, prefix="Fx")
-        box = page.mediabox
-        area = pikepdf.Rectangle(
-            float(box[0]) + left, float(box[1]) + bottom, float(box[2]) - right, float(box[3]) - top
-        )
-        drawing = page.calc_form_xobject_placement(
-            form, name, area, invert_transformations=True, allow_shrink=True, allow_expand=True
-        )
-        mcids = mcid_arrays[int(page.obj.StructParents)]
-        mcid = len(mcids)
-        div = left_divs[page.obj.objgen]
-        figure = pack.make_indirect(
-            pikepdf.Dictionary(
-                Type=Name.StructElem,
-                S=Name.Figure,
-                P=div,
-                Pg=page.obj,
-                K=mcid,
-                Alt=pikepdf.String(placement.alt),
-            )
-        )
-        div.K = pikepdf.Array([figure])
-        mcids.append(figure)
-        marked = b"/Figure <</MCID %d>> BDC\n" % mcid + drawing + b"\nEMC\n"
-        page.contents_add(pikepdf.Stream(pack, marked), prepend=True)
-    out = io.BytesIO()
-    pack.save(out)
-    return out.getvalue()
-
-
-def _picture_form(pack: pikepdf.Pdf, picture: PagePicture) -> pikepdf.Object:
-    """A form the size of the pictured page that draws the picture over the whole of it."""
-    width, height = picture.size
-    image = pikepdf.Stream(pack, picture.data)
-    image.Type = Name.XObject
-    image.Subtype = Name.Image
-    image.Width, image.Height = picture.pixels
-    for key, value in picture.image_dictionary.items():
-        image[key] = value
-    drawing = b"q %.4f 0 0 %.4f 0 0 cm /Page Do Q" % (width, height)
-    return pikepdf.Stream(
-        pack,
-        drawing,
-        Type=Name.XObject,
-        Subtype=Name.Form,
-        BBox=pikepdf.Array([0, 0, width, height]),
-        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Page=pack.make_indirect(image))),
-    )
-
-
-def _empty_divs_by_page(pack: pikepdf.Pdf) -> dict[tuple[int, int], pikepdf.Dictionary]:
-    """The structure elements of the empty pages left for uploaded PDFs (children of the
-    document element: they follow <main>), by the page they are on."""
-    root = pack.Root.StructTreeRoot.K
-    document = root[0] if isinstance(root, pikepdf.Array) else root
-    children = document.K
-    found: dict[tuple[int, int], pikepdf.Dictionary] = {}
-    if not isinstance(children, pikepdf.Array):
-        return found
-    for element in reversed(children):
-        if not isinstance(element, pikepdf.Dictionary) or element.get("/S") != Name.Div:
-            break
-        kids = element.get("/K")
-        if "/Pg" in element and (kids is None or (isinstance(kids, pikepdf.Array) and not kids)):
-            found[element.Pg.objgen] = element
-    return found
-
-
-def _parent_tree_arrays(pack: pikepdf.Pdf) -> dict[int, pikepdf.Array]:
-    """Each page's marked-content-id to structure-element array, by its /StructParents."""
-    numbers = pack.Root.StructTreeRoot.ParentTree.Nums
-    arrays: dict[int, pikepdf.Array] = {}
-    for i in range(0, len(numbers), 2):
-        value = numbers[i + 1]
-        if isinstance(value, pikepdf.Array):
-            arrays[int(numbers[i])] = value
-    return arrays
-
-
-def _drop_foreign_marked_content_ids(form: pikepdf.Object) -> None:
-    """A tagged upload's marked-content ids point into its own structure tree, which is
-    not copied: keep the marks, drop the ids, so the pack's tags stay consistent."""
-    if b"/MCID" not in form.read_bytes():
-        return
-    instructions: list[Any] = []
-    for instruction in pikepdf.parse_content_stream(form):
-        operands = instruction.operands
-        if (
-            isinstance(instruction, pikepdf.ContentStreamInstruction)
-            and str(instruction.operator) == "BDC"
-            and len(operands) == 2
-            and isinstance(operands[1], pikepdf.Dictionary)
-            and "/MCID" in operands[1]
-        ):
-            instruction = pikepdf.ContentStreamInstruction([operands[0]], pikepdf.Operator("BMC"))
-        instructions.append(instruction)
-    form.write(pikepdf.unparse_content_stream(instructions))

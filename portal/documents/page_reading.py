@@ -135,9 +135,15 @@ class PageGeometry:
 def _device_to_page(page: pdfium.PdfPage, u: int, v: int) -> tuple[float, float]:
     """PDFium's own mapping (rotation and crop box included), exact for a corner. It takes
     whole device pixels, so ask on a large device and scale back."""
+    return device_to_page(page, u, v)
+
+
+def device_to_page(page: pdfium.PdfPage, u: float, v: float) -> tuple[float, float]:
+    """The point of the page's user space shown at (u, v) of its drawing, as fractions of
+    the drawing's width and height from its top left (within 1 / 2**20 of a side)."""
     big = 1 << 20
     x, y = ctypes.c_double(), ctypes.c_double()
-    pdfium_c.FPDF_DeviceToPage(page, 0, 0, big, big, 0, u * big, v * big, x, y)
+    pdfium_c.FPDF_DeviceToPage(page, 0, 0, big, big, 0, round(u * big), round(v * big), x, y)
     return x.value, y.value
 
 
