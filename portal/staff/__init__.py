@@ -158,6 +158,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     home,
     intake,
     letters,
+    redaction_views,
     register,
     reports,
     rights_actions,

@@ -225,9 +225,7 @@ def test_a_picture_record_is_redacted_as_the_page_of_its_picture(session, scenar
     assert "Page 1: 1 place removed" in flat(all_text(pack.pdf))
 
 
-def test_only_uploaded_records_of_an_access_request_in_progress_are_redacted(
-    session, scenarios
-):
+def test_only_uploaded_records_of_an_access_request_in_progress_are_redacted(session, scenarios):
     case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED)
     typed = add_item(scenarios, case, "Typed note", "Nothing to redact here")
     with pytest.raises(CaseworkError, match="Only an uploaded record"):
@@ -269,4 +267,3 @@ def test_search_terms_are_checked_before_anything_is_read():
         record_redactions.clean_terms("J")
     with pytest.raises(CaseworkError, match="20 terms or fewer"):
         record_redactions.clean_terms("\n".join(f"name {n}" for n in range(21)))
-
