@@ -296,10 +296,11 @@ def record_redaction_lines(reference: str, item_id: int, page: int):
     return redirect(request.path.rsplit("/", 1)[0], 303)
 
 
-@bp.get(
-    "/cases/<reference>/items/<int:item_id>/redact/pages/<int:page>/"
-    "<any(original, released):kind>.png"
-)
+PAGE_PICTURE = "/cases/<reference>/items/<int:item_id>/redact/pages/<int:page>/"
+
+
+@bp.get(PAGE_PICTURE + "original.png", defaults={"kind": "original"})
+@bp.get(PAGE_PICTURE + "released.png", defaults={"kind": "released"})
 @requires(Action.VIEW_CASES)
 def record_redaction_picture(reference: str, item_id: int, page: int, kind: str):
     """A page as a picture: as uploaded, or as it will be released."""

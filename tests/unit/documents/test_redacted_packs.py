@@ -267,3 +267,35 @@ def test_search_terms_are_checked_before_anything_is_read():
         record_redactions.clean_terms("J")
     with pytest.raises(CaseworkError, match="20 terms or fewer"):
         record_redactions.clean_terms("\n".join(f"name {n}" for n in range(21)))
+
+
+@pytest.mark.parametrize(
+    ("language", "line"),
+    [
+        ("pl", "Strona 1: usunęliśmy 2 miejsca, oznaczone „Sch 2 para 16”."),
+        ("lt", "1 puslapis: pašalinome 2 vietas, pažymėtas „Sch 2 para 16“."),
+        ("ro", "Pagina 1: am eliminat 2 locuri, marcate „Sch 2 para 16”."),
+    ],
+)
+def test_the_list_of_items_says_what_was_removed_in_the_residents_language(
+    session, scenarios, language, line
+):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=RECEIVED, language=language)
+    item = add_item(
+        scenarios,
+        case,
+        "Police notes",
+        record_naming_a_neighbour(),
+        media_type="application/pdf",
+        original_name="notes.pdf",
+    )
+    places = find_places(content_of(scenarios, case, item), [corpus.NAME])[corpus.NAME]
+    for row in record_redactions.propose_places(
+        session, case, item, term=corpus.NAME, places=places[:2], actor=STAFF
+    ):
+        record_redactions.decide(
+            session, case, row.id, accept=True, code=ExemptionCode.THIRD_PARTY, actor=STAFF
+        )
+    pack = packs.build_response_pack(session, case, cipher=scenarios.cipher)
+    text = flat(all_text(pack.pdf)).replace("\u2068", "").replace("\u2069", "")
+    assert line in text
