@@ -11,12 +11,11 @@ from weasyprint import HTML
 
 from portal.accounts.models import Role
 from portal.cases.casework_models import DisclosureKind
-from portal.cases.models import Case
 from portal.cases.redaction_models import RecordRedaction, RedactionStatus
 from portal.extensions import db
+from portal.instants import utc_now
 from tests.conftest import building, get_page
 from tests.functional.staff.conftest import events_since, last_event_id
-from tests.functional.staff.test_case_page import new_case  # noqa: F401  (a fixture)
 from tests.journeys import csrf_token
 
 NAME = "Jadwiga Nowicka"
@@ -31,10 +30,11 @@ def record() -> bytes:
     return HTML(string=html).write_pdf()
 
 
-def case_with_record(app, new_case) -> tuple[str, int]:
-    reference = new_case()
+def case_with_record(app) -> tuple[str, int]:
+    """An access request being worked on, with an uploaded record that names a neighbour."""
     with building(app) as scenarios:
-        case = scenarios.session.query(Case).filter_by(reference=reference).one()
+        case = scenarios.filed(received=utc_now())
+        reference = case.reference
         scenarios.start(case)
         item = scenarios.add_item(
             case,
@@ -61,9 +61,9 @@ def redactions(app, item_id: int) -> list[tuple[int, str, str]]:
         return [(row.page, row.source, row.status) for row in rows.order_by(RecordRedaction.id)]
 
 
-def test_a_caseworker_finds_a_name_and_decides_each_place(app, client, signed_in, new_case):
+def test_a_caseworker_finds_a_name_and_decides_each_place(app, client, signed_in):
     signed_in(client, Role.CASEWORKER)
-    reference, item_id = case_with_record(app, new_case)
+    reference, item_id = case_with_record(app)
     case_page = get_page(client, f"/staff/cases/{reference}", lang="en")
     assert "redact Police notes" in case_page.text()
 
@@ -119,11 +119,9 @@ def test_a_caseworker_finds_a_name_and_decides_each_place(app, client, signed_in
     assert "Redacted (0)" in get_page(client, screen, lang="en").text()
 
 
-def test_lines_picked_and_a_box_drawn_and_the_reviewer_sees_both_pages(
-    app, client, signed_in, new_case
-):
+def test_lines_picked_and_a_box_drawn_and_the_reviewer_sees_both_pages(app, client, signed_in):
     signed_in(client, Role.CASEWORKER)
-    reference, item_id = case_with_record(app, new_case)
+    reference, item_id = case_with_record(app)
     page_url = f"/staff/cases/{reference}/items/{item_id}/redact/pages/1"
     page = get_page(client, page_url, lang="en")
     text = page.text()
