@@ -8,14 +8,16 @@ says what was removed on which page. Each redaction screen passes axe."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from sqlalchemy import select
 from weasyprint import HTML
 
 from portal.accounts.models import Role
-from portal.cases.casework_models import SearchOutcome
+from portal.cases.casework_models import DisclosureKind, SearchOutcome
 from portal.cases.document_models import CaseDocument, DocumentStatus
 from portal.cases.models import Case
+from portal.cases.redaction_models import RecordRedaction
 from portal.cases.scenario_steps import Search
 from portal.documents import production
 from portal.extensions import db
@@ -175,3 +177,49 @@ def test_a_record_from_upload_to_approved_pack_with_redactions(
         "\u2069", ""
     )
     assert "Page 2: 1 place removed" in text
+
+
+def test_a_box_drawn_with_the_pointer_is_redacted(app, new_page, live_server, tmp_path):
+    reference, _case_id = case_being_worked_on(app)
+    with building(app) as scenarios:
+        case = scenarios.session.scalar(select(Case).where(Case.reference == reference))
+        item = scenarios.add_item(
+            case,
+            department="Police",
+            title="Police notes",
+            kind=DisclosureKind.UPLOADED,
+            content=Path(record_file(tmp_path)).read_bytes(),
+            original_name="notes.pdf",
+            media_type="application/pdf",
+        )
+        item_id = item.id
+    worker = staff_page(app, new_page, live_server, Role.CASEWORKER, "Casey Worker")
+    page_url = f"{live_server}/staff/cases/{reference}/items/{item_id}/redact/pages/1"
+    worker.goto(page_url)
+    picture = worker.locator(".portal-area img")
+    worker.wait_for_function("document.querySelector('.portal-area img').naturalWidth > 0")
+    picture.evaluate("element => element.scrollIntoView({block: 'start'})")
+    box = picture.bounding_box()
+    assert box is not None
+    # Drag across the top fifth of the page, where the name is.
+    worker.mouse.move(box["x"] + 5, box["y"] + 5)
+    worker.mouse.down()
+    worker.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.1, steps=5)
+    worker.mouse.move(box["x"] + box["width"] - 5, box["y"] + box["height"] * 0.2, steps=5)
+    worker.mouse.up()
+    drawn = worker.locator(".portal-area__box")
+    assert drawn.is_visible()
+    left, top, right, bottom = (float(n) for n in worker.input_value("#area-area").split(","))
+    assert left < 0.02 and top < 0.02 and right > 0.98 and 0.18 < bottom < 0.22
+    worker.locator("#area-form").get_by_label("Exemption (C8)").select_option("third_party")
+    with worker.expect_navigation():
+        worker.get_by_role("button", name="Redact the box drawn").click()
+    assert "Area redacted on page 1" in worker.inner_text("main")
+    assert "1 redaction on this page already." in worker.inner_text("main")
+    with app.app_context():
+        (row,) = db.session.scalars(
+            select(RecordRedaction).where(RecordRedaction.item_id == item_id)
+        ).all()
+        assert (row.source, row.code) == ("area", "third_party")
+        _left, bottom_pt, _right, top_pt = row.boxes[0]
+        assert top_pt > bottom_pt > 600  # the top of an A4 page of 842 points
