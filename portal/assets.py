@@ -16,7 +16,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 
 from portal.asset_build import DIST_NAME, HASH_LENGTH, MANIFEST_NAME
 
@@ -51,7 +51,23 @@ def _versioned(static: Path, filename: str) -> str | None:
 
 def asset_url(filename: str) -> str:
     """The versioned copy's URL; without a build (`make css` not run since the file was
-    added), the file itself with ?v=<hash>, which browsers revalidate on every visit."""
+    added), the file itself with ?v=<hash>, which browsers revalidate on every visit.
+
+    Outside development the answer is kept per process: WhiteNoise read the static files
+    once at start, so a file changed later is not served anyway until the server restarts.
+    In development (debug or templates reloading) every call looks again."""
+    app = current_app
+    if app.debug or app.config.get("TEMPLATES_AUTO_RELOAD"):
+        return _asset_url(filename)
+    known: dict[tuple[str, str], str] = app.extensions.setdefault("asset_urls", {})
+    key = (request.script_root if has_request_context() else "", filename)
+    url = known.get(key)
+    if url is None:
+        url = known[key] = _asset_url(filename)
+    return url
+
+
+def _asset_url(filename: str) -> str:
     static = Path(current_app.static_folder or "")
     versioned = _versioned(static, filename)
     if versioned is not None:
@@ -70,8 +86,6 @@ def revalidate_unversioned_static(response):
     """Files Flask serves itself (not in the build WhiteNoise read at start) are fetched by
     ?v= or by plain name: they must be rechecked, or a change would not reach browsers that
     cached the old copy."""
-    from flask import request
-
     if request.endpoint == "static" and "v" not in request.args:
         response.cache_control.max_age = 0
         response.cache_control.no_cache = True
