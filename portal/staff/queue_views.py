@@ -20,7 +20,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 from sqlalchemy import select
 
-from portal.accounts.directory import actor_of
+from portal.accounts.directory import actor_for_id
 from portal.accounts.models import Role, StaffUser
 from portal.cases import clock, internal_reviews
 from portal.cases import queue as case_queue
@@ -67,14 +67,18 @@ DUE_LABELS = {
 }
 
 
-def case_staff() -> list[StaffUser]:
-    """Staff who can hold cases, for the assignee filter and names in the table."""
-    query = (
-        select(StaffUser)
-        .where(StaffUser.role.in_([str(Role.CASEWORKER), str(Role.REVIEWER)]))
-        .order_by(StaffUser.name, StaffUser.id)
-    )
-    return list(db.session.scalars(query))
+# Built once (its cache key is worked out once): staff who can hold cases, by name.
+_CASE_STAFF = (
+    select(StaffUser.id, StaffUser.name)
+    .where(StaffUser.role.in_([str(Role.CASEWORKER), str(Role.REVIEWER)]))
+    .order_by(StaffUser.name, StaffUser.id)
+)
+
+
+def case_staff_names() -> dict[str, str]:
+    """Staff who can hold cases, for the assignee filter and names in the table: their
+    actor strings ("staff:12") and names, in order of name."""
+    return {actor_for_id(staff_id): name for staff_id, name in db.session.execute(_CASE_STAFF)}
 
 
 @lru_cache(maxsize=4096)
@@ -191,8 +195,7 @@ def _without(args: list[tuple[str, str]], name: str, value: str) -> str:
 @requires(Action.VIEW_CASES)
 def queue():
     council = current_app.extensions["council"]
-    staff = case_staff()
-    names = {actor_of(member): member.name for member in staff}
+    names = case_staff_names()
     # The hubs the council profile names: cases record only those (the signposting links
     # and staff intake check the slug), so no query over every case lists them. A hub
     # since taken out of the profile is no longer offered as a filter.
