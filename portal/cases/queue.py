@@ -386,7 +386,8 @@ def _merged(
     limit: int,
 ) -> list[QueueRow]:
     """The first `limit` rows of several queries, each already in order, merged."""
-    parts = [_rows(session.execute(query)) for query in queries]
+    connection = session.connection()  # plain rows: no ORM step between them and the page
+    parts = [_rows(connection.execute(query)) for query in queries]
     return list(itertools.islice(heapq.merge(*parts, key=key), limit))
 
 
