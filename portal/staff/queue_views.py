@@ -59,7 +59,7 @@ STATE_TAG_CLASSES: Mapping[str, str] = {
     CaseState.REFUSED: "govuk-tag--red",
     CaseState.WITHDRAWN: "govuk-tag--grey",
 }
-DUE_LABELS = {
+DUE_LABELS: Mapping[str, str] = {
     case_queue.DueWindow.OVERDUE: "Overdue",
     case_queue.DueWindow.SOON: "Due within 5 working days",
     case_queue.DueWindow.LATER: "Due later",
@@ -193,7 +193,7 @@ def _without(args: list[tuple[str, str]], name: str, value: str) -> str:
 
 @bp.get("/queue")
 @requires(Action.VIEW_CASES)
-def queue():
+def queue() -> str:
     council = current_app.extensions["council"]
     names = case_staff_names()
     # The hubs the council profile names: cases record only those (the signposting links
