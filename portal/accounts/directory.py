@@ -9,7 +9,12 @@ from portal.extensions import DbSession
 
 
 def actor_of(user: StaffUser) -> str:
-    return f"staff:{user.id}"
+    return actor_for_id(user.id)
+
+
+def actor_for_id(staff_id: int) -> str:
+    """The actor string ("staff:12") of the account with this id, without loading it."""
+    return f"staff:{staff_id}"
 
 
 def normalise_email(email: str) -> str:

@@ -5,9 +5,10 @@ ends it on the server and not only in the browser."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from portal.accounts.directory import actor_of
 from portal.accounts.models import StaffSession, StaffUser
@@ -108,3 +109,32 @@ def signed_in_user(
             StaffSession.web_session_id == web_session_key(token),
         )
     )
+
+
+@dataclass(frozen=True)
+class SessionWithAccount:
+    """A server-side session's row, and the sign-in link and account it belongs to (None
+    when it is linked to none: before sign-in, or a resident's session)."""
+
+    data: str
+    expires_at: datetime
+    link_id: int | None
+    user: StaffUser | None
+
+
+# Built once: the statement every staff page runs first (its cache key is worked out once).
+_SESSION_WITH_ACCOUNT = (
+    select(WebSession.data, WebSession.expires_at, StaffSession.id, StaffUser)
+    .select_from(WebSession)
+    .outerjoin(StaffSession, StaffSession.web_session_id == WebSession.id)
+    .outerjoin(StaffUser, StaffUser.id == StaffSession.user_id)
+    .where(WebSession.id == bindparam("web_session_id"))
+)
+
+
+def session_with_account(session: DbSession, web_session_id: str) -> SessionWithAccount | None:
+    """What every staff page reads first, in one query: the session row, its sign-in link
+    and the account (whose role is all the permission checks need). None when there is no
+    such session."""
+    row = session.execute(_SESSION_WITH_ACCOUNT, {"web_session_id": web_session_id}).first()
+    return None if row is None else SessionWithAccount(*row)

@@ -17,6 +17,7 @@ letter) that explains the route to the ICO (C10).
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -248,13 +249,26 @@ def record_outcome(
     return review
 
 
-def waiting_reviews(session: DbSession) -> list[tuple[InternalReview, Case]]:
-    """Every review waiting for its outcome, with its case, soonest due first (the staff
-    queue lists them apart from the cases, which are often closed by then)."""
-    rows = session.execute(
-        select(InternalReview, Case)
-        .join(Case, Case.id == InternalReview.case_id)
-        .where(InternalReview.outcome.is_(None), Case.erased_at.is_(None))
-        .order_by(InternalReview.due_on, InternalReview.id)
-    )
-    return [(review, case) for review, case in rows]
+class WaitingReview(NamedTuple):
+    """A review waiting for its outcome, as the staff queue lists it."""
+
+    reference: str  # the case's
+    kind: str  # the case's
+    received_on: date
+    due_on: date
+
+
+# Built once: the staff queue runs it on every first page.
+_WAITING_REVIEWS = (
+    select(Case.reference, Case.kind, InternalReview.received_on, InternalReview.due_on)
+    .join(Case, Case.id == InternalReview.case_id)
+    .where(InternalReview.outcome.is_(None), Case.erased_at.is_(None))
+    .order_by(InternalReview.due_on, InternalReview.id)
+)
+
+
+def waiting_reviews(session: DbSession) -> list[WaitingReview]:
+    """Every review waiting for its outcome, with its case's reference and kind, soonest
+    due first (the staff queue lists them apart from the cases, which are often closed by
+    then)."""
+    return [WaitingReview(*row) for row in session.connection().execute(_WAITING_REVIEWS)]

@@ -12,6 +12,7 @@ and Wales do not count. Dates are Europe/London calendar dates.
 
 from __future__ import annotations
 
+import functools
 import heapq
 import itertools
 from collections import Counter
@@ -197,7 +198,7 @@ def _assigned(to: list[str] | None) -> Any:
     return select(assignment.id).where(assignment.case_id == Case.id, who).exists()
 
 
-def _base_query(session: DbSession, filters: QueueFilters, today: date) -> Select[Any]:
+def _base_query(filters: QueueFilters, today: date, search: Any = None) -> Select[Any]:
     subject = aliased(Person)
     requester = aliased(Person)
     query = (
@@ -243,8 +244,8 @@ def _base_query(session: DbSession, filters: QueueFilters, today: date) -> Selec
         conditions.append(Case.due_on > due_soon_until(today))
     elif filters.due is DueWindow.NONE:
         conditions.append(Case.due_on.is_(None))
-    if filters.search:
-        conditions.append(_search_condition(session, filters.search))
+    if search is not None:
+        conditions.append(search)
     return query.where(*conditions)
 
 
@@ -268,37 +269,16 @@ def queue_page(
     cases come first; once they run out, the undated ones by id (SQLite cannot read a NULLS
     LAST order from an index).
     """
-    base = _base_query(session, filters, today)
+    dialect = session.get_bind().dialect.name
     wanted = page_size + 1  # one more tells whether there is a next page
-    states = [str(state) for state in (filters.states or tuple(CaseState))]
-    split = not _in_one_query(session, filters, states)
-    # SQLite's planner may prefer a kind or channel index that also holds every closed
-    # case; the open-cases index is always the better road when the query can use it.
-    open_index = not split and not filters.search and session.get_bind().dialect.name == "sqlite"
-    rows: list[QueueRow] = []
-    if after is None or after.due_on is not None:
-        dated = base.where(Case.due_on.is_not(None))
-        if after is not None:
-            # A row comparison, which both databases read as a range on the index.
-            dated = dated.where(tuple_(Case.due_on, Case.id) > (after.due_on, after.case_id))
-        rows = _merged(
-            session,
-            _by_state(dated, states, split=split, open_index=open_index),
-            order=(Case.due_on, Case.id),
-            key=lambda row: (row.due_on or date.max, row.case_id),
-            limit=wanted,
-        )
+    if filters.search:
+        search = _search_condition(session, filters.search)
+        plan = _plan(dialect, filters, today, after, wanted, search)
+    else:
+        plan = _kept_plan(dialect, filters, today, after, wanted)
+    rows = _merged(session, plan.dated, key=_dated_key, limit=wanted)
     if len(rows) < wanted:
-        undated = base.where(Case.due_on.is_(None))
-        if after is not None and after.due_on is None:
-            undated = undated.where(Case.id > after.case_id)
-        rows += _merged(
-            session,
-            _by_state(undated, states, split=split, open_index=open_index),
-            order=(Case.id,),
-            key=lambda row: (date.max, row.case_id),
-            limit=wanted - len(rows),
-        )
+        rows += _merged(session, plan.undated, key=_undated_key, limit=wanted - len(rows))
     next_cursor = None
     if len(rows) > page_size:
         rows = rows[:page_size]
@@ -307,7 +287,62 @@ def queue_page(
     return QueuePage(rows, next_cursor)
 
 
-def _in_one_query(session: DbSession, filters: QueueFilters, states: list[str]) -> bool:
+@dataclass(frozen=True)
+class _Plan:
+    """The statements that read one page: the dated cases', then the undated ones'."""
+
+    dated: tuple[Select[Any], ...]
+    undated: tuple[Select[Any], ...]
+
+
+def _plan(
+    dialect: str,
+    filters: QueueFilters,
+    today: date,
+    after: Cursor | None,
+    wanted: int,
+    search: Any = None,
+) -> _Plan:
+    base = _base_query(filters, today, search)
+    states = [str(state) for state in (filters.states or tuple(CaseState))]
+    split = not _in_one_query(dialect, filters, states)
+    # SQLite's planner may prefer a kind or channel index that also holds every closed
+    # case; the open-cases index is always the better road when the query can use it.
+    open_index = not split and not filters.search and dialect == "sqlite"
+    dated: list[Select[Any]] = []
+    if after is None or after.due_on is not None:
+        query = base.where(Case.due_on.is_not(None))
+        if after is not None:
+            # A row comparison, which both databases read as a range on the index.
+            query = query.where(tuple_(Case.due_on, Case.id) > (after.due_on, after.case_id))
+        dated = _by_state(query, states, split=split, open_index=open_index)
+    undated = base.where(Case.due_on.is_(None))
+    if after is not None and after.due_on is None:
+        undated = undated.where(Case.id > after.case_id)
+    return _Plan(
+        tuple(query.order_by(Case.due_on, Case.id).limit(wanted) for query in dated),
+        tuple(
+            query.order_by(Case.id).limit(wanted)
+            for query in _by_state(undated, states, split=split, open_index=open_index)
+        ),
+    )
+
+
+# Without a search, the statements depend only on the filters, the day and the cursor: built
+# once and kept, they cost SQLAlchemy neither building nor working out their cache keys
+# again (issue 17 point 2). A search is never kept: nothing anyone typed stays in memory.
+_kept_plan = functools.lru_cache(maxsize=256)(_plan)
+
+
+def _dated_key(row: QueueRow) -> tuple[date, int]:
+    return (row.due_on or date.max, row.case_id)
+
+
+def _undated_key(row: QueueRow) -> tuple[date, int]:
+    return (date.max, row.case_id)
+
+
+def _in_one_query(dialect: str, filters: QueueFilters, states: list[str]) -> bool:
     """Whether to read every state in one query rather than one query per state.
 
     One query when a search has already narrowed the cases to a handful (reading each
@@ -319,7 +354,7 @@ def _in_one_query(session: DbSession, filters: QueueFilters, states: list[str]) 
     """
     if filters.search:
         return True
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect == "postgresql":
         return set(states) <= set(OPEN_STATES)
     # On SQLite, a kind or channel filter reads its own (kind or channel, state, due_on)
     # index, state by state, faster: the open-cases index would be read whole when few
@@ -345,14 +380,14 @@ def _by_state(
 
 def _merged(
     session: DbSession,
-    queries: list[Select[Any]],
+    queries: Iterable[Select[Any]],
     *,
-    order: tuple[Any, ...],
     key: Callable[[QueueRow], tuple[date, int]],
     limit: int,
 ) -> list[QueueRow]:
-    """The first `limit` rows of several queries, each already in `order`, merged."""
-    parts = [_rows(session.execute(query.order_by(*order).limit(limit))) for query in queries]
+    """The first `limit` rows of several queries, each already in order, merged."""
+    connection = session.connection()  # plain rows: no ORM step between them and the page
+    parts = [_rows(connection.execute(query)) for query in queries]
     return list(itertools.islice(heapq.merge(*parts, key=key), limit))
 
 

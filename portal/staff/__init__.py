@@ -41,11 +41,14 @@ ENDED_PAGES = frozenset({"staff.session_ended", "staff.signed_out"})
 def init_staff(app: Flask) -> None:
     """Called by create_app: sign-in (Flask-Login), the blueprint and `flask staff`."""
     from portal.staff.cli import staff_cli
+    from portal.staff.signed_in_session import StaffSessionInterface
 
     # No remember-me cookies and no IP/agent checks: a staff session lives on the server,
     # which can end it; the link between session and account is checked on each request.
     login_manager.session_protection = None
     login_manager.init_app(app, add_context_processor=False)
+    # Staff pages read the session and the account it is signed in to in one query.
+    app.session_interface = StaffSessionInterface()
     app.register_blueprint(bp)
     app.cli.add_command(staff_cli)
 

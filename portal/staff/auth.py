@@ -27,6 +27,7 @@ from portal.sessions import ServerSession, end_session
 from portal.staff import bp, idle_lifetime, login_manager, safe_return_path
 from portal.staff.permissions import Action, public, requires
 from portal.staff.qr_code import qr_code_svg
+from portal.staff.signed_in_session import StaffPageSession
 
 PENDING = "staff_pending"
 SIGNED_IN = "staff"
@@ -70,7 +71,10 @@ def load_user(user_id: str) -> StaffUser | None:
     state = _signed_in_state()
     if not token or not state or not user_id.isdigit():
         return None
-    user = staff_sessions.signed_in_user(db.session, state.get("link"), int(user_id), token)
+    if isinstance(session, StaffPageSession) and session.account_is_current:
+        user = session.account_for(state.get("link"), int(user_id))  # read with the session
+    else:
+        user = staff_sessions.signed_in_user(db.session, state.get("link"), int(user_id), token)
     return user if user is not None and user.is_active else None
 
 

@@ -1,16 +1,26 @@
 """The case queue: every request and objection, soonest due first, filtered and searched
-by a GET form that works without JavaScript. The queries live in portal.cases.queue."""
+by a GET form that works without JavaScript. The queries live in portal.cases.queue.
+
+The page is the one caseworkers reload all day (issue 17 point 2), so its display values are
+worked out here, in Python, rather than by Jinja calls per row, and the filter panel, which
+depends only on the filters chosen, the staff and the profile's hubs, is drawn once and kept.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
+from jinja2 import Environment
+from markupsafe import Markup
 from sqlalchemy import select
 
-from portal.accounts.directory import actor_of
+from portal.accounts.directory import actor_for_id
 from portal.accounts.models import Role, StaffUser
 from portal.cases import clock, internal_reviews
 from portal.cases import queue as case_queue
@@ -20,14 +30,14 @@ from portal.staff import bp
 from portal.staff.labels import CHANNEL_LABELS
 from portal.staff.permissions import Action, requires
 
-KIND_LABELS = {
+KIND_LABELS: Mapping[str, str] = {
     CaseKind.ACCESS: "Access request",
     CaseKind.OBJECTION: "Objection",
     CaseKind.CORRECTION: "Correction request",
     CaseKind.RESTRICTION: "Restriction request",
     CaseKind.DELETION: "Deletion request",
 }
-STATE_LABELS = {
+STATE_LABELS: Mapping[str, str] = {
     CaseState.RECEIVED: "Received",
     CaseState.AWAITING_IDENTITY: "Awaiting identity",
     CaseState.IN_PROGRESS: "In progress",
@@ -38,7 +48,7 @@ STATE_LABELS = {
     CaseState.REFUSED: "Refused",
     CaseState.WITHDRAWN: "Withdrawn",
 }
-STATE_TAG_CLASSES = {
+STATE_TAG_CLASSES: Mapping[str, str] = {
     CaseState.RECEIVED: "govuk-tag--blue",
     CaseState.AWAITING_IDENTITY: "govuk-tag--yellow",
     CaseState.IN_PROGRESS: "govuk-tag--light-blue",
@@ -49,7 +59,7 @@ STATE_TAG_CLASSES = {
     CaseState.REFUSED: "govuk-tag--red",
     CaseState.WITHDRAWN: "govuk-tag--grey",
 }
-DUE_LABELS = {
+DUE_LABELS: Mapping[str, str] = {
     case_queue.DueWindow.OVERDUE: "Overdue",
     case_queue.DueWindow.SOON: "Due within 5 working days",
     case_queue.DueWindow.LATER: "Due later",
@@ -57,16 +67,21 @@ DUE_LABELS = {
 }
 
 
-def case_staff() -> list[StaffUser]:
-    """Staff who can hold cases, for the assignee filter and names in the table."""
-    query = (
-        select(StaffUser)
-        .where(StaffUser.role.in_([str(Role.CASEWORKER), str(Role.REVIEWER)]))
-        .order_by(StaffUser.name, StaffUser.id)
-    )
-    return list(db.session.scalars(query))
+# Built once (its cache key is worked out once): staff who can hold cases, by name.
+_CASE_STAFF = (
+    select(StaffUser.id, StaffUser.name)
+    .where(StaffUser.role.in_([str(Role.CASEWORKER), str(Role.REVIEWER)]))
+    .order_by(StaffUser.name, StaffUser.id)
+)
 
 
+def case_staff_names() -> dict[str, str]:
+    """Staff who can hold cases, for the assignee filter and names in the table: their
+    actor strings ("staff:12") and names, in order of name."""
+    return {actor_for_id(staff_id): name for staff_id, name in db.session.execute(_CASE_STAFF)}
+
+
+@lru_cache(maxsize=4096)
 def due_text(today: date, due_on: date | None) -> str:
     """ "3 working days left", "Due today", "2 working days overdue"."""
     days = case_queue.working_days_left(today, due_on)
@@ -80,6 +95,97 @@ def due_text(today: date, due_on: date | None) -> str:
     return f"{-days} working day{plural} overdue"
 
 
+@lru_cache(maxsize=4096)
+def short_date(day: date) -> str:
+    """ "3 Feb 2026": the same few hundred dates come back on every page."""
+    return day.strftime("%-d %b %Y")
+
+
+@dataclass(frozen=True, slots=True)
+class RowDisplay:
+    """One case in the table, as the caseworker reads it."""
+
+    reference: str
+    kind: str
+    subject_name: str
+    asked_by: str | None  # the requester, when it is not the subject
+    state: str
+    state_tag: str
+    due_on: str  # "" before the clock starts
+    due_text: str
+    overdue: bool
+    assignee: str
+
+
+def row_display(row: case_queue.QueueRow, today: date, names: Mapping[str, str]) -> RowDisplay:
+    overdue = (
+        row.due_on is not None and row.due_on < today and row.state not in case_queue.CLOSED_STATES
+    )
+    return RowDisplay(
+        reference=row.reference,
+        kind=KIND_LABELS.get(row.kind, row.kind),
+        subject_name=row.subject_name,
+        asked_by=row.requester_name if row.requester_name != row.subject_name else None,
+        state=STATE_LABELS.get(row.state, row.state),
+        state_tag=STATE_TAG_CLASSES.get(row.state, "govuk-tag--grey"),
+        due_on=short_date(row.due_on) if row.due_on is not None else "",
+        due_text=due_text(today, row.due_on),
+        overdue=overdue,
+        assignee=(names.get(row.assignee, row.assignee) if row.assignee else "") or "Unassigned",
+    )
+
+
+class SelectedFilter(NamedTuple):
+    text: str
+    href: str  # the queue without this filter
+
+
+@lru_cache(maxsize=256)
+def _filter_panel(
+    jinja_env: Environment,
+    path: str,
+    filters: case_queue.QueueFilters,
+    selected: tuple[SelectedFilter, ...],
+    assignee_names: tuple[tuple[str, str], ...],
+    hub_names: tuple[tuple[str, str], ...],
+) -> Markup:
+    template = jinja_env.get_template("staff/_queue_filters.html")
+    return Markup(  # noqa: S704  (a template's output, escaped as it was drawn)
+        template.render(
+            path=path,
+            filters=filters,
+            selected=selected,
+            due_labels=DUE_LABELS,
+            state_labels=STATE_LABELS,
+            kind_labels=KIND_LABELS,
+            assignee_names=dict(assignee_names),
+            channel_labels=CHANNEL_LABELS,
+            hub_names=dict(hub_names),
+            default_states=case_queue.OPEN_STATES,
+        )
+    )
+
+
+def filter_panel(
+    filters: case_queue.QueueFilters,
+    selected: tuple[SelectedFilter, ...],
+    assignee_names: Mapping[str, str],
+    hub_names: Mapping[str, str],
+) -> Markup:
+    """The filter form. It depends on nothing else, so it is drawn once for each set of
+    filters and kept (a new member of staff or a changed profile makes a new key); except
+    with a search, so that nothing anyone typed stays in memory."""
+    draw = _filter_panel if not filters.search else _filter_panel.__wrapped__
+    return draw(
+        current_app.jinja_env,
+        request.path,
+        filters,
+        selected,
+        tuple(assignee_names.items()),
+        tuple(hub_names.items()),
+    )
+
+
 def _without(args: list[tuple[str, str]], name: str, value: str) -> str:
     remaining = [(k, v) for k, v in args if not (k == name and v == value) and k != "after"]
     return "?" + urlencode(remaining) if remaining else "?"
@@ -87,10 +193,9 @@ def _without(args: list[tuple[str, str]], name: str, value: str) -> str:
 
 @bp.get("/queue")
 @requires(Action.VIEW_CASES)
-def queue():
+def queue() -> str:
     council = current_app.extensions["council"]
-    staff = case_staff()
-    names = {actor_of(member): member.name for member in staff}
+    names = case_staff_names()
     # The hubs the council profile names: cases record only those (the signposting links
     # and staff intake check the slug), so no query over every case lists them. A hub
     # since taken out of the profile is no longer offered as a filter.
@@ -118,43 +223,27 @@ def queue():
         "hub": hub_names,
         "due": DUE_LABELS,
     }
-    selected = [
-        {
-            "text": labels[name].get(value, value) if name in labels else f"“{value}”",
-            "href": request.path + _without(chosen, name, value),
-        }
+    selected = tuple(
+        SelectedFilter(
+            labels[name].get(value, value) if name in labels else f"“{value}”",
+            request.path + _without(chosen, name, value),
+        )
         for name, value in chosen
-    ]
+    )
     next_url = None
     if page.next_cursor is not None:
         next_url = request.path + "?" + urlencode([*chosen, ("after", page.next_cursor.encode())])
-    rows = [
-        {
-            "row": row,
-            "due_text": due_text(today, row.due_on),
-            "overdue": row.due_on is not None
-            and row.due_on < today
-            and row.state not in case_queue.CLOSED_STATES,
-            "assignee_name": names.get(row.assignee or "", row.assignee) or "Unassigned",
-        }
-        for row in page.rows
-    ]
     return render_template(
         "staff/queue.html",
         waiting_reviews=internal_reviews.waiting_reviews(db.session) if after is None else [],
         review_today=today,
         filters=filters,
-        rows=rows,
+        filter_panel=filter_panel(filters, selected, labels["assignee"], hub_names),
+        rows=[row_display(row, today, names) for row in page.rows],
         selected=selected,
         next_url=next_url,
         first_url=request.path + ("?" + urlencode(chosen) if chosen else ""),
         is_later_page=after is not None,
         kind_labels=KIND_LABELS,
-        state_labels=STATE_LABELS,
-        state_tags=STATE_TAG_CLASSES,
-        channel_labels=CHANNEL_LABELS,
-        due_labels=DUE_LABELS,
-        hub_names=hub_names,
-        assignee_names=labels["assignee"],
         default_states=case_queue.OPEN_STATES,
     )

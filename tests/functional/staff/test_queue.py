@@ -19,6 +19,7 @@ from portal.cases.scenarios import received_for
 from portal.extensions import db
 from portal.instants import utc_now
 from tests.conftest import building, get_page
+from tests.functional.staff.conftest import make_account
 from tests.visible import element_text
 
 REFERENCE_LINK = re.compile(r'href="/staff/cases/(TF-[0-9A-Z]{4}-[0-9A-Z]{4})"')
@@ -161,6 +162,22 @@ def test_filters_by_kind_channel_hub_assignee_state_and_due(app, caseworker):
     assert shown("state=completed") == set()
     # Unknown values are ignored, never an error.
     assert shown("kind=bogus&state=nope&due=x&assignee=staff:0&hub=nowhere&after=zz") == everything
+
+
+def test_the_filter_panel_names_new_staff_and_shows_what_is_chosen(app, caseworker):
+    """The panel is drawn once for each set of filters and kept: a member of staff who
+    joins later is still offered, and each page ticks its own filters."""
+    client, _ = caseworker
+
+    get_page(client, "/staff/queue", lang="en")
+    newcomer = make_account(app, Role.CASEWORKER, name="Newly " + secrets.token_hex(4))
+    page = get_page(client, "/staff/queue", lang="en")
+    assert newcomer.name in page.text()
+    assert f'value="staff:{newcomer.id}" checked' not in page.html
+    page = get_page(client, f"/staff/queue?assignee=staff:{newcomer.id}", lang="en")
+    assert f'value="staff:{newcomer.id}" checked' in page.html
+    page = get_page(client, "/staff/queue", lang="en")
+    assert f'value="staff:{newcomer.id}" checked' not in page.html
 
 
 def test_overdue_cases_say_how_late_in_working_days(app, caseworker):

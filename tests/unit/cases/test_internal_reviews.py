@@ -174,7 +174,7 @@ def test_waiting_reviews_are_listed_soonest_due_first(session, scenarios):
     scenarios.ask_review(late)
     scenarios.ask_review(early)
     scenarios.decide_review(decided, scenarios.ask_review(decided))
-    listed = [case.reference for _review, case in internal_reviews.waiting_reviews(session)]
+    listed = [review.reference for review in internal_reviews.waiting_reviews(session)]
     assert listed == [early.reference, late.reference]
 
 
