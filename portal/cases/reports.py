@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import csv
 import io
-import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -67,7 +67,8 @@ class Figures:
     reviews_decided: int = 0
     ico_recorded: int = 0
     ico_closed: int = 0
-    days_to_complete: list[int] = field(default_factory=list, repr=False)
+    # Days to complete -> how many completed cases took that many.
+    days_to_complete: Counter[int] = field(default_factory=Counter, repr=False)
 
     @property
     def on_time_percent(self) -> float | None:
@@ -78,9 +79,21 @@ class Figures:
 
     @property
     def median_days(self) -> float | None:
-        if not self.days_to_complete:
+        """The middle of the days to complete (the mean of the middle two, for an even
+        number of cases), found by walking the counts in order of days."""
+        cases = self.days_to_complete.total()
+        if not cases:
             return None
-        return float(statistics.median(self.days_to_complete))
+        return (self._days_at((cases - 1) // 2) + self._days_at(cases // 2)) / 2
+
+    def _days_at(self, position: int) -> int:
+        """The days to complete of the case at `position` (from 0) in order of days."""
+        seen = 0
+        for days in sorted(self.days_to_complete):
+            seen += self.days_to_complete[days]
+            if seen > position:
+                return days
+        raise IndexError(position)
 
 
 @dataclass(frozen=True)
@@ -144,35 +157,34 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     for kind, channel, hub, count in received:
         add(_group(kind, channel, hub), "received", count)
 
-    days = _days_between(Case.closed_on, Case.received_on, _dialect(session))
+    in_month = (Case.closed_on >= first, Case.closed_on < after)
     completed = Case.state == CaseState.COMPLETED
-    closing = (
-        Case.state,
-        case((completed, _on_time()), else_=False).label("on_time"),
-        case((completed, days), else_=None).label("days"),
-    )
+    on_time = case((completed, _on_time()), else_=False).label("on_time")
     closed = session.execute(
-        select(*group, *closing, func.count())
-        .where(Case.closed_on >= first, Case.closed_on < after)
-        .group_by(*group, *closing)
+        select(*group, Case.state, on_time, func.count())
+        .where(*in_month)
+        .group_by(*group, Case.state, on_time)
     )
-    for kind, channel, hub, state, was_on_time, days_taken, count in closed:
+    for kind, channel, hub, state, was_on_time, count in closed:
         row = _group(kind, channel, hub)
         if state == CaseState.COMPLETED:
             add(row, "completed", count)
             if was_on_time:
                 add(row, "on_time", count)
-            for key in (
-                ("all", ""),
-                ("kind", row.kind),
-                ("channel", row.channel),
-                ("hub", row.hub),
-            ):
-                figures[key].days_to_complete.extend([int(days_taken)] * count)
         elif state == CaseState.REFUSED:
             add(row, "refused", count)
         elif state == CaseState.WITHDRAWN:
             add(row, "withdrawn", count)
+    # Days to complete, counted by group and number of days (a few dozen numbers a group),
+    # apart from the counts above so that those stay one row a group.
+    days = _days_between(Case.closed_on, Case.received_on, _dialect(session)).label("days")
+    taken = session.execute(
+        select(*group, days, func.count()).where(*in_month, completed).group_by(*group, days)
+    )
+    for kind, channel, hub, days_taken, count in taken:
+        row = _group(kind, channel, hub)
+        for key in (("all", ""), ("kind", row.kind), ("channel", row.channel), ("hub", row.hub)):
+            figures[key].days_to_complete[int(days_taken)] += count
 
     for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):
         add(_group(kind, channel, hub), "acknowledged_in_time")
@@ -191,8 +203,8 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     for kind, channel, hub, count in extensions:
         add(_group(kind, channel, hub), "extended", count)
 
-    for kind, channel, hub, name in after_decision_counts(session, first, after):
-        add(_group(kind, channel, hub), name)
+    for kind, channel, hub, name, count in after_decision_counts(session, first, after):
+        add(_group(kind, channel, hub), name, count)
 
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(

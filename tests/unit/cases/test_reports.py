@@ -156,3 +156,10 @@ def test_the_trend_counted_as_cases_came_and_went_is_a_recount_of_them(session, 
     assert points[date(2026, 1, 1)] == (1, 0, 0)
     assert points[date(2026, 2, 1)] == (2, 0, 0)
     assert points[MARCH] == (1, 2, 1)  # the refusal is not a completion
+
+
+def test_the_median_days_is_the_middle_case_or_the_mean_of_the_middle_two():
+    odd, even = reports.Figures(), reports.Figures()
+    odd.days_to_complete.update([3, 40, 9, 9, 12])
+    even.days_to_complete.update([3, 40, 9, 12])
+    assert (odd.median_days, even.median_days) == (9.0, 10.5)
