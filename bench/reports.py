@@ -48,6 +48,7 @@ RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Reports (bench/reports.py)"
 PG_DB = "bench_reports"
 GOAL_MS = 50.0
+FLAT_RATIO = 1.5  # "about flat": the largest size's worst p95 within 1.5 times the smallest's
 WARM_RUNS = 5
 TIMED: dict[str, Callable[[Session], object]] = {
     "monthly report, this month": lambda s: reports.monthly_report(s, TODAY),
@@ -132,14 +133,15 @@ def section(results, sizes: list[int], runs: int, load: tuple[float, float]) -> 
     for name in TIMED:
         cells = [f"{results[e][n][name][1]:.2f}" for e in engines for n in sizes]
         lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    flat = "not measured (one size)"
     if len(sizes) > 1:
 
         def worst_report(engine: str, size: int) -> float:
             return max(results[engine][size][name][1] for name in REPORTS)
 
-        growth = ", ".join(
-            f"{e} {worst_report(e, sizes[-1]) / worst_report(e, sizes[0]):.1f}x" for e in engines
-        )
+        ratios = {e: worst_report(e, sizes[-1]) / worst_report(e, sizes[0]) for e in engines}
+        growth = ", ".join(f"{e} {ratio:.1f}x" for e, ratio in ratios.items())
+        flat = "yes" if max(ratios.values()) < FLAT_RATIO else f"no ({growth})"
         lines += [
             "",
             f"Flatness: the monthly report's worst p95 at {sizes[-1]:,} over that at "
@@ -153,7 +155,8 @@ def section(results, sizes: list[int], runs: int, load: tuple[float, float]) -> 
         "",
         f"Goal: p95 under {GOAL_MS:.0f} ms at 100,000 cases on both engines, and about flat "
         f"from 1,000 to 100,000. Worst p95: {worst:.2f} ms. "
-        f"**Verdict: {'PASS' if passed else 'FAIL'}.**",
+        f"**Verdict: {'PASS' if passed else 'FAIL'} on {GOAL_MS:.0f} ms; about flat (under "
+        f"{FLAT_RATIO}x): {flat}.**",
         "",
         "Reproduce from the repository root (needs `createdb`/`dropdb` for PostgreSQL on "
         f"127.0.0.1 as `postgres`; it creates and drops `{PG_DB}`):",
