@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
 from portal import outbox  # noqa: E402
 from portal.accounts import models as account_models  # noqa: E402
-from portal.cases import casework_models, references  # noqa: E402
+from portal.cases import case_months, casework_models, clock, references  # noqa: E402
 from portal.cases import queue as q  # noqa: E402
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person  # noqa: E402
 from portal.extensions import Base, engine_options  # noqa: E402
@@ -52,11 +52,20 @@ LAST = (
     "Brown Wilson Walker Wright Green Hall Wood Clarke Hughes"
 ).split()
 OPEN_SHARE = 0.2  # a fifth of the cases still open: a busy office with a long history
+HISTORY_DAYS = 1500  # about four years
 assert casework_models and outbox and account_models  # every table in the metadata
 
 
-def bulk_insert_cases(engine: Engine, cases: int, rng: random.Random) -> list[str]:
+def bulk_insert_cases(
+    engine: Engine, cases: int, rng: random.Random, *, steady: bool = False
+) -> list[str]:
     """Bulk-insert `cases` cases with people and assignments; returns the references.
+
+    By default a fifth of the cases are open, all received in the last 60 days (the
+    queue's worst case). `steady`: the cases arrive at an even rate over four years, and
+    those received in the last six weeks are mostly still open (as are a few older ones);
+    the rest closed 5 to 40 days after receipt, at any hour of the day. The case_months
+    counts (portal.cases.case_months) are recounted from the rows either way.
 
     Rows written straight into the tables, not cases built by the scenario builder
     (portal.cases.scenarios), which the tests and the demo use: the builder takes each case
@@ -83,10 +92,18 @@ def bulk_insert_cases(engine: Engine, cases: int, rng: random.Random) -> list[st
             person_id += 1
             requester_id = person_id
             people.append({"id": requester_id, "full_name": f"{rng.choice(FIRST)} Parent"})
-        is_open = rng.random() < OPEN_SHARE
-        received = TODAY - timedelta(
-            days=rng.randrange(30, 1500) if not is_open else rng.randrange(0, 60)
-        )
+        if steady:
+            received = TODAY - timedelta(days=rng.randrange(0, HISTORY_DAYS))
+            recent = (TODAY - received).days < 42
+            is_open = rng.random() < (0.85 if recent else 0.005)
+            took = timedelta(days=rng.randrange(5, 40), hours=rng.randrange(-4, 12))
+            is_open = is_open or received + took > TODAY
+        else:
+            is_open = rng.random() < OPEN_SHARE
+            received = TODAY - timedelta(
+                days=rng.randrange(30, HISTORY_DAYS) if not is_open else rng.randrange(0, 60)
+            )
+            took = timedelta(days=rng.randrange(5, 40))
         due_on: date | None = received + timedelta(days=30)
         state = rng.choice(open_states) if is_open else rng.choice(closed_states)
         if state in (CaseState.RECEIVED, CaseState.AWAITING_IDENTITY) and rng.random() < 0.3:
@@ -107,9 +124,8 @@ def bulk_insert_cases(engine: Engine, cases: int, rng: random.Random) -> list[st
                 "clock_started_on": received if due_on else None,
                 "extended": False,
                 "due_on": due_on,
-                "closed_at": None
-                if is_open
-                else received_at + timedelta(days=rng.randrange(5, 40)),
+                "closed_at": None if is_open else received_at + took,
+                "closed_on": None if is_open else clock.received_on(received_at + took),
                 "idempotency_key": f"bench-{case_id}",
                 "requester_id": requester_id,
                 "subject_id": subject_id,
@@ -136,6 +152,7 @@ def bulk_insert_cases(engine: Engine, cases: int, rng: random.Random) -> list[st
         ):
             for start in range(0, len(values), 10000):
                 connection.execute(insert(table), values[start : start + 10000])
+        case_months.recount(Session(bind=connection))
         connection.execute(text("ANALYZE"))
     return [row["reference"] for row in rows]
 

@@ -132,6 +132,7 @@ def _init_extensions(app: Flask) -> None:
     from portal.accounts import models as account_models  # noqa: F401
     from portal.cases import (
         after_decision_models,  # noqa: F401
+        case_months,  # noqa: F401
         casework_models,  # noqa: F401
         document_models,  # noqa: F401
         entitlement,  # noqa: F401

@@ -8,10 +8,10 @@ when refused (the refusal tells the requester first, Art 18(3)).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from portal.cases import audit, clock
+from portal.cases import audit, case_months, clock
 from portal.cases.casework_models import CaseMessage, MessageKind
 from portal.cases.errors import ReviewerRequired
 from portal.cases.intake import RESIDENT
@@ -29,6 +29,15 @@ S = CaseState
 REVIEWER_ROLE = "reviewer"
 
 
+def _close(case: Case, state: CaseState, moment: datetime) -> date:
+    """The case closes at `moment`, on its Europe/London date (C2), which the monthly
+    report counts it by; returns that date."""
+    case.state = state
+    case.closed_at = moment
+    case.closed_on = clock.received_on(moment)
+    return case.closed_on
+
+
 def complete(
     session: DbSession,
     case: Case,
@@ -44,8 +53,8 @@ def complete(
     moment = acting_moment(now)
     lock_case(session, case)
     check_move(case.state, S.COMPLETED)
-    case.state = S.COMPLETED
-    case.closed_at = moment
+    closed_on = _close(case, S.COMPLETED, moment)
+    case_months.count_completed(session, closed_on, case.due_on)
     details: dict[str, Any] = {"sent_by": sent_by} if sent_by else {}
     if case.kind == CaseKind.ACCESS:
         delivery = (case.details or {}).get("delivery") or {}
@@ -81,8 +90,7 @@ def refuse(
     text = required_text(reasons, "Give the reasons for refusing the request (C5)")
     lock_case(session, case)
     check_move(case.state, S.REFUSED)
-    case.state = S.REFUSED
-    case.closed_at = moment
+    _close(case, S.REFUSED, moment)
     lifted_on = clock.received_on(moment) + timedelta(days=1)
     lifted = lift_pending(session, case, lifted_on)
     restriction = (
@@ -127,8 +135,7 @@ def record_withdrawal(
     channel = enum_value(Channel, how_received, "way the withdrawal was received")
     lock_case(session, case)
     check_move(case.state, S.WITHDRAWN)
-    case.state = S.WITHDRAWN
-    case.closed_at = moment
+    _close(case, S.WITHDRAWN, moment)
     lifted = lift_pending(session, case, clock.received_on(moment))
     # The same action as a withdrawal online, so the requester's timeline words it alike.
     audit_event(
@@ -155,8 +162,7 @@ def withdraw(
     """The requester withdrew: the case closes and the clock stops for good."""
     check_move(case.state, CaseState.WITHDRAWN)
     moment = now or utc_now()
-    case.state = CaseState.WITHDRAWN
-    case.closed_at = moment
+    _close(case, CaseState.WITHDRAWN, moment)
     lifted = lift_pending(session, case, clock.received_on(moment))
     audit.record(
         session,

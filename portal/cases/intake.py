@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from portal.cases import audit, clock, complaints, email_cap
+from portal.cases import audit, case_months, clock, complaints, email_cap
 from portal.cases.errors import CaseworkError, InvalidDate
 from portal.cases.models import (
     ActingFor,
@@ -150,6 +150,7 @@ def submit_request(
         if winner is None:
             raise
         return winner
+    case_months.count_received(session, received)
     address = requester.email
     emailed = not address or cap is None or email_cap.take_one(session, cap, address, moment)
     restricted: list[str] = []

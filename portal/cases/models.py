@@ -167,6 +167,9 @@ class Case(Base):
     extended: Mapped[bool] = mapped_column(Boolean, default=False)
     due_on: Mapped[date | None] = mapped_column(Date, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # C2: the Europe/London date of closed_at, set with it (portal.cases.closing): the
+    # monthly report counts closures by it from an index, with no time zone sums per row.
+    closed_on: Mapped[date | None] = mapped_column(Date)
     # One submission, one case: a double click or a resubmit finds the first.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
 
@@ -216,13 +219,13 @@ class Case(Base):
             postgresql_where=text(OPEN_STATES_SQL),
             sqlite_where=text(OPEN_STATES_SQL),
         ),
-        # The monthly report reads one month's arrivals and closures, and a year of them
-        # for its trend (migrations 0008, 0021): everything it counts them by is in the
-        # index, so the count never reads the cases' rows.
+        # The monthly report reads one month's arrivals and closures (migrations 0008,
+        # 0021, 0023): everything it counts them by is in the index, so the count never
+        # reads the cases' rows. Its trend reads CaseMonth instead.
         Index("ix_cases_received_on", "received_on", "kind", "channel", "hub_source"),
         Index(
-            "ix_cases_closed_at",
-            "closed_at",
+            "ix_cases_closed_on",
+            "closed_on",
             "state",
             "due_on",
             "kind",
@@ -230,6 +233,8 @@ class Case(Base):
             "hub_source",
             "received_on",
         ),
+        # Retention reads closed cases oldest first (portal.cases.retention).
+        Index("ix_cases_closed_at", "closed_at"),
     )
 
 

@@ -27,7 +27,6 @@ from sqlalchemy.orm import aliased
 
 from portal.cases import clock, references
 from portal.cases.casework_models import CaseAssignment
-from portal.cases.london_dates import london_date
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.workflow import CLOSED
 from portal.extensions import DbSession
@@ -445,14 +444,12 @@ def dashboard_figures(session: DbSession, *, today: date) -> DashboardFigures:
         select(func.count()).select_from(Case).where(open_cases, Case.due_on < today)
     )
     first, next_first = month_bounds(today)
-    since, until = clock.day_starts_at(first), clock.day_starts_at(next_first)
-    closed_on = london_date(Case.closed_at, session.get_bind().dialect.name, since, until)
-    on_time_case = case((Case.due_on.is_not(None) & (closed_on <= Case.due_on), 1), else_=0)
+    on_time_case = case((Case.due_on.is_not(None) & (Case.closed_on <= Case.due_on), 1), else_=0)
     completed, on_time = session.execute(
         select(func.count(), func.coalesce(func.sum(on_time_case), 0)).where(
+            Case.closed_on >= first,
+            Case.closed_on < next_first,
             Case.state == str(CaseState.COMPLETED),
-            Case.closed_at >= since,
-            Case.closed_at < until,
         )
     ).one()
     return DashboardFigures(

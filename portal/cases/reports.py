@@ -3,8 +3,8 @@
 Definitions (the report page repeats them, so the figures can be defended):
 
 * received: cases whose received date (Europe/London) falls in the month;
-* completed, refused, withdrawn: cases closed that way in the month (the Europe/London
-  date of closed_at);
+* completed, refused, withdrawn: cases closed that way in the month (closed_on: the
+  Europe/London date of closed_at, stored when the case closes);
 * completed on time: completed cases closed on or before their due date, as a share of
   those completed in the month;
 * extended: extensions granted in the month (the "deadline_extended" audit events);
@@ -18,26 +18,27 @@ Definitions (the report page repeats them, so the figures can be defended):
   portal.cases.after_decision_reports.
 
 Every figure is given in all and broken down by kind, by channel and by hub source. The
-database counts them (GROUP BY, with London dates worked out in SQL: portal.cases.
-london_dates), reading one month, or the trend's year, from indexes that hold what it counts
-by (migration 0021): issue 17 point 2.
+database counts them (GROUP BY), reading one month of arrivals and closures from indexes
+that hold what it counts by (migrations 0022, 0023); the 12-month trend reads a row a month
+(portal.cases.case_months). So the time taken follows one month's cases and the number of
+groups, not the number of cases held: issue 17 point 2.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import statistics
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Integer, case, cast, func, select
 
 from portal.cases import clock, complaints
 from portal.cases.after_decision_reports import after_decision_counts
-from portal.cases.london_dates import days_between, london_date
+from portal.cases.case_months import CaseMonth
 from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -66,7 +67,8 @@ class Figures:
     reviews_decided: int = 0
     ico_recorded: int = 0
     ico_closed: int = 0
-    days_to_complete: list[int] = field(default_factory=list, repr=False)
+    # Days to complete -> how many completed cases took that many.
+    days_to_complete: Counter[int] = field(default_factory=Counter, repr=False)
 
     @property
     def on_time_percent(self) -> float | None:
@@ -77,9 +79,21 @@ class Figures:
 
     @property
     def median_days(self) -> float | None:
-        if not self.days_to_complete:
+        """The middle of the days to complete (the mean of the middle two, for an even
+        number of cases), found by walking the counts in order of days."""
+        cases = self.days_to_complete.total()
+        if not cases:
             return None
-        return float(statistics.median(self.days_to_complete))
+        return (self._days_at((cases - 1) // 2) + self._days_at(cases // 2)) / 2
+
+    def _days_at(self, position: int) -> int:
+        """The days to complete of the case at `position` (from 0) in order of days."""
+        seen = 0
+        for days in sorted(self.days_to_complete):
+            seen += self.days_to_complete[days]
+            if seen > position:
+                return days
+        raise IndexError(position)
 
 
 @dataclass(frozen=True)
@@ -123,8 +137,8 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     """The report for the calendar month containing `month`.
 
     Counted by the database (GROUP BY kind, channel and hub, and for closed cases by how
-    they closed, whether on time and after how many days), so the time taken depends on
-    the number of groups, not on the number of cases."""
+    they closed, whether on time and after how many days) from the month's rows of two
+    indexes, so the time taken follows the month's cases, not all the cases held."""
     first = month_start(month)
     after = clock.add_months(first, 1)
     figures: dict[tuple[str, str], Figures] = {}
@@ -143,56 +157,54 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     for kind, channel, hub, count in received:
         add(_group(kind, channel, hub), "received", count)
 
-    closed_from, closed_until = clock.day_starts_at(first), clock.day_starts_at(after)
-    closed_on, on_time = _closing_date(session, closed_from, closed_until)
-    days = days_between(closed_on, Case.received_on, _dialect(session))
+    in_month = (Case.closed_on >= first, Case.closed_on < after)
     completed = Case.state == CaseState.COMPLETED
-    closing = (
-        Case.state,
-        case((completed, on_time), else_=False).label("on_time"),
-        case((completed, days), else_=None).label("days"),
-    )
+    on_time = case((completed, _on_time()), else_=False).label("on_time")
     closed = session.execute(
-        select(*group, *closing, func.count())
-        .where(Case.closed_at >= closed_from, Case.closed_at < closed_until)
-        .group_by(*group, *closing)
+        select(*group, Case.state, on_time, func.count())
+        .where(*in_month)
+        .group_by(*group, Case.state, on_time)
     )
-    for kind, channel, hub, state, was_on_time, days_taken, count in closed:
+    for kind, channel, hub, state, was_on_time, count in closed:
         row = _group(kind, channel, hub)
         if state == CaseState.COMPLETED:
             add(row, "completed", count)
             if was_on_time:
                 add(row, "on_time", count)
-            for key in (
-                ("all", ""),
-                ("kind", row.kind),
-                ("channel", row.channel),
-                ("hub", row.hub),
-            ):
-                figures[key].days_to_complete.extend([int(days_taken)] * count)
         elif state == CaseState.REFUSED:
             add(row, "refused", count)
         elif state == CaseState.WITHDRAWN:
             add(row, "withdrawn", count)
+    # Days to complete, counted by group and number of days (a few dozen numbers a group),
+    # apart from the counts above so that those stay one row a group.
+    days = _days_between(Case.closed_on, Case.received_on, _dialect(session)).label("days")
+    taken = session.execute(
+        select(*group, days, func.count()).where(*in_month, completed).group_by(*group, days)
+    )
+    for kind, channel, hub, days_taken, count in taken:
+        row = _group(kind, channel, hub)
+        for key in (("all", ""), ("kind", row.kind), ("channel", row.channel), ("hub", row.hub)):
+            figures[key].days_to_complete[int(days_taken)] += count
 
     for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):
         add(_group(kind, channel, hub), "acknowledged_in_time")
 
+    month_from, month_until = clock.day_starts_at(first), clock.day_starts_at(after)
     extensions = session.execute(
         select(*group, func.count())
         .join(AuditEvent, AuditEvent.case_id == Case.id)
         .where(
             AuditEvent.action == "deadline_extended",
-            AuditEvent.occurred_at >= closed_from,
-            AuditEvent.occurred_at < closed_until,
+            AuditEvent.occurred_at >= month_from,
+            AuditEvent.occurred_at < month_until,
         )
         .group_by(*group)
     )
     for kind, channel, hub, count in extensions:
         add(_group(kind, channel, hub), "extended", count)
 
-    for kind, channel, hub, name in after_decision_counts(session, first, after):
-        add(_group(kind, channel, hub), name)
+    for kind, channel, hub, name, count in after_decision_counts(session, first, after):
+        add(_group(kind, channel, hub), name, count)
 
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(
@@ -209,47 +221,35 @@ def _dialect(session: DbSession) -> str:
     return session.get_bind().dialect.name
 
 
-def _closing_date(session: DbSession, since: datetime, until: datetime) -> tuple[Any, Any]:
-    """The London date a case closed on (for cases closed in [since, until)), and whether
-    that was on or before its due date, as SQL expressions."""
-    closed_on = london_date(Case.closed_at, _dialect(session), since, until)
-    on_time = case((Case.due_on.is_not(None) & (closed_on <= Case.due_on), True), else_=False)
-    return closed_on, on_time
+def _on_time() -> Any:
+    """C2: closed on or before the due date (no due date: not on time), as SQL."""
+    return case((Case.due_on.is_not(None) & (Case.closed_on <= Case.due_on), True), else_=False)
+
+
+def _days_between(later: Any, earlier: Any, dialect: str) -> Any:
+    """Calendar days from the date `earlier` to the date `later`, as SQL."""
+    if dialect == "postgresql":
+        return later - earlier
+    return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
 def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[TrendPoint, ...]:
     """Received, completed and completed on time for the `months` months up to `month`:
-    counted by day in the database, then added up by month here (a year is at most 366
-    days, however many cases it holds)."""
+    a row a month, counted as the cases arrived and closed (portal.cases.case_months)."""
     last = month_start(month)
-    first = clock.add_months(last, -(months - 1))
-    after = clock.add_months(last, 1)
-    starts = [clock.add_months(first, i) for i in range(months)]
-    received = dict.fromkeys(starts, 0)
-    completed = dict.fromkeys(starts, 0)
-    on_time = dict.fromkeys(starts, 0)
-    for day, count in session.execute(
-        select(Case.received_on, func.count())
-        .where(Case.received_on >= first, Case.received_on < after)
-        .group_by(Case.received_on)
-    ):
-        received[month_start(day)] += count
-    since, until = clock.day_starts_at(first), clock.day_starts_at(after)
-    closed_on, was_on_time = _closing_date(session, since, until)
-    by_day = (closed_on.label("closed_on"), was_on_time.label("on_time"))
-    for day, in_time, count in session.execute(
-        select(*by_day, func.count())
-        .where(
-            Case.state == CaseState.COMPLETED,
-            Case.closed_at >= since,
-            Case.closed_at < until,
+    starts = [clock.add_months(last, i - (months - 1)) for i in range(months)]
+    counted = {
+        row.month: row
+        for row in session.scalars(
+            select(CaseMonth).where(CaseMonth.month >= starts[0], CaseMonth.month <= last)
         )
-        .group_by(*by_day)
-    ):
-        completed[month_start(day)] += count
-        if in_time:
-            on_time[month_start(day)] += count
-    return tuple(TrendPoint(m, received[m], completed[m], on_time[m]) for m in starts)
+    }
+    return tuple(
+        TrendPoint(m, row.received, row.completed, row.completed_on_time)
+        if (row := counted.get(m))
+        else TrendPoint(m, 0, 0, 0)
+        for m in starts
+    )
 
 
 def _breakdown(

@@ -6,7 +6,7 @@ import csv
 import io
 from datetime import UTC, date, datetime
 
-from portal.cases import closing, reports
+from portal.cases import case_months, closing, reports
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.scenario_steps import CASEWORKER, noon
 
@@ -112,3 +112,54 @@ def test_states_that_are_not_closed_are_not_counted_as_closed(session, scenarios
     assert case.state == CaseState.RECEIVED
     total = reports.monthly_report(session, MARCH).total
     assert (total.received, total.completed, total.refused, total.withdrawn) == (1, 0, 0, 0)
+
+
+def test_a_case_closed_late_on_a_months_last_day_counts_in_that_month(session, scenarios):
+    # 23:50 on 31 October 2026 in London is 23:50 UTC (GMT again): October, and on time.
+    completed(
+        scenarios,
+        received=noon(date(2026, 10, 1)),
+        closed=datetime(2026, 10, 31, 23, 50, tzinfo=UTC),
+    )
+    # 23:50 on 30 June 2026 in London is 22:50 UTC; 00:10 on 1 July is 23:10 UTC on 30 June.
+    june = completed(
+        scenarios, received=noon(date(2026, 6, 1)), closed=datetime(2026, 6, 30, 22, 50, tzinfo=UTC)
+    )
+    july = completed(
+        scenarios, received=noon(date(2026, 6, 2)), closed=datetime(2026, 6, 30, 23, 10, tzinfo=UTC)
+    )
+    assert (june.closed_on, july.closed_on) == (date(2026, 6, 30), date(2026, 7, 1))
+
+    october = reports.monthly_report(session, date(2026, 10, 1))
+    assert (october.total.completed, october.total.on_time) == (1, 1)
+    assert reports.monthly_report(session, date(2026, 11, 1)).total.completed == 0
+    assert reports.monthly_report(session, date(2026, 6, 1)).total.completed == 1
+    assert reports.monthly_report(session, date(2026, 7, 1)).total.completed == 1
+    trend = {p.month: (p.completed, p.on_time) for p in october.trend}
+    assert trend[date(2026, 6, 1)] == (1, 1)
+    assert trend[date(2026, 7, 1)] == (1, 1)  # due 2 July, closed 1 July (London)
+    assert trend[date(2026, 10, 1)] == (1, 1)
+
+
+def test_the_trend_counted_as_cases_came_and_went_is_a_recount_of_them(session, scenarios):
+    completed(scenarios, received=noon(date(2026, 1, 30)), closed=noon(date(2026, 3, 20)))
+    completed(scenarios, received=noon(date(2026, 3, 2)), closed=noon(date(2026, 3, 11)))
+    refused = scenarios.filed(received=noon(date(2026, 2, 3)), kind=CaseKind.OBJECTION)
+    scenarios.refuse(refused, reasons="Repeated", at=noon(date(2026, 3, 4)))
+    scenarios.filed(received=datetime(2026, 2, 28, 23, 30, tzinfo=UTC))  # 28 February
+    counted = reports.monthly_report(session, MARCH).trend
+
+    case_months.recount(session)
+
+    assert reports.monthly_report(session, MARCH).trend == counted
+    points = {p.month: (p.received, p.completed, p.on_time) for p in counted}
+    assert points[date(2026, 1, 1)] == (1, 0, 0)
+    assert points[date(2026, 2, 1)] == (2, 0, 0)
+    assert points[MARCH] == (1, 2, 1)  # the refusal is not a completion
+
+
+def test_the_median_days_is_the_middle_case_or_the_mean_of_the_middle_two():
+    odd, even = reports.Figures(), reports.Figures()
+    odd.days_to_complete.update([3, 40, 9, 9, 12])
+    even.days_to_complete.update([3, 40, 9, 12])
+    assert (odd.median_days, even.median_days) == (9.0, 10.5)

@@ -13,7 +13,6 @@ import pytest
 from sqlalchemy import select
 
 from portal.cases import clock, reports
-from portal.cases.london_dates import ahead_of_utc
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.scenario_steps import noon
 from portal.instants import aware
@@ -164,10 +163,3 @@ def test_a_case_closed_late_in_a_summer_evening_on_its_due_date_was_late(session
     report = reports.monthly_report(session, date(2025, 7, 1))
     assert (report.total.completed, report.total.on_time) == (1, 0)
     assert report.total.median_days == 31.0
-
-
-def test_british_summer_time_is_found_in_the_zone_data():
-    stretches = ahead_of_utc(datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC))
-    assert stretches == (
-        (datetime(2026, 3, 29, 1, tzinfo=UTC), datetime(2026, 10, 25, 1, tzinfo=UTC), 60),
-    )
