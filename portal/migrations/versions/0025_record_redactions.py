@@ -1,8 +1,8 @@
 """Redactions on uploaded records (issue 18): places a term search proposed, accepted or
 rejected, and areas drawn or lines picked, each with its exemption.
 
-Revision ID: 0023_record_redactions
-Revises: 0022_report_indexes
+Revision ID: 0025_record_redactions
+Revises: 0024_case_months
 Create Date: 2026-12-07 02:00:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "0023_record_redactions"
-down_revision = "0022_report_indexes"
+revision = "0025_record_redactions"
+down_revision = "0024_case_months"
 branch_labels = None
 depends_on = None
 
