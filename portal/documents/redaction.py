@@ -47,7 +47,7 @@ import pypdfium2 as pdfium
 from pikepdf import Name
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
-from portal.documents import invisible_text, ocr
+from portal.documents import invisible_text, ocr, pictured_words
 from portal.documents.invisible_text import PlacedText
 from portal.documents.page_reading import (
     MAX_PAGE_PIXELS,
@@ -60,6 +60,7 @@ from portal.documents.page_reading import (
     read_chars,
     textless,
 )
+from portal.documents.pictured_words import Region
 from portal.documents.uploaded_pages import PDFIUM_LOCK, PICTURE_DPI, PagePicture, picture_of
 
 __all__ = [
@@ -155,18 +156,20 @@ class _Burned:
     picture: PagePicture
     text: list[PlacedText]  # in the record's user space
     matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0)  # from that space to the released page's
-    reads: list[tuple[ocr.Region, Future[list[ocr.Word]]]] = field(default_factory=list)
-    painted: list[ocr.Region] = field(default_factory=list)  # pixels the boxes blacked out
-    codes: list[tuple[ocr.Region, str]] = field(default_factory=list)  # to read among words
+    # OCR's readings of the page's pictures; the pixels the boxes blacked out; each box's
+    # code with its pixels, where the code is read among the words OCR read.
+    reads: list[tuple[Region, Future[list[ocr.Word]]]] = field(default_factory=list)
+    painted: list[Region] = field(default_factory=list)
+    codes: list[tuple[Region, str]] = field(default_factory=list)
 
     def read(self) -> bool:
         return all(future.done() for _, future in self.reads)
 
     def words_shown(self) -> list[PlacedText]:
         """The words OCR read that the released picture shows unchanged, with the codes
-        of the boxes among them (ocr.shown_text)."""
+        of the boxes among them (pictured_words.shown_text)."""
         read = [(region, future.result()) for region, future in self.reads]
-        return ocr.shown_text(
+        return pictured_words.shown_text(
             read, self.painted, self.codes, self.picture.pixels, self.picture.size
         )
 
@@ -195,11 +198,11 @@ def _burn(
     # OCR reads what the page draws as pixels, as term search did: the page without its
     # text, before any box is painted (the words a box touches are left out afterwards).
     has_text = any(not char.text.isspace() for char in chars if char.text)
-    regions = ocr.regions(page, geometry, has_text=has_text)
+    regions = pictured_words.regions(page, geometry, has_text=has_text)
     source = plain if has_text and plain is not None else image
     reads = [
         (region, ocr.read_soon(picture, languages))
-        for region, picture in ocr.crops(source, regions)
+        for region, picture in pictured_words.crops(source, regions)
     ]
     draw = ImageDraw.Draw(image)
     labels = [_paint(draw, geometry, redaction) for redaction in redactions]

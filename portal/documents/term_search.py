@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 
-from portal.documents import ocr
+from portal.documents import ocr, pictured_words
 from portal.documents.page_reading import (
     Char,
     PageGeometry,
@@ -35,6 +35,7 @@ from portal.documents.page_reading import (
     read_chars,
     textless,
 )
+from portal.documents.pictured_words import Region
 from portal.documents.redaction import Redaction
 from portal.documents.uploaded_pages import PDFIUM_LOCK, PICTURE_DPI
 
@@ -106,7 +107,7 @@ def find_terms(
                     width, height = page.get_size()
                     pixels = (math.ceil(width * scale), math.ceil(height * scale))  # as PDFium
                     geometry = PageGeometry.of(page, pixels)
-                    regions = ocr.regions(page, geometry, has_text=has_text)
+                    regions = pictured_words.regions(page, geometry, has_text=has_text)
                 finally:
                     page.close()
                 text, sources = _searchable(chars)
@@ -134,7 +135,7 @@ class _Pictures:
 
     number: int
     geometry: PageGeometry
-    reads: list[tuple[ocr.Region, Future[list[ocr.Word]]]]
+    reads: list[tuple[Region, Future[list[ocr.Word]]]]
 
 
 def _open(content: bytes) -> pdfium.PdfDocument:
@@ -149,7 +150,7 @@ def _read(
     number: int,
     scale: float,
     geometry: PageGeometry,
-    regions: Sequence[ocr.Region],
+    regions: Sequence[Region],
     languages: Sequence[str],
 ) -> _Pictures:
     """Draw page `number` of `document` and hand its `regions` to OCR (on other threads)."""
@@ -164,8 +165,8 @@ def _read(
         page.close()
     if rendering.size != geometry.pixels:
         raise RedactionError("a page drew at two sizes")
-    reads: list[tuple[ocr.Region, Future[list[ocr.Word]]]] = []
-    for region, picture in ocr.crops(rendering, regions):
+    reads: list[tuple[Region, Future[list[ocr.Word]]]] = []
+    for region, picture in pictured_words.crops(rendering, regions):
         ocr.wait_for_room(future for _, future in reads)
         reads.append((region, ocr.read_soon(picture, languages)))
     return _Pictures(number, geometry, reads)
@@ -175,12 +176,12 @@ def _add_ocr_hits(
     hits: dict[str, list[Hit]], patterns: dict[str, re.Pattern[str]], read: _Pictures
 ) -> None:
     for region, future in read.reads:
-        chars = ocr.word_chars(future.result(), region)
+        chars = pictured_words.word_chars(future.result(), region)
         text, sources = _searchable(chars)
         for term, pattern in patterns.items():
             in_text = [hit.box for hit in hits[term] if hit.page == read.number]
             for found in _page_hits(read.number, chars, text, sources, pattern):
-                boxes = tuple(ocr.in_points(box, read.geometry) for box in found.boxes)
+                boxes = tuple(pictured_words.in_points(box, read.geometry) for box in found.boxes)
                 hit = replace(found, boxes=boxes, read_by_ocr=True)
                 if not any(_mostly_over(hit.box, other) for other in in_text):
                     hits[term].append(hit)
