@@ -114,11 +114,13 @@ bench: setup
 		$(BIN)/python bench/$$script.py || status=1; \
 	done; exit $$status
 
-## system-deps: Debian packages the suite needs (browser, fonts, PDF tools); run as root
+## system-deps: Debian packages the suite needs (browser, fonts, PDF tools, OCR with the offered languages' data); run as root
 system-deps:
 	apt-get update -q
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-	  chromium chromium-driver fonts-noto-core libharfbuzz-subset0 poppler-utils postgresql-client
+	  chromium chromium-driver fonts-noto-core libharfbuzz-subset0 poppler-utils postgresql-client \
+	  tesseract-ocr tesseract-ocr-eng tesseract-ocr-pol tesseract-ocr-ron tesseract-ocr-urd \
+	  tesseract-ocr-lit tesseract-ocr-lav
 
 clean:
 	rm -rf $(STAMP) $(BUILD) $(DIST) .pytest_cache .ruff_cache .mypy_cache

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ctypes
 import io
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -22,7 +23,19 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pikepdf import Name
 
-__all__ = ["Char", "PageGeometry", "Rect", "RedactionError", "as_seen", "read_chars", "textless"]
+__all__ = [
+    "MAX_PAGE_PIXELS",
+    "Char",
+    "PageGeometry",
+    "Rect",
+    "RedactionError",
+    "as_seen",
+    "drawing_scale",
+    "read_chars",
+    "textless",
+]
+
+MAX_PAGE_PIXELS = 16_000_000  # a poster-sized page is drawn coarser rather than filling memory
 
 _SHOWS_TEXT = {"Tj", "TJ", "'", '"'}
 
@@ -111,6 +124,19 @@ class PageGeometry:
         )
         return min(us), min(vs), max(us), max(vs)
 
+    def user_box(self, left: float, top: float, right: float, bottom: float) -> Rect:
+        """The pixels from (left, top) to (right, bottom) of the rendering, as a box in user
+        space (the inverse of pixel_box, for words read from the picture)."""
+        a, b, c, d, x0, y0 = self._to_unit
+        det = a * d - b * c
+        columns, rows = self.pixels
+        xs, ys = [], []
+        for column, row in ((left, top), (right, top), (left, bottom), (right, bottom)):
+            u, v = column / columns, row / rows
+            xs.append(x0 + (d * u - b * v) / det)
+            ys.append(y0 + (-c * u + a * v) / det)
+        return Rect(min(xs), min(ys), max(xs), max(ys))
+
     def released_matrix(self) -> tuple[float, float, float, float, float, float]:
         """The PDF matrix from user space to the released page (upright, origin at its
         bottom left): the same turn, flip and shift PDFium drew the page with."""
@@ -130,6 +156,13 @@ class PageGeometry:
         right = -int(-u1 * columns) + margin
         bottom = -int(-v1 * rows) + margin
         return max(left, 0), max(top, 0), min(right, columns), min(bottom, rows)
+
+
+def drawing_scale(page: pdfium.PdfPage, dpi: float) -> float:
+    """The scale a page is drawn at, for redaction and for OCR alike: `dpi`, or coarser
+    for a page too big to draw in MAX_PAGE_PIXELS."""
+    width, height = page.get_size()
+    return min(dpi / 72, math.sqrt(MAX_PAGE_PIXELS / max(width * height, 1.0)))
 
 
 def _device_to_page(page: pdfium.PdfPage, u: int, v: int) -> tuple[float, float]:

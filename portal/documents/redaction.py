@@ -13,10 +13,13 @@ revisions. What cannot be seen on a page is not released either: white text, tex
 a picture, text in a hidden layer, text clipped away or written invisibly (an old scan's
 OCR layer among it). A character counts as shown when the page drawn with its text
 differs from the page drawn without any text inside the character's outline; the
-reviewer judged what the page shows, so the text layer says only that. A scanned page
-therefore comes out with no text layer until OCR (Tesseract) reads the released picture:
-that is where OCR plugs in, reading the burned picture rather than the original, so it
-too can only find what shows.
+reviewer judged what the page shows, so the text layer says only that.
+
+Words drawn as pixels (a scanned page, an image record, a picture on a page) are read by
+OCR (ocr.py, the same reading term search made, so a page is read once) and written into
+the text layer too, where they show: every word a redaction box touches is left out, so
+only words the released picture shows unchanged are in it. A word under a box, or cut by
+one, is not there to be copied or read aloud, even in part.
 
 Accessibility. The released file is not tagged: a record's own structure (headings,
 lists, tables, reading order, language spans, figures' alt text, ActualText) is dropped
@@ -34,26 +37,30 @@ from __future__ import annotations
 
 import functools
 import io
-import math
+from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
 
 import pikepdf
 import pypdfium2 as pdfium
 from pikepdf import Name
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps
 
-from portal.documents import invisible_text
+from portal.documents import invisible_text, ocr, pictured_words
 from portal.documents.invisible_text import PlacedText
 from portal.documents.page_reading import (
+    MAX_PAGE_PIXELS,
     Char,
     PageGeometry,
     Rect,
     RedactionError,
     as_seen,
+    drawing_scale,
     read_chars,
     textless,
 )
+from portal.documents.pictured_words import Region
 from portal.documents.uploaded_pages import PDFIUM_LOCK, PICTURE_DPI, PagePicture, picture_of
 
 __all__ = [
@@ -66,7 +73,6 @@ __all__ = [
     "redact_pdf",
 ]
 
-MAX_PAGE_PIXELS = 16_000_000  # a poster-sized page is drawn coarser rather than filling memory
 INK_THRESHOLD = 24  # of 255: how far a pixel must change for a character to count as shown
 COVERED = 0.15  # a character this much under a redaction box is withheld with it
 _LABEL_SHARE = 0.7  # of the box's height, at most, for the code's letters
@@ -85,10 +91,15 @@ class Redaction:
 
 
 def redact_pdf(
-    content: bytes, redactions: Sequence[Redaction], *, dpi: float = PICTURE_DPI
+    content: bytes,
+    redactions: Sequence[Redaction],
+    *,
+    dpi: float = PICTURE_DPI,
+    languages: Sequence[str] = ocr.LANGUAGES,
 ) -> bytes:
     """The released copy of the PDF `content`, with `redactions` burned in (see the module's
-    docstring). Every page is rebuilt, with or without redactions on it."""
+    docstring). Every page is rebuilt, with or without redactions on it; words drawn as
+    pixels are read by OCR in `languages` for its text layer."""
     seen = as_seen(content)
     with PDFIUM_LOCK:
         shown = _open(seen)
@@ -98,9 +109,16 @@ def redact_pdf(
                 raise RedactionError("a redaction names a page the record does not have")
             released = pikepdf.new()
             font = invisible_text.add_text_font(released)
+            # A page waits here while OCR reads it (on other threads) and the next is drawn.
+            reading: deque[_Burned] = deque()
             for number in range(len(shown)):
                 boxes = [r for r in redactions if r.page == number]
-                _add_page(released, font, _burn(shown[number], hidden[number], boxes, dpi))
+                reading.append(_burn(shown[number], hidden[number], boxes, dpi, languages))
+                ocr.wait_for_room(future for burned in reading for _, future in burned.reads)
+                while reading and (len(reading) > 2 or reading[0].read()):
+                    _add_page(released, font, reading.popleft())
+            while reading:
+                _add_page(released, font, reading.popleft())
         finally:
             hidden.close()
             shown.close()
@@ -138,6 +156,22 @@ class _Burned:
     picture: PagePicture
     text: list[PlacedText]  # in the record's user space
     matrix: tuple[float, ...] = (1, 0, 0, 1, 0, 0)  # from that space to the released page's
+    # OCR's readings of the page's pictures; the pixels the boxes blacked out; each box's
+    # code with its pixels, where the code is read among the words OCR read.
+    reads: list[tuple[Region, Future[list[ocr.Word]]]] = field(default_factory=list)
+    painted: list[Region] = field(default_factory=list)
+    codes: list[tuple[Region, str]] = field(default_factory=list)
+
+    def read(self) -> bool:
+        return all(future.done() for _, future in self.reads)
+
+    def words_shown(self) -> list[PlacedText]:
+        """The words OCR read that the released picture shows unchanged, with the codes
+        of the boxes among them (pictured_words.shown_text)."""
+        read = [(region, future.result()) for region, future in self.reads]
+        return pictured_words.shown_text(
+            read, self.painted, self.codes, self.picture.pixels, self.picture.size
+        )
 
 
 def _open(content: bytes) -> pdfium.PdfDocument:
@@ -148,19 +182,44 @@ def _open(content: bytes) -> pdfium.PdfDocument:
 
 
 def _burn(
-    page: pdfium.PdfPage, without_text: pdfium.PdfPage, redactions: Sequence[Redaction], dpi: float
+    page: pdfium.PdfPage,
+    without_text: pdfium.PdfPage,
+    redactions: Sequence[Redaction],
+    dpi: float,
+    languages: Sequence[str],
 ) -> _Burned:
     width, height = page.get_size()
-    scale = min(dpi / 72, math.sqrt(MAX_PAGE_PIXELS / max(width * height, 1.0)))
+    scale = drawing_scale(page, dpi)
     image = _render(page, scale)
     geometry = PageGeometry.of(page, image.size)
     chars = read_chars(page)
-    ink = _ink(image, _render(without_text, scale)) if chars else None
+    plain = _render(without_text, scale) if chars else None
+    ink = _ink(image, plain) if plain is not None else None
+    # OCR reads what the page draws as pixels, as term search did: the page without its
+    # text, before any box is painted (the words a box touches are left out afterwards).
+    has_text = any(not char.text.isspace() for char in chars if char.text)
+    regions = pictured_words.regions(page, geometry, has_text=has_text)
+    source = plain if has_text and plain is not None else image
+    reads = [
+        (region, ocr.read_soon(picture, languages))
+        for region, picture in pictured_words.crops(source, regions)
+    ]
     draw = ImageDraw.Draw(image)
     labels = [_paint(draw, geometry, redaction) for redaction in redactions]
+    painted = [geometry.pixel_box(redaction.box, margin=1) for redaction in redactions]
     fates = [_fate(char, geometry, ink, redactions) for char in chars]
-    text = list(_placed(chars, fates, labels))
-    return _Burned(picture_of(image, (width, height)), text, geometry.released_matrix())
+    # A box over no character of the text layer (over a picture's words, say) has its code
+    # read among the words OCR reads, where it is; else after the page's text.
+    codes = [
+        (painted[number], redactions[number].code.strip())
+        for number, label in enumerate(labels)
+        if label and number not in fates
+    ]
+    text = list(_placed(chars, fates, labels, trailing=not reads))
+    picture = picture_of(image, (width, height))
+    return _Burned(
+        picture, text, geometry.released_matrix(), reads, painted, codes if reads else []
+    )
 
 
 _UNSEEN = -1
@@ -224,11 +283,14 @@ def _placed(
     chars: Sequence[Char],
     fates: Sequence[int],
     labels: Sequence[list[PlacedText]],
+    *,
+    trailing: bool = True,
 ) -> Iterable[PlacedText]:
     """The kept characters, each on the released page where it was, with a space between
     two kept words of one line that had one. A redaction's code comes where its first
     withheld character was, so it is read in its place; an unseen character breaks the
-    line, so no space is made up for it."""
+    line, so no space is made up for it. The codes of boxes over no character come last
+    (if `trailing`)."""
     previous: Rect | None = None
     space = False
     labelled: set[int] = set()
@@ -256,7 +318,7 @@ def _placed(
         yield from _spaced(kept, previous, space)
         previous, space = box, False
     for number, unread in enumerate(labels):
-        if number not in labelled:
+        if trailing and number not in labelled:
             yield from unread
 
 
@@ -324,9 +386,13 @@ def _add_page(document: pikepdf.Pdf, font: pikepdf.Object | None, burned: _Burne
         image[key] = value
     resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Page=document.make_indirect(image)))
     drawing = b"q %.4f 0 0 %.4f 0 0 cm /Page Do Q\n" % (width, height)
-    if font is not None and burned.text:
+    read = burned.words_shown()
+    if font is not None and (burned.text or read):
         resources.Font = pikepdf.Dictionary({invisible_text.FONT_RESOURCE: font})
-        drawing += invisible_text.text_layer(burned.text, burned.matrix)
+        if burned.text:
+            drawing += invisible_text.text_layer(burned.text, burned.matrix)
+        if read:
+            drawing += b"\n" + invisible_text.text_layer(read)
     page = pikepdf.Dictionary(
         Type=Name.Page,
         MediaBox=pikepdf.Array([0, 0, width, height]),

@@ -7,21 +7,37 @@ breaks between the term's words, and a word broken over two lines by a hyphen; w
 word, letter-spaced text ("J a d w i g a") matches too. A hit over two lines has a box on
 each line, so a redaction covers the name and not the lines' whole width.
 
-Only the text layer is searched: words in a scanned page or a picture need OCR, which is
-to plug in beside read_chars (a list of characters with boxes, read from the picture).
+Words drawn as pixels (a scanned page, an image record, a photographed letter on a page)
+are read by OCR (ocr.py) and searched by the same rules; such a hit's boxes cover the
+whole words it falls in, and it says it was read by OCR, so staff check it with their eyes.
+A word both in a hidden text layer and in the picture under it (an old scan's OCR layer)
+is one hit, the text layer's.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, replace
 
 import pypdfium2 as pdfium
 
-from portal.documents.page_reading import Char, Rect, RedactionError, as_seen, read_chars
+from portal.documents import ocr, pictured_words
+from portal.documents.page_reading import (
+    Char,
+    PageGeometry,
+    Rect,
+    RedactionError,
+    as_seen,
+    drawing_scale,
+    read_chars,
+    textless,
+)
+from portal.documents.pictured_words import Region
 from portal.documents.redaction import Redaction
-from portal.documents.uploaded_pages import PDFIUM_LOCK
+from portal.documents.uploaded_pages import PDFIUM_LOCK, PICTURE_DPI
 
 __all__ = ["CONTEXT_CHARS", "Hit", "find_term", "find_terms", "term_pattern"]
 
@@ -44,6 +60,7 @@ class Hit:
     boxes: tuple[Rect, ...]
     context: str
     found: str  # the words as the page has them
+    read_by_ocr: bool = False  # found in a picture of words, not in the text layer
 
     @property
     def box(self) -> Rect:
@@ -58,37 +75,123 @@ class Hit:
         return [Redaction(self.page, box, code) for box in self.boxes]
 
 
-def find_term(content: bytes, term: str) -> list[Hit]:
+def find_term(content: bytes, term: str, *, languages: Sequence[str] | None = None) -> list[Hit]:
     """Every occurrence of `term` in the text of the PDF `content`, page by page."""
-    return find_terms(content, [term])[term]
+    return find_terms(content, [term], languages=languages)[term]
 
 
-def find_terms(content: bytes, terms: Sequence[str]) -> dict[str, list[Hit]]:
-    """Every occurrence of each of `terms`, reading the record once."""
+def find_terms(
+    content: bytes, terms: Sequence[str], *, languages: Sequence[str] | None = None
+) -> dict[str, list[Hit]]:
+    """Every occurrence of each of `terms`, reading the record once: its text layer, and
+    by OCR (in `languages`, by default English and those whose letters the terms use)
+    what it draws as pixels."""
     patterns = {term: term_pattern(term) for term in terms}
     hits: dict[str, list[Hit]] = {term: [] for term in terms}
     if not any(patterns.values()):
         return hits
+    wanted = {term: pattern for term, pattern in patterns.items() if pattern is not None}
+    reading = tuple(languages) if languages is not None else ocr.languages_for(wanted)
     seen = as_seen(content)
+    pictures: list[_Pictures] = []
     with PDFIUM_LOCK:
-        try:
-            document = pdfium.PdfDocument(seen)
-        except pdfium.PdfiumError as error:
-            raise RedactionError(f"PDFium cannot read the PDF ({error})") from None
+        document = _open(seen)
+        plain: pdfium.PdfDocument | None = None
         try:
             for number in range(len(document)):
                 page = document[number]
                 try:
                     chars = read_chars(page, ink=False)
+                    has_text = any(not char.text.isspace() for char in chars if char.text)
+                    scale = drawing_scale(page, PICTURE_DPI)
+                    width, height = page.get_size()
+                    pixels = (math.ceil(width * scale), math.ceil(height * scale))  # as PDFium
+                    geometry = PageGeometry.of(page, pixels)
+                    regions = pictured_words.regions(page, geometry, has_text=has_text)
                 finally:
                     page.close()
                 text, sources = _searchable(chars)
-                for term, pattern in patterns.items():
-                    if pattern is not None:
-                        hits[term].extend(_page_hits(number, chars, text, sources, pattern))
+                for term, pattern in wanted.items():
+                    hits[term].extend(_page_hits(number, chars, text, sources, pattern))
+                if regions:
+                    if has_text and plain is None:
+                        plain = _open(textless(seen))
+                    source = plain if has_text and plain is not None else document
+                    # Pages wait to be read as pictures, a few at a time, not a whole record.
+                    ocr.wait_for_room(future for read in pictures for _, future in read.reads)
+                    pictures.append(_read(source, number, scale, geometry, regions, reading))
         finally:
+            if plain is not None:
+                plain.close()
             document.close()
+    for read in pictures:
+        _add_ocr_hits(hits, wanted, read)
     return hits
+
+
+@dataclass(frozen=True)
+class _Pictures:
+    """The pictures of one page being read by OCR."""
+
+    number: int
+    geometry: PageGeometry
+    reads: list[tuple[Region, Future[list[ocr.Word]]]]
+
+
+def _open(content: bytes) -> pdfium.PdfDocument:
+    try:
+        return pdfium.PdfDocument(content)
+    except pdfium.PdfiumError as error:
+        raise RedactionError(f"PDFium cannot read the PDF ({error})") from None
+
+
+def _read(
+    document: pdfium.PdfDocument,
+    number: int,
+    scale: float,
+    geometry: PageGeometry,
+    regions: Sequence[Region],
+    languages: Sequence[str],
+) -> _Pictures:
+    """Draw page `number` of `document` and hand its `regions` to OCR (on other threads)."""
+    page = document[number]
+    try:
+        bitmap = page.render(scale=scale, may_draw_forms=False)
+        try:
+            rendering = bitmap.to_pil().convert("RGB")
+        finally:
+            bitmap.close()
+    finally:
+        page.close()
+    if rendering.size != geometry.pixels:
+        raise RedactionError("a page drew at two sizes")
+    reads: list[tuple[Region, Future[list[ocr.Word]]]] = []
+    for region, picture in pictured_words.crops(rendering, regions):
+        ocr.wait_for_room(future for _, future in reads)
+        reads.append((region, ocr.read_soon(picture, languages)))
+    return _Pictures(number, geometry, reads)
+
+
+def _add_ocr_hits(
+    hits: dict[str, list[Hit]], patterns: dict[str, re.Pattern[str]], read: _Pictures
+) -> None:
+    for region, future in read.reads:
+        chars = pictured_words.word_chars(future.result(), region)
+        text, sources = _searchable(chars)
+        for term, pattern in patterns.items():
+            in_text = [hit.box for hit in hits[term] if hit.page == read.number]
+            for found in _page_hits(read.number, chars, text, sources, pattern):
+                boxes = tuple(pictured_words.in_points(box, read.geometry) for box in found.boxes)
+                hit = replace(found, boxes=boxes, read_by_ocr=True)
+                if not any(_mostly_over(hit.box, other) for other in in_text):
+                    hits[term].append(hit)
+    for term in hits:
+        hits[term].sort(key=lambda hit: hit.page)
+
+
+def _mostly_over(box: Rect, other: Rect) -> bool:
+    smaller = min(box.area, other.area)
+    return smaller > 0 and box.overlap(other) > smaller / 2
 
 
 def term_pattern(term: str) -> re.Pattern[str] | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import statistics
 import subprocess
 from datetime import UTC, datetime
@@ -18,7 +19,9 @@ from pikepdf import Name
 
 from portal.cases.scenario_requests import person
 from portal.documents.fetcher import StaticOnlyFetcher
+from portal.documents.ocr import OcrUnavailable
 from portal.documents.pdf import STATIC_ROOT
+from tests.conftest import IN_CI
 
 RECEIVED = datetime(2026, 10, 5, 10, tzinfo=UTC)  # Monday 5 October 2026
 HOSTILE = (
@@ -27,6 +30,33 @@ HOSTILE = (
     '<link rel="attachment" href="http://127.0.0.1:1/x"> '
     '<div style="background: url(http://127.0.0.1:1/bg)">styled</div>'
 )
+
+
+NO_TESSERACT = "Tesseract is missing: install Debian's tesseract-ocr and tesseract-ocr-eng"
+
+
+@pytest.fixture
+def tesseract() -> str:
+    """Debian's Tesseract, for tests of words drawn as pixels: missing, such a test is
+    skipped on a developer's machine and fails in CI, as a missing Chromium does."""
+    found = shutil.which("tesseract")
+    if found is None:
+        if IN_CI:
+            pytest.fail(f"{NO_TESSERACT} (a missing OCR engine in CI is a failure)")
+        pytest.skip(NO_TESSERACT)
+    return found
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item):
+    """A test whose record draws a picture runs OCR (ocr.py) without asking for the
+    fixture above: without Tesseract it is skipped the same way."""
+    try:
+        return (yield)
+    except OcrUnavailable as error:
+        if IN_CI:
+            raise
+        pytest.skip(f"{NO_TESSERACT} ({error})")
 
 
 def named(name: str, **changes):

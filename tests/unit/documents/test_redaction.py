@@ -190,12 +190,21 @@ def test_an_image_drawn_into_the_page_is_redacted_by_area():
     assert pixels[:4096] not in released
 
 
-@pytest.mark.xfail(
-    reason="OCR (Tesseract) is not installed yet: words drawn as pixels are found by OCR only",
-    strict=True,
-)
-def test_a_name_drawn_as_pixels_is_found_by_ocr():
-    assert find_term(corpus.text_in_a_picture(), corpus.NAME)
+def test_a_name_drawn_as_pixels_is_found_by_ocr(tesseract):
+    """A photographed note on a page of text: OCR reads the picture, and the hit's box
+    holds every dark pixel of it (the name, the picture's only words)."""
+    record = corpus.text_in_a_picture()
+    [hit] = find_term(record, corpus.NAME)
+    assert hit.read_by_ocr and hit.found == corpus.NAME
+    left, bottom, right, top = corpus.IMAGE_BOX
+    assert left <= hit.box.left < hit.box.right <= right
+    assert bottom <= hit.box.bottom < hit.box.top <= top
+    page = rendered(record)
+    inside = dark_share(page, hit.box) * hit.box.area
+    assert inside == pytest.approx(dark_share(page, Rect(*corpus.IMAGE_BOX)) * 200 * 60, rel=0.1)
+    released = redact_pdf(record, hit.redactions(CODE))
+    assert leaks(released) == []
+    assert f"in {corpus.KEPT} on Monday" in " ".join(pdftotext(released).split())
 
 
 def test_a_term_is_found_whatever_its_case_spacing_or_line_break():
