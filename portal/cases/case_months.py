@@ -1,13 +1,15 @@
-"""Each month's arrivals and completions, counted as they happen, for the monthly report's
-12-month trend (issue 17 point 2): the trend reads twelve rows, however many cases the
-months hold, where counting the cases would read a year of them.
+"""Each month's arrivals and closures, counted as they happen, for the monthly report
+(issue 17 point 2): the report reads a row per group (kind, channel, hub) and the 12-month
+trend twelve rows, however many cases the months hold, where counting the cases would read
+every case of the month, and of the year for the trend.
 
-A case is counted once when it is received (portal.cases.intake) and once when it is
-completed (portal.cases.closing), in the same transaction as the change. Both are final:
-a case's received date never changes, and a completed case never reopens (workflow:
-completed has no way out), so a month's row is never made stale by a later change.
-`recount` rebuilds every row from the cases (for cases written in bulk, as the benchmarks
-do; migration 0024 does the same for the cases that existed before this table).
+A case is counted once when it is received (portal.cases.intake) and once when it closes
+(portal.cases.closing: completed, refused or withdrawn), in the same transaction as the
+change. Both are final: a case's received date, kind, channel and hub never change, and a
+closed case never reopens (workflow: the closed states have no way out), so a month's rows
+are never made stale by a later change. `recount` rebuilds every row from the cases (for
+cases written in bulk, as the benchmarks do; migrations 0024 and 0026 do the same for the
+cases that existed before these tables).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import Date, Integer, delete, func, insert, select
+from sqlalchemy import Date, Integer, String, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,33 +37,87 @@ class CaseMonth(Base):
     completed_on_time: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class CaseMonthGroup(Base):
+    """A month's arrivals and closures of one kind, channel and hub (the report's groups)."""
+
+    __tablename__ = "case_month_groups"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)  # its first day
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hub: Mapped[str] = mapped_column(String(64), primary_key=True)  # "" when not from a hub
+    received: Mapped[int] = mapped_column(Integer, default=0)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+    on_time: Mapped[int] = mapped_column(Integer, default=0)
+    refused: Mapped[int] = mapped_column(Integer, default=0)
+    withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CaseMonthDays(Base):
+    """How many of a group's cases completed in a month took each number of days (the
+    report's median days to complete is read from these counts)."""
+
+    __tablename__ = "case_month_days"
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
+    hub: Mapped[str] = mapped_column(String(64), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    completed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+GROUP_COUNTS = ("received", "completed", "on_time", "refused", "withdrawn")
+
+
 def completed_on_time(closed_on: date, due_on: date | None) -> bool:
     """The report's rule: on time when closed on or before the due date (none: not)."""
     return due_on is not None and closed_on <= due_on
 
 
-def count_received(session: DbSession, received_on: date) -> None:
-    """A case received on `received_on`: one more arrival in its month."""
-    _add(session, received_on.replace(day=1), received=1)
+def group_of(case: Case) -> dict[str, str]:
+    """The report's group of a case: its kind, channel and hub ("" when not from a hub)."""
+    return {"kind": str(case.kind), "channel": str(case.channel), "hub": case.hub_source or ""}
 
 
-def count_completed(session: DbSession, closed_on: date, due_on: date | None) -> None:
-    """A case completed on `closed_on` (London date): one more completion in its month."""
-    on_time = int(completed_on_time(closed_on, due_on))
-    _add(session, closed_on.replace(day=1), completed=1, completed_on_time=on_time)
+def count_received(session: DbSession, case: Case) -> None:
+    """A case received: one more arrival in its month, in all and in its group."""
+    month = case.received_on.replace(day=1)
+    _add(session, CaseMonth, {"month": month}, received=1)
+    _add(session, CaseMonthGroup, {"month": month, **group_of(case)}, received=1)
 
 
-def _add(session: DbSession, month: date, **counts: int) -> None:
-    """Add to a month's row, making it if it is the month's first: one statement, so two
-    transactions counting at once both count (PostgreSQL takes the row lock for the
-    update; SQLite writes one transaction at a time)."""
+def count_closed(session: DbSession, case: Case) -> None:
+    """A case closed (its state and closed_on set): one more completion, refusal or
+    withdrawal in the month it closed, in its group; a completion also in all, with
+    whether it was on time and after how many days."""
+    if case.closed_on is None:
+        raise ValueError("a case is counted as closed once closing has set closed_on")
+    month = case.closed_on.replace(day=1)
+    group = {"month": month, **group_of(case)}
+    if case.state == CaseState.COMPLETED:
+        on_time = int(completed_on_time(case.closed_on, case.due_on))
+        _add(session, CaseMonth, {"month": month}, completed=1, completed_on_time=on_time)
+        _add(session, CaseMonthGroup, group, completed=1, on_time=on_time)
+        days = (case.closed_on - case.received_on).days
+        _add(session, CaseMonthDays, {**group, "days": days}, completed=1)
+    elif case.state == CaseState.REFUSED:
+        _add(session, CaseMonthGroup, group, refused=1)
+    elif case.state == CaseState.WITHDRAWN:
+        _add(session, CaseMonthGroup, group, withdrawn=1)
+
+
+def _add(session: DbSession, model: type[Base], key: dict[str, object], **counts: int) -> None:
+    """Add to a row, making it if it is the first: one statement, so two transactions
+    counting at once both count (PostgreSQL takes the row lock for the update; SQLite
+    writes one transaction at a time)."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    table = CaseMonth.__table__
-    values = {"received": 0, "completed": 0, "completed_on_time": 0, **counts}
-    statement = dialect.insert(table).values(month=month, **values)
+    table = model.__table__
+    zeros = {c.name: 0 for c in table.columns if c.name not in key}
+    statement = dialect.insert(table).values(**key, **{**zeros, **counts})
     session.execute(
         statement.on_conflict_do_update(
-            index_elements=[table.c.month],
+            index_elements=[table.c[name] for name in key],
             set_={name: table.c[name] + statement.excluded[name] for name in counts},
         )
     )
@@ -84,6 +140,7 @@ def recount(session: DbSession) -> None:
         completed[closed_on.replace(day=1)] += count
         if completed_on_time(closed_on, due_on):
             on_time[closed_on.replace(day=1)] += count
+    _recount_groups(session)
     session.execute(delete(CaseMonth))
     months = sorted(received.keys() | completed.keys())
     if months:
@@ -97,5 +154,52 @@ def recount(session: DbSession) -> None:
                     "completed_on_time": on_time[month],
                 }
                 for month in months
+            ],
+        )
+
+
+def _recount_groups(session: DbSession) -> None:
+    """Rebuild the groups' rows and the days counts from the cases."""
+    groups: dict[tuple, Counter[str]] = {}
+    days: Counter[tuple] = Counter()
+    columns = (Case.kind, Case.channel, Case.hub_source)
+    for kind, channel, hub, day, count in session.execute(
+        select(*columns, Case.received_on, func.count()).group_by(*columns, Case.received_on)
+    ):
+        key = (day.replace(day=1), str(kind), str(channel), hub or "")
+        groups.setdefault(key, Counter())["received"] += count
+    closing = (Case.state, Case.closed_on, Case.received_on, Case.due_on)
+    for kind, channel, hub, state, closed_on, received_on, due_on, count in session.execute(
+        select(*columns, *closing, func.count())
+        .where(Case.closed_on.is_not(None))
+        .group_by(*columns, *closing)
+    ):
+        key = (closed_on.replace(day=1), str(kind), str(channel), hub or "")
+        counts = groups.setdefault(key, Counter())
+        if state == CaseState.COMPLETED:
+            counts["completed"] += count
+            counts["on_time"] += count * completed_on_time(closed_on, due_on)
+            days[(*key, (closed_on - received_on).days)] += count
+        elif state == CaseState.REFUSED:
+            counts["refused"] += count
+        elif state == CaseState.WITHDRAWN:
+            counts["withdrawn"] += count
+    session.execute(delete(CaseMonthGroup))
+    session.execute(delete(CaseMonthDays))
+    names = ("month", "kind", "channel", "hub")
+    if groups:
+        session.execute(
+            insert(CaseMonthGroup),
+            [
+                {**dict(zip(names, key, strict=True)), **{n: c[n] for n in GROUP_COUNTS}}
+                for key, c in sorted(groups.items())
+            ],
+        )
+    if days:
+        session.execute(
+            insert(CaseMonthDays),
+            [
+                {**dict(zip((*names, "days"), key, strict=True)), "completed": count}
+                for key, count in sorted(days.items())
             ],
         )

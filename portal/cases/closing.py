@@ -29,12 +29,13 @@ S = CaseState
 REVIEWER_ROLE = "reviewer"
 
 
-def _close(case: Case, state: CaseState, moment: datetime) -> date:
+def _close(session: DbSession, case: Case, state: CaseState, moment: datetime) -> date:
     """The case closes at `moment`, on its Europe/London date (C2), which the monthly
-    report counts it by; returns that date."""
+    report counts it by (case_months, in this transaction); returns that date."""
     case.state = state
     case.closed_at = moment
     case.closed_on = clock.received_on(moment)
+    case_months.count_closed(session, case)
     return case.closed_on
 
 
@@ -53,8 +54,7 @@ def complete(
     moment = acting_moment(now)
     lock_case(session, case)
     check_move(case.state, S.COMPLETED)
-    closed_on = _close(case, S.COMPLETED, moment)
-    case_months.count_completed(session, closed_on, case.due_on)
+    _close(session, case, S.COMPLETED, moment)
     details: dict[str, Any] = {"sent_by": sent_by} if sent_by else {}
     if case.kind == CaseKind.ACCESS:
         delivery = (case.details or {}).get("delivery") or {}
@@ -90,7 +90,7 @@ def refuse(
     text = required_text(reasons, "Give the reasons for refusing the request (C5)")
     lock_case(session, case)
     check_move(case.state, S.REFUSED)
-    _close(case, S.REFUSED, moment)
+    _close(session, case, S.REFUSED, moment)
     lifted_on = clock.received_on(moment) + timedelta(days=1)
     lifted = lift_pending(session, case, lifted_on)
     restriction = (
@@ -135,7 +135,7 @@ def record_withdrawal(
     channel = enum_value(Channel, how_received, "way the withdrawal was received")
     lock_case(session, case)
     check_move(case.state, S.WITHDRAWN)
-    _close(case, S.WITHDRAWN, moment)
+    _close(session, case, S.WITHDRAWN, moment)
     lifted = lift_pending(session, case, clock.received_on(moment))
     # The same action as a withdrawal online, so the requester's timeline words it alike.
     audit_event(
@@ -162,7 +162,7 @@ def withdraw(
     """The requester withdrew: the case closes and the clock stops for good."""
     check_move(case.state, CaseState.WITHDRAWN)
     moment = now or utc_now()
-    _close(case, CaseState.WITHDRAWN, moment)
+    _close(session, case, CaseState.WITHDRAWN, moment)
     lifted = lift_pending(session, case, clock.received_on(moment))
     audit.record(
         session,

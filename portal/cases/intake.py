@@ -150,7 +150,7 @@ def submit_request(
         if winner is None:
             raise
         return winner
-    case_months.count_received(session, received)
+    case_months.count_received(session, case)
     address = requester.email
     emailed = not address or cap is None or email_cap.take_one(session, cap, address, moment)
     restricted: list[str] = []

@@ -17,11 +17,13 @@ Definitions (the report page repeats them, so the figures can be defended):
 * internal reviews asked for and decided, ICO cases received and closed: see
   portal.cases.after_decision_reports.
 
-Every figure is given in all and broken down by kind, by channel and by hub source. The
-database counts them (GROUP BY), reading one month of arrivals and closures from indexes
-that hold what it counts by (migrations 0022, 0023); the 12-month trend reads a row a month
-(portal.cases.case_months). So the time taken follows one month's cases and the number of
-groups, not the number of cases held: issue 17 point 2.
+Every figure is given in all and broken down by kind, by channel and by hub source.
+Arrivals, closures, on-time completions and days to complete come from counts kept as
+cases arrive and close (portal.cases.case_months: a row a group and month, and a row a
+number of days); the 12-month trend reads a row a month. Extensions, complaints and the
+after-decision figures are counted by the database (GROUP BY) from the month's events by
+indexed dates (migration 0022). So the time taken follows the number of groups and the
+month's events, not the number of cases held or received in a month: issue 17 point 2.
 """
 
 from __future__ import annotations
@@ -32,14 +34,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Integer, case, cast, func, select
+from sqlalchemy import func, select
 
 from portal.cases import clock, complaints
 from portal.cases.after_decision_reports import after_decision_counts
-from portal.cases.case_months import CaseMonth
-from portal.cases.models import AuditEvent, Case, CaseKind, CaseState, Channel
+from portal.cases.case_months import CaseMonth, CaseMonthDays, CaseMonthGroup
+from portal.cases.models import AuditEvent, Case, CaseKind, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
 
@@ -148,44 +149,35 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
             each = figures.setdefault(key, Figures())
             setattr(each, name, getattr(each, name) + count)
 
-    group = (Case.kind, Case.channel, Case.hub_source)
-    received = session.execute(
-        select(*group, func.count())
-        .where(Case.received_on >= first, Case.received_on < after)
-        .group_by(*group)
-    )
-    for kind, channel, hub, count in received:
-        add(_group(kind, channel, hub), "received", count)
-
-    in_month = (Case.closed_on >= first, Case.closed_on < after)
-    completed = Case.state == CaseState.COMPLETED
-    on_time = case((completed, _on_time()), else_=False).label("on_time")
-    closed = session.execute(
-        select(*group, Case.state, on_time, func.count())
-        .where(*in_month)
-        .group_by(*group, Case.state, on_time)
-    )
-    for kind, channel, hub, state, was_on_time, count in closed:
-        row = _group(kind, channel, hub)
-        if state == CaseState.COMPLETED:
-            add(row, "completed", count)
-            if was_on_time:
-                add(row, "on_time", count)
-        elif state == CaseState.REFUSED:
-            add(row, "refused", count)
-        elif state == CaseState.WITHDRAWN:
-            add(row, "withdrawn", count)
-    # Days to complete, counted by group and number of days (a few dozen numbers a group),
-    # apart from the counts above so that those stay one row a group.
-    days = _days_between(Case.closed_on, Case.received_on, _dialect(session)).label("days")
+    # Arrivals and closures from the month's counts, kept as cases arrive and close
+    # (case_months): a row a group, however many cases the month holds.
+    rows = session.execute(select(CaseMonthGroup).where(CaseMonthGroup.month == first)).scalars()
+    for counted in rows:
+        row = _group(counted.kind, counted.channel, counted.hub)
+        for name, count in (
+            ("received", counted.received),
+            ("completed", counted.completed),
+            ("on_time", counted.on_time),
+            ("refused", counted.refused),
+            ("withdrawn", counted.withdrawn),
+        ):
+            if count:
+                add(row, name, count)
     taken = session.execute(
-        select(*group, days, func.count()).where(*in_month, completed).group_by(*group, days)
+        select(
+            CaseMonthDays.kind,
+            CaseMonthDays.channel,
+            CaseMonthDays.hub,
+            CaseMonthDays.days,
+            CaseMonthDays.completed,
+        ).where(CaseMonthDays.month == first)
     )
     for kind, channel, hub, days_taken, count in taken:
         row = _group(kind, channel, hub)
         for key in (("all", ""), ("kind", row.kind), ("channel", row.channel), ("hub", row.hub)):
-            figures[key].days_to_complete[int(days_taken)] += count
+            figures.setdefault(key, Figures()).days_to_complete[int(days_taken)] += count
 
+    group = (Case.kind, Case.channel, Case.hub_source)
     for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):
         add(_group(kind, channel, hub), "acknowledged_in_time")
 
@@ -215,22 +207,6 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
         by_hub=_breakdown("By hub source", figures, "hub", [*hubs, NOT_FROM_A_HUB]),
         trend=trend(session, first),
     )
-
-
-def _dialect(session: DbSession) -> str:
-    return session.get_bind().dialect.name
-
-
-def _on_time() -> Any:
-    """C2: closed on or before the due date (no due date: not on time), as SQL."""
-    return case((Case.due_on.is_not(None) & (Case.closed_on <= Case.due_on), True), else_=False)
-
-
-def _days_between(later: Any, earlier: Any, dialect: str) -> Any:
-    """Calendar days from the date `earlier` to the date `later`, as SQL."""
-    if dialect == "postgresql":
-        return later - earlier
-    return cast(func.julianday(later) - func.julianday(earlier), Integer)
 
 
 def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[TrendPoint, ...]:
