@@ -54,20 +54,31 @@ class CaseMonthGroup(Base):
 
 
 class CaseMonthDays(Base):
-    """How many of a group's cases completed in a month took each number of days (the
-    report's median days to complete is read from these counts)."""
+    """How many cases completed in a month took each number of days, in all and for each
+    kind, channel and hub the report breaks down by (its medians are read from these)."""
 
     __tablename__ = "case_month_days"
 
     month: Mapped[date] = mapped_column(Date, primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(20), primary_key=True)
-    hub: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # "all" (value ""), "kind", "channel" or "hub" (value "" when not from a hub).
+    dimension: Mapped[str] = mapped_column(String(10), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64), primary_key=True)
     days: Mapped[int] = mapped_column(Integer, primary_key=True)
     completed: Mapped[int] = mapped_column(Integer, default=0)
 
 
+def breakdown_keys(group: dict[str, str]) -> list[tuple[str, str]]:
+    """The report's figures a case of `group` counts in: all, its kind, channel and hub."""
+    return [
+        ("all", ""),
+        ("kind", group["kind"]),
+        ("channel", group["channel"]),
+        ("hub", group["hub"]),
+    ]
+
+
 GROUP_COUNTS = ("received", "completed", "on_time", "refused", "withdrawn")
+DAYS_KEY = ("month", "dimension", "value", "days")
 
 
 def completed_on_time(closed_on: date, due_on: date | None) -> bool:
@@ -100,7 +111,9 @@ def count_closed(session: DbSession, case: Case) -> None:
         _add(session, CaseMonth, {"month": month}, completed=1, completed_on_time=on_time)
         _add(session, CaseMonthGroup, group, completed=1, on_time=on_time)
         days = (case.closed_on - case.received_on).days
-        _add(session, CaseMonthDays, {**group, "days": days}, completed=1)
+        for dimension, value in breakdown_keys(group_of(case)):
+            key = {"month": month, "dimension": dimension, "value": value, "days": days}
+            _add(session, CaseMonthDays, key, completed=1)
     elif case.state == CaseState.REFUSED:
         _add(session, CaseMonthGroup, group, refused=1)
     elif case.state == CaseState.WITHDRAWN:
@@ -160,8 +173,8 @@ def recount(session: DbSession) -> None:
 
 def _recount_groups(session: DbSession) -> None:
     """Rebuild the groups' rows and the days counts from the cases."""
-    groups: dict[tuple, Counter[str]] = {}
-    days: Counter[tuple] = Counter()
+    groups: dict[tuple[date, str, str, str], Counter[str]] = {}
+    days: Counter[tuple[date, str, str, int]] = Counter()
     columns = (Case.kind, Case.channel, Case.hub_source)
     for kind, channel, hub, day, count in session.execute(
         select(*columns, Case.received_on, func.count()).group_by(*columns, Case.received_on)
@@ -179,7 +192,10 @@ def _recount_groups(session: DbSession) -> None:
         if state == CaseState.COMPLETED:
             counts["completed"] += count
             counts["on_time"] += count * completed_on_time(closed_on, due_on)
-            days[(*key, (closed_on - received_on).days)] += count
+            taken = (closed_on - received_on).days
+            group = dict(zip(("kind", "channel", "hub"), key[1:], strict=True))
+            for dimension, value in breakdown_keys(group):
+                days[(key[0], dimension, value, taken)] += count
         elif state == CaseState.REFUSED:
             counts["refused"] += count
         elif state == CaseState.WITHDRAWN:
@@ -199,7 +215,7 @@ def _recount_groups(session: DbSession) -> None:
         session.execute(
             insert(CaseMonthDays),
             [
-                {**dict(zip((*names, "days"), key, strict=True)), "completed": count}
+                {**dict(zip(DAYS_KEY, key, strict=True)), "completed": count}
                 for key, count in sorted(days.items())
             ],
         )

@@ -39,7 +39,7 @@ from sqlalchemy import func, select
 
 from portal.cases import clock, complaints
 from portal.cases.after_decision_reports import after_decision_counts
-from portal.cases.case_months import CaseMonth, CaseMonthDays, CaseMonthGroup
+from portal.cases.case_months import GROUP_COUNTS, CaseMonth, CaseMonthDays, CaseMonthGroup
 from portal.cases.models import AuditEvent, Case, CaseKind, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -151,31 +151,29 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
 
     # Arrivals and closures from the month's counts, kept as cases arrive and close
     # (case_months): a row a group, however many cases the month holds.
-    rows = session.execute(select(CaseMonthGroup).where(CaseMonthGroup.month == first)).scalars()
-    for counted in rows:
-        row = _group(counted.kind, counted.channel, counted.hub)
-        for name, count in (
-            ("received", counted.received),
-            ("completed", counted.completed),
-            ("on_time", counted.on_time),
-            ("refused", counted.refused),
-            ("withdrawn", counted.withdrawn),
-        ):
+    counted = session.execute(
+        select(
+            CaseMonthGroup.kind,
+            CaseMonthGroup.channel,
+            CaseMonthGroup.hub,
+            *(CaseMonthGroup.__table__.c[name] for name in GROUP_COUNTS),
+        ).where(CaseMonthGroup.month == first)
+    )
+    for kind, channel, hub, *counts in counted:
+        row = _group(kind, channel, hub)
+        for name, count in zip(GROUP_COUNTS, counts, strict=True):
             if count:
                 add(row, name, count)
     taken = session.execute(
         select(
-            CaseMonthDays.kind,
-            CaseMonthDays.channel,
-            CaseMonthDays.hub,
+            CaseMonthDays.dimension,
+            CaseMonthDays.value,
             CaseMonthDays.days,
             CaseMonthDays.completed,
         ).where(CaseMonthDays.month == first)
     )
-    for kind, channel, hub, days_taken, count in taken:
-        row = _group(kind, channel, hub)
-        for key in (("all", ""), ("kind", row.kind), ("channel", row.channel), ("hub", row.hub)):
-            figures.setdefault(key, Figures()).days_to_complete[int(days_taken)] += count
+    for dimension, value, days_taken, count in taken:
+        figures.setdefault((dimension, value), Figures()).days_to_complete[days_taken] += count
 
     group = (Case.kind, Case.channel, Case.hub_source)
     for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):

@@ -22,6 +22,7 @@ depends_on = None
 
 COUNTS = ("received", "completed", "on_time", "refused", "withdrawn")
 KEY = ("month", "kind", "channel", "hub")
+DAYS_KEY = ("month", "dimension", "value", "days")
 
 cases = sa.table(
     "cases",
@@ -53,10 +54,12 @@ def upgrade():
     )
     days_table = op.create_table(
         "case_month_days",
-        *_key_columns(),
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("dimension", sa.String(length=10), nullable=False),
+        sa.Column("value", sa.String(length=64), nullable=False),
         sa.Column("days", sa.Integer(), nullable=False),
         sa.Column("completed", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint(*KEY, "days", name=op.f("pk_case_month_days")),
+        sa.PrimaryKeyConstraint(*DAYS_KEY, name=op.f("pk_case_month_days")),
     )
     connection = op.get_bind()
     groups, days = {}, Counter()
@@ -80,7 +83,10 @@ def upgrade():
             counts["completed"] += n
             if due_on is not None and closed_on <= due_on:
                 counts["on_time"] += n
-            days[(*key, (closed_on - received_on).days)] += n
+            taken = (closed_on - received_on).days
+            dimensions = (("all", ""), ("kind", kind), ("channel", channel), ("hub", hub or ""))
+            for dimension, value in dimensions:
+                days[(key[0], dimension, value, taken)] += n
         elif state in ("refused", "withdrawn"):
             counts[state] += n
     if groups:
@@ -95,7 +101,7 @@ def upgrade():
         op.bulk_insert(
             days_table,
             [
-                {**dict(zip((*KEY, "days"), key, strict=True)), "completed": n}
+                {**dict(zip(DAYS_KEY, key, strict=True)), "completed": n}
                 for key, n in sorted(days.items())
             ],
         )
