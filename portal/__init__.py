@@ -42,6 +42,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from portal.rate_limits import init_rate_limits
 
     serve_static_files(app)  # inside the refusal gate, which only ever stops posts
+    from portal.first_visit_gate import FirstVisitGate
+
+    # Outside WhiteNoise and Flask, inside the refusal gate and the operations layer (so
+    # kept pages are timed and logged like any other).
+    app.wsgi_app = FirstVisitGate(app.wsgi_app)  # type: ignore[method-assign]
     init_rate_limits(app)
     from portal.ops import init_ops
 

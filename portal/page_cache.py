@@ -21,6 +21,7 @@ from flask import current_app, g, request, session
 from flask.sessions import SessionMixin
 from flask_wtf.csrf import generate_csrf
 
+from portal.first_visit_gate import WHOLE_PAGE_NONCE
 from portal.security import csp_nonce
 from portal.sessions import ServerSession
 
@@ -71,9 +72,13 @@ def cached_page(
         if len(pages) >= MAX_PAGES:
             pages.clear()
         page = pages[key] = html.encode()
-    page = page.replace(_PLACEHOLDER_BYTES, csp_nonce().encode())
+    nonce = csp_nonce()
+    page = page.replace(_PLACEHOLDER_BYTES, nonce.encode())
     if form:
         page = page.replace(_CSRF_PLACEHOLDER_BYTES, generate_csrf().encode())
+    elif key == request.path:
+        # The same page for every visitor at this URL: the first-visit gate may keep it.
+        request.environ[WHOLE_PAGE_NONCE] = nonce
     return page
 
 

@@ -1,0 +1,101 @@
+"""Whole cached pages for first visits, answered before Flask (issue 17 point 1).
+
+A page the page cache holds (portal.page_cache: the same for every visitor, such as the
+privacy notice) is, for a visitor who sends no cookie and no query, the same response
+every time but for its CSP nonce: same status, same headers, same body. The first such
+response for a URL is kept whole, as it left Flask (every after_request hook and the
+session's save included); later ones are sent from the copy with a fresh nonce, without
+the request context, routing, session, hooks or template globals.
+
+Anything else goes to Flask as before: a visitor with any cookie (a session, a form
+cookie, a staff sign-in), a query (which may prefill a page or name a hub), a HEAD or any
+other method, a page the cache does not hold whole (form pages carry a CSRF token and set
+the form cookie), any status but 200 and any response that sets a cookie.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+# cached_page puts this request's nonce here when the page it served is the same for
+# every visitor (portal.page_cache): the gate may keep the response whole.
+WHOLE_PAGE_NONCE = "portal.page_cache.whole_page_nonce"
+ROUTE_KEY = "portal.ops.route"  # as portal.ops.middleware names it, for the metrics
+MAX_PAGES = 2_000
+_PLACEHOLDER = "first-visit-nonce-" + secrets.token_hex(8)
+
+
+@dataclass(frozen=True)
+class _Kept:
+    status: str
+    headers: tuple[tuple[str, str], ...]  # the nonce as _PLACEHOLDER
+    body: bytes  # likewise
+    route: str | None
+
+
+class FirstVisitGate:
+    def __init__(self, wsgi_app: WsgiApp) -> None:
+        self.app = wsgi_app
+        self.pages: dict[tuple[str, str], _Kept] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if (
+            environ.get("REQUEST_METHOD") != "GET"
+            or environ.get("QUERY_STRING")
+            or environ.get("HTTP_COOKIE")
+        ):
+            return self.app(environ, start_response)
+        # By scheme too: a response over HTTPS carries HSTS (portal.security).
+        key = (environ.get("wsgi.url_scheme", "http"), environ.get("PATH_INFO", ""))
+        kept = self.pages.get(key)
+        if kept is not None:
+            return self._send(kept, environ, start_response)
+        return self._keep(key, environ, start_response)
+
+    def _send(
+        self, kept: _Kept, environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        nonce = secrets.token_urlsafe(18)
+        if kept.route is not None:
+            environ[ROUTE_KEY] = kept.route
+        headers = [(name, value.replace(_PLACEHOLDER, nonce)) for name, value in kept.headers]
+        start_response(kept.status, headers)
+        return [kept.body.replace(_PLACEHOLDER.encode(), nonce.encode())]
+
+    def _keep(
+        self, key: tuple[str, str], environ: dict[str, Any], start_response: StartResponse
+    ) -> Iterable[bytes]:
+        sent: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            sent["status"], sent["headers"] = status, list(headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, capture)
+        nonce = environ.get(WHOLE_PAGE_NONCE)
+        if nonce is None or not str(sent.get("status", "")).startswith("200 "):
+            return result
+        headers: list[tuple[str, str]] = sent["headers"]
+        if any(name.lower() == "set-cookie" for name, _ in headers):
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        if len(self.pages) >= MAX_PAGES:
+            self.pages.clear()
+        self.pages[key] = _Kept(
+            status=sent["status"],
+            headers=tuple((name, value.replace(nonce, _PLACEHOLDER)) for name, value in headers),
+            body=body.replace(nonce.encode(), _PLACEHOLDER.encode()),
+            route=environ.get(ROUTE_KEY),
+        )
+        return [body]
