@@ -64,9 +64,14 @@ class FirstVisitGate:
         nonce = secrets.token_urlsafe(18)
         if kept.route is not None:
             environ[ROUTE_KEY] = kept.route
-        headers = [(name, value.replace(_PLACEHOLDER, nonce)) for name, value in kept.headers]
+        body = kept.body.replace(_PLACEHOLDER.encode(), nonce.encode())
+        headers = [
+            (name, str(len(body)) if name.lower() == "content-length" else value)
+            for name, value in kept.headers
+        ]
+        headers = [(name, value.replace(_PLACEHOLDER, nonce)) for name, value in headers]
         start_response(kept.status, headers)
-        return [kept.body.replace(_PLACEHOLDER.encode(), nonce.encode())]
+        return [body]
 
     def _keep(
         self, key: tuple[str, str], environ: dict[str, Any], start_response: StartResponse

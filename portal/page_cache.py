@@ -10,6 +10,10 @@ replaced for each response.
 A form page is cached only in its blank state, for a visitor who has stored nothing
 (`stores_nothing`): the same page anyone gets on a first visit. Its CSRF token is made
 fresh for each response, so the form cookie is set exactly as if the page had been drawn.
+
+A page that depends on its URL alone is marked for the first-visit gate
+(portal.first_visit_gate), which then answers visitors without a cookie from the whole
+response, before Flask.
 """
 
 from __future__ import annotations
