@@ -46,7 +46,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     # Outside WhiteNoise and Flask, inside the refusal gate and the operations layer (so
     # kept pages are timed and logged like any other).
-    app.wsgi_app = FirstVisitGate(app.wsgi_app)  # type: ignore[method-assign]
+    from portal.sessions import new_form_token
+
+    app.wsgi_app = FirstVisitGate(  # type: ignore[method-assign]
+        app.wsgi_app, new_token=lambda: new_form_token(app)
+    )
     init_rate_limits(app)
     from portal.ops import init_ops
 

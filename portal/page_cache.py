@@ -25,7 +25,7 @@ from flask import current_app, g, request, session
 from flask.sessions import SessionMixin
 from flask_wtf.csrf import generate_csrf
 
-from portal.first_visit_gate import WHOLE_PAGE_NONCE
+from portal.first_visit_gate import WHOLE_PAGE_NONCE, WHOLE_PAGE_TOKEN
 from portal.security import csp_nonce
 from portal.sessions import ServerSession
 
@@ -78,11 +78,16 @@ def cached_page(
         page = pages[key] = html.encode()
     nonce = csp_nonce()
     page = page.replace(_PLACEHOLDER_BYTES, nonce.encode())
+    token = None
     if form:
-        page = page.replace(_CSRF_PLACEHOLDER_BYTES, generate_csrf().encode())
-    elif key == request.path:
-        # The same page for every visitor at this URL: the first-visit gate may keep it.
+        token = generate_csrf()
+        page = page.replace(_CSRF_PLACEHOLDER_BYTES, token.encode())
+    if key == request.path:
+        # The same page for every visitor at this URL (a form's but for its token): the
+        # first-visit gate may keep it, and put a new nonce and token in each copy.
         request.environ[WHOLE_PAGE_NONCE] = nonce
+        if token is not None:
+            request.environ[WHOLE_PAGE_TOKEN] = token
     return page
 
 

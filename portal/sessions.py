@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -73,6 +74,20 @@ class ServerSession(CallbackDict, SessionMixin):
         self.form_cookie_token: str | None = None
 
 
+def form_serializer(app: Flask) -> URLSafeTimedSerializer:
+    """Flask-WTF's own signing of the raw token (flask_wtf.csrf.generate_csrf)."""
+    secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key or ""
+    return URLSafeTimedSerializer(secret, salt=WTF_CSRF_SALT)
+
+
+def new_form_token(app: Flask) -> str:
+    """A new visitor's CSRF token, signed, made as Flask-WTF makes one (a random raw token,
+    sha1 of 64 random bytes): what a blank form page puts in its hidden field and, for a
+    visitor with no session, in the form cookie (portal.first_visit_gate)."""
+    raw = hashlib.sha1(os.urandom(64)).hexdigest()  # noqa: S324  (Flask-WTF's own recipe)
+    return str(form_serializer(app).dumps(raw))
+
+
 class DatabaseSessionInterface(SessionInterface):
     def lifetime(self, app: Flask) -> timedelta:
         return app.config["SESSION_IDLE_LIFETIME"]
@@ -81,9 +96,7 @@ class DatabaseSessionInterface(SessionInterface):
         return self.get_cookie_name(app) + "_form"
 
     def _form_serializer(self, app: Flask) -> URLSafeTimedSerializer:
-        """Flask-WTF's own signing of the raw token (flask_wtf.csrf.generate_csrf)."""
-        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key or ""
-        return URLSafeTimedSerializer(secret, salt=WTF_CSRF_SALT)
+        return form_serializer(app)
 
     def _before_any_row(self, app: Flask, request: Request) -> ServerSession:
         """A visitor with no stored session: empty, or holding only the CSRF token of a
