@@ -39,6 +39,11 @@ NOT_PAGES = {
     "staff.case_letter_pdf": "serves a letter PDF, not a page",
     "staff.reports_csv": "a CSV download",
     "staff.restrictions_csv": "a CSV download",
+    "staff.record_redaction_picture": "serves a page of a record as a PNG, not a page",
+    # Need an uploaded record on a case being worked on, which the demo data has none of:
+    # axe runs on each in tests/browser/test_redaction_walk.py instead.
+    "staff.record_redaction": "swept by test_redaction_walk.py (a record to redact)",
+    "staff.record_redaction_page": "swept by test_redaction_walk.py (a page to redact)",
 }
 # Pages for someone who is not signed in (swept anonymously).
 SIGNED_OUT_PAGES = {
@@ -181,6 +186,9 @@ ROLE_PAGES = {
         f"/staff/cases/{ref}/after-decision" for ref in (*s.review_references, s.unheld_reference)
     ],
     "staff.case_hold": lambda s: [f"/staff/cases/{ref}/hold" for ref in s.case_references[:2]],
+    "staff.case_redactions_review": lambda s: [
+        f"/staff/cases/{ref}/redactions" for ref in s.case_references[:2]
+    ],
     "staff.admin_staff": lambda s: ["/staff/admin/staff"],
     "staff.admin_invite": lambda s: ["/staff/admin/staff/invite"],
     "staff.admin_member": lambda s: [f"/staff/admin/staff/{s.member_id}"],
