@@ -386,7 +386,7 @@ def _merged(
 ) -> list[QueueRow]:
     """The first `limit` rows of several queries, each already in order, merged."""
     connection = session.connection()  # plain rows: no ORM step between them and the page
-    parts = [_rows(connection.execute(query)) for query in queries]
+    parts = [_rows(connection.execute(query).all()) for query in queries]
     return list(itertools.islice(heapq.merge(*parts, key=key), limit))
 
 

@@ -8,7 +8,7 @@ depends only on the filters chosen, the staff and the profile's hubs, is drawn o
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
 from jinja2 import Environment
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal.accounts.directory import actor_for_id
@@ -135,6 +135,50 @@ def row_display(row: case_queue.QueueRow, today: date, names: Mapping[str, str])
     )
 
 
+# A row of the table, as GOV.UK Frontend's table and tag draw it. Written out here, not in
+# the template: Jinja's look-up and escape per value, forty rows a page, cost more than the
+# rest of the page's markup (issue 17 point 2). Every value is escaped where it goes in.
+_ROW = (
+    '<tr class="govuk-table__row">\n'
+    '<td class="govuk-table__cell">'
+    '<a class="govuk-link" href="/staff/cases/{reference}">{reference}</a>'
+    '<br><span class="govuk-body-s">{kind}</span></td>\n'
+    '<td class="govuk-table__cell">{subject_name}{asked_by}</td>\n'
+    '<td class="govuk-table__cell"><strong class="govuk-tag {state_tag}">{state}</strong></td>\n'
+    '<td class="govuk-table__cell">{due_on}{due}</td>\n'
+    '<td class="govuk-table__cell">{assignee}</td>\n'
+    "</tr>\n"
+)
+
+
+def table_rows(rows: Sequence[RowDisplay]) -> Markup:
+    """The table's body rows, each value escaped."""
+    return Markup(  # noqa: S704  (every value below is escaped)
+        "".join(
+            _ROW.format(
+                reference=escape(row.reference),
+                kind=escape(row.kind),
+                subject_name=escape(row.subject_name),
+                asked_by=(
+                    ""
+                    if row.asked_by is None
+                    else f'<br><span class="govuk-body-s">Asked by {escape(row.asked_by)}</span>'
+                ),
+                state_tag=escape(row.state_tag),
+                state=escape(row.state),
+                due_on=f"{escape(row.due_on)}<br>" if row.due_on else "",
+                due=(
+                    f'<strong class="govuk-tag govuk-tag--red">{escape(row.due_text)}</strong>'
+                    if row.overdue
+                    else f'<span class="govuk-body-s">{escape(row.due_text)}</span>'
+                ),
+                assignee=escape(row.assignee),
+            )
+            for row in rows
+        )
+    )
+
+
 class SelectedFilter(NamedTuple):
     text: str
     href: str  # the queue without this filter
@@ -239,7 +283,7 @@ def queue() -> str:
         review_today=today,
         filters=filters,
         filter_panel=filter_panel(filters, selected, labels["assignee"], hub_names),
-        rows=[row_display(row, today, names) for row in page.rows],
+        rows=table_rows([row_display(row, today, names) for row in page.rows]),
         selected=selected,
         next_url=next_url,
         first_url=request.path + ("?" + urlencode(chosen) if chosen else ""),

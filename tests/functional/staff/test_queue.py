@@ -244,3 +244,24 @@ def test_dashboard_counts_a_case_completed_on_time(app, caseworker):
     page = get_page(client, "/staff/", lang="en")
     assert figure(page, "figure-on-time").startswith(f"{figures.on_time.percent}%")
     assert reference
+
+
+def test_each_row_reads_as_the_caseworker_sees_it_with_names_shown_as_typed(app, caseworker):
+    """The rows are drawn in Python (queue_views.table_rows): a name holding markup shows
+    as the characters typed, and each cell reads in order: reference and kind, name (and
+    who asked, when someone asked for another), status, due date, assignee."""
+    client, account = caseworker
+    surname = "<b>Row" + secrets.token_hex(3) + "</b> & “Co”"
+    [(reference, due_on, _)] = make_cases(
+        app, 1, surname=surname, due_offsets=[-14], assignee=f"staff:{account.id}"
+    )
+    page = get_page(client, f"/staff/queue?q={reference}", lang="en")
+    assert due_on is not None
+    late = -clock.working_days_between(london_today(), due_on)
+    row = re.search(rf"<tr[^>]*>\s*<td[^>]*>\s*<a[^>]*>{reference}</a>.*?</tr>", page.html, re.S)
+    assert row, "no row for the case"
+    assert element_text(row.group(0)) == (
+        f"{reference} Access request Tester {surname} In progress "
+        f"{due_on.strftime('%-d %b %Y')} {late} working days overdue {account.name}"
+    )
+    assert "<b>Row" not in page.html  # escaped, not drawn bold

@@ -60,6 +60,27 @@ def test_the_pages_warn_two_minutes_before_the_session_ends(client, signed_in):
     assert "You are about to be signed out" in page.html
 
 
+def test_the_warnings_sign_out_button_carries_this_sessions_own_token(app, client, signed_in):
+    """The warning is drawn once and kept (portal.staff.chrome): each page gets its own
+    session's form token in it, and signing out from the warning works."""
+    signed_in(client)
+    other = app.test_client()
+    signed_in(other)
+    tokens = []
+    for each in (client, other):
+        page = get_page(each, "/staff/", lang="en")
+        dialog = re.search(r"<dialog.*?</dialog>", page.html, re.S)
+        assert dialog, "no timeout warning"
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', dialog.group(0))
+        assert token, "no sign-out token in the warning"
+        tokens.append(token.group(1))
+    assert tokens[0] != tokens[1]
+    response = client.post("/staff/sign-out", data={"csrf_token": tokens[0]})
+    assert response.status_code == 303
+    assert response.location == "/staff/signed-out"
+    assert other.get("/staff/").status_code == 200  # the other session goes on
+
+
 def test_30_minutes_without_a_request_ends_the_session(app, client, signed_in):
     account = signed_in(client)
     set_last_seen(client, timedelta(minutes=29, seconds=50))
