@@ -24,6 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import Engine
@@ -37,6 +38,7 @@ from portal.accounts import models as account_models  # noqa: E402
 from portal.cases import case_months, casework_models, clock, references  # noqa: E402
 from portal.cases import queue as q  # noqa: E402
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person  # noqa: E402
+from portal.cases.person_search import fold, search_text  # noqa: E402
 from portal.extensions import Base, engine_options  # noqa: E402
 
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -49,8 +51,9 @@ STAFF = [f"staff:{n}" for n in range(1, 21)]
 FIRST = "Anna Jan Maria Piotr Ioana Andrei Ayesha Imran Ruta Jonas Sarah David Emma Tom".split()
 LAST = (
     "Kowalska Nowak Popescu Ionescu Khan Hussain Kazlauskas Petrauskas Smith Jones Taylor "
-    "Brown Wilson Walker Wright Green Hall Wood Clarke Hughes"
+    "Brown Wilson Walker Wright Green Hall Wood Clarke Hughes Wójcik Żółć Bērziņa"
 ).split()
+LETTERS = "ABDEFGHJLNPQRSTUWXYZ"  # the letters a postcode's inward part may end in
 OPEN_SHARE = 0.2  # a fifth of the cases still open: a busy office with a long history
 HISTORY_DAYS = 1500  # about four years
 assert casework_models and outbox and account_models  # every table in the metadata
@@ -85,13 +88,12 @@ def bulk_insert_cases(
     for case_id in range(1, cases + 1):
         person_id += 1
         subject_id = person_id
-        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}-{rng.randrange(10000)}"
-        people.append({"id": subject_id, "full_name": name})
+        people.append(seeded_person(subject_id, rng))
         requester_id = subject_id
         if rng.random() < 0.1:
             person_id += 1
             requester_id = person_id
-            people.append({"id": requester_id, "full_name": f"{rng.choice(FIRST)} Parent"})
+            people.append(seeded_person(requester_id, rng, surname="Parent"))
         if steady:
             received = TODAY - timedelta(days=rng.randrange(0, HISTORY_DAYS))
             recent = (TODAY - received).days < 42
@@ -164,7 +166,32 @@ class Scenario:
     depth: int = 0  # pages skipped before the timed page (followed by keyset)
 
 
-def scenarios(sample_reference: str) -> list[Scenario]:
+def seeded_person(person_id: int, rng: random.Random, surname: str = "") -> dict[str, object]:
+    """A person with every detail staff search by (issue 19 point 3): a name (a numbered
+    surname, some with accents), email, postcode, phone and date of birth, and the folded
+    text the model would keep for them."""
+    first = rng.choice(FIRST)
+    number = rng.randrange(10000)
+    last = surname or f"{rng.choice(LAST)}-{number}"
+    details = {
+        "full_name": f"{first} {last}",
+        "email": f"{fold(first)}.{fold(last)}@example.com".replace(" ", ""),
+        "postcode": f"WF{rng.randrange(1, 17)} {rng.randrange(1, 10)}{rng.choice(LETTERS)}"
+        f"{rng.choice(LETTERS)}",
+        "phone": f"07700 9{rng.randrange(100000):05d}",
+        "date_of_birth": date(1950, 1, 1) + timedelta(days=rng.randrange(25_000)),
+    }
+    return {"id": person_id, **details, "search_text": search_text(**details)}
+
+
+def scenarios(sample_reference: str, sample: Any) -> list[Scenario]:
+    """Every filter, and a search by each detail of one person in the middle of the data
+    (`sample`), typed as staff would type it."""
+    born = (
+        sample.date_of_birth
+        if isinstance(sample.date_of_birth, date)
+        else (date.fromisoformat(str(sample.date_of_birth)))
+    )
     f = q.QueueFilters
     return [
         Scenario("open cases, page 1", f()),
@@ -196,6 +223,24 @@ def scenarios(sample_reference: str) -> list[Scenario]:
         ),
         Scenario("search by name, open cases", f(search="kowalska-12")),
         Scenario("search by name, all states", f(search="nowak-77", states=tuple(CaseState))),
+        Scenario("search by name without accents", f(search="zolc-12", states=tuple(CaseState))),
+        Scenario(
+            "search by full name, without accents",
+            f(search=fold(sample.full_name), states=tuple(CaseState)),
+        ),
+        Scenario(
+            "search by part of an email",
+            f(search=sample.email.split("@")[0][2:], states=tuple(CaseState)),
+        ),
+        Scenario(
+            "search by date of birth",
+            f(search=f"{born.day}/{born.month}/{born.year}", states=tuple(CaseState)),
+        ),
+        Scenario("search by postcode", f(search=sample.postcode.lower(), states=tuple(CaseState))),
+        Scenario(
+            "search by phone",
+            f(search="+44 " + sample.phone.removeprefix("0"), states=tuple(CaseState)),
+        ),
     ]
 
 
@@ -247,7 +292,15 @@ def measure(url: str, cases: int, runs: int) -> list[dict[str, object]]:
         started = time.perf_counter()
         refs = bulk_insert_cases(engine, cases, random.Random(20261124))
         print(f"  seeded {cases} cases in {time.perf_counter() - started:.1f} s")
-        return time_scenarios(engine, scenarios(refs[len(refs) // 2]), runs)
+        with engine.connect() as connection:  # someone in the middle, searched for by each detail
+            sample = connection.execute(
+                text(
+                    "SELECT full_name, email, postcode, phone, date_of_birth FROM people "
+                    "WHERE id = :id"
+                ),
+                {"id": cases // 2},
+            ).one()
+        return time_scenarios(engine, scenarios(refs[len(refs) // 2], sample), runs)
     finally:
         engine.dispose()
 

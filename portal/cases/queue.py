@@ -22,12 +22,21 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, bindparam, case, func, or_, select, tuple_
+from sqlalchemy import (
+    Select,
+    bindparam,
+    case,
+    func,
+    or_,
+    select,
+    tuple_,
+)
 from sqlalchemy.orm import aliased
 
-from portal.cases import clock, references
+from portal.cases import clock
 from portal.cases.casework_models import CaseAssignment
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
+from portal.cases.queue_search import search_condition
 from portal.cases.workflow import CLOSED
 from portal.extensions import DbSession
 
@@ -154,42 +163,6 @@ def due_soon_until(today: date, working_days: int = DUE_SOON_WORKING_DAYS) -> da
     return day - timedelta(days=1)
 
 
-_MAX_LISTED_PEOPLE = 2000
-
-
-def _search_condition(session: DbSession, text: str) -> Any:
-    """What staff typed: a reference (as a person would type it) finds that case, through
-    the unique index on the reference; and, unless it holds a digit (no name does), it is
-    also part of the subject's or requester's name, any case. Eight letters without a U
-    read as a reference too ("Kowalska" is TF-K0WA-1SKA), so a name is never taken for
-    only a reference. The people who match are found first, in one pass over their
-    names, then their cases through the subject_id and requester_id indexes."""
-    reference = references.normalise(text)
-    by_reference = Case.reference == reference if reference is not None else None
-    if by_reference is not None and any(character.isdigit() for character in text):
-        return by_reference
-    by_name = _name_condition(session, text)
-    return by_name if by_reference is None else or_(by_reference, by_name)
-
-
-def _name_condition(session: DbSession, text: str) -> Any:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    pattern = f"%{escaped}%"
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite's LIKE already ignores case (ASCII, as its lower() does) and runs twice
-        # as fast without lower() on every name.
-        matches = Person.full_name.like(pattern, escape="\\")
-    else:
-        # PostgreSQL answers ILIKE '%part%' from the trigram index ix_people_full_name_trgm
-        # (planned for the actual pattern: see portal.extensions.POSTGRESQL_CONNECT_ARGS).
-        matches = Person.full_name.ilike(pattern, escape="\\")
-    people: Any = select(Person.id).where(matches)
-    found = list(session.scalars(people.limit(_MAX_LISTED_PEOPLE + 1)))
-    if len(found) <= _MAX_LISTED_PEOPLE:
-        people = found
-    return or_(Case.subject_id.in_(people), Case.requester_id.in_(people))
-
-
 def _assigned(to: list[str] | None) -> Any:
     """EXISTS an assignment of the case to one of `to` (None: to anybody)."""
     assignment = aliased(CaseAssignment)
@@ -271,7 +244,7 @@ def queue_page(
     dialect = session.get_bind().dialect.name
     wanted = page_size + 1  # one more tells whether there is a next page
     if filters.search:
-        search = _search_condition(session, filters.search)
+        search = search_condition(session, filters.search)
         plan = _plan(dialect, filters, today, after, wanted, search)
     else:
         plan = _kept_plan(dialect, filters, today, after, wanted)

@@ -6,14 +6,16 @@ import html
 import re
 import secrets
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 import pytest
+from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.cases import clock
 from portal.cases import queue as case_queue
 from portal.cases.clock import london_today
-from portal.cases.models import Case, CaseKind, CaseState, Channel
+from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.scenario_requests import person
 from portal.cases.scenarios import received_for
 from portal.extensions import db
@@ -265,3 +267,27 @@ def test_each_row_reads_as_the_caseworker_sees_it_with_names_shown_as_typed(app,
         f"{due_on.strftime('%-d %b %Y')} {late} working days overdue {account.name}"
     )
     assert "<b>Row" not in page.html  # escaped, not drawn bold
+
+
+def test_one_search_box_finds_a_case_by_any_detail_of_the_person(app, caseworker):
+    """Issue 19 point 3, as the caseworker uses it: the box says what it finds, and a
+    phone number typed as the resident said it finds their case."""
+    client, _ = caseworker
+    surname = "Żółć" + secrets.token_hex(3)
+    [(reference, _, _)] = make_cases(app, 1, surname=surname, due_offsets=[3])
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        subject = db.session.get(Person, case.subject_id)
+        subject.phone = "07700 9" + str(secrets.randbelow(10**5)).zfill(5)
+        db.session.commit()
+        spoken = "+44 " + subject.phone[1:]
+    page = get_page(client, "/staff/queue", lang="en")
+    assert "Search Reference, name, email, date of birth, postcode or phone number" in (
+        element_text(page.html)
+    )
+    page = get_page(client, "/staff/queue?" + urlencode({"q": spoken}), lang="en")
+    assert references_on(page) == [reference]
+    page = get_page(
+        client, "/staff/queue?" + urlencode({"q": "tester zolc" + surname[4:]}), lang="en"
+    )
+    assert references_on(page) == [reference]
