@@ -12,7 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from portal.cases import audit, disclosure, record_redactions
+from portal.cases import audit, disclosure, record_readings, record_redactions
 from portal.cases.casework_models import DisclosureItem, DisclosureKind
 from portal.cases.errors import CaseworkError
 from portal.cases.models import Case
@@ -100,6 +100,7 @@ def _screen(case: Case, item: DisclosureItem, status: int = 200, **forms: object
             take_back=TakeBackForm(prefix="back"),
             exemptions=disclosure.EXEMPTIONS,
             reference_of=disclosure.exemption_reference,
+            being_read=record_readings.being_read(db.session, item),
             **forms,
         ),
         status,
