@@ -16,7 +16,8 @@ differs from the page drawn without any text inside the character's outline; the
 reviewer judged what the page shows, so the text layer says only that.
 
 Words drawn as pixels (a scanned page, an image record, a picture on a page) are read by
-OCR (ocr.py, the same reading term search made, so a page is read once) and written into
+OCR (ocr.py: the reading the worker kept at upload, or the one term search made, so a page
+is read once) and written into
 the text layer too, where they show: every word a redaction box touches is left out, so
 only words the released picture shows unchanged are in it. A word under a box, or cut by
 one, is not there to be copied or read aloud, even in part.
