@@ -14,7 +14,7 @@ from types import MappingProxyType
 
 from sqlalchemy import select
 
-from portal.cases import clock
+from portal.cases import clock, record_readings
 from portal.cases.casework_models import (
     DEPARTMENT_KEY_LENGTH,
     DepartmentSearch,
@@ -274,7 +274,8 @@ def add_disclosure_item(
     redaction note must say what was withheld. The note is for staff only: the response
     gives the resident each exemption's plain words, never the note. The source department
     is named as in record_search: its English name, and its key in the council profile if
-    it has one.
+    it has one. An uploaded file is queued to have its pictured pages read by OCR
+    (record_readings), in the same transaction.
     """
     moment = acting_moment(now)
     department = required_text(source_department, "Name the department", limit=NAME_LENGTH)
@@ -321,6 +322,9 @@ def add_disclosure_item(
         )
     session.add(item)
     session.flush()
+    if kind == DisclosureKind.UPLOADED:
+        # Its pictured pages (scans, photographs) are read now, not when staff search it.
+        record_readings.queue_reading(session, case, item, now=moment)
     audit_event(
         session,
         case,

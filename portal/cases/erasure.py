@@ -39,7 +39,7 @@ from portal.cases.casework_models import (
 from portal.cases.document_models import CaseDocument, LetterPosting
 from portal.cases.entitlement import EntitlementJudgement
 from portal.cases.models import Case, CaseFile, ClockPause, Person, TrackingCode
-from portal.cases.redaction_models import RecordRedaction
+from portal.cases.redaction_models import RecordReading, RecordRedaction
 from portal.cases.rights_models import RightsDecision
 from portal.extensions import Base, DbSession
 from portal.outbox import Job, JobStatus
@@ -67,9 +67,11 @@ def _part_rows(now: datetime) -> dict[str, list[tuple[type[Base], Any, Any]]]:
             (LetterPosting, LetterPosting.case_id, None),
             (CaseDocument, CaseDocument.case_id, None),
         ],
-        # The redactions first: they name the items (and the third parties withheld).
+        # The redactions and the pages' readings first: they name the items (and the
+        # third parties withheld).
         "disclosure": [
             (RecordRedaction, RecordRedaction.case_id, None),
+            (RecordReading, RecordReading.case_id, None),
             (DisclosureItem, DisclosureItem.case_id, None),
         ],
     }

@@ -5,6 +5,10 @@ A redaction is kept as boxes in the record's own page space (PDF points from the
 bottom left; a JPEG or PNG record is a one-page PDF of it, documents.redaction.image_as_pdf)
 with the exemption that justifies it (C8). What was found (the term, the words around it)
 is for staff: it may be the very name withheld, so nothing a resident reads shows it.
+
+A record's pictured pages (scans, photographs) are read by OCR once, by the worker, when
+the record is uploaded (READ_RECORD_JOB), and each page's reading is kept encrypted as the
+record itself is (RecordReading), so a search or a release does not wait for Tesseract.
 """
 
 from __future__ import annotations
@@ -12,7 +16,16 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.cases.casework_models import ACTOR_LENGTH
@@ -20,6 +33,9 @@ from portal.extensions import Base
 
 TERM_LENGTH = 200
 CONTEXT_LENGTH = 400
+
+# The job that reads an uploaded record's pictured pages (documents.upload_reading).
+READ_RECORD_JOB = "ocr.read_record"
 
 # One box: left, bottom, right, top, in PDF points.
 Box = tuple[float, float, float, float]
@@ -61,3 +77,20 @@ class RecordRedaction(Base):
 
     def box_tuples(self) -> list[Box]:
         return [(b[0], b[1], b[2], b[3]) for b in self.boxes]
+
+
+class RecordReading(Base):
+    """The words OCR read in the pictures of one page of an uploaded record, made by the
+    worker at upload: opaque to the domain (documents.upload_reading writes and reads
+    them), encrypted as the record is (record_readings.reading_associated_data), and
+    deleted with the record."""
+
+    __tablename__ = "record_readings"
+    __table_args__ = (UniqueConstraint("item_id", "page"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("disclosure_items.id"))
+    page: Mapped[int] = mapped_column(Integer)  # from 0
+    encrypted: Mapped[bytes] = mapped_column(LargeBinary)
+    read_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

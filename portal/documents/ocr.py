@@ -8,8 +8,11 @@ written to disk. It runs single-threaded (OMP_THREAD_LIMIT=1): its own threads s
 slow a busy machine many times over, and two programs side by side use two cores better.
 
 A reading is remembered (by the picture's pixels), so the release of a record just
-searched does not read its pages again. Which parts of a page are read, and what becomes
-of the words, is pictured_words.py's business.
+searched does not read its pages again. A reading made earlier (the worker reads a record's
+pictures when it is uploaded, upload_reading.py) is handed in as `known`, by picture_key:
+the picture's own pixels and the languages read, so a reading is only ever used for the
+very picture it was made from. Which parts of a page are read, and what becomes of the
+words, is pictured_words.py's business.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import shutil
 import subprocess
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
@@ -35,9 +38,11 @@ __all__ = [
     "OCR_DPI",
     "OcrUnavailable",
     "PixelBox",
+    "Readings",
     "Word",
     "forget_readings",
     "languages_for",
+    "picture_key",
     "read_soon",
     "read_words",
     "wait_for_room",
@@ -88,6 +93,9 @@ class Word:
         return left - margin, top - margin, right + margin, bottom + margin
 
 
+Readings = Mapping[str, Sequence[Word]]  # the words read in pictures, by picture_key
+
+
 def languages_for(terms: Iterable[str]) -> tuple[str, ...]:
     """English, and each offered language whose letters one of `terms` uses."""
     letters = set("".join(terms))
@@ -97,10 +105,12 @@ def languages_for(terms: Iterable[str]) -> tuple[str, ...]:
     return (*LANGUAGES, *wanted)
 
 
-def read_soon(picture: Image.Image, languages: Sequence[str] = LANGUAGES) -> Future[list[Word]]:
+def read_soon(
+    picture: Image.Image, languages: Sequence[str] = LANGUAGES, known: Readings | None = None
+) -> Future[list[Word]]:
     """read_words on a thread of the shared pool, one Tesseract a core: a page is drawn
     while the one before it is read."""
-    return _pool().submit(read_words, picture, tuple(languages))
+    return _pool().submit(read_words, picture, tuple(languages), known)
 
 
 def wait_for_room(pending: Iterable[Future[list[Word]]]) -> None:
@@ -121,13 +131,25 @@ def _pool() -> ThreadPoolExecutor:
     return ThreadPoolExecutor(max_workers=_workers(), thread_name_prefix="ocr")
 
 
-def read_words(picture: Image.Image, languages: Sequence[str] = LANGUAGES) -> list[Word]:
-    """The words Tesseract reads in `picture`, in reading order. The same picture read
-    again with the same languages is answered from memory."""
+def picture_key(picture: Image.Image, languages: Sequence[str] = LANGUAGES) -> str:
+    """What a reading of `picture` in `languages` is known by: a digest of its grey pixels,
+    its size and the languages. Another picture, or the same read in other languages, has
+    another key."""
     grey = picture.convert("L")
     digest = hashlib.blake2b(grey.tobytes(), digest_size=16)
     digest.update(repr((grey.size, tuple(languages))).encode())
-    key = digest.digest()
+    return digest.hexdigest()
+
+
+def read_words(
+    picture: Image.Image, languages: Sequence[str] = LANGUAGES, known: Readings | None = None
+) -> list[Word]:
+    """The words Tesseract reads in `picture`, in reading order. A picture `known` (read
+    at upload) or read before with the same languages is answered without Tesseract."""
+    grey = picture.convert("L")
+    key = picture_key(grey, languages)
+    if known is not None and key in known:
+        return list(known[key])
     with _CACHE_LOCK:
         if key in _CACHE:
             _CACHE.move_to_end(key)
@@ -140,7 +162,7 @@ def read_words(picture: Image.Image, languages: Sequence[str] = LANGUAGES) -> li
     return words
 
 
-_CACHE: OrderedDict[bytes, list[Word]] = OrderedDict()
+_CACHE: OrderedDict[str, list[Word]] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 
 

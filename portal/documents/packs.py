@@ -43,7 +43,7 @@ from portal.cases.casework_models import (
 )
 from portal.cases.models import Case
 from portal.cases.record_redactions import AcceptedRedaction, accepted_redactions
-from portal.documents import people
+from portal.documents import people, upload_reading
 from portal.documents.fetcher import RefusedResource, StaticOnlyFetcher
 from portal.documents.letters import (
     RenderedDocument,
@@ -55,6 +55,7 @@ from portal.documents.letters import (
     reference_unbroken,
     wants_large_print,
 )
+from portal.documents.ocr import Readings
 from portal.documents.pack_drawing import Placement, draw_documents
 from portal.documents.page_reading import RedactionError
 from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
@@ -184,7 +185,13 @@ def build_response_pack(
             redactions = (
                 accepted_redactions(session, item) if item.kind == DisclosureKind.UPLOADED else []
             )
-            records.append(_opened(case, number, item, cipher, redactions))
+            # The pages read at upload are not read by OCR again for the released copy.
+            known = (
+                upload_reading.known_readings(session, case, item, cipher=cipher)
+                if redactions
+                else {}
+            )
+            records.append(_opened(case, number, item, cipher, redactions, known))
         return _build(case, searches, records, page_cap=page_cap, large_print=large_print)
     finally:
         for record in records:
@@ -255,6 +262,7 @@ def _opened(
     item: DisclosureItem,
     cipher: Any,
     redactions: Sequence[AcceptedRedaction] = (),
+    known: Readings | None = None,
 ) -> _Record:
     """Decrypt an uploaded item and tell its type from its content; open a PDF (cheap: its
     pages are counted, not drawn). A record with redactions is replaced by its released
@@ -265,7 +273,7 @@ def _opened(
     content = disclosure.decrypt_disclosure_item(case, item, cipher=cipher)
     if redactions:
         try:
-            content = released_record(content, redactions, disclosure.exemption_reference)
+            content = released_record(content, redactions, disclosure.exemption_reference, known)
         except RedactionError as error:
             raise UnusableItem(number, item.title, str(error)) from None
     record.media_type = detect_media_type(content) or ""

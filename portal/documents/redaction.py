@@ -16,7 +16,8 @@ differs from the page drawn without any text inside the character's outline; the
 reviewer judged what the page shows, so the text layer says only that.
 
 Words drawn as pixels (a scanned page, an image record, a picture on a page) are read by
-OCR (ocr.py, the same reading term search made, so a page is read once) and written into
+OCR (ocr.py: the reading the worker kept at upload, or the one term search made, so a page
+is read once) and written into
 the text layer too, where they show: every word a redaction box touches is left out, so
 only words the released picture shows unchanged are in it. A word under a box, or cut by
 one, is not there to be copied or read aloud, even in part.
@@ -96,10 +97,12 @@ def redact_pdf(
     *,
     dpi: float = PICTURE_DPI,
     languages: Sequence[str] = ocr.LANGUAGES,
+    known: ocr.Readings | None = None,
 ) -> bytes:
     """The released copy of the PDF `content`, with `redactions` burned in (see the module's
     docstring). Every page is rebuilt, with or without redactions on it; words drawn as
-    pixels are read by OCR in `languages` for its text layer."""
+    pixels are read by OCR in `languages` for its text layer, unless their reading is
+    `known` (read at upload)."""
     seen = as_seen(content)
     with PDFIUM_LOCK:
         shown = _open(seen)
@@ -113,7 +116,7 @@ def redact_pdf(
             reading: deque[_Burned] = deque()
             for number in range(len(shown)):
                 boxes = [r for r in redactions if r.page == number]
-                reading.append(_burn(shown[number], hidden[number], boxes, dpi, languages))
+                reading.append(_burn(shown[number], hidden[number], boxes, dpi, languages, known))
                 ocr.wait_for_room(future for burned in reading for _, future in burned.reads)
                 while reading and (len(reading) > 2 or reading[0].read()):
                     _add_page(released, font, reading.popleft())
@@ -144,11 +147,15 @@ def image_as_pdf(content: bytes, dpi: float = PICTURE_DPI) -> bytes:
 
 
 def redact_image(
-    content: bytes, redactions: Sequence[Redaction], *, dpi: float = PICTURE_DPI
+    content: bytes,
+    redactions: Sequence[Redaction],
+    *,
+    dpi: float = PICTURE_DPI,
+    known: ocr.Readings | None = None,
 ) -> bytes:
     """The released copy of a JPEG or PNG record, as a one-page PDF. Boxes are in the
     points of image_as_pdf's page: pixels * 72 / dpi, from the bottom left."""
-    return redact_pdf(image_as_pdf(content, dpi), redactions, dpi=dpi)
+    return redact_pdf(image_as_pdf(content, dpi), redactions, dpi=dpi, known=known)
 
 
 @dataclass(frozen=True)
@@ -187,6 +194,7 @@ def _burn(
     redactions: Sequence[Redaction],
     dpi: float,
     languages: Sequence[str],
+    known: ocr.Readings | None,
 ) -> _Burned:
     width, height = page.get_size()
     scale = drawing_scale(page, dpi)
@@ -201,7 +209,7 @@ def _burn(
     regions = pictured_words.regions(page, geometry, has_text=has_text)
     source = plain if has_text and plain is not None else image
     reads = [
-        (region, ocr.read_soon(picture, languages))
+        (region, ocr.read_soon(picture, languages, known))
         for region, picture in pictured_words.crops(source, regions)
     ]
     draw = ImageDraw.Draw(image)

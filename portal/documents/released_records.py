@@ -20,6 +20,7 @@ import pypdfium2 as pdfium
 
 from portal.cases.record_redactions import AcceptedRedaction, PlaceFound
 from portal.cases.redaction_models import Box
+from portal.documents.ocr import Readings
 from portal.documents.page_reading import (
     Rect,
     RedactionError,
@@ -66,9 +67,12 @@ def record_as_pdf(content: bytes) -> bytes:
     raise RedactionError("only PDF, PNG and JPEG records can be redacted")
 
 
-def find_places(content: bytes, terms: Sequence[str]) -> dict[str, list[PlaceFound]]:
-    """Every place each term is found in the record, for staff to judge."""
-    hits = find_terms(record_as_pdf(content), terms)
+def find_places(
+    content: bytes, terms: Sequence[str], known: Readings | None = None
+) -> dict[str, list[PlaceFound]]:
+    """Every place each term is found in the record, for staff to judge; pictures whose
+    reading is `known` (upload_reading.kept_readings) are not read again."""
+    hits = find_terms(record_as_pdf(content), terms, known=known)
     return {
         term: [
             PlaceFound(
@@ -157,15 +161,17 @@ def released_record(
     content: bytes,
     redactions: Sequence[AcceptedRedaction],
     label: Callable[[str], str],
+    known: Readings | None = None,
 ) -> bytes:
     """The released copy of the record: a new PDF with each redaction burned in, labelled
-    with label(code) (the exemption's short reference)."""
+    with label(code) (the exemption's short reference); pictures whose reading is `known`
+    are not read again for its text layer."""
     burned = [
         Redaction(redaction.page, Rect(*box), label(str(redaction.code)))
         for redaction in redactions
         for box in redaction.boxes
     ]
-    return redact_pdf(record_as_pdf(content), burned)
+    return redact_pdf(record_as_pdf(content), burned, known=known)
 
 
 def released_preview(
@@ -175,10 +181,12 @@ def released_preview(
     page: int,
     *,
     width: int = PREVIEW_WIDTH,
+    known: Readings | None = None,
 ) -> PagePreview:
     """A released page drawn as the reviewer checks it beside the original."""
     on_page = [redaction for redaction in redactions if redaction.page == page]
-    return _preview(released_record(_one_page(content, page), _moved(on_page), label), 0, width)
+    released = released_record(_one_page(content, page), _moved(on_page), label, known)
+    return _preview(released, 0, width)
 
 
 def _one_page(content: bytes, page: int) -> bytes:

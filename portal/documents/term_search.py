@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass, replace
 
@@ -39,7 +39,7 @@ from portal.documents.pictured_words import Region
 from portal.documents.redaction import Redaction
 from portal.documents.uploaded_pages import PDFIUM_LOCK, PICTURE_DPI
 
-__all__ = ["CONTEXT_CHARS", "Hit", "find_term", "find_terms", "term_pattern"]
+__all__ = ["CONTEXT_CHARS", "Hit", "find_term", "find_terms", "read_pictures", "term_pattern"]
 
 CONTEXT_CHARS = 40  # of the page's text either side of a hit, to judge it by
 _BREAK = "\n"
@@ -81,24 +81,70 @@ def find_term(content: bytes, term: str, *, languages: Sequence[str] | None = No
 
 
 def find_terms(
-    content: bytes, terms: Sequence[str], *, languages: Sequence[str] | None = None
+    content: bytes,
+    terms: Sequence[str],
+    *,
+    languages: Sequence[str] | None = None,
+    known: ocr.Readings | None = None,
 ) -> dict[str, list[Hit]]:
     """Every occurrence of each of `terms`, reading the record once: its text layer, and
     by OCR (in `languages`, by default English and those whose letters the terms use)
-    what it draws as pixels."""
+    what it draws as pixels; a picture whose reading is `known` (read at upload) is not
+    read again."""
     patterns = {term: term_pattern(term) for term in terms}
     hits: dict[str, list[Hit]] = {term: [] for term in terms}
     if not any(patterns.values()):
         return hits
     wanted = {term: pattern for term, pattern in patterns.items() if pattern is not None}
     reading = tuple(languages) if languages is not None else ocr.languages_for(wanted)
-    seen = as_seen(content)
+
+    def search_text(number: int, chars: Sequence[Char]) -> None:
+        text, sources = _searchable(chars)
+        for term, pattern in wanted.items():
+            hits[term].extend(_page_hits(number, chars, text, sources, pattern))
+
+    for read in _pictured_pages(as_seen(content), reading, known, None, search_text):
+        _add_ocr_hits(hits, wanted, read)
+    return hits
+
+
+def read_pictures(
+    content: bytes, *, pages: Iterable[int] | None = None, known: ocr.Readings | None = None
+) -> dict[int, dict[str, list[ocr.Word]]]:
+    """The words OCR reads in English (ocr.LANGUAGES) in the pictures of each of `pages` of
+    the PDF `content` (every page by default), by page and ocr.picture_key: the very
+    pictures find_terms and redact_pdf read, so a reading kept now spares them Tesseract
+    later (upload_reading.py). A page that draws no words as pixels is left out."""
+    read = _pictured_pages(as_seen(content), ocr.LANGUAGES, known, pages, None)
+    return {page.number: {key: future.result() for _, key, future in page.reads} for page in read}
+
+
+@dataclass(frozen=True)
+class _Pictures:
+    """The pictures of one page being read by OCR, each with its region and picture_key."""
+
+    number: int
+    geometry: PageGeometry
+    reads: list[tuple[Region, str, Future[list[ocr.Word]]]]
+
+
+def _pictured_pages(
+    seen: bytes,
+    languages: Sequence[str],
+    known: ocr.Readings | None,
+    pages: Iterable[int] | None,
+    on_text: Callable[[int, Sequence[Char]], None] | None,
+) -> list[_Pictures]:
+    """Walk the pages of the record as seen (each of `pages`, or all): hand each page's
+    text layer to `on_text`, and the parts of it drawn as pixels to OCR (other threads)."""
     pictures: list[_Pictures] = []
     with PDFIUM_LOCK:
         document = _open(seen)
         plain: pdfium.PdfDocument | None = None
         try:
-            for number in range(len(document)):
+            for number in range(len(document)) if pages is None else pages:
+                if not 0 <= number < len(document):
+                    continue
                 page = document[number]
                 try:
                     chars = read_chars(page, ink=False)
@@ -110,32 +156,22 @@ def find_terms(
                     regions = pictured_words.regions(page, geometry, has_text=has_text)
                 finally:
                     page.close()
-                text, sources = _searchable(chars)
-                for term, pattern in wanted.items():
-                    hits[term].extend(_page_hits(number, chars, text, sources, pattern))
+                if on_text is not None:
+                    on_text(number, chars)
                 if regions:
                     if has_text and plain is None:
                         plain = _open(textless(seen))
                     source = plain if has_text and plain is not None else document
                     # Pages wait to be read as pictures, a few at a time, not a whole record.
-                    ocr.wait_for_room(future for read in pictures for _, future in read.reads)
-                    pictures.append(_read(source, number, scale, geometry, regions, reading))
+                    ocr.wait_for_room(future for read in pictures for _, _, future in read.reads)
+                    pictures.append(
+                        _read(source, number, scale, geometry, regions, languages, known)
+                    )
         finally:
             if plain is not None:
                 plain.close()
             document.close()
-    for read in pictures:
-        _add_ocr_hits(hits, wanted, read)
-    return hits
-
-
-@dataclass(frozen=True)
-class _Pictures:
-    """The pictures of one page being read by OCR."""
-
-    number: int
-    geometry: PageGeometry
-    reads: list[tuple[Region, Future[list[ocr.Word]]]]
+    return pictures
 
 
 def _open(content: bytes) -> pdfium.PdfDocument:
@@ -152,6 +188,7 @@ def _read(
     geometry: PageGeometry,
     regions: Sequence[Region],
     languages: Sequence[str],
+    known: ocr.Readings | None,
 ) -> _Pictures:
     """Draw page `number` of `document` and hand its `regions` to OCR (on other threads)."""
     page = document[number]
@@ -165,17 +202,18 @@ def _read(
         page.close()
     if rendering.size != geometry.pixels:
         raise RedactionError("a page drew at two sizes")
-    reads: list[tuple[Region, Future[list[ocr.Word]]]] = []
+    reads: list[tuple[Region, str, Future[list[ocr.Word]]]] = []
     for region, picture in pictured_words.crops(rendering, regions):
-        ocr.wait_for_room(future for _, future in reads)
-        reads.append((region, ocr.read_soon(picture, languages)))
+        ocr.wait_for_room(future for _, _, future in reads)
+        key = ocr.picture_key(picture, languages)
+        reads.append((region, key, ocr.read_soon(picture, languages, known)))
     return _Pictures(number, geometry, reads)
 
 
 def _add_ocr_hits(
     hits: dict[str, list[Hit]], patterns: dict[str, re.Pattern[str]], read: _Pictures
 ) -> None:
-    for region, future in read.reads:
+    for region, _, future in read.reads:
         chars = pictured_words.word_chars(future.result(), region)
         text, sources = _searchable(chars)
         for term, pattern in patterns.items():

@@ -24,7 +24,8 @@ from flask import Flask
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
 from portal.cases.document_models import RESPONSE_PACK_JOB
-from portal.documents import production
+from portal.cases.redaction_models import READ_RECORD_JOB
+from portal.documents import production, upload_reading
 from portal.extensions import db
 from portal.instants import utc_now
 from portal.jobs import decisions, emails
@@ -39,13 +40,16 @@ HANDLERS: dict[str, Handler] = {kind: emails.send_case_email for kind in emails.
 # A council message's email; one telling an objection's decision also completes the case.
 HANDLERS["email.case_message"] = decisions.send_case_message
 HANDLERS[RESPONSE_PACK_JOB] = production.render_pack_job
+# An uploaded record's pictured pages, read by OCR once, so searches do not wait for it.
+HANDLERS[READ_RECORD_JOB] = upload_reading.read_record_job
 
 # Failures that retrying cannot mend: the job fails at once, for staff to see.
 PERMANENT_ERRORS: tuple[type[Exception], ...] = (emails.Undeliverable, production.DocumentFailed)
 
 # Job kinds that give up sooner than MAX_ATTEMPTS (a render failing three times will fail
 # again), and what to do, in the same commit, when a job of a kind gives up.
-MAX_ATTEMPTS_FOR: dict[str, int] = {RESPONSE_PACK_JOB: production.MAX_ATTEMPTS}
+# A reading that fails three times is left undone: a search then reads the pages itself.
+MAX_ATTEMPTS_FOR: dict[str, int] = {RESPONSE_PACK_JOB: production.MAX_ATTEMPTS, READ_RECORD_JOB: 3}
 ON_GIVING_UP: dict[str, Callable[[Job, str], None]] = {RESPONSE_PACK_JOB: production.pack_failed}
 
 CLAIM_DURATION = timedelta(minutes=5)

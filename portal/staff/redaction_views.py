@@ -12,12 +12,13 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from portal.cases import audit, disclosure, record_redactions
+from portal.cases import audit, disclosure, record_readings, record_redactions
 from portal.cases.casework_models import DisclosureItem, DisclosureKind
 from portal.cases.errors import CaseworkError
 from portal.cases.models import Case
 from portal.cases.redaction_models import RedactionSource, RedactionStatus
-from portal.documents import released_records
+from portal.documents import released_records, upload_reading
+from portal.documents.ocr import Readings
 from portal.documents.page_reading import RedactionError
 from portal.extensions import db
 from portal.forms.fields import choices
@@ -51,6 +52,13 @@ def _item(case: Case, item_id: int) -> DisclosureItem:
 def _content(case: Case, item: DisclosureItem) -> bytes:
     return disclosure.decrypt_disclosure_item(
         case, item, cipher=current_app.extensions["evidence_cipher"]
+    )
+
+
+def _known(case: Case, item: DisclosureItem) -> Readings:
+    """The record's pictured pages as the worker read them at upload (none until then)."""
+    return upload_reading.known_readings(
+        db.session, case, item, cipher=current_app.extensions["evidence_cipher"]
     )
 
 
@@ -92,6 +100,7 @@ def _screen(case: Case, item: DisclosureItem, status: int = 200, **forms: object
             take_back=TakeBackForm(prefix="back"),
             exemptions=disclosure.EXEMPTIONS,
             reference_of=disclosure.exemption_reference,
+            being_read=record_readings.being_read(db.session, item),
             **forms,
         ),
         status,
@@ -132,7 +141,7 @@ def record_redaction_find(reference: str, item_id: int):
     text = "\n".join([form.terms.data or "", *(form.offered.data or [])])
     try:
         terms = record_redactions.clean_terms(text)
-        found = released_records.find_places(_content(case, item), terms)
+        found = released_records.find_places(_content(case, item), terms, _known(case, item))
         new = 0
         for term in terms:
             new += len(
@@ -316,6 +325,7 @@ def record_redaction_picture(reference: str, item_id: int, page: int, kind: str)
                 record_redactions.accepted_redactions(db.session, item),
                 disclosure.exemption_reference,
                 page - 1,
+                known=_known(case, item),
             )
     except RedactionError:
         abort(404)

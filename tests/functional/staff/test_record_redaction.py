@@ -5,18 +5,24 @@ each redacted page beside its original. What the pages show is read as text."""
 from __future__ import annotations
 
 import io
+import subprocess
 
 from PIL import Image
+from sqlalchemy import select
 from weasyprint import HTML
 
 from portal.accounts.models import Role
 from portal.cases.casework_models import DisclosureKind
-from portal.cases.redaction_models import RecordRedaction, RedactionStatus
+from portal.cases.redaction_models import READ_RECORD_JOB, RecordRedaction, RedactionStatus
+from portal.documents import ocr
 from portal.extensions import db
 from portal.instants import utc_now
+from portal.jobs import worker
+from portal.outbox import Job, JobStatus
 from tests.conftest import building, get_page
 from tests.functional.staff.conftest import events_since, last_event_id
 from tests.journeys import csrf_token
+from tests.unit.documents.test_ocr import scanned_letter, scanned_pdf
 
 NAME = "Jadwiga Nowicka"
 
@@ -181,3 +187,52 @@ def test_lines_picked_and_a_box_drawn_and_the_reviewer_sees_both_pages(app, clie
     html = review.response.get_data(as_text=True)
     assert html.count('alt="Page 1 of Police notes as uploaded"') == 1
     assert html.count('alt="Page 1 of Police notes as released"') == 1
+
+
+def test_a_scan_read_at_upload_is_searched_without_waiting_for_tesseract(
+    app, client, signed_in, monkeypatch
+):
+    """The upload queues the reading; until the worker has done it the screen says so and
+    a search reads the scan itself; afterwards a search finds the name with no OCR."""
+    image, _ = scanned_letter()
+    with building(app) as scenarios:
+        case = scenarios.filed(received=utc_now())
+        reference = case.reference
+        scenarios.start(case)
+        item_id = scenarios.add_item(
+            case,
+            department="Police",
+            title="Scanned letter",
+            kind=DisclosureKind.UPLOADED,
+            content=scanned_pdf(image),
+            original_name="letter.pdf",
+            media_type="application/pdf",
+        ).id
+    signed_in(client, Role.CASEWORKER)
+    screen = f"/staff/cases/{reference}/items/{item_id}/redact"
+    being_read = "This record is still being read for words in its scans and pictures."
+    assert being_read in get_page(client, screen, lang="en").text()
+
+    with app.app_context():
+        jobs = db.session.scalars(select(Job).where(Job.kind == READ_RECORD_JOB))
+        [job_id] = [job.id for job in jobs if job.payload["item_id"] == item_id]
+        moment = utc_now()
+        assert worker.claim(job_id, moment)
+        worker.run_job(app, job_id, now=moment)
+        assert db.session.get(Job, job_id).status == JobStatus.DONE
+    assert being_read not in get_page(client, screen, lang="en").text()
+
+    ocr.forget_readings()
+    real = subprocess.run
+
+    def no_tesseract(command, *args, **kwargs):
+        assert "tesseract" not in command[0], "a search waited for Tesseract"
+        return real(command, *args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "run", no_tesseract)
+    response = post(client, screen, screen + "/find", {"find-terms": NAME})
+    assert response.location.endswith("#proposed")
+    text = get_page(client, screen, lang="en").text()
+    assert f"Page 1: {NAME}" in text
+    assert f"neighbour {NAME} at the door" in text
+    assert redactions(app, item_id) == [(0, "term", RedactionStatus.PROPOSED)]
