@@ -164,6 +164,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     home,
     intake,
     letters,
+    queue_assign,
     redaction_views,
     register,
     reports,

@@ -6,22 +6,30 @@ from flask import render_template
 from flask_login import current_user
 
 from portal.cases import queue as case_queue
+from portal.cases import workload
 from portal.cases.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.permissions import Action, can, requires
-from portal.staff.queue_views import STATE_LABELS
+from portal.staff.queue_views import STATE_LABELS, case_staff_names
 
 
 @bp.get("/")
 @requires(Action.USE_WORKSPACE)
 def dashboard():
     figures = None
+    people: list[workload.PersonWorkload] = []
+    names: dict[str, str] = {}
     if can(current_user, Action.VIEW_CASES):
-        figures = case_queue.dashboard_figures(db.session, today=london_today())
+        today = london_today()
+        figures = case_queue.dashboard_figures(db.session, today=today)
+        people = workload.workload(db.session, today=today)
+        names = case_staff_names()
     return render_template(
         "staff/dashboard.html",
         figures=figures,
+        people=people,
+        names=names,
         state_labels=STATE_LABELS,
         due_soon_days=case_queue.DUE_SOON_WORKING_DAYS,
     )

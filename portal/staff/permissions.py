@@ -85,6 +85,8 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.dashboard": Action.USE_WORKSPACE,
         "staff.sign_out": Action.USE_WORKSPACE,
         "staff.queue": Action.VIEW_CASES,
+        "staff.queue_assign": Action.WORK_ON_CASE,
+        "staff.queue_assign_confirm": Action.WORK_ON_CASE,
         "staff.restrictions": Action.VIEW_CASES,
         "staff.restrictions_csv": Action.VIEW_CASES,
         "staff.reports": Action.VIEW_CASES,

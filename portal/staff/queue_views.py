@@ -16,6 +16,7 @@ from typing import NamedTuple
 from urllib.parse import urlencode
 
 from flask import current_app, render_template, request
+from flask_login import current_user
 from jinja2 import Environment
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -28,7 +29,7 @@ from portal.cases.models import CaseKind, CaseState
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.labels import CHANNEL_LABELS
-from portal.staff.permissions import Action, requires
+from portal.staff.permissions import Action, can, requires
 
 KIND_LABELS: Mapping[str, str] = {
     CaseKind.ACCESS: "Access request",
@@ -139,8 +140,18 @@ def row_display(row: case_queue.QueueRow, today: date, names: Mapping[str, str])
 # A row of the table, as GOV.UK Frontend's table and tag draw it. Written out here, not in
 # the template: Jinja's look-up and escape per value, forty rows a page, cost more than the
 # rest of the page's markup (issue 17 point 2). Every value is escaped where it goes in.
+# The first cell when the member of staff may assign cases: a GOV.UK small checkbox, its
+# label read by screen readers only ("Select TF-…"), to assign several at once.
+_SELECT = (
+    '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small" '
+    'data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">'
+    '<input class="govuk-checkboxes__input" id="select-{reference}" name="case" '
+    'type="checkbox" value="{reference}" form="assign-cases">'
+    '<label class="govuk-label govuk-checkboxes__label" for="select-{reference}">'
+    '<span class="govuk-visually-hidden">Select {reference}</span></label></div></div></td>\n'
+)
 _ROW = (
-    '<tr class="govuk-table__row">\n'
+    '<tr class="govuk-table__row">\n{select}'
     '<td class="govuk-table__cell">'
     '<a class="govuk-link" href="/staff/cases/{reference}">{reference}</a>'
     '<br><span class="govuk-body-s">{kind}</span></td>\n'
@@ -152,11 +163,12 @@ _ROW = (
 )
 
 
-def table_rows(rows: Sequence[RowDisplay]) -> Markup:
-    """The table's body rows, each value escaped."""
+def table_rows(rows: Sequence[RowDisplay], *, selectable: bool = False) -> Markup:
+    """The table's body rows, each value escaped; with a checkbox each if `selectable`."""
     return Markup(  # noqa: S704  (every value below is escaped)
         "".join(
             _ROW.format(
+                select=_SELECT.format(reference=escape(row.reference)) if selectable else "",
                 reference=escape(row.reference),
                 kind=escape(row.kind),
                 subject_name=escape(row.subject_name),
@@ -249,6 +261,7 @@ def queue() -> str:
     after = case_queue.Cursor.decode(request.args.get("after"))
     today = clock.london_today()
     page = case_queue.queue_page(db.session, filters, today=today, after=after)
+    can_assign = can(current_user, Action.WORK_ON_CASE)
 
     # The filters as chosen, for "next page" and for the "remove this filter" tags.
     chosen: list[tuple[str, str]] = [
@@ -284,7 +297,13 @@ def queue() -> str:
         review_today=today,
         filters=filters,
         filter_panel=filter_panel(filters, selected, labels["assignee"], hub_names),
-        rows=table_rows([row_display(row, today, names) for row in page.rows]),
+        rows=table_rows(
+            [row_display(row, today, names) for row in page.rows], selectable=can_assign
+        ),
+        can_assign=can_assign,
+        assign_to=names,
+        back=request.full_path.rstrip("?"),
+        my_cases=f"{request.path}?assignee=staff:{current_user.id}",
         selected=selected,
         next_url=next_url,
         first_url=request.path + ("?" + urlencode(chosen) if chosen else ""),
