@@ -323,3 +323,46 @@ def test_review_outcome_and_ico_forms_with_errors(new_page, request_log, axe_sou
     page.wait_for_selector(".govuk-error-summary")
     check(page, f"{path} (ICO errors)", axe_source, request_log, staff_site.url)
     assert "Enter the ICO's reference" in page.inner_text(".govuk-error-summary")
+
+
+def test_assigning_cases_from_the_queue_by_keyboard(new_page, request_log, axe_source, staff_site):
+    """Issue 19 point 2: tick two cases, choose who gets them and confirm, by keyboard
+    alone; the check page, its error state and the queue afterwards pass axe."""
+    page = new_page()
+    account = staff_site.accounts[Role.CASEWORKER]
+    sign_in(page, staff_site, account, axe_source, request_log)
+    open_page(page, staff_site.url + "/staff/queue")
+    check(page, "/staff/queue", axe_source, request_log, staff_site.url)
+
+    page.focus("#assign-to")  # nothing ticked, nobody chosen: the error state
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".govuk-error-summary")
+    assert "Select at least one case to assign" in page.inner_text(".govuk-error-summary")
+    check(page, "/staff/queue/assign (errors)", axe_source, request_log, staff_site.url)
+
+    open_page(page, staff_site.url + "/staff/queue")
+    boxes = page.locator("input[name=case]")
+    chosen = [boxes.nth(i).get_attribute("value") for i in range(2)]
+    boxes.nth(0).focus()
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")  # the next focusable thing is the row's reference link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.value") == chosen[1]
+    page.keyboard.press("Space")
+    page.focus("#assign-to")
+    while page.evaluate("document.activeElement.selectedOptions[0].text") != account.name:
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/staff/queue/assign$"))
+    heading = page.inner_text("h1")
+    assert heading == f"Assign 2 cases to {account.name}?"
+    assert [page.inner_text(f"td >> text={ref}") for ref in chosen] == chosen
+    check(page, "/staff/queue/assign", axe_source, request_log, staff_site.url)
+
+    page.focus("main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/staff/queue$"))
+    assert f"2 cases assigned to {account.name}" in page.inner_text(".govuk-notification-banner")
+    check(page, "/staff/queue (after assigning)", axe_source, request_log, staff_site.url)
