@@ -260,7 +260,9 @@ def test_each_row_reads_as_the_caseworker_sees_it_with_names_shown_as_typed(app,
     page = get_page(client, f"/staff/queue?q={reference}", lang="en")
     assert due_on is not None
     late = -clock.working_days_between(london_today(), due_on)
-    row = re.search(rf"<tr[^>]*>\s*<td[^>]*>\s*<a[^>]*>{reference}</a>.*?</tr>", page.html, re.S)
+    row = re.search(
+        rf'<tr class="govuk-table__row">(?:(?!</tr>).)*?>{reference}</a>.*?</tr>', page.html, re.S
+    )
     assert row, "no row for the case"
     assert element_text(row.group(0)) == (
         f"{reference} Access request Tester {surname} In progress "
