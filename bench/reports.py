@@ -62,7 +62,7 @@ def time_all(url: str, cases: int, runs: int, busy: bool) -> dict[str, tuple[flo
     engine = create_engine(url, **engine_options(url))  # the portal's own engine options
     try:
         started = time.perf_counter()
-        bulk_insert_cases(engine, cases, random.Random(20261124), steady=not busy)
+        bulk_insert_cases(engine, cases, random.Random(20261124), steady=not busy, events=True)
         if engine.dialect.name == "postgresql":
             # What autovacuum does after a bulk load: marks the pages all-visible, so the
             # report's covering indexes can be read without visiting the table.
