@@ -7,9 +7,12 @@ A case is counted once when it is received (portal.cases.intake) and once when i
 (portal.cases.closing: completed, refused or withdrawn), in the same transaction as the
 change. Both are final: a case's received date, kind, channel and hub never change, and a
 closed case never reopens (workflow: the closed states have no way out), so a month's rows
-are never made stale by a later change. `recount` rebuilds every row from the cases (for
-cases written in bulk, as the benchmarks do; migrations 0024 and 0026 do the same for the
-cases that existed before these tables).
+are never made stale by a later change. What happens to a case afterwards (an extension,
+a complaint acknowledged, an internal review, an ICO case) is counted in its group's row
+for the month it happens, in the transaction that records it (count_event; the events and
+their months: portal.cases.case_month_events). `recount` rebuilds every row from the cases
+and their events (for cases written in bulk, as the benchmarks do; migrations 0024, 0026
+and 0027 do the same for what existed before these tables and columns).
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from sqlalchemy import Date, Integer, String, delete, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.cases.case_month_events import event_counts
 from portal.cases.models import Case, CaseState
 from portal.extensions import Base, DbSession
 
@@ -51,6 +55,13 @@ class CaseMonthGroup(Base):
     on_time: Mapped[int] = mapped_column(Integer, default=0)
     refused: Mapped[int] = mapped_column(Integer, default=0)
     withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    # What happened to the group's cases in the month (EVENT_COUNTS; migration 0027).
+    extended: Mapped[int] = mapped_column(Integer, default=0)
+    acknowledged_in_time: Mapped[int] = mapped_column(Integer, default=0)
+    reviews_asked: Mapped[int] = mapped_column(Integer, default=0)
+    reviews_decided: Mapped[int] = mapped_column(Integer, default=0)
+    ico_recorded: Mapped[int] = mapped_column(Integer, default=0)
+    ico_closed: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class CaseMonthDays(Base):
@@ -77,7 +88,17 @@ def breakdown_keys(group: dict[str, str]) -> list[tuple[str, str]]:
     ]
 
 
-GROUP_COUNTS = ("received", "completed", "on_time", "refused", "withdrawn")
+CASE_COUNTS = ("received", "completed", "on_time", "refused", "withdrawn")
+# Counted in the month each happens (portal.cases.case_month_events says when and where).
+EVENT_COUNTS = (
+    "extended",
+    "acknowledged_in_time",
+    "reviews_asked",
+    "reviews_decided",
+    "ico_recorded",
+    "ico_closed",
+)
+GROUP_COUNTS = CASE_COUNTS + EVENT_COUNTS
 DAYS_KEY = ("month", "dimension", "value", "days")
 
 
@@ -118,6 +139,14 @@ def count_closed(session: DbSession, case: Case) -> None:
         _add(session, CaseMonthGroup, group, refused=1)
     elif case.state == CaseState.WITHDRAWN:
         _add(session, CaseMonthGroup, group, withdrawn=1)
+
+
+def count_event(session: DbSession, case: Case, figure: str, day: date) -> None:
+    """One more of `figure` (one of EVENT_COUNTS) for the case's group, in the month of
+    `day` (a Europe/London date)."""
+    if figure not in EVENT_COUNTS:
+        raise ValueError(f"not a figure counted by month: {figure}")
+    _add(session, CaseMonthGroup, {"month": day.replace(day=1), **group_of(case)}, **{figure: 1})
 
 
 def _add(session: DbSession, model: type[Base], key: dict[str, object], **counts: int) -> None:
@@ -200,6 +229,9 @@ def _recount_groups(session: DbSession) -> None:
             counts["refused"] += count
         elif state == CaseState.WITHDRAWN:
             counts["withdrawn"] += count
+    for kind, channel, hub, day, figure, count in event_counts(session):
+        key = (day.replace(day=1), str(kind), str(channel), hub or "")
+        groups.setdefault(key, Counter())[figure] += count
     session.execute(delete(CaseMonthGroup))
     session.execute(delete(CaseMonthDays))
     names = ("month", "kind", "channel", "hub")
