@@ -23,9 +23,9 @@ Every figure is given in all and broken down by kind, by channel and by hub sour
 Every figure is counted as it happens, in the same transaction (portal.cases.case_months:
 a row a group (kind, channel, hub) and month; a row a number of days taken; and for the
 12-month trend a row a month; portal.cases.case_month_events says when each event is
-counted). The database sums the month's group rows for each breakdown and finds the
-medians from the rows a number of days. So the time taken follows neither the cases held
-nor the cases and events of the month: issue 17 point 2.
+counted), and each breakdown's median days is a row worked out as cases complete. The
+database sums the month's group rows for each breakdown. So the time taken follows
+neither the cases held nor the cases and events of the month: issue 17 point 2.
 """
 
 from __future__ import annotations
@@ -36,10 +36,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import CompoundSelect, func, literal, or_, select, union_all
+from sqlalchemy import CompoundSelect, func, literal, select, union_all
 
 from portal.cases import clock
-from portal.cases.case_months import GROUP_COUNTS, CaseMonth, CaseMonthDays, CaseMonthGroup
+from portal.cases.case_months import GROUP_COUNTS, CaseMonth, CaseMonthGroup, CaseMonthMedian
 from portal.cases.models import CaseKind, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
@@ -111,16 +111,17 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
 
     Read from the month's counts, kept as cases arrive and close and as things happen to
     them (portal.cases.case_months): the database sums the month's rows a group for each
-    breakdown, and finds each breakdown's median from the rows a number of days, so the
-    time taken follows neither the cases held nor those of the month."""
+    breakdown, and each breakdown's median is a row kept as cases complete, so the time
+    taken follows neither the cases held nor those of the month."""
     first = month_start(month)
     figures: dict[tuple[str, str], Figures] = {}
     for dimension, value, *counts in session.execute(_sums(first)):
         figures[(dimension, value or NOT_FROM_A_HUB)] = Figures(
             **{name: int(count) for name, count in zip(GROUP_COUNTS, counts, strict=True)}
         )
-    for (dimension, value), median in _medians(session, first).items():
-        figures.setdefault((dimension, value), Figures()).median_days = median
+    for middle in session.scalars(select(CaseMonthMedian).where(CaseMonthMedian.month == first)):
+        key = (middle.dimension, middle.value)
+        figures.setdefault(key, Figures()).median_days = middle.median_days
 
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(
@@ -156,42 +157,6 @@ def _sums(first: date) -> CompoundSelect:
             for dimension, column in by
         )
     )
-
-
-def _medians(session: DbSession, first: date) -> dict[tuple[str, str], float]:
-    """The median days to complete for each (dimension, value) with completions in the
-    month: the middle case's days, or the mean of the middle two's, where the cases are in
-    order of days. The database walks each one's rows a number of days in order (a running
-    total) and returns the one or two rows that hold the middle positions."""
-    days = CaseMonthDays.__table__.c
-    key = (days.dimension, days.value)
-    upto = func.sum(days.completed).over(partition_by=key, order_by=days.days)
-    walked = (
-        select(
-            *key,
-            days.days,
-            (upto - days.completed).label("before"),
-            upto.label("upto"),
-            func.sum(days.completed).over(partition_by=key).label("cases"),
-        )
-        .where(days.month == first)
-        .subquery()
-    )
-    w = walked.c
-    # The middle positions, counted from 0: (cases - 1) // 2 and cases // 2.
-    holds_low = ((w.cases - 1) // 2).between(w.before, w.upto - 1)
-    holds_high = (w.cases // 2).between(w.before, w.upto - 1)
-    middle = select(w.dimension, w.value, w.days, holds_low, holds_high).where(
-        or_(holds_low, holds_high)
-    )
-    found: dict[tuple[str, str], list[int]] = {}
-    for dimension, value, taken, is_low, is_high in session.execute(middle):
-        ends = found.setdefault((dimension, value), [0, 0])
-        if is_low:
-            ends[0] = taken
-        if is_high:
-            ends[1] = taken
-    return {group: (low_days + high_days) / 2 for group, (low_days, high_days) in found.items()}
 
 
 def trend(session: DbSession, month: date, months: int = TREND_MONTHS) -> tuple[TrendPoint, ...]:

@@ -5,6 +5,10 @@ the report reads a row a group however many events a month holds (issue 17 point
 Filled here from what is recorded, as case_months.recount does: extensions and
 acknowledgements from their audit events, reviews and ICO cases from their rows.
 
+And case_month_medians: each month's median days to complete, in all and by kind, channel
+and hub, kept as cases complete (the middle one or two cases' days), so the report reads a
+row a breakdown rather than every number of days; filled here from case_month_days.
+
 Revision ID: 0027_case_month_events
 Revises: 0026_case_month_groups
 Create Date: 2026-12-07 04:30:00
@@ -118,7 +122,42 @@ def _counts(connection):
     return counted
 
 
+def _medians(connection):
+    """The case_month_medians rows, from the case_month_days rows."""
+    days = sa.table(
+        "case_month_days",
+        sa.column("month", sa.Date),
+        sa.column("dimension", sa.String),
+        sa.column("value", sa.String),
+        sa.column("days", sa.Integer),
+        sa.column("completed", sa.Integer),
+    )
+    counted = {}
+    for month, dimension, value, taken, n in connection.execute(
+        sa.select(days.c.month, days.c.dimension, days.c.value, days.c.days, days.c.completed)
+    ):
+        counted.setdefault((month, dimension, value), Counter())[taken] += n
+    rows = []
+    for (month, dimension, value), by_days in sorted(counted.items()):
+        order = [taken for taken in sorted(by_days) for _ in range(by_days[taken])]
+        if order:
+            low, high = order[(len(order) - 1) // 2], order[len(order) // 2]
+            rows.append(
+                {"month": month, "dimension": dimension, "value": value, "low": low, "high": high}
+            )
+    return rows
+
+
 def upgrade():
+    medians = op.create_table(
+        "case_month_medians",
+        sa.Column("month", sa.Date(), nullable=False),
+        sa.Column("dimension", sa.String(length=10), nullable=False),
+        sa.Column("value", sa.String(length=64), nullable=False),
+        sa.Column("low", sa.Integer(), nullable=False),
+        sa.Column("high", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "dimension", "value", name=op.f("pk_case_month_medians")),
+    )
     with op.batch_alter_table("case_month_groups", schema=None) as batch_op:
         for name in EVENTS:
             batch_op.add_column(
@@ -149,7 +188,13 @@ def upgrade():
             )
 
 
+    rows = _medians(connection)
+    if rows:
+        op.bulk_insert(medians, rows)
+
+
 def downgrade():
+    op.drop_table("case_month_medians")
     with op.batch_alter_table("case_month_groups", schema=None) as batch_op:
         for name in reversed(EVENTS):
             batch_op.drop_column(name)
