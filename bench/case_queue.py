@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script, only bench/ is on the path
 
+from bench import case_events  # noqa: E402
 from portal import outbox  # noqa: E402
 from portal.accounts import models as account_models  # noqa: E402
 from portal.cases import case_months, casework_models, clock, references  # noqa: E402
@@ -60,7 +61,7 @@ assert casework_models and outbox and account_models  # every table in the metad
 
 
 def bulk_insert_cases(
-    engine: Engine, cases: int, rng: random.Random, *, steady: bool = False
+    engine: Engine, cases: int, rng: random.Random, *, steady: bool = False, events: bool = False
 ) -> list[str]:
     """Bulk-insert `cases` cases with people and assignments; returns the references.
 
@@ -146,11 +147,13 @@ def bulk_insert_cases(
                     "assigned_at": received_at,
                 }
             )
+    later = case_events.seed_events(rows, rng, TODAY) if events else {}
     with engine.begin() as connection:
         for table, values in (
             (Person.__table__, people),
             (Case.__table__, rows),
             (casework_models.CaseAssignment.__table__, assignments),
+            *((model.__table__, values) for model, values in later.items()),
         ):
             for start in range(0, len(values), 10000):
                 connection.execute(insert(table), values[start : start + 10000])

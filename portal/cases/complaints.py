@@ -95,28 +95,6 @@ def acknowledged_on(session: DbSession, case: Case) -> date | None:
     return clock.received_on(aware(sent)) if sent is not None else None
 
 
-def acknowledged_in_time(
-    session: DbSession, first: date, after: date
-) -> list[tuple[str, str, str | None]]:
-    """C13, s.164A(3) and s.164B (counts per period): (kind, channel, hub source) of each
-    complaint received from `first` up to `after` that was acknowledged within 30 days."""
-    rows = session.execute(
-        select(Case.kind, Case.channel, Case.hub_source, Case.received_on, CaseMessage.created_at)
-        .join(CaseMessage, CaseMessage.case_id == Case.id)
-        .where(
-            Case.kind == CaseKind.COMPLAINT,
-            Case.received_on >= first,
-            Case.received_on < after,
-            CaseMessage.kind == MessageKind.COMPLAINT_ACKNOWLEDGEMENT,
-        )
-    )
-    return [
-        (kind, channel, hub)
-        for kind, channel, hub, received, sent in rows
-        if clock.received_on(aware(sent)) <= acknowledgement_due(received)
-    ]
-
-
 def earlier_reference(case: Case) -> str:
     """The reference of the earlier request the complaint is about, as the complainant
     gave it (checked for shape and check character, not for existence), or ''."""

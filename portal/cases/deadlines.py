@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from portal.cases import clock
+from portal.cases import case_months, clock
 from portal.cases.casework_models import CaseMessage, Clarification, MessageKind
 from portal.cases.errors import (
     ClarificationNotAllowed,
@@ -195,6 +195,7 @@ def extend(
         due_on=_iso(case.due_on),
         message_id=message.id,
     )
+    case_months.count_event(session, case, "extended", clock.received_on(moment))
     session.commit()
     return message
 

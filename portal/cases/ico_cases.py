@@ -16,7 +16,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 
-from portal.cases import clock, holds
+from portal.cases import case_months, clock, holds
 from portal.cases.after_decision_models import IcoCase, IcoOutcome
 from portal.cases.errors import CaseworkError, InvalidDate
 from portal.cases.models import Case
@@ -126,6 +126,7 @@ def record_ico_case(
         received_on=day.isoformat(),
         placed_hold=placed,
     )
+    case_months.count_event(session, case, "ico_recorded", day)
     session.commit()
     return ico
 
@@ -211,5 +212,6 @@ def close_ico_case(
         closed_on=day.isoformat(),
         hold_lifted=lifted,
     )
+    case_months.count_event(session, case, "ico_closed", day)
     session.commit()
     return ico

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.cases import audit, case_months, clock, complaints, email_cap
+from portal.cases.case_month_events import acknowledged_in_time
 from portal.cases.errors import CaseworkError, InvalidDate
 from portal.cases.models import (
     ActingFor,
@@ -177,6 +178,8 @@ def submit_request(
     )
     if complaint:
         complaints.acknowledge_on_receipt(session, case, moment, email=emailed)
+        if acknowledged_in_time(case.received_on, clock.received_on(moment)):
+            case_months.count_event(session, case, "acknowledged_in_time", case.received_on)
     elif emailed:
         enqueue(session, "email.request_received", {"case_id": case.id}, now=moment)
     session.commit()

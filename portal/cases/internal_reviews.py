@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from sqlalchemy import select
 
-from portal.cases import clock
+from portal.cases import case_months, clock
 from portal.cases.after_decision_models import InternalReview, ReviewOutcome
 from portal.cases.casework_models import (
     DecisionStatus,
@@ -157,6 +157,7 @@ def ask_for_review(
     audit_event(
         session, case, ASKED, actor, moment, review_id=review.id, due_on=review.due_on.isoformat()
     )
+    case_months.count_event(session, case, "reviews_asked", received)
     session.commit()
     return review
 
@@ -245,6 +246,7 @@ def record_outcome(
         reviewer_made_decision=made_it,
         message_id=message.id,
     )
+    case_months.count_event(session, case, "reviews_decided", clock.received_on(moment))
     session.commit()
     return review
 

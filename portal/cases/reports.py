@@ -7,40 +7,40 @@ Definitions (the report page repeats them, so the figures can be defended):
   Europe/London date of closed_at, stored when the case closes);
 * completed on time: completed cases closed on or before their due date, as a share of
   those completed in the month;
-* extended: extensions granted in the month (the "deadline_extended" audit events);
+* extended: extensions granted in the month (the day the deadline was extended);
 * median days to complete: calendar days from receipt to completion, for the cases
   completed in the month;
 * complaints acknowledged in time: complaints to the council received in the month and
   acknowledged by the 30th day counting the day received as the first (C13, DPA 2018 s.164A(3);
   s.164B lets regulations require complaint counts per period). Complaints received and
   closed are the complaint row of the breakdown by kind.
-* internal reviews asked for and decided, ICO cases received and closed: see
-  portal.cases.after_decision_reports.
+* internal reviews asked for: reviews received in the month; decided: review outcomes
+  recorded in the month (Europe/London date);
+* ICO cases received: those whose letter arrived in the month; closed: those the ICO
+  closed in the month.
 
 Every figure is given in all and broken down by kind, by channel and by hub source.
-Arrivals, closures, on-time completions and days to complete come from counts kept as
-cases arrive and close (portal.cases.case_months: a row a group and month, and a row a
-number of days); the 12-month trend reads a row a month. Extensions, complaints and the
-after-decision figures are counted by the database (GROUP BY) from the month's events by
-indexed dates (migration 0022). So the time taken follows the number of groups and the
-month's events, not the number of cases held or received in a month: issue 17 point 2.
+Every figure is counted as it happens, in the same transaction (portal.cases.case_months:
+a row a group (kind, channel, hub) and month; a row a number of days taken; and for the
+12-month trend a row a month; portal.cases.case_month_events says when each event is
+counted), and each breakdown's median days is a row worked out as cases complete. The
+database sums the month's group rows for each breakdown. So the time taken follows
+neither the cases held nor the cases and events of the month: issue 17 point 2.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import CompoundSelect, func, literal, select, union_all
 
-from portal.cases import clock, complaints
-from portal.cases.after_decision_reports import after_decision_counts
-from portal.cases.case_months import GROUP_COUNTS, CaseMonth, CaseMonthDays, CaseMonthGroup
-from portal.cases.models import AuditEvent, Case, CaseKind, Channel
+from portal.cases import clock
+from portal.cases.case_months import GROUP_COUNTS, CaseMonth, CaseMonthGroup, CaseMonthMedian
+from portal.cases.models import CaseKind, Channel
 from portal.exports import csv_cell
 from portal.extensions import DbSession
 
@@ -63,13 +63,14 @@ class Figures:
     refused: int = 0
     withdrawn: int = 0
     acknowledged_in_time: int = 0  # C13: complaints only
-    # After a decision (portal.cases.after_decision_reports).
+    # After a decision.
     reviews_asked: int = 0
     reviews_decided: int = 0
     ico_recorded: int = 0
     ico_closed: int = 0
-    # Days to complete -> how many completed cases took that many.
-    days_to_complete: Counter[int] = field(default_factory=Counter, repr=False)
+    # The middle of the days from receipt to completion of the cases completed in the
+    # month (the mean of the middle two, for an even number); None when none were.
+    median_days: float | None = None
 
     @property
     def on_time_percent(self) -> float | None:
@@ -77,24 +78,6 @@ class Figures:
         if not self.completed:
             return None
         return round(100 * self.on_time / self.completed, 1)
-
-    @property
-    def median_days(self) -> float | None:
-        """The middle of the days to complete (the mean of the middle two, for an even
-        number of cases), found by walking the counts in order of days."""
-        cases = self.days_to_complete.total()
-        if not cases:
-            return None
-        return (self._days_at((cases - 1) // 2) + self._days_at(cases // 2)) / 2
-
-    def _days_at(self, position: int) -> int:
-        """The days to complete of the case at `position` (from 0) in order of days."""
-        seen = 0
-        for days in sorted(self.days_to_complete):
-            seen += self.days_to_complete[days]
-            if seen > position:
-                return days
-        raise IndexError(position)
 
 
 @dataclass(frozen=True)
@@ -123,78 +106,22 @@ class MonthlyReport:
     trend: tuple[TrendPoint, ...]
 
 
-@dataclass(frozen=True)
-class _Row:
-    kind: str
-    channel: str
-    hub: str
-
-
-def _group(kind: str, channel: str, hub: str | None) -> _Row:
-    return _Row(kind, channel, hub or NOT_FROM_A_HUB)
-
-
 def monthly_report(session: DbSession, month: date) -> MonthlyReport:
     """The report for the calendar month containing `month`.
 
-    Counted by the database (GROUP BY kind, channel and hub, and for closed cases by how
-    they closed, whether on time and after how many days) from the month's rows of two
-    indexes, so the time taken follows the month's cases, not all the cases held."""
+    Read from the month's counts, kept as cases arrive and close and as things happen to
+    them (portal.cases.case_months): the database sums the month's rows a group for each
+    breakdown, and each breakdown's median is a row kept as cases complete, so the time
+    taken follows neither the cases held nor those of the month."""
     first = month_start(month)
-    after = clock.add_months(first, 1)
     figures: dict[tuple[str, str], Figures] = {}
-
-    def add(row: _Row, name: str, count: int = 1) -> None:
-        for key in (("all", ""), ("kind", row.kind), ("channel", row.channel), ("hub", row.hub)):
-            each = figures.setdefault(key, Figures())
-            setattr(each, name, getattr(each, name) + count)
-
-    # Arrivals and closures from the month's counts, kept as cases arrive and close
-    # (case_months): a row a group, however many cases the month holds.
-    counted = session.execute(
-        select(
-            CaseMonthGroup.kind,
-            CaseMonthGroup.channel,
-            CaseMonthGroup.hub,
-            *(CaseMonthGroup.__table__.c[name] for name in GROUP_COUNTS),
-        ).where(CaseMonthGroup.month == first)
-    )
-    for kind, channel, hub, *counts in counted:
-        row = _group(kind, channel, hub)
-        for name, count in zip(GROUP_COUNTS, counts, strict=True):
-            if count:
-                add(row, name, count)
-    taken = session.execute(
-        select(
-            CaseMonthDays.dimension,
-            CaseMonthDays.value,
-            CaseMonthDays.days,
-            CaseMonthDays.completed,
-        ).where(CaseMonthDays.month == first)
-    )
-    for dimension, value, days_taken, count in taken:
-        figures.setdefault((dimension, value), Figures()).days_to_complete[days_taken] += count
-
-    group = (Case.kind, Case.channel, Case.hub_source)
-    for kind, channel, hub in complaints.acknowledged_in_time(session, first, after):
-        add(_group(kind, channel, hub), "acknowledged_in_time")
-
-    month_from, month_until = clock.day_starts_at(first), clock.day_starts_at(after)
-    extensions = session.execute(
-        select(*group, func.count())
-        .join(AuditEvent, AuditEvent.case_id == Case.id)
-        .where(
-            AuditEvent.action == "deadline_extended",
-            AuditEvent.occurred_at >= month_from,
-            AuditEvent.occurred_at < month_until,
+    for dimension, value, *counts in session.execute(_sums(first)):
+        figures[(dimension, value or NOT_FROM_A_HUB)] = Figures(
+            **{name: int(count) for name, count in zip(GROUP_COUNTS, counts, strict=True)}
         )
-        .group_by(*group)
-    )
-    for kind, channel, hub, count in extensions:
-        add(_group(kind, channel, hub), "extended", count)
-
-    for kind, channel, hub, name, count in after_decision_counts(session, first, after):
-        add(_group(kind, channel, hub), name, count)
+    for middle in session.scalars(select(CaseMonthMedian).where(CaseMonthMedian.month == first)):
+        key = (middle.dimension, middle.value)
+        figures.setdefault(key, Figures()).median_days = middle.median_days
 
     hubs = sorted(key for dimension, key in figures if dimension == "hub" and key)
     return MonthlyReport(
@@ -204,6 +131,31 @@ def monthly_report(session: DbSession, month: date) -> MonthlyReport:
         by_channel=_breakdown("By channel", figures, "channel", [str(c) for c in Channel]),
         by_hub=_breakdown("By hub source", figures, "hub", [*hubs, NOT_FROM_A_HUB]),
         trend=trend(session, first),
+    )
+
+
+def _sums(first: date) -> CompoundSelect:
+    """(dimension, value, each of GROUP_COUNTS) for the month: its group rows summed in
+    all (value "") and by kind, by channel and by hub."""
+    table = CaseMonthGroup.__table__
+    sums = [func.sum(table.c[name]) for name in GROUP_COUNTS]
+    by = (
+        ("all", table.c.month),
+        ("kind", table.c.kind),
+        ("channel", table.c.channel),
+        ("hub", table.c.hub),
+    )
+    return union_all(
+        *(
+            select(
+                literal(dimension).label("dimension"),
+                (literal("") if dimension == "all" else column).label("value"),
+                *sums,
+            )
+            .where(table.c.month == first)
+            .group_by(column)
+            for dimension, column in by
+        )
     )
 
 

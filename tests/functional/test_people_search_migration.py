@@ -17,7 +17,7 @@ from portal.cases.scenarios import Scenarios
 from portal.extensions import db
 from tests.conftest import make_app, own_database
 
-BEFORE = "0027_record_readings"
+BEFORE = "0028_case_month_events"
 
 
 def test_people_on_record_are_found_by_every_detail_after_the_migration(database_url, tmp_path):

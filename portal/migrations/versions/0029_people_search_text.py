@@ -6,7 +6,7 @@ full_name to it: GIN with pg_trgm on PostgreSQL; on SQLite an FTS5 trigram table
 column, kept by triggers (portal.cases.person_search.SQLITE_INDEX), beside the plain index.
 
 Revision ID: 0029_people_search_text
-Revises: 0027_record_readings
+Revises: 0028_case_month_events
 Create Date: 2026-12-07 05:00:00
 
 """
@@ -23,7 +23,7 @@ from portal.cases.person_search import (
 
 # revision identifiers, used by Alembic.
 revision = "0029_people_search_text"
-down_revision = "0027_record_readings"
+down_revision = "0028_case_month_events"
 branch_labels = None
 depends_on = None
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from datetime import UTC, date, datetime
 
 from portal.cases import case_months, closing, reports
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.scenario_steps import CASEWORKER, noon
+from tests.unit.cases.month_events import events_in_march
 
 MARCH = date(2026, 3, 1)
 
@@ -163,8 +165,45 @@ def test_the_trend_counted_as_cases_came_and_went_is_a_recount_of_them(session, 
     assert points[MARCH] == (1, 2, 1)  # the refusal is not a completion
 
 
-def test_the_median_days_is_the_middle_case_or_the_mean_of_the_middle_two():
-    odd, even = reports.Figures(), reports.Figures()
-    odd.days_to_complete.update([3, 40, 9, 9, 12])
-    even.days_to_complete.update([3, 40, 9, 12])
-    assert (odd.median_days, even.median_days) == (9.0, 10.5)
+def test_the_median_days_is_the_middle_case_or_the_mean_of_the_middle_two(session):
+    counted = {"all": [3, 40, 9, 9, 12], "kind": [3, 40, 9, 12], "channel": [7]}
+    for dimension, days in counted.items():
+        value = "" if dimension == "all" else ("access" if dimension == "kind" else "phone")
+        for taken, cases in Counter(days).items():
+            session.add(
+                case_months.CaseMonthDays(
+                    month=MARCH, dimension=dimension, value=value, days=taken, completed=cases
+                )
+            )
+    session.flush()
+    middles = {
+        (row["dimension"], row["value"]): (row["low"], row["high"])
+        for row in case_months.middle_days(session, case_months.CaseMonthDays.month == MARCH)
+    }
+    assert middles == {
+        ("all", ""): (9, 9),
+        ("kind", "access"): (9, 12),
+        ("channel", "phone"): (7, 7),
+    }
+    assert case_months.CaseMonthMedian(low=9, high=12).median_days == 10.5
+
+
+def test_the_events_counted_as_they_happened_are_a_recount_of_them(session, scenarios):
+    """Extensions, complaints acknowledged in time, internal reviews and ICO cases, kept
+    in the month's counts as they happen, are what a recount of the events finds."""
+    events_in_march(scenarios)
+    report = reports.monthly_report(session, MARCH)
+    february = reports.monthly_report(session, date(2026, 2, 1))
+
+    case_months.recount(session)
+
+    assert reports.monthly_report(session, MARCH) == report
+    assert reports.monthly_report(session, date(2026, 2, 1)) == february
+    t = report.total
+    assert (t.extended, t.acknowledged_in_time) == (1, 2)
+    assert (t.reviews_asked, t.reviews_decided, t.ico_recorded, t.ico_closed) == (1, 1, 2, 1)
+    assert dict(report.by_kind.rows)["complaint"].acknowledged_in_time == 2
+    assert dict(report.by_channel.rows)["phone"].acknowledged_in_time == 1
+    assert dict(report.by_hub.rows)["south-east"].reviews_decided == 1
+    f = february.total
+    assert (f.extended, f.acknowledged_in_time, f.reviews_asked, f.reviews_decided) == (1, 1, 1, 0)
