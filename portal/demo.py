@@ -27,7 +27,7 @@ from flask.cli import AppGroup
 from sqlalchemy import func, select, update
 
 from portal.accounts import directory, invitations, totp
-from portal.accounts.models import Role, StaffUser
+from portal.accounts.models import Role, StaffUser, Team
 from portal.cases import ico_cases, internal_reviews
 from portal.cases.after_decision_models import ReviewOutcome
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
@@ -67,6 +67,7 @@ class DemoStaff:
     role: Role
 
 
+DEMO_TEAM = "Information governance"
 STAFF = (
     DemoStaff(ADMIN_EMAIL, "Helen Marsh", Role.ADMIN),
     DemoStaff("demo-caseworker-1@example.gov.uk", "Tomasz Nowak", Role.CASEWORKER),
@@ -439,6 +440,7 @@ def seed_command() -> None:
     now = utc_now().replace(microsecond=0)
     actors: dict[Role | str, list[str]] = {role: [] for role in Role}
     rows: list[tuple[DemoStaff, str, str]] = []
+    members: list[StaffUser] = []
     for person in STAFF:
         user, secret = invitations.create_account(
             session,
@@ -454,6 +456,13 @@ def seed_command() -> None:
         actors[person.role].append(directory.actor_of(user))
         uri = totp.provisioning_uri(secret, account=user.email, issuer=f"{council.name} casework")
         rows.append((person, secret, uri))
+        members.append(user)
+    # The caseworkers and the reviewer share their work as one team (issue 19 point 2).
+    team = Team(name=DEMO_TEAM, created_at=now - timedelta(days=130))
+    session.add(team)
+    session.flush()
+    for user in members:
+        user.team_id = team.id if user.role != Role.ADMIN else None
     DemoCases(now, actors, [hub.slug for hub in council.hubs]).all_scenarios()
     # The demo's emails would all be old news: mark them sent rather than flood instance/mail.
     session.execute(

@@ -35,6 +35,18 @@ ROLE_LABELS: dict[Role, str] = {
 }
 
 
+class Team(Base):
+    """A team of staff who share work (issue 19 point 2): the queue can show a team's
+    cases, and the dashboard each team's workload. A member of staff is in one team or
+    none."""
+
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
 class StaffUser(UserMixin, Base):
     """A member of staff. No password until they accept their invitation; no second factor
     until they enrol an authenticator app (totp_enrolled_at)."""
@@ -65,6 +77,9 @@ class StaffUser(UserMixin, Base):
     invitation_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="SET NULL"), index=True
+    )
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot sign in

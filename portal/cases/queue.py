@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, bindparam, func, or_, select, tuple_
+from sqlalchemy import Select, bindparam, false, func, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from portal.cases import clock
@@ -61,6 +61,8 @@ class QueueFilters:
     hub_sources: tuple[str, ...] = ()
     due: DueWindow | None = None
     search: str = ""
+    teams: tuple[str, ...] = ()  # team ids chosen (portal.accounts.teams)
+    team_assignees: tuple[str, ...] = ()  # the actor strings of those teams' members
 
 
 @dataclass(frozen=True)
@@ -114,6 +116,7 @@ def parse_filters(
     *,
     hub_sources: Iterable[str] = (),
     assignees: Iterable[str] = (),
+    teams: Mapping[str, Iterable[str]] | None = None,
 ) -> QueueFilters:
     """Filters from a query string (anything with getlist, or a plain dict). Unknown values
     are dropped, never an error: a stale bookmark still opens the queue."""
@@ -132,6 +135,7 @@ def parse_filters(
     states = tuple(CaseState(v) for v in known("state", CaseState))
     due_values = known("due", DueWindow)
     search = (values("q") or [""])[0].strip()[:_MAX_SEARCH_LENGTH]
+    chosen_teams = known("team", teams or {})
     return QueueFilters(
         kinds=tuple(CaseKind(v) for v in known("kind", CaseKind)),
         states=states or OPEN_STATES,
@@ -140,6 +144,8 @@ def parse_filters(
         hub_sources=known("hub", hub_sources),
         due=DueWindow(due_values[0]) if due_values else None,
         search=search,
+        teams=chosen_teams,
+        team_assignees=tuple(sorted({m for team in chosen_teams for m in (teams or {})[team]})),
     )
 
 
@@ -201,6 +207,10 @@ def _base_query(filters: QueueFilters, today: date, search: Any = None) -> Selec
         if UNASSIGNED in filters.assignees:
             either.append(~_assigned(None))
         conditions.append(or_(*either))
+    if filters.teams:
+        # A team's cases: those assigned to its members (none, if it has no members yet).
+        members = list(filters.team_assignees)
+        conditions.append(_assigned(members) if members else false())
     if filters.due is DueWindow.OVERDUE:
         conditions.append(Case.due_on < today)
     elif filters.due is DueWindow.SOON:

@@ -154,6 +154,7 @@ def not_found(error: HTTPException) -> Any:
 
 from portal.staff import (  # noqa: E402,F401  (routes register on import)
     admin,
+    admin_teams,
     after_decision,
     auth,
     case,

@@ -11,7 +11,7 @@ from portal.cases.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
 from portal.staff.permissions import Action, can, requires
-from portal.staff.queue_views import STATE_LABELS, case_staff_names
+from portal.staff.queue_views import STATE_LABELS, case_staff
 
 
 @bp.get("/")
@@ -20,16 +20,24 @@ def dashboard():
     figures = None
     people: list[workload.PersonWorkload] = []
     names: dict[str, str] = {}
+    team_of: dict[str, str] = {}
     if can(current_user, Action.VIEW_CASES):
         today = london_today()
         figures = case_queue.dashboard_figures(db.session, today=today)
         people = workload.workload(db.session, today=today)
-        names = case_staff_names()
+        staff = case_staff()
+        names = staff.names
+        team_of = {
+            member: staff.team_names[team]
+            for team, members in staff.team_members.items()
+            for member in members
+        }
     return render_template(
         "staff/dashboard.html",
         figures=figures,
         people=people,
         names=names,
+        team_of=team_of,
         state_labels=STATE_LABELS,
         due_soon_days=case_queue.DUE_SOON_WORKING_DAYS,
     )

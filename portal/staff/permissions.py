@@ -92,6 +92,8 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.reports": Action.VIEW_CASES,
         "staff.reports_csv": Action.VIEW_CASES,
         "staff.admin_staff": Action.MANAGE_STAFF,
+        "staff.admin_teams": Action.MANAGE_STAFF,
+        "staff.admin_team": Action.MANAGE_STAFF,
         "staff.admin_invite": Action.MANAGE_STAFF,
         "staff.admin_invitation_link": Action.MANAGE_STAFF,
         "staff.admin_member": Action.MANAGE_STAFF,

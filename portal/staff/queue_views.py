@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from portal.accounts.directory import actor_for_id
-from portal.accounts.models import Role, StaffUser
+from portal.accounts.models import Role, StaffUser, Team
 from portal.cases import clock, internal_reviews
 from portal.cases import queue as case_queue
 from portal.cases.models import CaseKind, CaseState
@@ -68,19 +68,45 @@ DUE_LABELS: Mapping[str, str] = {
 }
 
 
-# Built once (its cache key is worked out once): staff who can hold cases, by name.
+# Built once (its cache key is worked out once): staff who can hold cases, by name, with
+# the team each is in.
 _CASE_STAFF = (
-    select(StaffUser.id, StaffUser.name)
+    select(StaffUser.id, StaffUser.name, Team.id, Team.name)
+    .outerjoin(Team, Team.id == StaffUser.team_id)
     .where(StaffUser.role.in_([str(Role.CASEWORKER), str(Role.REVIEWER)]))
     .order_by(StaffUser.name, StaffUser.id)
 )
 
 
-def case_staff_names() -> dict[str, str]:
+@dataclass(frozen=True)
+class CaseStaff:
     """Staff who can hold cases, for the assignee filter and names in the table: their
-    actor strings ("staff:12") and names, in order of name."""
-    rows = db.session.connection().execute(_CASE_STAFF)  # plain rows: no ORM step
-    return {actor_for_id(staff_id): name for staff_id, name in rows}
+    actor strings ("staff:12") and names, in order of name; and the teams they are in
+    (by id, as text), with their names and members."""
+
+    names: dict[str, str]
+    team_names: dict[str, str]
+    team_members: dict[str, tuple[str, ...]]
+
+
+def case_staff() -> CaseStaff:
+    rows = db.session.connection().execute(_CASE_STAFF).all()  # plain rows: no ORM step
+    names: dict[str, str] = {}
+    team_names: dict[str, str] = {}
+    members: dict[str, list[str]] = {}
+    for staff_id, name, team_id, team_name in rows:
+        actor = actor_for_id(staff_id)
+        names[actor] = name
+        if team_id is not None:
+            team_names[str(team_id)] = team_name
+            members.setdefault(str(team_id), []).append(actor)
+    ordered = dict(sorted(team_names.items(), key=lambda item: item[1]))
+    return CaseStaff(names, ordered, {team: tuple(m) for team, m in members.items()})
+
+
+def case_staff_names() -> dict[str, str]:
+    """Staff who can hold cases, by actor string, in order of name."""
+    return case_staff().names
 
 
 @lru_cache(maxsize=4096)
@@ -205,6 +231,7 @@ def _filter_panel(
     selected: tuple[SelectedFilter, ...],
     assignee_names: tuple[tuple[str, str], ...],
     hub_names: tuple[tuple[str, str], ...],
+    team_names: tuple[tuple[str, str], ...] = (),
 ) -> Markup:
     template = jinja_env.get_template("staff/_queue_filters.html")
     return Markup(  # noqa: S704  (a template's output, escaped as it was drawn)
@@ -218,6 +245,7 @@ def _filter_panel(
             assignee_names=dict(assignee_names),
             channel_labels=CHANNEL_LABELS,
             hub_names=dict(hub_names),
+            team_names=dict(team_names),
             default_states=case_queue.OPEN_STATES,
         )
     )
@@ -228,6 +256,7 @@ def filter_panel(
     selected: tuple[SelectedFilter, ...],
     assignee_names: Mapping[str, str],
     hub_names: Mapping[str, str],
+    team_names: Mapping[str, str] | None = None,
 ) -> Markup:
     """The filter form. It depends on nothing else, so it is drawn once for each set of
     filters and kept (a new member of staff or a changed profile makes a new key); except
@@ -240,6 +269,7 @@ def filter_panel(
         selected,
         tuple(assignee_names.items()),
         tuple(hub_names.items()),
+        tuple((team_names or {}).items()),
     )
 
 
@@ -252,12 +282,16 @@ def _without(args: list[tuple[str, str]], name: str, value: str) -> str:
 @requires(Action.VIEW_CASES)
 def queue() -> str:
     council = current_app.extensions["council"]
-    names = case_staff_names()
+    staff = case_staff()
+    names = staff.names
     # The hubs the council profile names: cases record only those (the signposting links
     # and staff intake check the slug), so no query over every case lists them. A hub
     # since taken out of the profile is no longer offered as a filter.
     hub_names = {hub.slug: hub.name.english for hub in council.hubs}
-    filters = case_queue.parse_filters(request.args, hub_sources=hub_names, assignees=names)
+    team_names = staff.team_names
+    filters = case_queue.parse_filters(
+        request.args, hub_sources=hub_names, assignees=names, teams=staff.team_members
+    )
     after = case_queue.Cursor.decode(request.args.get("after"))
     today = clock.london_today()
     page = case_queue.queue_page(db.session, filters, today=today, after=after)
@@ -267,6 +301,7 @@ def queue() -> str:
     chosen: list[tuple[str, str]] = [
         *(("kind", str(v)) for v in filters.kinds),
         *(("state", str(v)) for v in filters.states if filters.states != case_queue.OPEN_STATES),
+        *(("team", v) for v in filters.teams),
         *(("assignee", v) for v in filters.assignees),
         *(("channel", str(v)) for v in filters.channels),
         *(("hub", v) for v in filters.hub_sources),
@@ -276,6 +311,7 @@ def queue() -> str:
     labels: dict[str, Mapping[str, str]] = {
         "kind": KIND_LABELS,
         "state": STATE_LABELS,
+        "team": team_names,
         "assignee": {case_queue.UNASSIGNED: "Unassigned", **names},
         "channel": CHANNEL_LABELS,
         "hub": hub_names,
@@ -296,7 +332,7 @@ def queue() -> str:
         waiting_reviews=internal_reviews.waiting_reviews(db.session) if after is None else [],
         review_today=today,
         filters=filters,
-        filter_panel=filter_panel(filters, selected, labels["assignee"], hub_names),
+        filter_panel=filter_panel(filters, selected, labels["assignee"], hub_names, team_names),
         rows=table_rows(
             [row_display(row, today, names) for row in page.rows], selectable=can_assign
         ),

@@ -18,9 +18,10 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 
 from portal.accounts import invitations
-from portal.accounts.models import Role, StaffUser
+from portal.accounts.models import Role, StaffUser, Team
 from portal.cases.after_decision_models import InternalReview
 from portal.cases.models import Case, CaseState
+from portal.demo import DEMO_TEAM
 from portal.extensions import db
 from portal.staff.permissions import PERMISSIONS
 from tests.browser.conftest import RequestLog, describe_violations, run_axe
@@ -70,6 +71,7 @@ class StaffSite:
     unheld_reference: str  # a closed case not on legal hold, for the hold form
     # Cases with an internal review (one waiting, one decided with an ICO case): portal.demo.
     review_references: tuple[str, ...]
+    team_id: int  # the demo's team (portal.demo.DEMO_TEAM)
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +107,9 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
                 .order_by(InternalReview.id)
             )
         )
+        team_id = db.session.scalar(select(Team.id).where(Team.name == DEMO_TEAM))
     assert len(reviewed) == 2
+    assert team_id is not None
     # The demo data holds both kinds in every state a case can be in (a few combinations,
     # such as an objection awaiting clarification, do not occur).
     assert {state for _kind, state in seen} == {str(state) for state in CaseState}
@@ -122,6 +126,7 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         hold_admin=make_account(app, Role.ADMIN),
         unheld_reference=unheld,
         review_references=reviewed,
+        team_id=team_id,
     )
 
 
@@ -175,6 +180,7 @@ ROLE_PAGES = {
         "/staff/queue",
         "/staff/queue?due=overdue&kind=access&state=in_progress&channel=phone",
         "/staff/queue?q=nobody-is-called-this",
+        f"/staff/queue?team={s.team_id}",
     ],
     "staff.case": lambda s: [f"/staff/cases/{ref}" for ref in s.case_references],
     "staff.case_letters": lambda s: [f"/staff/cases/{ref}/letters" for ref in s.case_references],
@@ -190,6 +196,8 @@ ROLE_PAGES = {
         f"/staff/cases/{ref}/redactions" for ref in s.case_references[:2]
     ],
     "staff.admin_staff": lambda s: ["/staff/admin/staff"],
+    "staff.admin_teams": lambda s: ["/staff/admin/teams"],
+    "staff.admin_team": lambda s: [f"/staff/admin/teams/{s.team_id}"],
     "staff.admin_invite": lambda s: ["/staff/admin/staff/invite"],
     "staff.admin_member": lambda s: [f"/staff/admin/staff/{s.member_id}"],
     "staff.admin_disable": lambda s: [f"/staff/admin/staff/{s.member_id}/disable"],
