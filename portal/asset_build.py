@@ -30,14 +30,25 @@ HASH_LENGTH = 12
 SKIPPED_FOLDERS = frozenset({"scss", "documents", DIST_NAME})
 NODE_MODULES = STATIC.parent.parent / "node_modules"
 # Pictures that GOV.UK Frontend's and MOJ Frontend's CSS name (the footer's crest, the
-# timeline's document icon). No page draws them, but a stylesheet that names a missing file
-# makes a 404 as soon as a browser needs it; copied beside the compiled CSS, where the Sass
-# settings ($govuk-assets-path, $moj-assets-path) point.
+# timeline's document icon, the filter's icons). Few pages draw them, but a stylesheet that
+# names a missing file makes a 404 as soon as a browser needs it; copied beside the compiled
+# CSS, where the Sass settings ($govuk-assets-path, $moj-assets-path) point.
 FRONTEND_IMAGES = {
     "build/images/govuk-crest.svg": "govuk-frontend/dist/govuk/assets/images/govuk-crest.svg",
     "build/images/icon-document.svg": (
         "@ministryofjustice/frontend/moj/assets/images/icon-document.svg"
     ),
+    # The filter pattern's (issue 19 point 5): its close button, its tags' cross, and the
+    # plus and minus of a group of options that folds away.
+    **{
+        f"build/images/{icon}": f"@ministryofjustice/frontend/moj/assets/images/{icon}"
+        for icon in (
+            "icon-close-cross-black.svg",
+            "icon-tag-remove-cross.svg",
+            "icon-tag-remove-cross-white.svg",
+            "icon-toggle-plus-minus.svg",
+        )
+    },
 }
 
 # `import ... from "./x.mjs"`, `import "./x.mjs"`, `export ... from "../y.js"`, `import("./z.mjs")`

@@ -219,8 +219,21 @@ def table_rows(rows: Sequence[RowDisplay], *, selectable: bool = False) -> Marku
 
 
 class SelectedFilter(NamedTuple):
+    category: str  # the filter's heading ("Status", "Team")
     text: str
     href: str  # the queue without this filter
+
+
+FILTER_HEADINGS: Mapping[str, str] = {
+    "q": "Search",
+    "due": "Due",
+    "state": "Status",
+    "kind": "Type",
+    "team": "Team",
+    "assignee": "Assigned to",
+    "channel": "Received by",
+    "hub": "Early Help Hub",
+}
 
 
 @lru_cache(maxsize=256)
@@ -319,6 +332,7 @@ def queue() -> str:
     }
     selected = tuple(
         SelectedFilter(
+            FILTER_HEADINGS[name],
             labels[name].get(value, value) if name in labels else f"“{value}”",
             request.path + _without(chosen, name, value),
         )

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from portal.asset_build import build
+from portal.asset_build import FRONTEND_IMAGES, build
 
 
 def _static(tmp_path, timeout_warning: str):
@@ -27,10 +27,7 @@ def _static(tmp_path, timeout_warning: str):
     (static / "scss").mkdir()
     (static / "scss" / "portal.scss").write_text("// a source, not served\n")
     node_modules = tmp_path / "node_modules"
-    for package_path in (
-        "govuk-frontend/dist/govuk/assets/images/govuk-crest.svg",
-        "@ministryofjustice/frontend/moj/assets/images/icon-document.svg",
-    ):
+    for package_path in FRONTEND_IMAGES.values():
         (node_modules / package_path).parent.mkdir(parents=True, exist_ok=True)
         (node_modules / package_path).write_text("<svg/>")
     (static / "build" / "images" / "crest.svg").write_text("<svg/>")
