@@ -62,6 +62,7 @@ from portal.documents.pdf import STATIC_ROOT, document_pdf, render_document
 from portal.documents.people import exemption_explanation
 from portal.documents.released_records import released_record
 from portal.documents.uploaded_pages import prepare_pages
+from portal.documents.written_records import written_as_pdf, written_kind
 from portal.evidence.inspection import (
     JPEG,
     PDF,
@@ -277,6 +278,12 @@ def _opened(
         except RedactionError as error:
             raise UnusableItem(number, item.title, str(error)) from None
     record.media_type = detect_media_type(content) or ""
+    if not record.media_type and written_kind(content):  # an email, text or Word document
+        try:
+            content = written_as_pdf(content)
+        except RedactionError as error:
+            raise UnusableItem(number, item.title, str(error)) from None
+        record.media_type = PDF
     record.content = content
     if record.media_type == PDF:
         try:
@@ -288,7 +295,9 @@ def _opened(
         if not record.document.pages:
             raise UnusableItem(number, item.title, "the PDF has no pages")
     elif record.media_type not in (PNG, JPEG):
-        raise UnusableItem(number, item.title, "only PDF, PNG and JPEG files can be used")
+        raise UnusableItem(
+            number, item.title, "only PDF, PNG, JPEG, email, text and Word files can be used"
+        )
     return record
 
 

@@ -31,6 +31,7 @@ from portal.documents.page_reading import (
 from portal.documents.redaction import Redaction, image_as_pdf, redact_pdf
 from portal.documents.term_search import find_terms
 from portal.documents.uploaded_pages import PDFIUM_LOCK
+from portal.documents.written_records import written_as_pdf
 from portal.evidence.inspection import detect_media_type
 
 PDF = "application/pdf"
@@ -57,14 +58,15 @@ class PagePreview:
 
 
 def record_as_pdf(content: bytes) -> bytes:
-    """The record as a PDF: itself, or the page of its picture. RedactionError for anything
-    else (the pack refuses such items too)."""
+    """The record as a PDF: itself, the page of its picture, or an email, text or Word
+    document set as pages (written_records). RedactionError for anything else (the pack
+    refuses such items too)."""
     media_type = detect_media_type(content)
     if media_type == PDF:
         return content
     if media_type in PICTURE_TYPES:
         return image_as_pdf(content)
-    raise RedactionError("only PDF, PNG and JPEG records can be redacted")
+    return written_as_pdf(content)  # an email, text or Word; RedactionError for anything else
 
 
 def find_places(

@@ -169,7 +169,11 @@ class DisclosureItemForm(DepartmentChoice, CaseActionForm):
         validators=[DataRequired("Select whether the item is typed or uploaded")],
     )
     text = TextAreaField("Typed record", description="For a typed record", filters=[clean_text])
-    document = FileField("Document", description="For an uploaded document")
+    document = FileField(
+        "Document",
+        description="For an uploaded document: a PDF, a JPEG or PNG picture, an email saved "
+        "as a file (.eml), a text file or a Word document (.docx)",
+    )
     item_date = DateParts("Date of the record (optional)", description="For example 27 3 2026")
     exemptions = Checkboxes(
         "Exemptions applied (C8)",
