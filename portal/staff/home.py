@@ -16,7 +16,7 @@ from portal.staff.queue_views import STATE_LABELS, case_staff
 
 @bp.get("/")
 @requires(Action.USE_WORKSPACE)
-def dashboard():
+def dashboard() -> str:
     figures = None
     people: list[workload.PersonWorkload] = []
     names: dict[str, str] = {}
