@@ -200,6 +200,8 @@ def scenarios(sample_reference: str, sample: Any) -> list[Scenario]:
         Scenario("open cases, page 1", f()),
         Scenario("open cases, page 20", f(), depth=19),
         Scenario("open cases, page 200", f(), depth=199),
+        Scenario("open cases, newest first, page 1", f(order=q.QueueOrder.NEWEST)),
+        Scenario("open cases, oldest first, page 20", f(order=q.QueueOrder.OLDEST), depth=19),
         Scenario("state in_progress, page 1", f(states=(CaseState.IN_PROGRESS,))),
         Scenario("state completed, page 50", f(states=(CaseState.COMPLETED,)), depth=49),
         Scenario(

@@ -50,6 +50,15 @@ class DueWindow(StrEnum):
     NONE = "none"  # no due date yet (the clock has not started)
 
 
+class QueueOrder(StrEnum):
+    """How the queue is sorted (issue 19 point 5): soonest due first, or by the day the
+    request was received, newest or oldest first."""
+
+    DUE = "due"
+    NEWEST = "newest"
+    OLDEST = "oldest"
+
+
 @dataclass(frozen=True)
 class QueueFilters:
     """What the queue shows. Empty tuples mean "any"; states default to the open ones."""
@@ -63,6 +72,7 @@ class QueueFilters:
     search: str = ""
     teams: tuple[str, ...] = ()  # team ids chosen (portal.accounts.teams)
     team_assignees: tuple[str, ...] = ()  # the actor strings of those teams' members
+    order: QueueOrder = QueueOrder.DUE
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ def parse_filters(
         due=DueWindow(due_values[0]) if due_values else None,
         search=search,
         teams=chosen_teams,
+        order=QueueOrder((known("order", QueueOrder) or (QueueOrder.DUE,))[0]),
         team_assignees=tuple(sorted({m for team in chosen_teams for m in (teams or {})[team]})),
     )
 
@@ -246,6 +257,8 @@ def queue_page(
     """
     dialect = session.get_bind().dialect.name
     wanted = page_size + 1  # one more tells whether there is a next page
+    if filters.order is not QueueOrder.DUE:
+        return _received_page(session, filters, today, after, page_size)
     if filters.search:
         search = search_condition(session, filters.search)
         plan = _plan(dialect, filters, today, after, wanted, search)
@@ -259,6 +272,31 @@ def queue_page(
         rows = rows[:page_size]
         last = rows[-1]
         next_cursor = Cursor(last.due_on, last.case_id)
+    return QueuePage(rows, next_cursor)
+
+
+def _received_page(
+    session: DbSession,
+    filters: QueueFilters,
+    today: date,
+    after: Cursor | None,
+    page_size: int,
+) -> QueuePage:
+    """One page in the order requests were received (newest or oldest first), then by id;
+    the cursor holds the last row's day received. One query, along ix_cases_received_on."""
+    search = search_condition(session, filters.search) if filters.search else None
+    states = [str(state) for state in (filters.states or tuple(CaseState))]
+    query = _base_query(filters, today, search).where(Case.state.in_(states))
+    newest = filters.order is QueueOrder.NEWEST
+    if after is not None and after.due_on is not None:
+        key, last = tuple_(Case.received_on, Case.id), (after.due_on, after.case_id)
+        query = query.where(key < last if newest else key > last)
+    order = (Case.received_on.desc(), Case.id.desc()) if newest else (Case.received_on, Case.id)
+    rows = _rows(session.connection().execute(query.order_by(*order).limit(page_size + 1)).all())
+    next_cursor = None
+    if len(rows) > page_size:
+        rows = rows[:page_size]
+        next_cursor = Cursor(rows[-1].received_on, rows[-1].case_id)
     return QueuePage(rows, next_cursor)
 
 

@@ -139,6 +139,7 @@ class RowDisplay:
     asked_by: str | None  # the requester, when it is not the subject
     state: str
     state_tag: str
+    received: str
     due_on: str  # "" before the clock starts
     due_text: str
     overdue: bool
@@ -156,6 +157,7 @@ def row_display(row: case_queue.QueueRow, today: date, names: Mapping[str, str])
         asked_by=row.requester_name if row.requester_name != row.subject_name else None,
         state=STATE_LABELS.get(row.state, row.state),
         state_tag=STATE_TAG_CLASSES.get(row.state, "govuk-tag--grey"),
+        received=short_date(row.received_on),
         due_on=short_date(row.due_on) if row.due_on is not None else "",
         due_text=due_text(today, row.due_on),
         overdue=overdue,
@@ -183,6 +185,7 @@ _ROW = (
     '<br><span class="govuk-body-s">{kind}</span></td>\n'
     '<td class="govuk-table__cell">{subject_name}{asked_by}</td>\n'
     '<td class="govuk-table__cell"><strong class="govuk-tag {state_tag}">{state}</strong></td>\n'
+    '<td class="govuk-table__cell">{received}</td>\n'
     '<td class="govuk-table__cell">{due_on}{due}</td>\n'
     '<td class="govuk-table__cell">{assignee}</td>\n'
     "</tr>\n"
@@ -205,6 +208,7 @@ def table_rows(rows: Sequence[RowDisplay], *, selectable: bool = False) -> Marku
                 ),
                 state_tag=escape(row.state_tag),
                 state=escape(row.state),
+                received=escape(row.received),
                 due_on=f"{escape(row.due_on)}<br>" if row.due_on else "",
                 due=(
                     f'<strong class="govuk-tag govuk-tag--red">{escape(row.due_text)}</strong>'
@@ -320,6 +324,11 @@ def queue() -> str:
         *(("hub", v) for v in filters.hub_sources),
         *([("due", str(filters.due))] if filters.due else []),
         *([("q", filters.search)] if filters.search else []),
+        *(
+            [("order", str(filters.order))]
+            if filters.order is not case_queue.QueueOrder.DUE
+            else []
+        ),
     ]
     labels: dict[str, Mapping[str, str]] = {
         "kind": KIND_LABELS,
@@ -337,7 +346,14 @@ def queue() -> str:
             request.path + _without(chosen, name, value),
         )
         for name, value in chosen
+        if name != "order"  # the sort is shown on the table's headings, not as a filter
     )
+    unsorted = [(name, value) for name, value in chosen if name != "order"]
+
+    def sorted_by(order: case_queue.QueueOrder) -> str:
+        wanted = unsorted if order is case_queue.QueueOrder.DUE else [*unsorted, ("order", order)]
+        return request.path + ("?" + urlencode(wanted) if wanted else "")
+
     next_url = None
     if page.next_cursor is not None:
         next_url = request.path + "?" + urlencode([*chosen, ("after", page.next_cursor.encode())])
@@ -354,6 +370,13 @@ def queue() -> str:
         assign_to=names,
         back=request.full_path.rstrip("?"),
         my_cases=f"{request.path}?assignee=staff:{current_user.id}",
+        order=str(filters.order),
+        by_due=sorted_by(case_queue.QueueOrder.DUE),
+        by_received=sorted_by(
+            case_queue.QueueOrder.OLDEST
+            if filters.order is case_queue.QueueOrder.NEWEST
+            else case_queue.QueueOrder.NEWEST
+        ),
         selected=selected,
         next_url=next_url,
         first_url=request.path + ("?" + urlencode(chosen) if chosen else ""),

@@ -264,9 +264,12 @@ def test_each_row_reads_as_the_caseworker_sees_it_with_names_shown_as_typed(app,
         rf'<tr class="govuk-table__row">(?:(?!</tr>).)*?>{reference}</a>.*?</tr>', page.html, re.S
     )
     assert row, "no row for the case"
+    with app.app_context():
+        received = db.session.scalar(select(Case.received_on).where(Case.reference == reference))
     assert element_text(row.group(0)) == (
         f"{reference} Access request Tester {surname} In progress "
-        f"{due_on.strftime('%-d %b %Y')} {late} working days overdue {account.name}"
+        f"{received.strftime('%-d %b %Y')} {due_on.strftime('%-d %b %Y')} "
+        f"{late} working days overdue {account.name}"
     )
     assert "<b>Row" not in page.html  # escaped, not drawn bold
 
@@ -293,3 +296,48 @@ def test_one_search_box_finds_a_case_by_any_detail_of_the_person(app, caseworker
         client, "/staff/queue?" + urlencode({"q": "tester zolc" + surname[4:]}), lang="en"
     )
     assert references_on(page) == [reference]
+
+
+def test_the_queue_sorts_by_the_day_received_from_its_headings(app, caseworker):
+    """Issue 19 point 5: the Received and Due headings sort every page (MOJ's sortable
+    table: aria-sort on the heading); the filters keep the sort, the sort keeps the
+    filters."""
+    client, _ = caseworker
+    surname = "Sorted" + secrets.token_hex(4)
+    made = make_cases(app, 3, surname=surname, due_offsets=[9, -4, 2])
+    with app.app_context():
+        received = dict(
+            db.session.execute(
+                select(Case.reference, Case.received_on).where(
+                    Case.reference.in_([m[0] for m in made])
+                )
+            ).all()
+        )
+    page = get_page(client, f"/staff/queue?q={surname}", lang="en")
+    assert "Showing open cases matching the filters, soonest due first." in page.text()
+    headings = re.findall(
+        r'<th[^>]*aria-sort="([a-z]+)"[^>]*><a[^>]*href="([^"]+)">(\w+)</a>', page.html
+    )
+    assert [(sort, text) for sort, _, text in headings] == [
+        ("none", "Received"),
+        ("ascending", "Due"),
+    ]
+    newest_url = html.unescape(headings[0][1])
+    newest = get_page(client, newest_url, lang="en")
+    assert "Showing open cases matching the filters, newest first." in newest.text()
+    by_newest = sorted(received, key=lambda ref: (received[ref], ref), reverse=True)
+    assert [r for r in references_on(newest)] == sorted(
+        references_on(newest), key=lambda ref: received[ref], reverse=True
+    )
+    assert set(references_on(newest)) == set(by_newest)
+    assert 'name="order" value="newest"' in newest.html  # applying filters keeps the sort
+    again = re.findall(
+        r'<th[^>]*aria-sort="([a-z]+)"[^>]*><a[^>]*href="([^"]+)">(\w+)</a>', newest.html
+    )
+    assert [(sort, text) for sort, _, text in again] == [
+        ("descending", "Received"),
+        ("none", "Due"),
+    ]
+    oldest = get_page(client, html.unescape(again[0][1]), lang="en")
+    assert "oldest first." in oldest.text()
+    assert references_on(oldest) == sorted(references_on(oldest), key=lambda ref: received[ref])

@@ -84,6 +84,25 @@ def test_pages_return_every_case_once_in_due_order(session, scenarios):
     assert seen == [c.id for c in expected]
 
 
+@pytest.mark.parametrize("order", [q.QueueOrder.NEWEST, q.QueueOrder.OLDEST])
+def test_pages_in_the_order_requests_were_received(session, scenarios, order):
+    """Issue 19 point 5: sorted by the day received, newest or oldest first, every open
+    case once across pages (cases received the same day by id), whatever their due date."""
+    dues = [date(2026, 3, d) for d in (20, 17, 17, 25, 17, 30, 18)] + [None, None]
+    cases = [queued(scenarios, due_on=due) for due in dues]
+    queued(scenarios, CaseState.COMPLETED)  # closed: not in the default queue
+    pages = all_pages(session, q.QueueFilters(order=order), page_size=3)
+    assert [len(p) for p in pages] == [3, 3, 3]
+    seen = [case_id for page in pages for case_id in page]
+    expected = sorted(cases, key=lambda c: (c.received_on, c.id))
+    if order is q.QueueOrder.NEWEST:
+        expected.reverse()
+    assert seen == [c.id for c in expected]
+    assert len({c.received_on for c in cases}) > 3  # the order is not the id's by chance
+    searched = all_pages(session, q.QueueFilters(order=order, search="kowalska"), page_size=4)
+    assert [i for page in searched for i in page] == [c.id for c in expected]
+
+
 def test_page_boundary_on_the_last_dated_case(session, scenarios):
     dated = [queued(scenarios, due_on=date(2026, 3, 20)) for _ in range(2)]
     undated = [queued(scenarios, due_on=None) for _ in range(2)]
