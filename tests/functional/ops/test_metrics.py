@@ -23,8 +23,9 @@ REFERENCE = "TF-7K3Q-9PMH"
 
 
 @pytest.fixture()
-def monitored(database_url, build_app):
-    """An app whose /metrics answers the monitoring network 10.0.0.0/8 and loopback."""
+def monitored(app, database_url, build_app):
+    """An app whose /metrics answers the monitoring network 10.0.0.0/8 and loopback, on
+    the suite's database (`app` has migrated it, so the test also runs on its own)."""
     return build_app(database_url, METRICS_ALLOW="10.0.0.0/8, 127.0.0.1")
 
 
