@@ -39,6 +39,11 @@ def _close(session: DbSession, case: Case, state: CaseState, moment: datetime) -
     return case.closed_on
 
 
+# For the other ways a request closes (a duplicate merged into its original:
+# portal.cases.case_links), counted alike.
+close_case = _close
+
+
 def complete(
     session: DbSession,
     case: Case,

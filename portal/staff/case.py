@@ -20,6 +20,7 @@ from portal.accounts.models import Role, StaffUser
 from portal.cases import (
     actions,
     allocation,
+    case_links,
     clock,
     deadlines,
     disclosure,
@@ -48,8 +49,8 @@ from portal.cases.rights_models import RightsDecision
 from portal.cases.workflow import TransitionNotAllowed
 from portal.documents import production
 from portal.extensions import db
+from portal.forms import case_link_forms, complaint_casework, objection_forms, rights_staff_forms
 from portal.forms import casework as forms
-from portal.forms import complaint_casework, objection_forms, rights_staff_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
 from portal.staff.after_decision_summary import after_decision_summary
@@ -136,6 +137,10 @@ EVENT_LABELS = {
     "ico_case_recorded": "ICO case recorded",
     "ico_response_recorded": "Answer to the ICO recorded",
     "ico_case_closed": "ICO case closed",
+    "case_linked": "Linked to another request",
+    "case_unlinked": "Link to another request removed",
+    "case_merged": "Merged into the original request; closed",
+    "duplicate_merged_in": "A duplicate request was merged into this one",
 }
 
 
@@ -280,6 +285,8 @@ def empty_forms(case: Case) -> dict[str, Any]:
         "lift_restriction": rights_staff_forms.LiftRestrictionForm(
             prefix="lift", formdata=None, uses=uses_in_force(case)
         ),
+        "link_case": case_link_forms.LinkForm(prefix="link", formdata=None),
+        "merge_case": case_link_forms.MergeForm(prefix="merge", formdata=None),
     }
 
 
@@ -318,6 +325,7 @@ def render_case(
     )
     council = current_app.extensions["council"]
     offered = {str(a) for a in offered_actions(case)}
+    links = case_links.links_of(db.session, case)
     return render_template(
         "staff/case/page.html",
         case=case,
@@ -363,6 +371,15 @@ def render_case(
         judgement_needed=entitlement.judgement_needed(case),
         judgement=entitlement.current_judgement(db.session, case),
         judgement_outcomes=entitlement.OUTCOMES,
+        related=case_links.related_cases(db.session, case),
+        links=links,
+        linked_ids={other.id for _link, other in links},
+        link_kinds=case_links.LINK_KIND_TEXT,
+        merged_into=case_links.merged_into(db.session, case),
+        merged_here=case_links.merged_here(db.session, case),
+        state_labels=STATE_LABELS,
+        may_link=can(current_user, Action.WORK_ON_CASE),
+        may_merge=can(current_user, Action.WORK_ON_CASE, case),
         **after_decision_summary(case),
     )
 
