@@ -13,12 +13,14 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from portal.cases import case_links, case_months, errors, match_keys
+from portal.cases import case_links, case_months, closing, errors, match_keys
 from portal.cases.case_links import MatchReason as R
+from portal.cases.casework_models import RefusalGround
 from portal.cases.link_models import CaseLink, LinkKind
-from portal.cases.models import CaseState
+from portal.cases.messages import RIGHTS_TO_COMPLAIN
+from portal.cases.models import AuditEvent, CaseState
 from portal.cases.scenario_requests import on_behalf_of, person
-from portal.cases.scenario_steps import CASEWORKER, noon
+from portal.cases.scenario_steps import CASEWORKER, REVIEWER, noon
 from tests.unit.cases.read_back import MONDAY, actions
 
 LATER = noon(date(2026, 3, 9))
@@ -199,3 +201,29 @@ def test_nothing_merges_into_a_request_that_was_itself_merged(session, scenarios
     session.rollback()
     session.refresh(second_copy)
     assert second_copy.state == CaseState.RECEIVED
+
+
+def test_an_art_12_5_refusal_carries_its_ground_to_the_requester(session, scenarios):
+    """C5: UK GDPR Art 12(5) (legislation.gov.uk/eur/2016/679/article/12): refused as
+    manifestly unfounded or excessive, with the ground and reasons, and the rights of
+    Art 12(4) (the ICO, the courts)."""
+    case = scenarios.filed(received=MONDAY)
+    with pytest.raises(errors.CaseworkError, match="ground for refusing"):
+        closing.refuse(
+            session, case, actor=REVIEWER, actor_role="reviewer", reasons="Again", ground="rude"
+        )
+    session.rollback()
+    message = closing.refuse(
+        session,
+        case,
+        actor=REVIEWER,
+        actor_role="reviewer",
+        reasons="The fifth request for the same records since January",
+        ground=RefusalGround.REPETITIVE,
+    )
+    assert message.params["ground"] == "repetitive"
+    assert message.params["rights"] == list(RIGHTS_TO_COMPLAIN)
+    event = session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc())
+    ).first()
+    assert event.action == "request_refused" and event.details["ground"] == "repetitive"
