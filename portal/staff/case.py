@@ -36,12 +36,15 @@ from portal.cases import (
 )
 from portal.cases.agencies import agency_name
 from portal.cases.casework_models import (
+    CaseMessage,
     CaseNote,
     Clarification,
     DepartmentSearch,
     DisclosureItem,
     DisclosureKind,
+    MessageKind,
     ObjectionDecision,
+    RefusalGround,
     Review,
 )
 from portal.cases.models import AuditEvent, Case, CaseState
@@ -142,6 +145,26 @@ EVENT_LABELS = {
     "case_merged": "Merged into the original request; closed",
     "duplicate_merged_in": "A duplicate request was merged into this one",
 }
+
+
+# C5: the ground a refusal was made on (UK GDPR Art 12(5)), as staff read it.
+REFUSAL_GROUNDS = {
+    RefusalGround.MANIFESTLY_UNFOUNDED: "manifestly unfounded",
+    RefusalGround.EXCESSIVE: "manifestly excessive",
+    RefusalGround.REPETITIVE: "repetitive, so manifestly excessive",
+}
+
+
+def refusal_ground(case: Case) -> str | None:
+    """The ground of this request's refusal, when it was refused with one."""
+    params = db.session.scalar(
+        select(CaseMessage.params)
+        .where(CaseMessage.case_id == case.id, CaseMessage.kind == MessageKind.REFUSAL)
+        .order_by(CaseMessage.id.desc())
+        .limit(1)
+    )
+    ground = (params or {}).get("ground")
+    return REFUSAL_GROUNDS.get(RefusalGround(ground)) if ground in set(RefusalGround) else None
 
 
 def given_date(day: date | None) -> date:
@@ -371,6 +394,7 @@ def render_case(
         judgement_needed=entitlement.judgement_needed(case),
         judgement=entitlement.current_judgement(db.session, case),
         judgement_outcomes=entitlement.OUTCOMES,
+        refusal_ground=refusal_ground(case) if case.state == CaseState.REFUSED else None,
         related=case_links.related_cases(db.session, case),
         links=links,
         linked_ids={other.id for _link, other in links},

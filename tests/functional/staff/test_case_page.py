@@ -274,6 +274,8 @@ def test_the_reviewer_refuses_with_reasons(app, client, signed_in, new_case):
         {"refuse-ground": "repetitive", "refuse-reasons": "The fortieth identical request"},
     )
     assert state_of(app, reference) == CaseState.REFUSED
+    shown = element_text(client.get(url(reference)).get_data(as_text=True), "refusal-ground")
+    assert shown.startswith("Refused as repetitive, so manifestly excessive (UK GDPR Art 12(5))")
 
 
 def test_a_caseworker_cannot_refuse(app, client, signed_in, new_case):
