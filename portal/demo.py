@@ -28,11 +28,10 @@ from sqlalchemy import func, select, update
 
 from portal.accounts import directory, invitations, totp
 from portal.accounts.models import Role, StaffUser
-from portal.cases import case_links, ico_cases, internal_reviews
+from portal.cases import ico_cases, internal_reviews
 from portal.cases.after_decision_models import ReviewOutcome
 from portal.cases.casework_models import DecisionOutcome, SearchOutcome
 from portal.cases.holds import HoldReason
-from portal.cases.link_models import LinkKind
 from portal.cases.models import Case, CaseKind, CaseState, Channel, EvidencePurpose
 from portal.cases.requests import Evidence, PersonDetails, Submission
 from portal.cases.scenario_requests import (
@@ -45,6 +44,7 @@ from portal.cases.scenario_requests import (
 )
 from portal.cases.scenario_steps import Record, Search
 from portal.cases.scenarios import REVIEW_OUTCOME_REASONS, Scenarios
+from portal.demo_links import linked_family
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.instants import utc_now
@@ -413,33 +413,11 @@ class DemoCases(Scenarios):
         )
 
     def linked_and_duplicate(self) -> None:
-        """Issue 19 point 1: a parent's request about themselves, then one for their child
-        (the same email and address), linked as family; and the parent asking again, a
-        possible duplicate that each page shows with why, left for staff to judge."""
+        """Issue 19 point 1: a family's linked requests and a possible duplicate."""
         parent = self.person()
-        child = self.person(names=parent.names, family=parent.family, adult=False).details
-        about_child = PersonDetails(
-            full_name=child.full_name,
-            date_of_birth=child.date_of_birth,
-            address=parent.details.address,
-            postcode=parent.details.postcode,
-        )
+        child = self.person(names=parent.names, family=parent.family, adult=False)
         common = {"language": parent.language, "notice_version": NOTICE_VERSION}
-        first, second, _again = (
-            self.filed(submission(**people, **common), received=self.received_at(age))
-            for people, age in (
-                ({"subject": parent.details}, 17),
-                (on_behalf_of(about_child, requester=parent.details), 10),
-                ({"subject": parent.details}, 2),
-            )
-        )
-        self.in_progress(first, searched=True)
-        self.in_progress(second)
-        note = "Parent and child: one family plan, so search for both together."
-        actor, moment = self.worker(), self.now - timedelta(days=8)
-        kind = LinkKind.FAMILY_MEMBER
-        link = partial(case_links.link, self.session, second, kind=kind, note=note, now=moment)
-        link(other_reference=first.reference, actor=actor)
+        linked_family(self, parent.details, child.details, common, self.received_at, self.now)
 
 
 def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:
