@@ -145,6 +145,7 @@ def _init_extensions(app: Flask) -> None:
         casework_models,  # noqa: F401
         document_models,  # noqa: F401
         entitlement,  # noqa: F401
+        link_models,  # noqa: F401
         redaction_models,  # noqa: F401
         rights_models,  # noqa: F401
     )

@@ -44,6 +44,7 @@ from portal.cases.scenario_requests import (
 )
 from portal.cases.scenario_steps import Record, Search
 from portal.cases.scenarios import REVIEW_OUTCOME_REASONS, Scenarios
+from portal.demo_links import linked_family
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.instants import utc_now
@@ -362,6 +363,7 @@ class DemoCases(Scenarios):
         add(self.in_review, 12, restriction, Channel.ONLINE)
         add(self.rights, 29, deletion, Channel.ONLINE, outcome="not_deleted")
         self.after_decision()
+        self.linked_and_duplicate()
 
     def past_retention(self) -> None:
         """Requests closed longer ago than the profile keeps them: the next retention run
@@ -410,6 +412,13 @@ class DemoCases(Scenarios):
             actor=self.reviewer,
             now=self.now - timedelta(days=10),
         )
+
+    def linked_and_duplicate(self) -> None:
+        """Issue 19 point 1: a family's linked requests and a possible duplicate."""
+        parent = self.person()
+        child = self.person(names=parent.names, family=parent.family, adult=False)
+        common = {"language": parent.language, "notice_version": NOTICE_VERSION}
+        linked_family(self, parent.details, child.details, common, self.received_at, self.now)
 
 
 def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:

@@ -96,6 +96,18 @@ class RestrictionStatus(StrEnum):
     LIFTED = "lifted"
 
 
+class RefusalGround(StrEnum):
+    """C5: why a request is refused, in the words of UK GDPR Art 12(5) ("manifestly
+    unfounded or excessive, in particular because of their repetitive character"):
+    https://www.legislation.gov.uk/eur/2016/679/article/12, and the ICO's guidance on
+    manifestly unfounded and excessive requests. Refusing is the outcome built; a
+    reasonable fee (Art 12(5)(a)) is not charged by this council's portal."""
+
+    MANIFESTLY_UNFOUNDED = "manifestly_unfounded"
+    EXCESSIVE = "excessive"
+    REPETITIVE = "repetitive"  # excessive because it repeats requests already dealt with
+
+
 class MessageKind(StrEnum):
     """Messages from the council to the requester (shown on the tracking page and emailed)."""
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from portal.cases import audit, case_months, clock
-from portal.cases.casework_models import CaseMessage, MessageKind
+from portal.cases.casework_models import CaseMessage, MessageKind, RefusalGround
 from portal.cases.errors import ReviewerRequired
 from portal.cases.intake import RESIDENT
 from portal.cases.messages import RIGHTS_TO_COMPLAIN, send_message
@@ -37,6 +37,11 @@ def _close(session: DbSession, case: Case, state: CaseState, moment: datetime) -
     case.closed_on = clock.received_on(moment)
     case_months.count_closed(session, case)
     return case.closed_on
+
+
+# For the other ways a request closes (a duplicate merged into its original:
+# portal.cases.case_links), counted alike.
+close_case = _close
 
 
 def complete(
@@ -79,15 +84,20 @@ def refuse(
     actor: str,
     actor_role: str,
     reasons: str,
+    ground: RefusalGround | str | None = None,
     now: datetime | None = None,
 ) -> CaseMessage:
-    """C5: a manifestly unfounded or excessive request is refused, by the reviewer only,
-    with reasons; the requester is told them, with the right to complain to the ICO and
-    to go to court (C10)."""
+    """C5: a manifestly unfounded or excessive request (UK GDPR Art 12(5):
+    legislation.gov.uk/eur/2016/679/article/12) is refused, by the reviewer only, with its
+    ground (unfounded, excessive, or excessive because repeated) and reasons; the requester
+    is told both, with the right to complain to the ICO and to go to court (Art 12(4), C10).
+    Refusals recorded before the ground was asked for have none."""
     moment = acting_moment(now)
     if actor_role != REVIEWER_ROLE:
         raise ReviewerRequired("Only the reviewer can refuse a request")
     text = required_text(reasons, "Give the reasons for refusing the request (C5)")
+    why = enum_value(RefusalGround, ground, "ground for refusing") if ground else None
+    grounds = {"ground": str(why)} if why else {}
     lock_case(session, case)
     check_move(case.state, S.REFUSED)
     _close(session, case, S.REFUSED, moment)
@@ -106,6 +116,7 @@ def refuse(
         moment,
         reasons=text,
         rights=list(RIGHTS_TO_COMPLAIN),
+        **grounds,
         **restriction,
     )
     audit_event(
@@ -115,6 +126,7 @@ def refuse(
         actor,
         moment,
         message_id=message.id,
+        **grounds,
         **restriction,
     )
     session.commit()

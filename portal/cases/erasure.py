@@ -38,6 +38,7 @@ from portal.cases.casework_models import (
 )
 from portal.cases.document_models import CaseDocument, LetterPosting
 from portal.cases.entitlement import EntitlementJudgement
+from portal.cases.link_models import CaseLink
 from portal.cases.models import Case, CaseFile, ClockPause, Person, TrackingCode
 from portal.cases.redaction_models import RecordReading, RecordRedaction
 from portal.cases.rights_models import RightsDecision
@@ -181,6 +182,14 @@ def erase_case_record(
         counts[model.__tablename__] = _count(
             session.execute(delete(model).where(column == case.id))
         )
+    # Links to other requests (their notes are staff's words about this family).
+    counts["case_links"] = _count(
+        session.execute(
+            delete(CaseLink).where(
+                or_(CaseLink.case_id == case.id, CaseLink.linked_case_id == case.id)
+            )
+        )
+    )
     counts["restriction_entries_kept"] = _detach_restrictions(session, case, restriction_applies)
     decisions = delete(ObjectionDecision).where(ObjectionDecision.case_id == case.id)
     counts["objection_decisions"] = _count(session.execute(decisions))

@@ -18,7 +18,12 @@ from flask_babel import lazy_gettext as _l
 
 from portal.bidi import isolate_text, long_date_text
 from portal.cases.about_whom import AboutWhom
-from portal.cases.casework_models import CaseMessage, DecisionOutcome, MessageKind
+from portal.cases.casework_models import (
+    CaseMessage,
+    DecisionOutcome,
+    MessageKind,
+    RefusalGround,
+)
 from portal.cases.models import CaseKind
 from portal.cases.rights_message_words import (
     deletion_summary,
@@ -107,7 +112,7 @@ def message_summary(message: CaseMessage, about: AboutWhom | None = None) -> str
             previous_due_date=_long_date(params.get("previous_due_on")),
         )
     if kind == MessageKind.REFUSAL:
-        return _("We have decided not to deal with your request. Our reasons are below.")
+        return refusal_summary(params)
     if kind in COMPLAINT_MESSAGES:
         return complaint_summary(kind, params)
     if kind == MessageKind.RESPONSE_READY:
@@ -279,6 +284,24 @@ def message_staff_text(message: CaseMessage) -> str:
     key = STAFF_TEXT_PARAMS.get(MessageKind(message.kind))
     value = (message.params or {}).get(key) if key else None
     return value.strip() if isinstance(value, str) else ""
+
+
+def refusal_summary(params: dict[str, Any]) -> str:
+    """C5: the refusal, with its ground under UK GDPR Art 12(5) when one was recorded."""
+    ground = params.get("ground")
+    if ground == RefusalGround.MANIFESTLY_UNFOUNDED:
+        return _(
+            "We have decided not to deal with your request, because we consider it manifestly unfounded (UK GDPR Article 12(5)). Our reasons are below."  # noqa: E501
+        )
+    if ground == RefusalGround.EXCESSIVE:
+        return _(
+            "We have decided not to deal with your request, because we consider it manifestly excessive (UK GDPR Article 12(5)). Our reasons are below."  # noqa: E501
+        )
+    if ground == RefusalGround.REPETITIVE:
+        return _(
+            "We have decided not to deal with your request, because it repeats requests we have already dealt with, which makes it manifestly excessive (UK GDPR Article 12(5)). Our reasons are below."  # noqa: E501
+        )
+    return _("We have decided not to deal with your request. Our reasons are below.")
 
 
 def _long_date(value: object) -> str:

@@ -54,9 +54,10 @@ message_text_keys: Mapping[MessageKind, MessageText] = MappingProxyType(
         ),
         MessageKind.REFUSAL: MessageText(
             ("reasons", "rights"),
-            "We will not deal with the request, because {reasons}. You can complain to us, "
-            "complain to the ICO (contact details) and go to court (C5, C10). `rights` "
-            "lists: complain_to_council, complain_to_ico, go_to_court.",
+            "We will not deal with the request, because {reasons}: it is manifestly "
+            "unfounded or excessive ({ground}, when recorded: Art 12(5)). You can complain "
+            "to us, complain to the ICO (contact details) and go to court (C5, C10). "
+            "`rights` lists: complain_to_council, complain_to_ico, go_to_court.",
         ),
         MessageKind.RESPONSE_READY: MessageText(
             ("delivery", "rights"),

@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.cases import person_search
+from portal.cases import match_keys, person_search
 from portal.extensions import Base
 
 
@@ -130,6 +130,11 @@ class Person(Base):
     # What staff find the person by (portal.cases.person_search): names, email, postcode,
     # phone and date of birth, folded. Set from the fields above whenever the row is saved.
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # What another request is matched by (portal.cases.match_keys; None when the detail is
+    # missing): possible duplicates and related cases, each an indexed lookup.
+    email_key: Mapped[str | None] = mapped_column(String(320), index=True)
+    name_key: Mapped[str | None] = mapped_column(String(320), index=True)
+    household_key: Mapped[str | None] = mapped_column(String(320), index=True)
 
     __table_args__ = (
         # The queue's search (search_text LIKE '%part%'): a trigram index on PostgreSQL
@@ -152,6 +157,11 @@ class Person(Base):
             date_of_birth=self.date_of_birth,
         )
 
+    def refresh_match_keys(self) -> None:
+        self.email_key = match_keys.email_key(self.email)
+        self.name_key = match_keys.name_key(self.full_name, self.date_of_birth)
+        self.household_key = match_keys.household_key(self.address, self.postcode)
+
 
 # SQLite's trigram index of search_text, for schemas made straight from the models (the tests'
 # and benchmarks'); migration 0029 makes it for the portal's own database.
@@ -164,8 +174,9 @@ for _statement in person_search.SQLITE_INDEX_DROP:
 @event.listens_for(Person, "before_insert")
 @event.listens_for(Person, "before_update")
 def _keep_search_text(mapper: Any, connection: Any, person: Person) -> None:
-    """A person saved through the ORM is found by what the row now says."""
+    """A person saved through the ORM is found, and matched, by what the row now says."""
     person.refresh_search_text()
+    person.refresh_match_keys()
 
 
 # The trigram operator class comes from the pg_trgm extension (migration 0008 creates it
@@ -221,6 +232,9 @@ class Case(Base):
     held_by: Mapped[str | None] = mapped_column(String(100))
     hold_reason: Mapped[str | None] = mapped_column(String(30))
     hold_note: Mapped[str | None] = mapped_column(Text)
+    # A duplicate merged into its original (portal.cases.case_links): closed, and its
+    # reference leads the resident to the original.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
 
     requester: Mapped[Person] = relationship(foreign_keys=[requester_id])
     subject: Mapped[Person] = relationship(foreign_keys=[subject_id])

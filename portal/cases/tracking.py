@@ -182,6 +182,22 @@ def start_tracking(
     return case
 
 
+def followed_case(session: DbSession, case: Case) -> Case:
+    """The request a resident follows when they sign in with this one's reference: the
+    original it was merged into (issue 19 point 1), when that was made by the same email
+    address, so their old reference still works; otherwise this one, whose page says it was
+    joined to another request (portal.public.tracking_words)."""
+    if case.merged_into_id is None:
+        return case
+    original = session.get(Case, case.merged_into_id)
+    if original is None or original.erased_at is not None:
+        return case
+    same_address = _normalise_email(original.requester.email) == _normalise_email(
+        case.requester.email
+    )
+    return original if same_address else case
+
+
 def _asker_hash(secret: str, asker: str) -> str | None:
     return _keyed_hash(secret, "asker", asker) if asker else None
 

@@ -18,7 +18,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.cases.allocation import NOTE_LENGTH
-from portal.cases.casework_models import DisclosureKind, SearchOutcome
+from portal.cases.casework_models import DisclosureKind, RefusalGround, SearchOutcome
 from portal.cases.disclosure import EXEMPTIONS
 from portal.cases.models import Channel
 from portal.forms.departments import DepartmentChoice, department_field, other_department_field
@@ -205,6 +205,31 @@ class ReturnForm(CaseActionForm):
 
 
 class RefuseForm(CaseActionForm):
+    # C5: UK GDPR Art 12(5) (legislation.gov.uk/eur/2016/679/article/12); ICO guidance on
+    # manifestly unfounded and excessive requests.
+    ground = Radios(
+        "Why the request can be refused (UK GDPR Art 12(5))",
+        choices=choices(
+            [
+                (
+                    RefusalGround.MANIFESTLY_UNFOUNDED.value,
+                    "Manifestly unfounded: not really meant to exercise the right (for "
+                    "example, offered to withdraw for a benefit), or made to cause disruption",
+                ),
+                (
+                    RefusalGround.EXCESSIVE.value,
+                    "Manifestly excessive: clearly or obviously unreasonable, weighed "
+                    "against the burden or cost of dealing with it",
+                ),
+                (
+                    RefusalGround.REPETITIVE.value,
+                    "Repetitive: it repeats requests already dealt with, with no reasonable "
+                    "interval, so it is manifestly excessive",
+                ),
+            ]
+        ),
+        validators=[DataRequired("Select why the request can be refused")],
+    )
     reasons = _text(
         "Reasons the request is manifestly unfounded or excessive",
         "Give the reasons for refusing the request",

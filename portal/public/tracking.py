@@ -52,6 +52,7 @@ from portal.forms.tracking import MoreEvidenceForm, TrackCodeForm, TrackStartFor
 from portal.instants import parse_aware, utc_now
 from portal.page_cache import blank_form_page
 from portal.public import bp
+from portal.public import tracking_code_checks as code_checks
 from portal.public import tracking_words as words
 from portal.public.journeys import rejection_message
 from portal.public.review_words import review_section
@@ -60,7 +61,8 @@ from portal.sessions import ServerSession, end_session
 
 # The session key. Before sign-in: what the resident typed and tried, never whether it
 # matched: {"reference", "asked_at", "wrong_tries", "asker" (the token codes are bound to)}.
-# Signed in: {"case_id", "reference", "signed_in_at", "last_seen", "banner" (one-off)}.
+# Signed in: {"case_id", "reference", "signed_in_at", "last_seen", "banner" (one-off),
+# "merged_from" (the reference typed, when it was merged into this one)}.
 TRACKING = "tracking"
 IDLE_LIFETIME = timedelta(minutes=20)
 WARN_BEFORE = timedelta(minutes=2)
@@ -160,7 +162,7 @@ def track_code():
         )
     rate_limits.enforce("tracking_code")
     if form.validate():
-        refusal = _refusal_from_session(state)
+        refusal = code_checks.refusal_from_session(state)
         if refusal is None:
             asker = state.get("asker")
             result = tracking.check_tracking_code(
@@ -171,12 +173,12 @@ def track_code():
                 asker=asker if isinstance(asker, str) and asker else "-",
             )
             if result.case is not None and result.reason == "ok":
-                _sign_in(result.case)
+                _sign_in(tracking.followed_case(_db(), result.case), result.case.reference)
                 return redirect(url_for(".track_status"), 303)
-            state["wrong_tries"] = _wrong_tries(state) + 1
+            state["wrong_tries"] = code_checks.wrong_tries(state) + 1
             session[TRACKING] = state
-            refusal = _refusal_from_session(state) or "wrong"
-        form.code.errors = [_code_refused(refusal)]
+            refusal = code_checks.refusal_from_session(state) or "wrong"
+        form.code.errors = [code_checks.code_refused(refusal)]
     page = render_template(
         "public/tracking/code.html",
         form=form,
@@ -187,44 +189,19 @@ def track_code():
     return page, 400
 
 
-def _wrong_tries(state: dict[str, Any]) -> int:
-    tries = state.get("wrong_tries")
-    return tries if isinstance(tries, int) else tracking.CODE_WRONG_TRIES
-
-
-def _refusal_from_session(state: dict[str, Any]) -> str | None:
-    """Why a code must be refused before it is checked: "used_up" after 5 wrong tries in
-    this session, "expired" 10 minutes after this session asked for it; else None.
-
-    The service refuses on the code's own record, which exists only for a real request;
-    answering from the session instead means that 5 wrong tries, or 10 minutes, read the
-    same for a reference that matched nothing. The service's refusal still stands.
-    """
-    if _wrong_tries(state) >= tracking.CODE_WRONG_TRIES:
-        return "used_up"
-    asked_at = parse_aware(state.get("asked_at"))
-    if asked_at is None or utc_now() - asked_at >= tracking.CODE_LIFETIME:
-        return "expired"
-    return None
-
-
-def _sign_in(case: Case) -> None:
+def _sign_in(case: Case, typed: str) -> None:
+    """Signed in to `case`: the one whose reference was `typed`, or the original it was
+    merged into (its old reference still works), which says so once."""
     _new_session_id()
     now = utc_now().isoformat()
+    merged = {"banner": "merged", "merged_from": typed} if typed != case.reference else {}
     session[TRACKING] = {
         "case_id": case.id,
         "reference": case.reference,
         "signed_in_at": now,
         "last_seen": now,
+        **merged,
     }
-
-
-def _code_refused(reason: str) -> str:
-    if reason == "expired":
-        return _("The code has expired. Ask for a new code")
-    if reason == "used_up":
-        return _("You have entered a wrong code too many times. Ask for a new code")
-    return _("The code is not right. Check the email we sent, or ask for a new code")
 
 
 @bp.get("/track/session-ended")
@@ -298,7 +275,7 @@ def _take_banner() -> str | None:
     banner = state.pop("banner", None)
     if banner is not None:
         session[TRACKING] = state
-    return banner if banner in ("evidence", "evidence_held", "withdrawn") else None
+    return banner if banner in ("evidence", "evidence_held", "withdrawn", "merged") else None
 
 
 @bp.get("/track/keep-alive")
@@ -340,6 +317,8 @@ def track_status(case: Case):
         can_add_evidence=tracking.can_add_evidence(case),
         can_withdraw=tracking.can_withdraw(case),
         banner=_take_banner(),
+        merged_from=_tracking().get("merged_from"),
+        merged_banner=words.merged_banner,
         timeout=timeout_warning(),
         **download,
         **review_section(case),

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
+from portal.bidi import isolate_text
 from portal.cases.casework_models import DecisionOutcome
 from portal.cases.models import Case, CaseKind, CaseState, Channel
 from portal.cases.tracking import TimelineEntry
@@ -233,6 +234,16 @@ COMPLAIN: dict[tuple[CaseKind, CaseState], Any] = {
 }
 
 
+def merged_banner(old_reference: str, reference: str) -> str:
+    """Issue 19 point 1: a resident signed in with the reference of a duplicate merged into
+    this request, and is shown this one."""
+    return _(
+        "Your request %(old_reference)s asked for the same thing as this request, so we have joined them. This request, %(reference)s, is the one we will reply to. Use %(reference)s to follow it from now on.",  # noqa: E501
+        old_reference=isolate_text(old_reference),
+        reference=isolate_text(reference),
+    )
+
+
 def status_of(
     case: Case, *, outcome: DecisionOutcome | None = None, download: str | None = None
 ) -> Status:
@@ -240,6 +251,15 @@ def status_of(
     decision on an objection; `download` says whether the response pack released for
     download is "available" or "expired" (None when none was released)."""
     kind, state = CaseKind(case.kind), CaseState(case.state)
+    if case.merged_into_id is not None:
+        return Status(
+            name=_("Joined to another request"),
+            tag_class=TAG_CLASSES[state],
+            explanation=_(
+                "This request asked for the same thing as another request, so we have joined the two and closed this one. We will reply to the other request. If you have a question, contact us."  # noqa: E501
+            ),
+            next_step="",
+        )
     sentences: list[Any] = [OPENINGS[kind, state]]
     if state == S.RECEIVED:
         sentences += _proof(case)

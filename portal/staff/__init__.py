@@ -165,6 +165,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     home,
     intake,
     letters,
+    linked_cases,
     queue_assign,
     redaction_views,
     register,

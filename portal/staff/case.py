@@ -20,6 +20,7 @@ from portal.accounts.models import Role, StaffUser
 from portal.cases import (
     actions,
     allocation,
+    case_links,
     clock,
     deadlines,
     disclosure,
@@ -35,12 +36,15 @@ from portal.cases import (
 )
 from portal.cases.agencies import agency_name
 from portal.cases.casework_models import (
+    CaseMessage,
     CaseNote,
     Clarification,
     DepartmentSearch,
     DisclosureItem,
     DisclosureKind,
+    MessageKind,
     ObjectionDecision,
+    RefusalGround,
     Review,
 )
 from portal.cases.models import AuditEvent, Case, CaseState
@@ -48,8 +52,8 @@ from portal.cases.rights_models import RightsDecision
 from portal.cases.workflow import TransitionNotAllowed
 from portal.documents import production
 from portal.extensions import db
+from portal.forms import case_link_forms, complaint_casework, objection_forms, rights_staff_forms
 from portal.forms import casework as forms
-from portal.forms import complaint_casework, objection_forms, rights_staff_forms
 from portal.forms.objection_forms import OVERRIDE_PART_FIELDS
 from portal.staff import bp, labels, next_steps
 from portal.staff.after_decision_summary import after_decision_summary
@@ -136,7 +140,31 @@ EVENT_LABELS = {
     "ico_case_recorded": "ICO case recorded",
     "ico_response_recorded": "Answer to the ICO recorded",
     "ico_case_closed": "ICO case closed",
+    "case_linked": "Linked to another request",
+    "case_unlinked": "Link to another request removed",
+    "case_merged": "Merged into the original request; closed",
+    "duplicate_merged_in": "A duplicate request was merged into this one",
 }
+
+
+# C5: the ground a refusal was made on (UK GDPR Art 12(5)), as staff read it.
+REFUSAL_GROUNDS = {
+    RefusalGround.MANIFESTLY_UNFOUNDED: "manifestly unfounded",
+    RefusalGround.EXCESSIVE: "manifestly excessive",
+    RefusalGround.REPETITIVE: "repetitive, so manifestly excessive",
+}
+
+
+def refusal_ground(case: Case) -> str | None:
+    """The ground of this request's refusal, when it was refused with one."""
+    params = db.session.scalar(
+        select(CaseMessage.params)
+        .where(CaseMessage.case_id == case.id, CaseMessage.kind == MessageKind.REFUSAL)
+        .order_by(CaseMessage.id.desc())
+        .limit(1)
+    )
+    ground = (params or {}).get("ground")
+    return REFUSAL_GROUNDS.get(RefusalGround(ground)) if ground in set(RefusalGround) else None
 
 
 def given_date(day: date | None) -> date:
@@ -280,6 +308,8 @@ def empty_forms(case: Case) -> dict[str, Any]:
         "lift_restriction": rights_staff_forms.LiftRestrictionForm(
             prefix="lift", formdata=None, uses=uses_in_force(case)
         ),
+        "link_case": case_link_forms.LinkForm(prefix="link", formdata=None),
+        "merge_case": case_link_forms.MergeForm(prefix="merge", formdata=None),
     }
 
 
@@ -318,6 +348,7 @@ def render_case(
     )
     council = current_app.extensions["council"]
     offered = {str(a) for a in offered_actions(case)}
+    links = case_links.links_of(db.session, case)
     return render_template(
         "staff/case/page.html",
         case=case,
@@ -363,6 +394,16 @@ def render_case(
         judgement_needed=entitlement.judgement_needed(case),
         judgement=entitlement.current_judgement(db.session, case),
         judgement_outcomes=entitlement.OUTCOMES,
+        refusal_ground=refusal_ground(case) if case.state == CaseState.REFUSED else None,
+        related=case_links.related_cases(db.session, case),
+        links=links,
+        linked_ids={other.id for _link, other in links},
+        link_kinds=case_links.LINK_KIND_TEXT,
+        merged_into=case_links.merged_into(db.session, case),
+        merged_here=case_links.merged_here(db.session, case),
+        state_labels=STATE_LABELS,
+        may_link=can(current_user, Action.WORK_ON_CASE),
+        may_merge=can(current_user, Action.WORK_ON_CASE, case),
         **after_decision_summary(case),
     )
 

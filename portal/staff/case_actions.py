@@ -278,6 +278,7 @@ def case_refuse(reference: str):
             db.session,
             case,
             reasons=form.reasons.data,
+            ground=form.ground.data,
             actor=current_actor(),
             actor_role=str(role) if role else "",
         )

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from portal.accounts import invitations
 from portal.accounts.models import Role, StaffUser, Team
 from portal.cases.after_decision_models import InternalReview
+from portal.cases.link_models import CaseLink
 from portal.cases.models import Case, CaseState
 from portal.demo import DEMO_TEAM
 from portal.extensions import db
@@ -73,6 +74,9 @@ class StaffSite:
     # Cases with an internal review (one waiting, one decided with an ICO case): portal.demo.
     review_references: tuple[str, ...]
     team_id: int  # the demo's team (portal.demo.DEMO_TEAM)
+    # A case linked to another, with a possible duplicate (portal.demo), and who opens it.
+    linked_reference: str
+    link_worker: StaffAccount
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +105,8 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         )
         db.session.commit()
         invited_id, token = invitation.user.id, invitation.token
+        linked = db.session.scalars(select(CaseLink)).one()
+        linked_reference = db.session.get(Case, linked.case_id).reference
         reviewed = tuple(
             db.session.scalars(
                 select(Case.reference)
@@ -129,6 +135,8 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         unheld_reference=unheld,
         review_references=reviewed,
         team_id=team_id,
+        linked_reference=linked_reference,
+        link_worker=make_account(app, Role.CASEWORKER),
     )
 
 
@@ -376,3 +384,21 @@ def test_assigning_cases_from_the_queue_by_keyboard(new_page, request_log, axe_s
     page.wait_for_url(re.compile(r"/staff/queue$"))
     assert f"2 cases assigned to {account.name}" in page.inner_text(".govuk-notification-banner")
     check(page, "/staff/queue (after assigning)", axe_source, request_log, staff_site.url)
+
+
+def test_linked_and_duplicate_cases(new_page, request_log, axe_source, staff_site):
+    """Issue 19 point 1: a case with a link and a possible duplicate, and its link and
+    merge forms in their error states, pass axe."""
+    page = new_page()
+    sign_in(page, staff_site, staff_site.link_worker, axe_source, request_log)
+    path = f"/staff/cases/{staff_site.linked_reference}"
+    open_page(page, staff_site.url + path)
+    assert page.locator("#related-cases tbody tr").count() >= 2
+    assert page.locator("#linked-cases li").count() == 1
+    check(page, path, axe_source, request_log, staff_site.url)
+    for action in ("link_case", "merge_case"):
+        open_page(page, staff_site.url + path)
+        page.click(f"#action-{action} summary")
+        page.click(f"#action-{action} button[type=submit]")
+        page.wait_for_selector(".govuk-error-summary")
+        check(page, f"{path} ({action} errors)", axe_source, request_log, staff_site.url)

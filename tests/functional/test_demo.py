@@ -11,8 +11,10 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from portal.accounts.models import StaffUser
-from portal.cases import audit, clock
+from portal.cases import audit, case_links, clock
+from portal.cases.case_links import MatchReason
 from portal.cases.casework_models import RestrictionEntry
+from portal.cases.link_models import CaseLink, LinkKind
 from portal.cases.models import Case, CaseKind, CaseState, Channel, Person
 from portal.cases.workflow import CLOCK_RUNNING
 from portal.extensions import db
@@ -224,3 +226,20 @@ def test_some_requests_are_old_enough_to_delete_and_one_is_held(demo_app):
     assert soon.count("\tcase_record\t") == 2
     with demo_app.app_context():
         assert audit.verify(db.session) > 0
+
+
+def test_a_family_s_requests_are_linked_and_a_possible_duplicate_waits(demo_app):
+    """Issue 19 point 1: `make run` shows a linked pair and a possible duplicate."""
+    with demo_app.app_context():
+        (link,) = db.session.scalars(select(CaseLink)).all()
+        assert link.kind == LinkKind.FAMILY_MEMBER
+        first = db.session.get(Case, link.case_id)
+        related = {r.case.id: r.reasons for r in case_links.related_cases(db.session, first)}
+        assert MatchReason.SAME_EMAIL in related[link.linked_case_id]
+        duplicates = [
+            case_id
+            for case_id, reasons in related.items()
+            if MatchReason.SAME_SUBJECT in reasons and case_id != link.linked_case_id
+        ]
+        assert len(duplicates) == 1
+        assert db.session.get(Case, duplicates[0]).state == CaseState.RECEIVED

@@ -13,10 +13,11 @@ from email.message import EmailMessage
 
 import pytest
 
-from portal.cases.casework_models import DecisionOutcome, SearchOutcome
+from portal.cases import closing
+from portal.cases.casework_models import DecisionOutcome, RefusalGround, SearchOutcome
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.cases.scenario_requests import access_details, objection_details, person
-from portal.cases.scenario_steps import Search, noon
+from portal.cases.scenario_steps import REVIEWER, Search, noon
 from portal.cases.scenarios import Scenarios
 from tests.conftest import building, translated
 from tests.functional.jobs.test_email_delivery import work_until_idle
@@ -302,3 +303,43 @@ def test_a_review_outcome_is_emailed_in_polish_with_the_route_to_the_ico(smtp_ap
     ):
         assert words in body
     assert "We " not in body
+
+
+def art_12_5_refusal(scenarios: Scenarios, address: str, language: str) -> None:
+    """C5: refused as manifestly unfounded (UK GDPR Art 12(5)), with reasons."""
+    case = scenarios.filed(received=RECEIVED, **zofia(address, language))
+    closing.refuse(
+        scenarios.session,
+        case,
+        actor=REVIEWER,
+        actor_role=closing.REVIEWER_ROLE,
+        reasons="The request offers to withdraw in return for a payment",
+        ground=RefusalGround.MANIFESTLY_UNFOUNDED,
+        now=noon(date(2026, 3, 4)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("language", "ground", "court"),
+    [
+        (
+            "en",
+            "because we consider it manifestly unfounded (UK GDPR Article 12(5))",
+            "right to go to court",
+        ),
+        (
+            "lt",
+            "akivaizdžiai nepagrįstas (UK GDPR 12 straipsnio 5 dalis)",
+            "kreiptis į teismą",
+        ),
+    ],
+)
+def test_an_art_12_5_refusal_email_gives_the_ground_reasons_and_rights(
+    smtp_app, smtp_server, language, ground, court
+):
+    [email] = message_emails(smtp_app, smtp_server, art_12_5_refusal, language)
+    body = email.get_content().replace("\r\n", "\n")
+    assert ground in body
+    assert "The request offers to withdraw in return for a payment" in body
+    assert "ico.org.uk/make-a-complaint" in body
+    assert court in body

@@ -263,14 +263,31 @@ def test_the_reviewer_refuses_with_reasons(app, client, signed_in, new_case):
     reference = new_case()
     response = act(client, reference, "refuse", {"refuse-reasons": ""}, status=400)
     assert "Give the reasons for refusing the request" in response.get_data(as_text=True)
-    act(client, reference, "refuse", {"refuse-reasons": "The fortieth identical request"})
+    # C5: the ground under UK GDPR Art 12(5) is asked for too, and nothing is saved without.
+    response = act(client, reference, "refuse", {"refuse-reasons": "Again"}, status=400)
+    assert "Select why the request can be refused" in element_text(response.get_data(as_text=True))
+    assert state_of(app, reference) == CaseState.RECEIVED
+    act(
+        client,
+        reference,
+        "refuse",
+        {"refuse-ground": "repetitive", "refuse-reasons": "The fortieth identical request"},
+    )
     assert state_of(app, reference) == CaseState.REFUSED
+    shown = element_text(client.get(url(reference)).get_data(as_text=True), "refusal-ground")
+    assert shown.startswith("Refused as repetitive, so manifestly excessive (UK GDPR Art 12(5))")
 
 
 def test_a_caseworker_cannot_refuse(app, client, signed_in, new_case):
     signed_in(client, Role.CASEWORKER)
     reference = new_case()
-    act(client, reference, "refuse", {"refuse-reasons": "Excessive"}, status=403)
+    act(
+        client,
+        reference,
+        "refuse",
+        {"refuse-ground": "excessive", "refuse-reasons": "Excessive"},
+        status=403,
+    )
     assert state_of(app, reference) == CaseState.RECEIVED
 
 
