@@ -74,7 +74,7 @@ def test_links_show_on_both_requests_and_are_audited(app, client, signed_in):
     assert "Family member" in page_text(client, first, "linked-cases")
     on_son = page_text(client, son, "linked-cases")
     assert first in on_son and "Family member" in on_son and "Her son" in on_son
-    assert f"{son} (linked)" in page_text(client, first, "related-cases")
+    assert f"{son} Linked" in page_text(client, first, "related-cases")  # an MOJ badge
     made = [e for e in events_since(app, since) if e.action == "case_linked"]
     assert len(made) == 2
 
