@@ -10,6 +10,7 @@ from portal.cases import workload
 from portal.cases.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
+from portal.staff.department_requests import redirect_department_contact
 from portal.staff.permissions import Action, can, requires
 from portal.staff.queue_views import STATE_LABELS, case_staff_names
 
@@ -17,6 +18,9 @@ from portal.staff.queue_views import STATE_LABELS, case_staff_names
 @bp.get("/")
 @requires(Action.USE_WORKSPACE)
 def dashboard():
+    landing = redirect_department_contact()
+    if landing is not None:
+        return landing
     figures = None
     people: list[workload.PersonWorkload] = []
     names: dict[str, str] = {}
