@@ -44,6 +44,7 @@ from portal.cases.scenario_requests import (
 )
 from portal.cases.scenario_steps import Record, Search
 from portal.cases.scenarios import REVIEW_OUTCOME_REASONS, Scenarios
+from portal.demo_department_requests import ask_the_demo_contact
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
 from portal.instants import utc_now
@@ -65,6 +66,7 @@ class DemoStaff:
     email: str
     name: str
     role: Role
+    department_key: str | None = None  # a department contact's department
 
 
 STAFF = (
@@ -72,6 +74,7 @@ STAFF = (
     DemoStaff("demo-caseworker-1@example.gov.uk", "Tomasz Nowak", Role.CASEWORKER),
     DemoStaff("demo-caseworker-2@example.gov.uk", "Aisha Rahman", Role.CASEWORKER),
     DemoStaff("demo-reviewer@example.gov.uk", "David Okafor", Role.REVIEWER),
+    DemoStaff("demo-housing@example.gov.uk", "Joanne Hirst", Role.DEPARTMENT_CONTACT, "housing"),
 )
 
 
@@ -411,6 +414,11 @@ class DemoCases(Scenarios):
         )
 
 
+def council_department(key: str) -> str:
+    department = current_app.extensions["council"].department(key)
+    return department.name.english if department is not None else key
+
+
 def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:
     click.echo("")
     click.echo("=" * 78)
@@ -419,6 +427,8 @@ def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:
     click.echo("=" * 78)
     for person, secret, uri in rows:
         click.echo(f"{Role(person.role).label:<12} {person.email}")
+        if person.department_key:
+            click.echo(f"  Department:   {council_department(person.department_key)}")
         click.echo(f"  Password:     {DEMO_PASSWORD}")
         click.echo(f"  TOTP secret:  {totp.grouped(secret)}")
         click.echo(f"  otpauth URI:  {uri}")
@@ -439,6 +449,7 @@ def seed_command() -> None:
     now = utc_now().replace(microsecond=0)
     actors: dict[Role | str, list[str]] = {role: [] for role in Role}
     rows: list[tuple[DemoStaff, str, str]] = []
+    contacts: list[StaffUser] = []
     for person in STAFF:
         user, secret = invitations.create_account(
             session,
@@ -450,11 +461,15 @@ def seed_command() -> None:
             council_names=(council.name, council.short_name),
             actor="demo",
             now=now - timedelta(days=130),
+            department_key=person.department_key,
         )
         actors[person.role].append(directory.actor_of(user))
+        contacts += [user] if person.role == Role.DEPARTMENT_CONTACT else []
         uri = totp.provisioning_uri(secret, account=user.email, issuer=f"{council.name} casework")
         rows.append((person, secret, uri))
     DemoCases(now, actors, [hub.slug for hub in council.hubs]).all_scenarios()
+    for contact in contacts:
+        ask_the_demo_contact(session, contact, asked_by=actors[Role.CASEWORKER][0], now=now)
     # The demo's emails would all be old news: mark them sent rather than flood instance/mail.
     session.execute(
         update(Job)
