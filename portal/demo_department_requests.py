@@ -11,6 +11,7 @@ from sqlalchemy import select
 from portal.accounts.models import StaffUser
 from portal.cases import department_requests
 from portal.cases.casework_models import DepartmentSearch
+from portal.cases.department_request_models import DepartmentRequest
 from portal.cases.models import Case, CaseKind, CaseState
 from portal.extensions import DbSession
 
@@ -24,9 +25,13 @@ MESSAGE = (
 def ask_the_demo_contact(
     session: DbSession, contact: StaffUser, *, asked_by: str, now: datetime
 ) -> Case | None:
-    """Send the demo contact one search request (None when no case fits)."""
+    """Send the demo contact one search request, on a case their department has not been
+    asked about (None when no case fits)."""
     searched = select(DepartmentSearch.case_id).where(
         DepartmentSearch.department_key == contact.department_key
+    )
+    asked = select(DepartmentRequest.case_id).where(
+        DepartmentRequest.department_key == contact.department_key
     )
     case = session.scalar(
         select(Case)
@@ -35,6 +40,7 @@ def ask_the_demo_contact(
             Case.state == CaseState.IN_PROGRESS,
             Case.due_on.is_not(None),
             Case.id.not_in(searched),
+            Case.id.not_in(asked),
         )
         .order_by(Case.due_on.desc(), Case.id)
     )

@@ -23,7 +23,8 @@ from portal.cases import department_requests as service
 from portal.cases.casework_models import DisclosureItem
 from portal.cases.department_request_models import DepartmentRequest, DepartmentRequestStatus
 from portal.cases.errors import CaseworkError
-from portal.cases.models import Case
+from portal.cases.models import Case, CaseKind
+from portal.cases.steps import WORKING_STATES
 from portal.evidence.inspection import MAX_BYTES, clean_file_name, detect_media_type
 from portal.evidence.scanning import scan_for_staff, scanner_from_settings
 from portal.extensions import db
@@ -81,6 +82,9 @@ def render_case_requests(
         default_due_on=service.default_due_on(case, today),
         today=today,
         may_work=can(current_user, Action.WORK_ON_CASE, case),
+        may_send=can(current_user, Action.WORK_ON_CASE, case)
+        and case.kind == CaseKind.ACCESS
+        and case.state in WORKING_STATES,
         outstanding=sum(1 for r in requests if r.is_outstanding),
     )
 

@@ -19,9 +19,12 @@ from sqlalchemy import select
 
 from portal.accounts import invitations
 from portal.accounts.models import Role, StaffUser
+from portal.cases import department_requests
 from portal.cases.after_decision_models import InternalReview
 from portal.cases.models import Case, CaseState
+from portal.demo_department_requests import ask_the_demo_contact
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.staff.permissions import PERMISSIONS
 from tests.browser.conftest import RequestLog, describe_violations, run_axe
 from tests.conftest import make_app
@@ -70,6 +73,8 @@ class StaffSite:
     unheld_reference: str  # a closed case not on legal hold, for the hold form
     # Cases with an internal review (one waiting, one decided with an ICO case): portal.demo.
     review_references: tuple[str, ...]
+    # A search request sent to the department contact's account (issue 19 point 4).
+    department_request_id: int
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +111,13 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
             )
         )
     assert len(reviewed) == 2
+    with app.app_context():
+        contact = db.session.get(StaffUser, made[Role.DEPARTMENT_CONTACT].id)
+        assert contact is not None
+        asked = ask_the_demo_contact(db.session, contact, asked_by="staff:1", now=utc_now())
+        assert asked is not None
+        [(request, _case)] = department_requests.requests_for_contact(db.session, contact.id)
+        request_id = request.id
     # The demo data holds both kinds in every state a case can be in (a few combinations,
     # such as an objection awaiting clarification, do not occur).
     assert {state for _kind, state in seen} == {str(state) for state in CaseState}
@@ -122,6 +134,7 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         hold_admin=make_account(app, Role.ADMIN),
         unheld_reference=unheld,
         review_references=reviewed,
+        department_request_id=request_id,
     )
 
 
@@ -165,7 +178,8 @@ def sign_in(page, site: StaffSite, account: StaffAccount, axe_source: str, log) 
     check(page, page.url, axe_source, log, site.url)
     page.fill("input[name=code]", account.code())
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/$"))
+    # A department contact lands on their requests.
+    page.wait_for_url(re.compile(r"/staff/(department-requests)?$"))
 
 
 # endpoint -> the paths to open (given the site), for each page a role may see.
@@ -178,6 +192,11 @@ ROLE_PAGES = {
     ],
     "staff.case": lambda s: [f"/staff/cases/{ref}" for ref in s.case_references],
     "staff.case_letters": lambda s: [f"/staff/cases/{ref}/letters" for ref in s.case_references],
+    "staff.case_department_requests": lambda s: [
+        f"/staff/cases/{ref}/department-requests" for ref in s.case_references
+    ],
+    "staff.department_requests_mine": lambda s: ["/staff/department-requests"],
+    "staff.department_request": lambda s: [f"/staff/department-requests/{s.department_request_id}"],
     "staff.case_intake": lambda s: ["/staff/cases/log-request"],
     "staff.reports": lambda s: ["/staff/reports"],
     "staff.restrictions": lambda s: ["/staff/restrictions"],
@@ -212,7 +231,7 @@ def test_staff_pages_have_no_axe_violations(new_page, request_log, axe_source, s
             open_page(page, staff_site.url + path)
             check(page, path, axe_source, request_log, staff_site.url)
             opened += 1
-    assert opened >= (3 if role == Role.ADMIN else 15)
+    assert opened >= (3 if role in (Role.ADMIN, Role.DEPARTMENT_CONTACT) else 15)
 
 
 def test_signed_out_pages_and_the_invitation(new_page, request_log, axe_source, staff_site):
