@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.accounts.models import Role, StaffUser
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem
 from portal.cases.department_request_models import DepartmentRequest
 from portal.cases.models import Case, CaseState
@@ -21,6 +21,7 @@ from tests.functional.staff.conftest import (
     last_event_id,
     page_token,
     sign_in,
+    unique_email,
 )
 from tests.functional.staff.test_case_page import date_parts
 from tests.visible import element_text
@@ -255,3 +256,22 @@ def test_an_upload_goes_into_the_case_and_records_records_found(
             "application/pdf",
         )
         assert item.added_by == f"staff:{contact.id}"
+
+
+def test_an_admin_invites_a_department_contact_for_one_department(app, client, signed_in):
+    signed_in(client, Role.ADMIN)
+    url = "/staff/admin/staff/invite"
+    email = unique_email("contact")
+    data = {"name": "Sam Police", "email": email, "role": "department_contact"}
+    missing = client.post(url, data={"csrf_token": page_token(client, url), **data})
+    assert missing.status_code == 400
+    text = element_text(missing.get_data(as_text=True))
+    assert "Select the department this contact searches for" in text
+    invited = client.post(
+        url,
+        data={"csrf_token": page_token(client, url), **data, "department": "police_liaison"},
+    )
+    assert invited.status_code == 303, invited.get_data(as_text=True)[:2000]
+    with app.app_context():
+        user = db.session.scalars(select(StaffUser).where(StaffUser.email == email)).one()
+        assert (user.role, user.department_key) == ("department_contact", "police_liaison")
