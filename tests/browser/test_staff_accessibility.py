@@ -68,13 +68,17 @@ class StaffSite:
     invitation_token: str
     # Signed in by one test only: a one-time code used twice in 30 seconds is refused.
     timeline_reader: StaffAccount
+    queue_assigner: StaffAccount
     hold_reviewer: StaffAccount
     hold_admin: StaffAccount
     unheld_reference: str  # a closed case not on legal hold, for the hold form
     # Cases with an internal review (one waiting, one decided with an ICO case): portal.demo.
     review_references: tuple[str, ...]
-    # A search request sent to the department contact's account (issue 19 point 4).
+    # A search request sent to the department contact's account (issue 19 point 4), and
+    # another contact with a request of their own, for the forms' error states.
     department_request_id: int
+    answering_contact: StaffAccount
+    answering_request_id: int
 
 
 @pytest.fixture(scope="module")
@@ -111,13 +115,16 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
             )
         )
     assert len(reviewed) == 2
+    answering = make_account(app, Role.DEPARTMENT_CONTACT, department_key="police_liaison")
     with app.app_context():
-        contact = db.session.get(StaffUser, made[Role.DEPARTMENT_CONTACT].id)
-        assert contact is not None
-        asked = ask_the_demo_contact(db.session, contact, asked_by="staff:1", now=utc_now())
-        assert asked is not None
-        [(request, _case)] = department_requests.requests_for_contact(db.session, contact.id)
-        request_id = request.id
+        request_ids = []
+        for account in (made[Role.DEPARTMENT_CONTACT], answering):
+            contact = db.session.get(StaffUser, account.id)
+            assert contact is not None
+            asked = ask_the_demo_contact(db.session, contact, asked_by="staff:1", now=utc_now())
+            assert asked is not None
+            [(request, _case)] = department_requests.requests_for_contact(db.session, contact.id)
+            request_ids.append(request.id)
     # The demo data holds both kinds in every state a case can be in (a few combinations,
     # such as an objection awaiting clarification, do not occur).
     assert {state for _kind, state in seen} == {str(state) for state in CaseState}
@@ -130,11 +137,14 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         invited_id=invited_id,
         invitation_token=token,
         timeline_reader=make_account(app, Role.CASEWORKER),
+        queue_assigner=make_account(app, Role.CASEWORKER),
         hold_reviewer=make_account(app, Role.REVIEWER),
         hold_admin=make_account(app, Role.ADMIN),
         unheld_reference=unheld,
         review_references=reviewed,
-        department_request_id=request_id,
+        department_request_id=request_ids[0],
+        answering_contact=answering,
+        answering_request_id=request_ids[1],
     )
 
 
@@ -348,7 +358,7 @@ def test_assigning_cases_from_the_queue_by_keyboard(new_page, request_log, axe_s
     """Issue 19 point 2: tick two cases, choose who gets them and confirm, by keyboard
     alone; the check page, its error state and the queue afterwards pass axe."""
     page = new_page()
-    account = staff_site.accounts[Role.CASEWORKER]
+    account = staff_site.queue_assigner
     sign_in(page, staff_site, account, axe_source, request_log)
     open_page(page, staff_site.url + "/staff/queue")
     check(page, "/staff/queue", axe_source, request_log, staff_site.url)
@@ -385,3 +395,33 @@ def test_assigning_cases_from_the_queue_by_keyboard(new_page, request_log, axe_s
     page.wait_for_url(re.compile(r"/staff/queue$"))
     assert f"2 cases assigned to {account.name}" in page.inner_text(".govuk-notification-banner")
     check(page, "/staff/queue (after assigning)", axe_source, request_log, staff_site.url)
+
+
+def test_a_department_contacts_request_and_its_forms_with_errors(
+    new_page, request_log, axe_source, staff_site
+):
+    """Issue 19 point 4: a department contact's request page, its upload form sent empty
+    and with a file of the wrong type, then answered "none held", and their list after."""
+    page = new_page()
+    sign_in(page, staff_site, staff_site.answering_contact, axe_source, request_log)
+    path = f"/staff/department-requests/{staff_site.answering_request_id}"
+    page.click(f"a[href='{path}']")
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    page.click("button:has-text('Upload the record')")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{path} (upload errors)", axe_source, request_log, staff_site.url)
+    assert "Say what the record is" in page.inner_text(".govuk-error-summary")
+    page.fill("input[name=title]", "Incident log")
+    page.set_input_files(
+        "input[name=document]",
+        files=[{"name": "log.txt", "mimeType": "text/plain", "buffer": b"not a record"}],
+    )
+    page.click("button:has-text('Upload the record')")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{path} (wrong file)", axe_source, request_log, staff_site.url)
+    assert "The file must be a PDF, JPEG or PNG" in page.inner_text(".govuk-error-summary")
+    page.fill("textarea[name=note]", "Searched Niche by name and date of birth")
+    page.click("button:has-text('Answer: none held')")
+    page.wait_for_url(re.compile(r"/staff/department-requests$"))
+    check(page, "/staff/department-requests (answered)", axe_source, request_log, staff_site.url)
+    assert "You have answered every request." in page.inner_text("#requests-summary")
