@@ -353,7 +353,13 @@ def _queue_email(
     job = enqueue(
         session,
         DEPARTMENT_EMAIL_JOB,
-        {"request_id": request.id, "occasion": str(occasion), "chase": request.chase_count or 0},
+        {
+            # case_id: the job goes with the case when the retention schedule erases it.
+            "case_id": request.case_id,
+            "request_id": request.id,
+            "occasion": str(occasion),
+            "chase": request.chase_count or 0,
+        },
         now=moment,
     )
     if run_after is not None:

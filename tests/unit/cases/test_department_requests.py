@@ -15,9 +15,13 @@ from sqlalchemy import select
 from portal import outbox
 from portal.accounts.models import Role, StaffUser
 from portal.cases import department_requests as service
-from portal.cases import errors
+from portal.cases import erasure, errors
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem, SearchOutcome
-from portal.cases.department_request_models import DEPARTMENT_EMAIL_JOB, DepartmentRequestStatus
+from portal.cases.department_request_models import (
+    DEPARTMENT_EMAIL_JOB,
+    DepartmentRequest,
+    DepartmentRequestStatus,
+)
 from portal.cases.models import CaseKind, CaseState
 from portal.cases.scenario_steps import CASEWORKER, noon
 from tests.unit.cases.conftest import CIPHER as CIPHER_FOR_TESTS
@@ -198,3 +202,14 @@ def test_a_contact_sees_their_own_requests_outstanding_first(session, scenarios)
     service.answer_none_held(session, first, answered, actor="staff:9", now=TUESDAY)
     mine = service.requests_for_contact(session, housing.id)
     assert [(r.id, c.id) for r, c in mine] == [(waiting.id, second.id), (answered.id, first.id)]
+
+
+def test_erasing_the_case_erases_its_department_requests_and_their_emails(session, scenarios):
+    case = scenarios.case_in(CaseState.IN_PROGRESS, received=MONDAY)
+    ask(session, case, contact(session))
+    counts = erasure.erase_case_record(
+        session, case, now=TUESDAY, restriction_applies=lambda entry: False
+    )
+    assert counts["department_requests"] == 1
+    assert session.scalars(select(DepartmentRequest)).all() == []
+    assert email_jobs(session) == []
