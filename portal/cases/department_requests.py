@@ -320,6 +320,22 @@ def requests_for_contact(
     )
 
 
+def outstanding_requests(
+    session: DbSession, *, limit: int = 50
+) -> Sequence[tuple[DepartmentRequest, Case]]:
+    """Every department search still to be answered, with its case: earliest due first
+    (for caseworkers to chase)."""
+    return list(
+        session.execute(
+            select(DepartmentRequest, Case)
+            .join(Case, Case.id == DepartmentRequest.case_id)
+            .where(DepartmentRequest.status == str(S.OUTSTANDING))
+            .order_by(DepartmentRequest.due_on, DepartmentRequest.id)
+            .limit(limit)
+        ).tuples()
+    )
+
+
 def _outstanding_first() -> ColumnElement[int]:
     return sql_case((DepartmentRequest.status == str(S.OUTSTANDING), 0), else_=1)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_login import current_user
 
+from portal.cases import department_requests, workload
 from portal.cases import queue as case_queue
-from portal.cases import workload
 from portal.cases.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
@@ -24,7 +24,9 @@ def dashboard():
     figures = None
     people: list[workload.PersonWorkload] = []
     names: dict[str, str] = {}
+    searches: list = []
     if can(current_user, Action.VIEW_CASES):
+        searches = list(department_requests.outstanding_requests(db.session))
         today = london_today()
         figures = case_queue.dashboard_figures(db.session, today=today)
         people = workload.workload(db.session, today=today)
@@ -36,4 +38,6 @@ def dashboard():
         names=names,
         state_labels=STATE_LABELS,
         due_soon_days=case_queue.DUE_SOON_WORKING_DAYS,
+        searches=searches,
+        today=london_today(),
     )

@@ -104,6 +104,9 @@ def test_a_caseworker_asks_a_named_contact_and_sees_it_outstanding(
     case_page = get_page(client, f"/staff/cases/{reference}", lang="en")
     summary = element_text(case_page.html, "department-requests-summary")
     assert summary.startswith(f"1 outstanding Housing (due {request.due_on:%-d %B %Y}).")
+    dashboard = get_page(client, "/staff/", lang="en")
+    outstanding = element_text(dashboard.html, "outstanding-searches")
+    assert f"{reference} Housing {request.due_on:%-d %b %Y}" in outstanding
 
 
 def test_the_contacts_due_date_must_be_inside_the_cases(app, client, signed_in, staff_account):
