@@ -143,6 +143,7 @@ def _init_extensions(app: Flask) -> None:
         after_decision_models,  # noqa: F401
         case_months,  # noqa: F401
         casework_models,  # noqa: F401
+        department_request_models,  # noqa: F401
         document_models,  # noqa: F401
         entitlement,  # noqa: F401
         link_models,  # noqa: F401

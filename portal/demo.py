@@ -44,6 +44,7 @@ from portal.cases.scenario_requests import (
 )
 from portal.cases.scenario_steps import Record, Search
 from portal.cases.scenarios import REVIEW_OUTCOME_REASONS, Scenarios
+from portal.demo_department_requests import ask_the_demo_contact
 from portal.demo_links import linked_family
 from portal.demo_names import NAMES, NameGroup, Surname
 from portal.extensions import db
@@ -66,6 +67,7 @@ class DemoStaff:
     email: str
     name: str
     role: Role
+    department_key: str | None = None  # a department contact's department
 
 
 DEMO_TEAM = "Information governance"
@@ -74,6 +76,7 @@ STAFF = (
     DemoStaff("demo-caseworker-1@example.gov.uk", "Tomasz Nowak", Role.CASEWORKER),
     DemoStaff("demo-caseworker-2@example.gov.uk", "Aisha Rahman", Role.CASEWORKER),
     DemoStaff("demo-reviewer@example.gov.uk", "David Okafor", Role.REVIEWER),
+    DemoStaff("demo-housing@example.gov.uk", "Joanne Hirst", Role.DEPARTMENT_CONTACT, "housing"),
 )
 
 
@@ -421,6 +424,11 @@ class DemoCases(Scenarios):
         linked_family(self, parent.details, child.details, common, self.received_at, self.now)
 
 
+def council_department(key: str) -> str:
+    department = current_app.extensions["council"].department(key)
+    return department.name.english if department is not None else key
+
+
 def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:
     click.echo("")
     click.echo("=" * 78)
@@ -429,6 +437,8 @@ def _staff_table(rows: list[tuple[DemoStaff, str, str]]) -> None:
     click.echo("=" * 78)
     for person, secret, uri in rows:
         click.echo(f"{Role(person.role).label:<12} {person.email}")
+        if person.department_key:
+            click.echo(f"  Department:   {council_department(person.department_key)}")
         click.echo(f"  Password:     {DEMO_PASSWORD}")
         click.echo(f"  TOTP secret:  {totp.grouped(secret)}")
         click.echo(f"  otpauth URI:  {uri}")
@@ -450,6 +460,7 @@ def seed_command() -> None:
     actors: dict[Role | str, list[str]] = {role: [] for role in Role}
     rows: list[tuple[DemoStaff, str, str]] = []
     members: list[StaffUser] = []
+    contacts: list[StaffUser] = []
     for person in STAFF:
         user, secret = invitations.create_account(
             session,
@@ -461,8 +472,10 @@ def seed_command() -> None:
             council_names=(council.name, council.short_name),
             actor="demo",
             now=now - timedelta(days=130),
+            department_key=person.department_key,
         )
         actors[person.role].append(directory.actor_of(user))
+        contacts += [user] if person.role == Role.DEPARTMENT_CONTACT else []
         uri = totp.provisioning_uri(secret, account=user.email, issuer=f"{council.name} casework")
         rows.append((person, secret, uri))
         members.append(user)
@@ -471,8 +484,10 @@ def seed_command() -> None:
     session.add(team)
     session.flush()
     for user in members:
-        user.team_id = team.id if user.role != Role.ADMIN else None
+        user.team_id = team.id if user.role in (Role.CASEWORKER, Role.REVIEWER) else None
     DemoCases(now, actors, [hub.slug for hub in council.hubs]).all_scenarios()
+    for contact in contacts:
+        ask_the_demo_contact(session, contact, asked_by=actors[Role.CASEWORKER][0], now=now)
     # The demo's emails would all be old news: mark them sent rather than flood instance/mail.
     session.execute(
         update(Job)

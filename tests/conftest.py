@@ -94,11 +94,13 @@ def throwaway_session(url: str) -> Iterator[Session]:
     """A session on a database whose tables come from the models (create_all), not the
     migrations: the domain without Flask (tests/unit/cases)."""
     from portal import outbox
-    from portal.cases import audit
+    from portal.accounts import models as account_models
+    from portal.cases import audit, department_request_models
     from portal.cases import casework_models as cm
     from portal.cases import models as case_models
 
-    assert case_models and cm and outbox  # their tables are in the metadata
+    # their tables are in the metadata
+    assert case_models and cm and outbox and account_models and department_request_models
     engine = create_engine(url)
     Base.metadata.create_all(engine)
     try:

@@ -69,6 +69,7 @@ def create_account(
     council_names: Iterable[str] = (),
     actor: str = CLI_ACTOR,
     now: datetime | None = None,
+    department_key: str | None = None,
 ) -> tuple[StaffUser, str]:
     """An account ready to use, with its password and its authenticator secret (returned
     once, to be shown once): how the first administrator is made, from the command line."""
@@ -83,6 +84,7 @@ def create_account(
         password_hash=passwords.hash_password(password),
         failed_attempts=0,
         created_at=moment,
+        department_key=_department_of(role, department_key),
     )
     session.add(user)
     session.flush()  # the id binds the encrypted secret to this row
@@ -98,6 +100,16 @@ def create_account(
     )
     session.commit()
     return user, secret
+
+
+def _department_of(role: Role, department_key: str | None) -> str | None:
+    """A department contact searches for one department (its key in the council profile);
+    other roles have none."""
+    if Role(role) != Role.DEPARTMENT_CONTACT:
+        return None
+    if not department_key:
+        raise ValueError("A department contact needs a department")
+    return department_key
 
 
 @dataclass(frozen=True)
@@ -122,6 +134,7 @@ def invite(
     role: Role,
     invited_by: StaffUser,
     now: datetime | None = None,
+    department_key: str | None = None,
 ) -> Invitation:
     """A new account with no password yet, and a one-time link (valid 72 hours) with which
     its owner sets a password and enrols an authenticator app."""
@@ -135,6 +148,7 @@ def invite(
         failed_attempts=0,
         created_at=moment,
         invited_by_id=invited_by.id,
+        department_key=_department_of(role, department_key),
     )
     token = new_invitation_token(user, moment)
     session.add(user)

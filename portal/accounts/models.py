@@ -22,6 +22,9 @@ class Role(StrEnum):
     CASEWORKER = "caseworker"
     REVIEWER = "reviewer"
     ADMIN = "admin"
+    # Searches one department's records when a case asks (issue 19 point 4): sees only the
+    # requests sent to them, never the queue or a case's pages.
+    DEPARTMENT_CONTACT = "department_contact"
 
     @property
     def label(self) -> str:
@@ -32,6 +35,7 @@ ROLE_LABELS: dict[Role, str] = {
     Role.CASEWORKER: "Caseworker",
     Role.REVIEWER: "Reviewer",
     Role.ADMIN: "Administrator",
+    Role.DEPARTMENT_CONTACT: "Department contact",
 }
 
 
@@ -80,6 +84,8 @@ class StaffUser(UserMixin, Base):
     team_id: Mapped[int | None] = mapped_column(
         ForeignKey("teams.id", ondelete="SET NULL"), index=True
     )
+    # A department contact's department: its key in the council profile (portal.council).
+    department_key: Mapped[str | None] = mapped_column(String(40))
 
     @property
     def is_active(self) -> bool:  # Flask-Login: a disabled account cannot sign in

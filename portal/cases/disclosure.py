@@ -171,7 +171,7 @@ def record_search(
     language; `department` is its English name (the profile's, so one key is one name)."""
     moment = acting_moment(now)
     name = required_text(department, "Name the department searched", limit=NAME_LENGTH)
-    key = _profile_department_key(department_key)
+    key = profile_department_key(department_key)
     outcome = enum_value(SearchOutcome, outcome, "search outcome")
     reason = reason_not_searched.strip() if outcome == SearchOutcome.NOT_SEARCHED else ""
     if outcome == SearchOutcome.NOT_SEARCHED and not reason:
@@ -236,7 +236,7 @@ def _search_of(
     )
 
 
-def _profile_department_key(key: str | None) -> str | None:
+def profile_department_key(key: str | None) -> str | None:
     """A department's key in the council profile, as the profile writes keys."""
     if not key:
         return None
@@ -279,7 +279,7 @@ def add_disclosure_item(
     """
     moment = acting_moment(now)
     department = required_text(source_department, "Name the department", limit=NAME_LENGTH)
-    department_key = _profile_department_key(source_department_key)
+    department_key = profile_department_key(source_department_key)
     heading = required_text(title, "Give the item a title", limit=TITLE_LENGTH)
     kind = enum_value(DisclosureKind, kind, "item kind")
     codes = _exemption_codes(exemptions)

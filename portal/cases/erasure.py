@@ -36,6 +36,7 @@ from portal.cases.casework_models import (
     RestrictionEntry,
     Review,
 )
+from portal.cases.department_request_models import DepartmentRequest
 from portal.cases.document_models import CaseDocument, LetterPosting
 from portal.cases.entitlement import EntitlementJudgement
 from portal.cases.link_models import CaseLink
@@ -148,6 +149,8 @@ CASE_RECORD_ROWS: tuple[tuple[type[Base], InstrumentedAttribute[Any]], ...] = (
     (CaseNote, CaseNote.case_id),
     (CaseAssignment, CaseAssignment.case_id),
     (DepartmentSearch, DepartmentSearch.case_id),
+    # What a department was asked to search for names the person.
+    (DepartmentRequest, DepartmentRequest.case_id),
     (Review, Review.case_id),
     (EntitlementJudgement, EntitlementJudgement.case_id),
     (Clarification, Clarification.case_id),

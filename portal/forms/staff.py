@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Iterable
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, RadioField, StringField
+from wtforms import EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.accounts.models import ROLE_LABELS, Role
@@ -48,6 +48,7 @@ ROLE_HINTS = {
     Role.CASEWORKER.value: "Works on requests and objections: checks identity, searches records, drafts responses and decisions",
     Role.REVIEWER.value: "Does what a caseworker does, and approves or returns other people's drafts",
     Role.ADMIN.value: "Invites staff, changes their roles and disables their accounts. Does not see cases",
+    Role.DEPARTMENT_CONTACT.value: "Searches one department's records when a caseworker asks, and uploads what it holds. Sees only the requests sent to them",
 }
 
 
@@ -133,10 +134,29 @@ class InviteForm(FlaskForm):
         ],
     )
     role = RadioField("Role", choices=role_choices(), validate_choice=False)
+    department = SelectField(
+        "Department (for a department contact)",
+        description="The department whose records they search",
+        validate_choice=False,
+    )
+
+    def __init__(self, *args, departments: Iterable[tuple[str, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        listed = list(departments)
+        self.department.choices = choices([("", "Not a department contact"), *listed])
+        self.department_keys = {key for key, _name in listed}
 
     def validate_role(self, field):
         if field.data not in {role.value for role in Role}:
             raise ValidationError("Select a role")
+
+    def validate_department(self, field):
+        if self.role.data == Role.DEPARTMENT_CONTACT and field.data not in self.department_keys:
+            raise ValidationError("Select the department this contact searches for")
+
+    def department_key(self) -> str | None:
+        """The department, for a department contact only."""
+        return self.department.data if self.role.data == Role.DEPARTMENT_CONTACT else None
 
 
 class ChangeRoleForm(FlaskForm):

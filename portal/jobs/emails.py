@@ -127,7 +127,7 @@ def send_case_email(job: Job) -> str | None:
         subject=email.subject,
         body=email.body,
         language=email.language,
-        message_id=_message_id(job, app.config["MAIL_SENDER"]),
+        message_id=message_id_of(job, app.config["MAIL_SENDER"]),
     )
     try:
         mail.send(message, app.config, job_id=job.id)
@@ -230,7 +230,7 @@ def _case_message(payload: Mapping[str, Any]) -> CaseMessage:
     return message
 
 
-def _message_id(job: Job, sender: str) -> str:
+def message_id_of(job: Job, sender: str) -> str:
     """The same for every try of a job, so a mail system can drop a repeated delivery."""
     domain = parseaddr(sender)[1].rpartition("@")[2] or "localhost"
     created = aware(job.created_at)

@@ -23,12 +23,13 @@ from typing import Any, cast
 from flask import Flask
 from sqlalchemy import ColumnElement, CursorResult, or_, select, update
 
+from portal.cases.department_request_models import DEPARTMENT_EMAIL_JOB
 from portal.cases.document_models import RESPONSE_PACK_JOB
 from portal.cases.redaction_models import READ_RECORD_JOB
 from portal.documents import production, upload_reading
 from portal.extensions import db
 from portal.instants import utc_now
-from portal.jobs import decisions, emails
+from portal.jobs import decisions, department_emails, emails
 from portal.ops import heartbeat
 from portal.ops.heartbeat import Pacemaker
 from portal.outbox import Job, JobStatus
@@ -40,6 +41,8 @@ HANDLERS: dict[str, Handler] = {kind: emails.send_case_email for kind in emails.
 # A council message's email; one telling an objection's decision also completes the case.
 HANDLERS["email.case_message"] = decisions.send_case_message
 HANDLERS[RESPONSE_PACK_JOB] = production.render_pack_job
+# A department contact's search request: sent, reminded before it is due, chased.
+HANDLERS[DEPARTMENT_EMAIL_JOB] = department_emails.send_department_email
 # An uploaded record's pictured pages, read by OCR once, so searches do not wait for it.
 HANDLERS[READ_RECORD_JOB] = upload_reading.read_record_job
 

@@ -160,6 +160,7 @@ from portal.staff import (  # noqa: E402,F401  (routes register on import)
     case,
     case_actions,
     complaint_actions,
+    department_requests,
     evidence,
     holds,
     home,

@@ -62,7 +62,7 @@ def admin_staff():
 @bp.route("/admin/staff/invite", methods=["GET", "POST"])
 @requires(Action.MANAGE_STAFF)
 def admin_invite():
-    form = InviteForm()
+    form = InviteForm(departments=_departments())
     if request.method == "GET":
         return render_template("staff/admin/invite.html", form=form, role_hints=ROLE_HINTS)
     if form.validate():
@@ -74,6 +74,7 @@ def admin_invite():
                 role=Role(form.role.data),
                 invited_by=_me(),
                 now=utc_now(),
+                department_key=form.department_key(),
             )
         except invitations.AccountExists:
             form.email.errors = ["There is already an account with this email address"]
@@ -84,6 +85,11 @@ def admin_invite():
         "staff/admin/invite.html", form=form, role_hints=ROLE_HINTS, form_has_errors=True
     )
     return page, 400
+
+
+def _departments() -> list[tuple[str, str]]:
+    """The council profile's departments (key, English name), for department contacts."""
+    return [(d.key, d.name.english) for d in current_app.extensions["council"].departments]
 
 
 @bp.get("/admin/staff/<int:user_id>/invitation")

@@ -28,17 +28,26 @@ staff_cli = AppGroup("staff", help="Staff accounts.")
     "--role",
     type=click.Choice([role.value for role in Role]),
     required=True,
-    help="caseworker, reviewer or admin.",
+    help="caseworker, reviewer, admin or department_contact.",
+)
+@click.option(
+    "--department",
+    help="For a department contact: the department's key in the council profile (housing).",
 )
 @click.option(
     "--password",
     help="For scripts and tests only: it stays in the shell's history. Prompted for if left out.",
 )
-def create_command(email: str, name: str, role: str, password: str | None) -> None:
+def create_command(
+    email: str, name: str, role: str, password: str | None, department: str | None
+) -> None:
     """Create a staff account, ready to sign in, and print its authenticator key once."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     council = current_app.extensions["council"]
+    if role == Role.DEPARTMENT_CONTACT and council.department(department) is None:
+        keys = ", ".join(d.key for d in council.departments)
+        raise click.ClickException(f"Give --department, one of: {keys}")
     try:
         user, secret = invitations.create_account(
             db.session,
@@ -48,6 +57,7 @@ def create_command(email: str, name: str, role: str, password: str | None) -> No
             password=password or "",
             cipher=current_app.extensions["evidence_cipher"],
             council_names=(council.name, council.short_name),
+            department_key=department if role == Role.DEPARTMENT_CONTACT else None,
         )
     except invitations.WeakPassword as weak:
         raise click.ClickException(str(weak)) from None

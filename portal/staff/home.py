@@ -2,26 +2,34 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template
 from flask_login import current_user
 
+from portal.cases import department_requests, workload
 from portal.cases import queue as case_queue
-from portal.cases import workload
 from portal.cases.clock import london_today
 from portal.extensions import db
 from portal.staff import bp
+from portal.staff.department_requests import redirect_department_contact
 from portal.staff.permissions import Action, can, requires
 from portal.staff.queue_views import STATE_LABELS, case_staff
 
 
 @bp.get("/")
 @requires(Action.USE_WORKSPACE)
-def dashboard() -> str:
+def dashboard() -> Any:
+    landing = redirect_department_contact()
+    if landing is not None:
+        return landing
     figures = None
     people: list[workload.PersonWorkload] = []
     names: dict[str, str] = {}
     team_of: dict[str, str] = {}
+    searches: list = []
     if can(current_user, Action.VIEW_CASES):
+        searches = list(department_requests.outstanding_requests(db.session))
         today = london_today()
         figures = case_queue.dashboard_figures(db.session, today=today)
         people = workload.workload(db.session, today=today)
@@ -40,4 +48,6 @@ def dashboard() -> str:
         team_of=team_of,
         state_labels=STATE_LABELS,
         due_soon_days=case_queue.DUE_SOON_WORKING_DAYS,
+        searches=searches,
+        today=london_today(),
     )

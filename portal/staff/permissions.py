@@ -44,6 +44,9 @@ class Action(StrEnum):
     # C14: tell the person before lifting a restriction they obtained (Art 18(3)), so also
     # once the request is completed: restrictions last beyond it.
     LIFT_RESTRICTION = "lift_restriction"
+    # A department contact's own search requests (issue 19 point 4): list them, upload
+    # records into the case, or answer "none held". Nothing else about the case or others'.
+    ANSWER_DEPARTMENT_REQUEST = "answer_department_request"
 
 
 EVERYONE = frozenset(Role)
@@ -62,6 +65,7 @@ ROLES_FOR: Mapping[Action, frozenset[Role]] = MappingProxyType(
         Action.INTERNAL_REVIEW: frozenset({Role.REVIEWER}),
         Action.ICO_CASE: frozenset({Role.REVIEWER}),
         Action.LIFT_RESTRICTION: frozenset({Role.REVIEWER}),
+        Action.ANSWER_DEPARTMENT_REQUEST: frozenset({Role.DEPARTMENT_CONTACT}),
     }
 )
 
@@ -161,6 +165,13 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.case_ico_record": Action.ICO_CASE,
         "staff.case_ico_response": Action.ICO_CASE,
         "staff.case_ico_close": Action.ICO_CASE,
+        "staff.case_department_requests": Action.VIEW_CASES,
+        "staff.case_send_department_request": Action.WORK_ON_CASE,
+        "staff.case_chase_department_request": Action.WORK_ON_CASE,
+        "staff.department_requests_mine": Action.ANSWER_DEPARTMENT_REQUEST,
+        "staff.department_request": Action.ANSWER_DEPARTMENT_REQUEST,
+        "staff.department_request_upload": Action.ANSWER_DEPARTMENT_REQUEST,
+        "staff.department_request_none_held": Action.ANSWER_DEPARTMENT_REQUEST,
     }
 )
 

@@ -19,11 +19,14 @@ from sqlalchemy import select
 
 from portal.accounts import invitations
 from portal.accounts.models import Role, StaffUser, Team
+from portal.cases import department_requests
 from portal.cases.after_decision_models import InternalReview
 from portal.cases.link_models import CaseLink
 from portal.cases.models import Case, CaseState
 from portal.demo import DEMO_TEAM
+from portal.demo_department_requests import ask_the_demo_contact
 from portal.extensions import db
+from portal.instants import utc_now
 from portal.staff.permissions import PERMISSIONS
 from tests.browser.conftest import RequestLog, describe_violations, run_axe
 from tests.conftest import make_app
@@ -77,6 +80,11 @@ class StaffSite:
     # A case linked to another, with a possible duplicate (portal.demo), and who opens it.
     linked_reference: str
     link_worker: StaffAccount
+    # A search request sent to the department contact's account (issue 19 point 4), and
+    # another contact with a request of their own, for the forms' error states.
+    department_request_id: int
+    answering_contact: StaffAccount
+    answering_request_id: int
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +125,16 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         team_id = db.session.scalar(select(Team.id).where(Team.name == DEMO_TEAM))
     assert len(reviewed) == 2
     assert team_id is not None
+    answering = make_account(app, Role.DEPARTMENT_CONTACT, department_key="police_liaison")
+    with app.app_context():
+        request_ids = []
+        for account in (made[Role.DEPARTMENT_CONTACT], answering):
+            contact = db.session.get(StaffUser, account.id)
+            assert contact is not None
+            asked = ask_the_demo_contact(db.session, contact, asked_by="staff:1", now=utc_now())
+            assert asked is not None
+            [(request, _case)] = department_requests.requests_for_contact(db.session, contact.id)
+            request_ids.append(request.id)
     # The demo data holds both kinds in every state a case can be in (a few combinations,
     # such as an objection awaiting clarification, do not occur).
     assert {state for _kind, state in seen} == {str(state) for state in CaseState}
@@ -137,6 +155,9 @@ def staff_site(serve, tmp_path_factory) -> Iterator[StaffSite]:
         team_id=team_id,
         linked_reference=linked_reference,
         link_worker=make_account(app, Role.CASEWORKER),
+        department_request_id=request_ids[0],
+        answering_contact=answering,
+        answering_request_id=request_ids[1],
     )
 
 
@@ -180,7 +201,8 @@ def sign_in(page, site: StaffSite, account: StaffAccount, axe_source: str, log) 
     check(page, page.url, axe_source, log, site.url)
     page.fill("input[name=code]", account.code())
     page.click("main button[type=submit]")
-    page.wait_for_url(re.compile(r"/staff/$"))
+    # A department contact lands on their requests.
+    page.wait_for_url(re.compile(r"/staff/(department-requests)?$"))
 
 
 # endpoint -> the paths to open (given the site), for each page a role may see.
@@ -194,6 +216,11 @@ ROLE_PAGES = {
     ],
     "staff.case": lambda s: [f"/staff/cases/{ref}" for ref in s.case_references],
     "staff.case_letters": lambda s: [f"/staff/cases/{ref}/letters" for ref in s.case_references],
+    "staff.case_department_requests": lambda s: [
+        f"/staff/cases/{ref}/department-requests" for ref in s.case_references
+    ],
+    "staff.department_requests_mine": lambda s: ["/staff/department-requests"],
+    "staff.department_request": lambda s: [f"/staff/department-requests/{s.department_request_id}"],
     "staff.case_intake": lambda s: ["/staff/cases/log-request"],
     "staff.reports": lambda s: ["/staff/reports"],
     "staff.restrictions": lambda s: ["/staff/restrictions"],
@@ -230,7 +257,7 @@ def test_staff_pages_have_no_axe_violations(new_page, request_log, axe_source, s
             open_page(page, staff_site.url + path)
             check(page, path, axe_source, request_log, staff_site.url)
             opened += 1
-    assert opened >= (3 if role == Role.ADMIN else 15)
+    assert opened >= (3 if role in (Role.ADMIN, Role.DEPARTMENT_CONTACT) else 15)
 
 
 def test_signed_out_pages_and_the_invitation(new_page, request_log, axe_source, staff_site):
@@ -402,3 +429,33 @@ def test_linked_and_duplicate_cases(new_page, request_log, axe_source, staff_sit
         page.click(f"#action-{action} button[type=submit]")
         page.wait_for_selector(".govuk-error-summary")
         check(page, f"{path} ({action} errors)", axe_source, request_log, staff_site.url)
+
+
+def test_a_department_contacts_request_and_its_forms_with_errors(
+    new_page, request_log, axe_source, staff_site
+):
+    """Issue 19 point 4: a department contact's request page, its upload form sent empty
+    and with a file of the wrong type, then answered "none held", and their list after."""
+    page = new_page()
+    sign_in(page, staff_site, staff_site.answering_contact, axe_source, request_log)
+    path = f"/staff/department-requests/{staff_site.answering_request_id}"
+    page.click(f"a[href='{path}']")
+    page.wait_for_url(re.compile(re.escape(path) + "$"))
+    page.click("button:has-text('Upload the record')")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{path} (upload errors)", axe_source, request_log, staff_site.url)
+    assert "Say what the record is" in page.inner_text(".govuk-error-summary")
+    page.fill("input[name=title]", "Incident log")
+    page.set_input_files(
+        "input[name=document]",
+        files=[{"name": "log.txt", "mimeType": "text/plain", "buffer": b"not a record"}],
+    )
+    page.click("button:has-text('Upload the record')")
+    page.wait_for_selector(".govuk-error-summary")
+    check(page, f"{path} (wrong file)", axe_source, request_log, staff_site.url)
+    assert "The file must be a PDF, JPEG or PNG" in page.inner_text(".govuk-error-summary")
+    page.fill("textarea[name=note]", "Searched Niche by name and date of birth")
+    page.click("button:has-text('Answer: none held')")
+    page.wait_for_url(re.compile(r"/staff/department-requests$"))
+    check(page, "/staff/department-requests (answered)", axe_source, request_log, staff_site.url)
+    assert "You have answered every request." in page.inner_text("#requests-summary")

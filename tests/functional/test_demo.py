@@ -11,7 +11,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from portal.accounts.models import StaffUser
-from portal.cases import audit, case_links, clock
+from portal.cases import audit, case_links, clock, department_requests
 from portal.cases.case_links import MatchReason
 from portal.cases.casework_models import RestrictionEntry
 from portal.cases.link_models import CaseLink, LinkKind
@@ -40,11 +40,24 @@ def demo_app(tmp_path_factory):
 def test_prints_the_demo_accounts_once_with_a_warning(demo_app):
     output = demo_app.config["SEED_OUTPUT"]
     assert "DEMONSTRATION ONLY" in output
-    assert output.count("otpauth://totp/") == 4
+    assert output.count("otpauth://totp/") == 5
     assert "demo-admin@example.gov.uk" in output
+    assert "Department contact demo-housing@example.gov.uk\n  Department:   Housing" in output
     with demo_app.app_context():
         roles = Counter(db.session.scalars(select(StaffUser.role)))
-    assert roles == {"admin": 1, "caseworker": 2, "reviewer": 1}
+    assert roles == {"admin": 1, "caseworker": 2, "reviewer": 1, "department_contact": 1}
+
+
+def test_the_demo_housing_contact_has_one_outstanding_request(demo_app):
+    with demo_app.app_context():
+        contact = db.session.scalars(
+            select(StaffUser).where(StaffUser.email == "demo-housing@example.gov.uk")
+        ).one()
+        [(request, case)] = department_requests.requests_for_contact(db.session, contact.id)
+        assert (request.status, request.department_key) == ("outstanding", "housing")
+        assert case.state == "in_progress" and case.due_on is not None
+        assert request.due_on <= case.due_on
+        assert case.reference in request.message
 
 
 def test_cases_spread_across_states_kinds_channels_and_hubs(demo_app):

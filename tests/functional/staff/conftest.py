@@ -54,6 +54,7 @@ def make_account(app, role: Role | str = Role.CASEWORKER, **overrides) -> StaffA
     email = overrides.pop("email", None) or unique_email(str(role))
     name = overrides.pop("name", "Morgan Tester")
     password = overrides.pop("password", PASSWORD)
+    department_key = overrides.pop("department_key", "housing")
     with app.app_context():
         user, secret = invitations.create_account(
             db.session,
@@ -63,6 +64,7 @@ def make_account(app, role: Role | str = Role.CASEWORKER, **overrides) -> StaffA
             password=password,
             cipher=app.extensions["evidence_cipher"],
             actor="test",
+            department_key=department_key if Role(role) == Role.DEPARTMENT_CONTACT else None,
         )
         return StaffAccount(user.id, user.email, user.name, Role(role), password, secret)
 
@@ -75,7 +77,7 @@ def page_token(client, url: str) -> str:
 
 def any_token(client) -> str:
     """A CSRF token for this client's session, from whichever page it may open."""
-    for url in ("/staff/", "/staff/sign-in"):
+    for url in ("/staff/", "/staff/department-requests", "/staff/sign-in"):
         response = client.get(url)
         if response.status_code == 200:
             match = CSRF_ANY.search(response.get_data(as_text=True))

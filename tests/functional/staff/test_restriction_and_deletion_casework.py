@@ -99,7 +99,9 @@ def test_the_reviewer_tells_the_requester_before_lifting_a_restriction(app):
         )
         assert (entry.status, entry.lifted_on) == ("lifted", later)
         kinds = db.session.scalars(
-            select(CaseMessage.kind).where(CaseMessage.case_id == case_id)
+            select(CaseMessage.kind)
+            .where(CaseMessage.case_id == case_id)
+            .order_by(CaseMessage.id)  # PostgreSQL returns rows in no set order without it
         ).all()
         assert kinds[-1] == MessageKind.RESTRICTION_LIFTING
     shown = page_text(reviewer, reference)
