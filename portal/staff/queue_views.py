@@ -129,97 +129,65 @@ def short_date(day: date) -> str:
     return day.strftime("%-d %b %Y")
 
 
-@dataclass(frozen=True, slots=True)
-class RowDisplay:
-    """One case in the table, as the caseworker reads it."""
+def table_rows(
+    rows: Sequence[case_queue.QueueRow],
+    *,
+    today: date,
+    names: Mapping[str, str],
+    selectable: bool = False,
+) -> Markup:
+    """The table's body rows, each case as the caseworker reads it, as GOV.UK Frontend's
+    table and tag draw them; with a small checkbox first if `selectable` (its label read by
+    screen readers only, "Select TF-…"), to assign several cases at once. Written out here,
+    not in the template: Jinja's look-up and escape per value, fifty rows a page, cost more
+    than the rest of the page (issue 17 point 2). What anyone typed or the database holds
+    is escaped; the labels, dates and counts are the portal's own words."""
+    return Markup("".join(_row(row, today, names, selectable) for row in rows))  # noqa: S704
 
-    reference: str
-    kind: str
-    subject_name: str
-    asked_by: str | None  # the requester, when it is not the subject
-    state: str
-    state_tag: str
-    received: str
-    due_on: str  # "" before the clock starts
-    due_text: str
-    overdue: bool
-    assignee: str
 
-
-def row_display(row: case_queue.QueueRow, today: date, names: Mapping[str, str]) -> RowDisplay:
-    overdue = (
-        row.due_on is not None and row.due_on < today and row.state not in case_queue.CLOSED_STATES
+def _row(row: case_queue.QueueRow, today: date, names: Mapping[str, str], selectable: bool) -> str:
+    reference = escape(row.reference)
+    select = (
+        '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small" '
+        'data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">'
+        f'<input class="govuk-checkboxes__input" id="select-{reference}" name="case" '
+        f'type="checkbox" value="{reference}" form="assign-cases">'
+        f'<label class="govuk-label govuk-checkboxes__label" for="select-{reference}">'
+        f'<span class="govuk-visually-hidden">Select {reference}</span></label></div></div></td>\n'
+        if selectable
+        else ""
     )
-    return RowDisplay(
-        reference=row.reference,
-        kind=KIND_LABELS.get(row.kind, row.kind),
-        subject_name=row.subject_name,
-        asked_by=row.requester_name if row.requester_name != row.subject_name else None,
-        state=STATE_LABELS.get(row.state, row.state),
-        state_tag=STATE_TAG_CLASSES.get(row.state, "govuk-tag--grey"),
-        received=short_date(row.received_on),
-        due_on=short_date(row.due_on) if row.due_on is not None else "",
-        due_text=due_text(today, row.due_on),
-        overdue=overdue,
-        assignee=(names.get(row.assignee, row.assignee) if row.assignee else "") or "Unassigned",
+    asked_by = (
+        f'<br><span class="govuk-body-s">Asked by {escape(row.requester_name)}</span>'
+        if row.requester_name != row.subject_name
+        else ""
+    )
+    overdue = row.due_on is not None and row.due_on < today and row.state not in CLOSED
+    left = due_text(today, row.due_on)
+    due = (
+        f'<strong class="govuk-tag govuk-tag--red">{left}</strong>'
+        if overdue
+        else f'<span class="govuk-body-s">{left}</span>'
+    )
+    due_on = short_date(row.due_on) + "<br>" if row.due_on is not None else ""
+    holder = (names.get(row.assignee, row.assignee) if row.assignee else "") or "Unassigned"
+    tag = STATE_TAG_CLASSES.get(row.state, "govuk-tag--grey")
+    return (
+        f'<tr class="govuk-table__row">\n{select}'
+        f'<td class="govuk-table__cell"><a class="govuk-link" href="/staff/cases/{reference}">'
+        f"{reference}</a><br>"
+        f'<span class="govuk-body-s">{escape(KIND_LABELS.get(row.kind, row.kind))}</span></td>\n'
+        f'<td class="govuk-table__cell">{escape(row.subject_name)}{asked_by}</td>\n'
+        f'<td class="govuk-table__cell"><strong class="govuk-tag {tag}">'
+        f"{escape(STATE_LABELS.get(row.state, row.state))}</strong></td>\n"
+        f'<td class="govuk-table__cell">{short_date(row.received_on)}</td>\n'
+        f'<td class="govuk-table__cell">{due_on}{due}</td>\n'
+        f'<td class="govuk-table__cell">{escape(holder)}</td>\n'
+        "</tr>\n"
     )
 
 
-# A row of the table, as GOV.UK Frontend's table and tag draw it. Written out here, not in
-# the template: Jinja's look-up and escape per value, forty rows a page, cost more than the
-# rest of the page's markup (issue 17 point 2). Every value is escaped where it goes in.
-# The first cell when the member of staff may assign cases: a GOV.UK small checkbox, its
-# label read by screen readers only ("Select TF-…"), to assign several at once.
-_SELECT = (
-    '<td class="govuk-table__cell"><div class="govuk-checkboxes govuk-checkboxes--small" '
-    'data-module="govuk-checkboxes"><div class="govuk-checkboxes__item">'
-    '<input class="govuk-checkboxes__input" id="select-{reference}" name="case" '
-    'type="checkbox" value="{reference}" form="assign-cases">'
-    '<label class="govuk-label govuk-checkboxes__label" for="select-{reference}">'
-    '<span class="govuk-visually-hidden">Select {reference}</span></label></div></div></td>\n'
-)
-_ROW = (
-    '<tr class="govuk-table__row">\n{select}'
-    '<td class="govuk-table__cell">'
-    '<a class="govuk-link" href="/staff/cases/{reference}">{reference}</a>'
-    '<br><span class="govuk-body-s">{kind}</span></td>\n'
-    '<td class="govuk-table__cell">{subject_name}{asked_by}</td>\n'
-    '<td class="govuk-table__cell"><strong class="govuk-tag {state_tag}">{state}</strong></td>\n'
-    '<td class="govuk-table__cell">{received}</td>\n'
-    '<td class="govuk-table__cell">{due_on}{due}</td>\n'
-    '<td class="govuk-table__cell">{assignee}</td>\n'
-    "</tr>\n"
-)
-
-
-def table_rows(rows: Sequence[RowDisplay], *, selectable: bool = False) -> Markup:
-    """The table's body rows, each value escaped; with a checkbox each if `selectable`."""
-    return Markup(  # noqa: S704  (every value below is escaped)
-        "".join(
-            _ROW.format(
-                select=_SELECT.format(reference=escape(row.reference)) if selectable else "",
-                reference=escape(row.reference),
-                kind=escape(row.kind),
-                subject_name=escape(row.subject_name),
-                asked_by=(
-                    ""
-                    if row.asked_by is None
-                    else f'<br><span class="govuk-body-s">Asked by {escape(row.asked_by)}</span>'
-                ),
-                state_tag=escape(row.state_tag),
-                state=escape(row.state),
-                received=escape(row.received),
-                due_on=f"{escape(row.due_on)}<br>" if row.due_on else "",
-                due=(
-                    f'<strong class="govuk-tag govuk-tag--red">{escape(row.due_text)}</strong>'
-                    if row.overdue
-                    else f'<span class="govuk-body-s">{escape(row.due_text)}</span>'
-                ),
-                assignee=escape(row.assignee),
-            )
-            for row in rows
-        )
-    )
+CLOSED = frozenset(str(state) for state in case_queue.CLOSED_STATES)
 
 
 class SelectedFilter(NamedTuple):
@@ -363,9 +331,7 @@ def queue() -> str:
         review_today=today,
         filters=filters,
         filter_panel=filter_panel(filters, selected, labels["assignee"], hub_names, team_names),
-        rows=table_rows(
-            [row_display(row, today, names) for row in page.rows], selectable=can_assign
-        ),
+        rows=table_rows(page.rows, today=today, names=names, selectable=can_assign),
         can_assign=can_assign,
         assign_to=names,
         back=request.full_path.rstrip("?"),
