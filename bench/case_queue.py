@@ -330,12 +330,19 @@ def section(
         f"- Data: {cases:,} cases by bulk insert, about {OPEN_SHARE:.0%} open (received in the "
         "last 60 days), the rest completed, refused or withdrawn over four years; a quarter "
         "objections; 40% from a hub; 70% assigned among 20 staff; 10% with a separate "
-        "requester; some awaiting identity with no due date. ANALYZE after seeding. Schema "
-        "from the models (the same as the migrations, which a test checks), so the queue "
-        "indexes of migrations 0007 and 0008 are in place (with the partial index of open "
-        "cases and, on PostgreSQL, the pg_trgm name index). PostgreSQL connections use the "
-        "portal's own engine options (portal/extensions.py: jit=off, no server-side "
-        "prepared statements).",
+        "requester; some awaiting identity with no due date. Every person has a name (a "
+        "numbered surname from 23, three with accents), an email, a postcode, a phone number "
+        "and a date of birth, and the folded search text the model keeps "
+        "(portal/cases/person_search.py). ANALYZE after seeding. Schema from the models (the "
+        "same as the migrations, which a test checks), so the queue's indexes are in place: "
+        "the partial index of open cases, ix_cases_received_on for the sort by day received, "
+        "and the search's trigram index (pg_trgm on PostgreSQL; on SQLite the FTS5 trigram "
+        "table the models' DDL makes, filled by its triggers as the rows go in). PostgreSQL "
+        "connections use the portal's own engine options (portal/extensions.py: jit=off, no "
+        "server-side prepared statements). Each search is what staff would type for one "
+        "person in the middle of the data: a part of a name without its accents, a full "
+        "name, part of an email address, a date of birth as d/m/yyyy, a postcode, a phone "
+        "number as +44.",
         f"- Timed: `portal.cases.queue.queue_page` (50 rows, keyset), in one session, "
         f'{runs} timed runs per scenario after 10 untimed; "page N" follows the keyset '
         "cursor N-1 times first, untimed. Time includes building the row objects.",

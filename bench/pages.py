@@ -154,7 +154,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--requests", type=int, default=2000, help="timed requests per target in each round"
     )
     parser.add_argument(
-        "--rounds", type=int, default=3, help="rounds over all targets; rps is their median"
+        "--rounds", type=int, default=5, help="rounds over all targets; rps is their median"
     )
     parser.add_argument(
         "--staff-requests", type=int, default=400, help="the same for the staff pages"
