@@ -156,6 +156,9 @@ class DatabaseSessionInterface(SessionInterface):
                 response.delete_cookie(name, domain=domain, path=path)
             return
         expires_at = utc_now() + self.lifetime(app)
+        unchanged = session.token is not None and not session.modified
+        if unchanged and not _due_a_touch(session.expires_at, expires_at):
+            return  # nothing to write: no connection is opened (most page views)
         with db.engine.begin() as connection:
             if session.token is None:
                 session.token = secrets.token_urlsafe(32)
@@ -172,14 +175,12 @@ class DatabaseSessionInterface(SessionInterface):
                     .where(WebSession.id == web_session_key(session.token))
                     .values(data=json.dumps(dict(session)), expires_at=expires_at)
                 )
-            elif session.expires_at is None or session.expires_at < expires_at - TOUCH_INTERVAL:
+            else:
                 connection.execute(
                     update(WebSession)
                     .where(WebSession.id == web_session_key(session.token))
                     .values(expires_at=expires_at)
                 )
-            else:
-                return
         response.vary.add("Cookie")
         response.set_cookie(
             name,
@@ -219,6 +220,12 @@ def only_form_cookie(session: SessionMixin) -> bool:
         and session.token is None
         and session.form_cookie_token is not None
     )
+
+
+def _due_a_touch(stored: datetime | None, new_expiry: datetime) -> bool:
+    """Whether an unchanged session's expiry is worth moving on (at most every
+    TOUCH_INTERVAL, so a page view does not write)."""
+    return stored is None or stored < new_expiry - TOUCH_INTERVAL
 
 
 def end_session(token: str) -> None:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Select, bindparam, false, func, or_, select, tuple_
+from sqlalchemy import Select, false, func, literal_column, or_, select, tuple_
 from sqlalchemy.orm import aliased
 
 from portal.cases import clock
@@ -384,11 +384,22 @@ def _by_state(
     if split:
         return [query.where(Case.state == state) for state in states]
     # The states as literals in the SQL, as in the partial index's own WHERE: SQLite uses
-    # the index only for a query whose WHERE repeats that term.
-    one = query.where(Case.state.in_(bindparam("states", states, literal_execute=True)))
+    # the index only for a query whose WHERE repeats that term. Written into the statement
+    # (the portal's own state names, never input), so it is compiled once and cached,
+    # not rendered again at each execution as a literal_execute parameter would be.
+    one = query.where(Case.state.in_([_state_literal(state) for state in states]))
     if open_index:
         one = one.with_hint(Case, "INDEXED BY ix_cases_open_due_on_id", dialect_name="sqlite")
     return [one]
+
+
+def _state_literal(state: str) -> Any:
+    if state not in _STATE_NAMES:
+        raise ValueError(f"not a case state: {state!r}")
+    return literal_column(f"'{state}'")
+
+
+_STATE_NAMES = frozenset(str(state) for state in CaseState)
 
 
 def _merged(

@@ -109,12 +109,13 @@ def forbid_caching(response: Response) -> Response:
 
 @bp.context_processor
 def staff_page_context() -> dict[str, Any]:
-    from portal.staff.chrome import staff_chrome, staff_timeout_warning
+    from portal.staff.chrome import staff_chrome, staff_head_links, staff_timeout_warning
     from portal.staff.permissions import Action, can
 
     council = current_app.extensions["council"]
     return {
         "staff_chrome": staff_chrome,
+        "staff_head_links": staff_head_links,
         "staff_timeout_warning": staff_timeout_warning,
         "current_user": current_user,
         "service_name": f"{council.name} casework",

@@ -5,7 +5,8 @@ the role may open (permissions.can without a case) and which one is current. The
 sign-out form's CSRF token is put into each copy for the page it is on.
 
 The warning before an idle session ends is drawn once for each timeout the same way: it
-depends on the timeout alone, and its sign-out form's token is put in for each page.
+depends on the timeout alone, and its sign-out form's token is put in for each page. So
+are the icon and style sheet links in the head, which depend on nothing but the build.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+from portal.assets import asset_url
 from portal.staff.permissions import role_of
 
 TEMPLATE = "layouts/_staff_chrome.html"
@@ -58,6 +60,21 @@ def staff_timeout_warning(timeout_seconds: int, warn_seconds: int) -> Markup:
         ),
     )
     return Markup(html.replace(_TOKEN, generate_csrf()))  # noqa: S704  (our own template's output)
+
+
+def staff_head_links() -> Markup:
+    """The favicon and the staff pages' style sheets (screen and print), versioned."""
+    html = _kept(
+        "staff_head_links",
+        (request.script_root,),
+        lambda: (
+            f'<link rel="icon" href="{asset_url("images/favicon.svg")}" type="image/svg+xml">\n'
+            f'  <link rel="stylesheet" href="{asset_url("build/portal.css")}">\n'
+            f'  <link rel="stylesheet" href="{asset_url("build/staff.css")}">\n'
+            f'  <link rel="stylesheet" media="print" href="{asset_url("build/print.css")}">'
+        ),
+    )
+    return Markup(html)  # noqa: S704  (the portal's own URLs)
 
 
 def _kept(name: str, key: tuple[object, ...], draw: Callable[[], str]) -> str:

@@ -58,3 +58,23 @@ def test_the_idle_clock_is_still_restarted_by_a_click(app, client, signed_in):
     assert [s for s in seen if s.startswith("UPDATE web_sessions")]
     set_last_seen(client, timedelta(minutes=29))
     assert client.get("/staff/queue").status_code == 200  # still signed in
+
+
+def test_a_page_view_that_changes_no_session_takes_one_connection(app, client, signed_in):
+    """The session is saved without a connection when nothing in it changed (most clicks):
+    the page's own reads share the one connection the request checked out."""
+    signed_in(client)
+    assert client.get("/staff/queue").status_code == 200
+    checkouts: list[object] = []
+
+    def record(dbapi_connection, connection_record, connection_proxy):
+        checkouts.append(connection_record)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "checkout", record)
+    try:
+        assert client.get("/staff/queue").status_code == 200
+    finally:
+        event.remove(engine, "checkout", record)
+    assert len(checkouts) == 1
