@@ -197,6 +197,10 @@ CASE_RULES: Mapping[Action, tuple[Callable[[StaffUser, Case], bool], ...]] = Map
 
 def role_of(user: Any) -> Role | None:
     """The role of a signed-in, active staff member; None for anyone else."""
+    # current_user is a proxy that looks the user up again at every attribute: once here.
+    unproxied = getattr(user, "_get_current_object", None)
+    if unproxied is not None:
+        user = unproxied()
     if not isinstance(user, StaffUser) or not user.is_active:
         return None
     return Role(user.role)
