@@ -22,13 +22,15 @@ from itertools import pairwise
 import pytest
 from sqlalchemy import select
 
+from portal.cases import case_links
 from portal.cases.models import Case
+from portal.cases.scenario_steps import CASEWORKER
 from portal.extensions import db
 from portal.i18n import LANGUAGES
 from tests.browser.journey_steps import CONTINUE, REFERENCE, fill_step, steps_for
 from tests.browser.pages import public_pages
 from tests.conftest import building
-from tests.functional.test_tracking import latest_code, unique_email
+from tests.functional.test_tracking import file_request, latest_code, unique_email
 
 pytestmark = pytest.mark.sweep
 
@@ -249,4 +251,45 @@ def test_values_read_left_to_right_from_request_to_tracking(page, live_server, a
         literals=tuple(STAFF_WROTE.values()),
         expect=("reference", "number in groups", "staff text"),
     )
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("locale", ["ur", "ckb"])
+def test_a_merged_reference_and_its_original_read_left_to_right(page, live_server, app, locale):
+    """Issue 19 point 1, walked in a right-to-left language: a resident follows the
+    reference of a request the council joined to an earlier one. The banner names both
+    references in a sentence of Urdu or Sorani, and each must read as it is written."""
+    original = file_request(app, language=locale)
+    duplicate = file_request(app, email=original.email, language=locale)
+    with app.app_context():
+        case_links.merge(
+            db.session,
+            db.session.get(Case, duplicate.id),
+            original_reference=original.reference,
+            actor=CASEWORKER,
+        )
+        db.session.remove()
+
+    page.goto(f"{live_server}/{locale}/track")
+    page.fill("#reference", duplicate.reference)  # the old reference, as the resident kept it
+    page.fill("#email", duplicate.email)
+    page.click(CONTINUE)
+    page.wait_for_url(f"{live_server}/{locale}/track/code")
+    page.fill("#code", latest_code(app, duplicate.id))
+    page.click(CONTINUE)
+    page.wait_for_url(f"{live_server}/{locale}/track/status")
+
+    banner = page.locator("#merged-banner")
+    assert banner.is_visible()
+    shown = banner.inner_text()
+    assert duplicate.reference in shown and original.reference in shown
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    found = page.evaluate(MEASURE_JS, [LEFT_TO_RIGHT, [], "#merged-banner"])
+    in_banner = [item["value"] for item in found if item["kind"] == "reference"]
+    assert duplicate.reference in in_banner and original.reference in in_banner
+    problems = [
+        f"{item['value']!r} reads {as_seen(item['chars'])!r}"
+        for item in found
+        if out_of_order(item["chars"])
+    ]
     assert not problems, "\n".join(problems)
