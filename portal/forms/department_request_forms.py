@@ -48,6 +48,18 @@ class SendDepartmentRequestForm(FlaskForm):
         self.contact.choices = choices(contacts)
 
 
+# What a department may upload: pages, or writing the portal sets as pages
+# (portal.documents.written_records).
+RECORD_FILES = (
+    "a PDF, JPEG or PNG, an email saved as a file (.eml), a text file or a Word document (.docx)"
+)
+WHAT_CAN_BE_UPLOADED = f"The file must be {RECORD_FILES}"
+RECORD_ACCEPT = (
+    "application/pdf,image/jpeg,image/png,.eml,message/rfc822,.txt,text/plain,.docx,"
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+)
+
+
 class UploadRecordForm(FlaskForm):
     title = StringField(
         "What the record is",
@@ -58,7 +70,7 @@ class UploadRecordForm(FlaskForm):
             Length(max=300, message="The title must be 300 characters or fewer"),
         ],
     )
-    document = FileField("The record", description="A PDF, JPEG or PNG file")
+    document = FileField("The record", description=RECORD_FILES[0].upper() + RECORD_FILES[1:])
     item_date = DateParts("Date of the record (optional)", description="For example 27 3 2026")
 
 

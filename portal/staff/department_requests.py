@@ -25,10 +25,13 @@ from portal.cases.department_request_models import DepartmentRequest, Department
 from portal.cases.errors import CaseworkError
 from portal.cases.models import Case, CaseKind
 from portal.cases.steps import WORKING_STATES
+from portal.documents.written_records import written_kind
 from portal.evidence.inspection import MAX_BYTES, clean_file_name, detect_media_type
 from portal.evidence.scanning import scan_for_staff, scanner_from_settings
 from portal.extensions import db
 from portal.forms.department_request_forms import (
+    RECORD_ACCEPT,
+    WHAT_CAN_BE_UPLOADED,
     NoneHeldForm,
     SendDepartmentRequestForm,
     UploadRecordForm,
@@ -192,6 +195,7 @@ def render_request(
         uploaded=list(items),
         status_label=status_label,
         upload_form=upload_form or UploadRecordForm(formdata=None),
+        record_accept=RECORD_ACCEPT,
         none_held_form=none_held_form or NoneHeldForm(formdata=None),
         error=error,
         asked_by=_name_of(request.asked_by),
@@ -220,14 +224,16 @@ def department_request_upload(request_id: int):
         return render_request(request, case, upload_form=form), 400
     upload = form.document.data
     content = upload.read(MAX_BYTES + 1) if upload else b""
-    media_type = detect_media_type(content)
+    # Pages (PDF, JPEG, PNG) or writing (an email saved as a file, text, a Word document:
+    # set as pages whenever the caseworker searches, redacts or releases it).
+    media_type = detect_media_type(content) or written_kind(content)
     problem = None
     if not content:
         problem = "Choose the file of the record"
     elif len(content) > MAX_BYTES:
         problem = "The file must be 10 MB or smaller"
     elif media_type is None:
-        problem = "The file must be a PDF, JPEG or PNG"
+        problem = WHAT_CAN_BE_UPLOADED
     else:
         problem = scan_for_staff(content, scanner_from_settings(current_app.config))
     if problem is not None:

@@ -448,12 +448,21 @@ def test_a_department_contacts_request_and_its_forms_with_errors(
     page.fill("input[name=title]", "Incident log")
     page.set_input_files(
         "input[name=document]",
-        files=[{"name": "log.txt", "mimeType": "text/plain", "buffer": b"not a record"}],
+        files=[
+            {
+                "name": "log.zip",
+                "mimeType": "application/zip",
+                "buffer": b"PK\x03\x04\x00\x00 not a record",
+            }
+        ],
     )
     page.click("button:has-text('Upload the record')")
     page.wait_for_selector(".govuk-error-summary")
     check(page, f"{path} (wrong file)", axe_source, request_log, staff_site.url)
-    assert "The file must be a PDF, JPEG or PNG" in page.inner_text(".govuk-error-summary")
+    assert (
+        "The file must be a PDF, JPEG or PNG, an email saved as a file (.eml), a text file or "
+        "a Word document (.docx)"
+    ) in page.inner_text(".govuk-error-summary")
     page.fill("textarea[name=note]", "Searched Niche by name and date of birth")
     page.click("button:has-text('Answer: none held')")
     page.wait_for_url(re.compile(r"/staff/department-requests$"))

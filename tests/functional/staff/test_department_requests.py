@@ -13,6 +13,7 @@ from portal.accounts.models import Role, StaffUser
 from portal.cases.casework_models import DepartmentSearch, DisclosureItem
 from portal.cases.department_request_models import DepartmentRequest
 from portal.cases.models import Case, CaseState
+from portal.documents.written_records import EMAIL, WORD
 from portal.extensions import db
 from portal.instants import utc_now
 from tests.conftest import building, get_page
@@ -24,6 +25,7 @@ from tests.functional.staff.conftest import (
     unique_email,
 )
 from tests.functional.staff.test_case_page import date_parts
+from tests.unit.documents.test_written_records import a_word_document, an_email
 from tests.visible import element_text
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -227,12 +229,15 @@ def test_an_upload_goes_into_the_case_and_records_records_found(
         data={
             "csrf_token": token,
             "title": "Tenancy file",
-            "document": (io.BytesIO(b"MZ not a record"), "tenancy.exe"),
+            "document": (io.BytesIO(b"MZ\x90\x00\x03\x00\x00\x00 a program"), "tenancy.exe"),
         },
         content_type="multipart/form-data",
     )
     assert wrong.status_code == 400
-    assert "The file must be a PDF, JPEG or PNG" in element_text(wrong.get_data(as_text=True))
+    assert (
+        "The file must be a PDF, JPEG or PNG, an email saved as a file (.eml), a text file "
+        "or a Word document (.docx)"
+    ) in element_text(wrong.get_data(as_text=True))
 
     response = contact_client.post(
         f"{url}/records",
@@ -278,3 +283,51 @@ def test_an_admin_invites_a_department_contact_for_one_department(app, client, s
     with app.app_context():
         user = db.session.scalars(select(StaffUser).where(StaffUser.email == email)).one()
         assert (user.role, user.department_key) == ("department_contact", "police_liaison")
+
+
+def test_a_department_may_send_an_email_or_a_word_document_as_a_record(
+    app, client, signed_in, staff_account
+):
+    """Housing and the police keep much of what they hold as emails and Word documents:
+    the contact uploads them as they are, and the caseworker gets them as records to set
+    as pages, search, redact and release (portal.documents.written_records)."""
+    signed_in(client, Role.CASEWORKER)
+    contact = staff_account(Role.DEPARTMENT_CONTACT)
+    reference = new_case(app)
+    send(client, reference, contact.id)
+    [request] = stored(app, reference)
+    contact_client = app.test_client()
+    sign_in(contact_client, contact)
+    url = f"/staff/department-requests/{request.id}"
+    form = get_page(contact_client, url, lang="en")
+    assert "Word document (.docx)" in element_text(form.html, "main-content")
+
+    for title, content, name in (
+        ("Visit notes", a_word_document(), "visit-notes.docx"),
+        ("Email from the school", an_email(), "school.eml"),
+    ):
+        response = contact_client.post(
+            f"{url}/records",
+            data={
+                "csrf_token": page_token(contact_client, url),
+                "title": title,
+                "document": (io.BytesIO(content), name),
+            },
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    page = get_page(contact_client, url, lang="en")
+    assert element_text(page.html, "uploaded-records") == (
+        "Visit notes (visit-notes.docx) Email from the school (school.eml)"
+    )
+    with app.app_context():
+        case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
+        items = db.session.scalars(
+            select(DisclosureItem)
+            .where(DisclosureItem.case_id == case.id)
+            .order_by(DisclosureItem.id)
+        )
+        assert [(item.title, item.media_type) for item in items] == [
+            ("Visit notes", WORD),
+            ("Email from the school", EMAIL),
+        ]
