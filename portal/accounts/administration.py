@@ -8,7 +8,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from portal.accounts.directory import actor_of
-from portal.accounts.invitations import Invitation, InvitationUnusable, new_invitation_token
+from portal.accounts.invitations import (
+    Invitation,
+    InvitationUnusable,
+    department_of,
+    new_invitation_token,
+)
 from portal.accounts.models import Role, StaffUser
 from portal.accounts.signing_in import is_locked
 from portal.accounts.staff_sessions import end_all_sessions
@@ -115,24 +120,33 @@ def change_role(
     role: Role,
     *,
     actor: StaffUser,
+    department_key: str | None = None,
     now: datetime | None = None,
 ) -> bool:
-    """Give an account another role; it applies from the account's next request. False
-    when it already had that role. Refused (LastAdmin) for the last administrator."""
+    """Give an account another role, or a department contact another department; it
+    applies from the account's next request. A department contact names the department
+    they search for (ValueError without one); any other role names none. False when
+    nothing changed. Refused (LastAdmin) for the last administrator."""
     moment = now or utc_now()
     old = Role(target.role)
     new = Role(role)
-    if old == new:
+    department = department_of(new, department_key)
+    if old == new and target.department_key == department:
         return False
-    if old == Role.ADMIN and _leaves_no_admin(session, target):
+    if old == Role.ADMIN and new != old and _leaves_no_admin(session, target):
         session.rollback()
         raise LastAdmin("the last administrator must stay an administrator")
+    details: dict[str, object] = {"staff_id": target.id, "from": str(old), "to": str(new)}
+    if target.department_key != department:
+        details["department_from"] = target.department_key
+        details["department_to"] = department
     target.role = new
+    target.department_key = department
     audit.record(
         session,
         action="staff_role_changed",
         actor=actor_of(actor),
-        details={"staff_id": target.id, "from": str(old), "to": str(new)},
+        details=details,
         now=moment,
     )
     session.commit()

@@ -84,7 +84,7 @@ def create_account(
         password_hash=passwords.hash_password(password),
         failed_attempts=0,
         created_at=moment,
-        department_key=_department_of(role, department_key),
+        department_key=department_of(role, department_key),
     )
     session.add(user)
     session.flush()  # the id binds the encrypted secret to this row
@@ -102,7 +102,7 @@ def create_account(
     return user, secret
 
 
-def _department_of(role: Role, department_key: str | None) -> str | None:
+def department_of(role: Role, department_key: str | None) -> str | None:
     """A department contact searches for one department (its key in the council profile);
     other roles have none."""
     if Role(role) != Role.DEPARTMENT_CONTACT:
@@ -148,7 +148,7 @@ def invite(
         failed_attempts=0,
         created_at=moment,
         invited_by_id=invited_by.id,
-        department_key=_department_of(role, department_key),
+        department_key=department_of(role, department_key),
     )
     token = new_invitation_token(user, moment)
     session.add(user)

@@ -115,30 +115,21 @@ class NewPasswordForm(FlaskForm):
             raise ValidationError("The passwords do not match. Type the same password twice")
 
 
-class InviteForm(FlaskForm):
-    name = StringField(
-        "Full name",
-        filters=[clean_text],
-        validators=[
-            DataRequired("Enter their full name"),
-            Length(max=200, message="Their name must be 200 characters or fewer"),
-        ],
-    )
-    email = EmailField(
-        "Work email address",
-        filters=[clean_text],
-        validators=[
-            DataRequired("Enter their work email address"),
-            Length(max=320, message=EMAIL_FORMAT),
-            Email(message=EMAIL_FORMAT, check_deliverability=False),
-        ],
-    )
-    role = RadioField("Role", choices=role_choices(), validate_choice=False)
-    department = SelectField(
+def _department_field() -> SelectField:
+    return SelectField(
         "Department (for a department contact)",
         description="The department whose records they search",
         validate_choice=False,
     )
+
+
+class _RoleWithDepartment(FlaskForm):
+    """A role and, for a department contact, the one department they search for (its key
+    in the council profile). The subclass declares `role` and `department` in the order
+    its page shows them."""
+
+    role: RadioField
+    department: SelectField
 
     def __init__(self, *args, departments: Iterable[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,12 +150,31 @@ class InviteForm(FlaskForm):
         return self.department.data if self.role.data == Role.DEPARTMENT_CONTACT else None
 
 
-class ChangeRoleForm(FlaskForm):
+class InviteForm(_RoleWithDepartment):
+    name = StringField(
+        "Full name",
+        filters=[clean_text],
+        validators=[
+            DataRequired("Enter their full name"),
+            Length(max=200, message="Their name must be 200 characters or fewer"),
+        ],
+    )
+    email = EmailField(
+        "Work email address",
+        filters=[clean_text],
+        validators=[
+            DataRequired("Enter their work email address"),
+            Length(max=320, message=EMAIL_FORMAT),
+            Email(message=EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
     role = RadioField("Role", choices=role_choices(), validate_choice=False)
+    department = _department_field()
 
-    def validate_role(self, field):
-        if field.data not in {role.value for role in Role}:
-            raise ValidationError("Select a role")
+
+class ChangeRoleForm(_RoleWithDepartment):
+    role = RadioField("Role", choices=role_choices(), validate_choice=False)
+    department = _department_field()
 
 
 class ConfirmForm(FlaskForm):

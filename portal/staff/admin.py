@@ -147,6 +147,7 @@ def _render_member(member: StaffUser, form: ChangeRoleForm, status: int = 200):
             else "Never"
         ),
         form=form,
+        department_name=dict(_departments()).get(member.department_key or ""),
         role_hints=ROLE_HINTS,
         form_has_errors=status == 400,
     )
@@ -157,28 +158,38 @@ def _render_member(member: StaffUser, form: ChangeRoleForm, status: int = 200):
 @requires(Action.MANAGE_STAFF)
 def admin_member(user_id: int):
     member = _member(user_id)
-    return _render_member(member, ChangeRoleForm(role=member.role))
+    form = ChangeRoleForm(
+        role=member.role, department=member.department_key or "", departments=_departments()
+    )
+    return _render_member(member, form)
 
 
 @bp.post("/admin/staff/<int:user_id>/role")
 @requires(Action.MANAGE_STAFF)
 def admin_change_role(user_id: int):
     member = _member(user_id)
-    form = ChangeRoleForm()
+    form = ChangeRoleForm(departments=_departments())
     if not form.validate() or not member.is_active:
         if not member.is_active:
             form.role.errors = ["This account is disabled"]
         return _render_member(member, form, 400)
     try:
         changed = administration.change_role(
-            db.session, member, Role(form.role.data), actor=_me(), now=utc_now()
+            db.session,
+            member,
+            Role(form.role.data),
+            department_key=form.department_key(),
+            actor=_me(),
+            now=utc_now(),
         )
     except administration.LastAdmin:
         db.session.refresh(member)
         form.role.errors = [LAST_ADMIN]
         return _render_member(member, form, 400)
     if changed:
-        flash(f"{member.name}'s role is now {member.role_label.lower()}")
+        department = dict(_departments()).get(member.department_key or "")
+        searching = f", searching {department}'s records" if department else ""
+        flash(f"{member.name}'s role is now {member.role_label.lower()}{searching}")
     return redirect(url_for(".admin_member", user_id=member.id), 303)
 
 

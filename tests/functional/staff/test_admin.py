@@ -23,6 +23,7 @@ from tests.functional.staff.conftest import (
     staff_user,
     web_session_exists,
 )
+from tests.visible import element_text
 
 
 @pytest.fixture()
@@ -37,10 +38,11 @@ def disable(client, user_id: int):
     return client.post(url, data={"csrf_token": page_token(client, url)})
 
 
-def change_role(client, user_id: int, role: str):
+def change_role(client, user_id: int, role: str, department: str = ""):
     token = page_token(client, f"/staff/admin/staff/{user_id}")
     return client.post(
-        f"/staff/admin/staff/{user_id}/role", data={"csrf_token": token, "role": role}
+        f"/staff/admin/staff/{user_id}/role",
+        data={"csrf_token": token, "role": role, "department": department},
     )
 
 
@@ -105,6 +107,73 @@ def test_a_new_role_applies_from_the_next_request(app, admin, signed_in):
     events = events_since(app, before, "staff_role_changed")
     assert [(e.actor, e.details) for e in events] == [
         (f"staff:{admin_account.id}", {"staff_id": member.id, "from": "caseworker", "to": "admin"})
+    ]
+
+
+def test_an_account_made_a_department_contact_searches_for_the_department_chosen(
+    app, admin, signed_in
+):
+    """Issue 19 point 4, for someone who already has an account: the administrator picks
+    the department with the role, as when inviting, and can move a contact to another."""
+    client, admin_account = admin
+    member_client = app.test_client()
+    member = signed_in(member_client, Role.CASEWORKER)
+    before = last_event_id(app)
+
+    missing = change_role(client, member.id, "department_contact")
+    assert missing.status_code == 400
+    assert "Select the department this contact searches for" in element_text(
+        missing.get_data(as_text=True), "main-content"
+    )
+    assert staff_user(app, member.id).role == Role.CASEWORKER
+
+    response = change_role(client, member.id, "department_contact", "housing")
+    assert response.status_code == 303
+    page = get_page(client, response.location, lang="en")
+    shown = element_text(page.html, "main-content")
+    assert f"{member.name}'s role is now department contact, searching Housing's records" in shown
+    assert "Department Housing" in shown
+    assert member_client.get("/staff/department-requests").status_code == 200
+    assert member_client.get("/staff/queue").status_code == 403
+
+    moved = change_role(client, member.id, "department_contact", "police_liaison")
+    assert moved.status_code == 303
+    back = change_role(client, member.id, "caseworker", "police_liaison")
+    assert back.status_code == 303
+    account = staff_user(app, member.id)
+    assert (account.role, account.department_key) == (Role.CASEWORKER, None)
+    events = events_since(app, before, "staff_role_changed")
+    assert [(e.actor, e.details) for e in events] == [
+        (
+            f"staff:{admin_account.id}",
+            {
+                "staff_id": member.id,
+                "from": "caseworker",
+                "to": "department_contact",
+                "department_from": None,
+                "department_to": "housing",
+            },
+        ),
+        (
+            f"staff:{admin_account.id}",
+            {
+                "staff_id": member.id,
+                "from": "department_contact",
+                "to": "department_contact",
+                "department_from": "housing",
+                "department_to": "police_liaison",
+            },
+        ),
+        (
+            f"staff:{admin_account.id}",
+            {
+                "staff_id": member.id,
+                "from": "department_contact",
+                "to": "caseworker",
+                "department_from": "police_liaison",
+                "department_to": None,
+            },
+        ),
     ]
 
 
