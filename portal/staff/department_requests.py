@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 
 from portal.accounts.directory import department_contacts
 from portal.accounts.models import StaffUser
-from portal.cases import clock
+from portal.cases import audit, clock, disclosure
 from portal.cases import department_requests as service
 from portal.cases.casework_models import DisclosureItem
 from portal.cases.department_request_models import DepartmentRequest, DepartmentRequestStatus
@@ -38,6 +38,7 @@ from portal.forms.department_request_forms import (
 )
 from portal.staff import bp
 from portal.staff.case import DOMAIN_ERRORS, current_actor, load_case
+from portal.staff.evidence import file_response, record_name
 from portal.staff.permissions import Action, can, refuse, requires
 
 STATUS_LABELS = {
@@ -258,6 +259,40 @@ def department_request_upload(request_id: int):
         return render_request(request, case, upload_form=form, error=str(error)), 400
     flash(f"Record uploaded to {case.reference}: {form.title.data}")
     return redirect(url_for(".department_request", request_id=request.id), 303)
+
+
+@bp.get("/department-requests/<int:request_id>/records/<int:item_id>")
+@requires(Action.ANSWER_DEPARTMENT_REQUEST)
+def department_request_record(request_id: int, item_id: int):
+    """A record the contact uploaded to this request, to check it is the one they meant:
+    theirs only (anything else is not found), under a name made here, never cached, and
+    each download audited as a caseworker's is (portal.staff.evidence)."""
+    request, case = _my_request(request_id)
+    item = db.session.scalar(
+        select(DisclosureItem).where(
+            DisclosureItem.id == item_id,
+            DisclosureItem.case_id == case.id,
+            DisclosureItem.added_by == current_actor(),
+        )
+    )
+    if item is None or item.encrypted is None:
+        abort(404)
+    content = disclosure.decrypt_disclosure_item(
+        case, item, cipher=current_app.extensions["evidence_cipher"]
+    )
+    audit.record(
+        db.session,
+        action="evidence_downloaded",
+        actor=current_actor(),
+        case_id=case.id,
+        details={
+            "disclosure_item_id": item.id,
+            "department_request_id": request.id,
+            "staff_id": current_user.id,
+        },
+    )
+    db.session.commit()
+    return file_response(content, record_name(case, item, content))
 
 
 @bp.post("/department-requests/<int:request_id>/none-held")

@@ -1,6 +1,8 @@
 """Files on a case, for staff: identity evidence the requester sent, and uploaded disclosure
-items. Each is decrypted only here, served under a name we make (never the sender's),
-never cached, and every viewing or download is an audit event (DESIGN.md section 3).
+items. Each is decrypted only here (and, for a record a department contact uploaded, on
+their own request page: portal.staff.department_requests, with these helpers), served
+under a name we make (never the sender's), never cached, and every viewing or download is
+an audit event (DESIGN.md section 3).
 
 "View" shows a PDF or an image in the browser; everything else, and every "download", is
 an attachment. The type served is the one the file's own bytes show, never the name or
@@ -20,6 +22,7 @@ from portal.cases.casework_models import DisclosureItem
 from portal.cases.document_models import DocumentStatus
 from portal.cases.models import Case, CaseFile
 from portal.documents import production
+from portal.documents.written_records import EMAIL, TEXT, WORD, written_kind
 from portal.evidence.inspection import detect_media_type
 from portal.extensions import db
 from portal.staff import bp
@@ -27,6 +30,8 @@ from portal.staff.case import load_case
 from portal.staff.permissions import Action, requires
 
 EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+# Records sent as writing (portal.documents.written_records), downloaded as attachments.
+WRITTEN_EXTENSIONS = {EMAIL: "eml", TEXT: "txt", WORD: "docx"}
 # For a file shown in the browser: a unique origin (sandbox, no scripts, no forms), and
 # nothing fetched but the file's own images; never framed by another page.
 FILE_CSP = "; ".join(
@@ -42,7 +47,7 @@ FILE_CSP = "; ".join(
 )
 
 
-def _file_response(content: bytes, name: str, *, inline: bool = False) -> Response:
+def file_response(content: bytes, name: str, *, inline: bool = False) -> Response:
     """The file as the type its bytes show (PDF, JPEG or PNG), else as opaque bytes; shown
     in the browser only when `inline` and it is one of those three."""
     media_type = detect_media_type(content)
@@ -58,9 +63,19 @@ def _file_response(content: bytes, name: str, *, inline: bool = False) -> Respon
     return response
 
 
-def _safe_name(case: Case, what: str, file_id: int, content: bytes) -> str:
+def safe_name(case: Case, what: str, file_id: int, content: bytes) -> str:
+    """A name made here (never the sender's), with the extension the content shows: a
+    PDF, JPEG or PNG, else opaque bytes (.bin)."""
     extension = EXTENSIONS.get(detect_media_type(content) or "", "bin")
     return f"{case.reference}-{what}-{file_id}.{extension}"
+
+
+def record_name(case: Case, item: DisclosureItem, content: bytes) -> str:
+    """A disclosure record's name: as safe_name, and a record sent as writing (an email,
+    text, a Word document) keeps the extension it is opened with."""
+    name = safe_name(case, "item", item.id, content)
+    written = WRITTEN_EXTENSIONS.get(written_kind(content) or "") if name.endswith(".bin") else None
+    return name.removesuffix(".bin") + f".{written}" if written else name
 
 
 def _record(case: Case, action: str, **details: object) -> None:
@@ -99,8 +114,8 @@ def _serve_evidence(reference: str, file_id: int, *, inline: bool) -> BaseRespon
     )
     action = "evidence_viewed" if inline else "evidence_downloaded"
     _record(case, action, file_id=evidence.id, purpose=str(evidence.purpose))
-    name = _safe_name(case, "evidence", evidence.id, content)
-    return _file_response(content, name, inline=inline)
+    name = safe_name(case, "evidence", evidence.id, content)
+    return file_response(content, name, inline=inline)
 
 
 @bp.get("/cases/<reference>/evidence/<int:file_id>")
@@ -147,7 +162,7 @@ def case_item_download(reference: str, item_id: int):
         case, item, cipher=current_app.extensions["evidence_cipher"]
     )
     _record(case, "evidence_downloaded", disclosure_item_id=item.id)
-    return _file_response(content, _safe_name(case, "item", item.id, content))
+    return file_response(content, record_name(case, item, content))
 
 
 @bp.get("/cases/<reference>/response-pack.pdf")
@@ -166,7 +181,7 @@ def case_pack_download(reference: str):
         actor=f"staff:{current_user.id}",
         action="response_pack_downloaded",
     )
-    return _file_response(content, f"{case.reference}-response-pack.pdf")
+    return file_response(content, f"{case.reference}-response-pack.pdf")
 
 
 @bp.post("/cases/<reference>/response-pack/retry")

@@ -171,6 +171,7 @@ ENDPOINT_ACTIONS: Mapping[str, Action] = MappingProxyType(
         "staff.department_requests_mine": Action.ANSWER_DEPARTMENT_REQUEST,
         "staff.department_request": Action.ANSWER_DEPARTMENT_REQUEST,
         "staff.department_request_upload": Action.ANSWER_DEPARTMENT_REQUEST,
+        "staff.department_request_record": Action.ANSWER_DEPARTMENT_REQUEST,
         "staff.department_request_none_held": Action.ANSWER_DEPARTMENT_REQUEST,
     }
 )

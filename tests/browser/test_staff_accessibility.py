@@ -40,6 +40,7 @@ NOT_PAGES = {
     "staff.case_evidence_view": "serves an evidence file, not a page",
     "staff.case_evidence_download": "serves an evidence file, not a page",
     "staff.case_item_download": "serves a disclosure file, not a page",
+    "staff.department_request_record": "serves a record its contact uploaded, not a page",
     "staff.case_pack_download": "serves the response pack PDF, not a page",
     "staff.case_letter_pdf": "serves a letter PDF, not a page",
     "staff.reports_csv": "a CSV download",

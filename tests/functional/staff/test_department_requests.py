@@ -5,6 +5,7 @@ sent to them, and uploads records or answers "none held"; the case's search foll
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -302,8 +303,9 @@ def test_a_department_may_send_an_email_or_a_word_document_as_a_record(
     form = get_page(contact_client, url, lang="en")
     assert "Word document (.docx)" in element_text(form.html, "main-content")
 
+    word = a_word_document()  # once: a zip holds the time it was made
     for title, content, name in (
-        ("Visit notes", a_word_document(), "visit-notes.docx"),
+        ("Visit notes", word, "visit-notes.docx"),
         ("Email from the school", an_email(), "school.eml"),
     ):
         response = contact_client.post(
@@ -320,6 +322,28 @@ def test_a_department_may_send_an_email_or_a_word_document_as_a_record(
     assert element_text(page.html, "uploaded-records") == (
         "Visit notes (visit-notes.docx) Email from the school (school.eml)"
     )
+    # Each is a link to what they sent, to check it is the one they meant.
+    links = re.findall(r'href="(/staff/department-requests/\d+/records/\d+)"', page.html)
+    assert len(links) == 2
+    before = last_event_id(app)
+    download = contact_client.get(links[0])
+    assert download.status_code == 200
+    assert download.data == word
+    assert download.headers["Content-Disposition"] == (
+        f'attachment; filename="{reference}-item-{links[0].rsplit("/", 1)[1]}.docx"'
+    )
+    assert download.headers["Cache-Control"] == "no-store"
+    [event] = events_since(app, before, "evidence_downloaded")
+    assert event.actor == f"staff:{contact.id}"
+    assert event.details["department_request_id"] == request.id
+    # The caseworker's copy has the same kind of name; another contact gets nothing.
+    caseworker_copy = client.get(
+        f"/staff/cases/{reference}/items/{links[1].rsplit('/', 1)[1]}/download"
+    )
+    assert caseworker_copy.headers["Content-Disposition"].endswith('.eml"')
+    other = app.test_client()
+    sign_in(other, staff_account(Role.DEPARTMENT_CONTACT))
+    assert other.get(links[0]).status_code == 403
     with app.app_context():
         case = db.session.scalars(select(Case).where(Case.reference == reference)).one()
         items = db.session.scalars(
