@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -48,6 +50,44 @@ def send(client, reference: str, contact_id: int, *, status: int = 303, **extra)
     response = client.post(requests_url(reference), data=data)
     assert response.status_code == status, response.get_data(as_text=True)[:2000]
     return response
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A case whose caseworker asked a Housing contact to search, and that contact signed
+    in on a client of their own, with the request's page."""
+
+    reference: str
+    contact: StaffUser
+    request: DepartmentRequest
+    contact_client: Any
+    url: str
+
+
+def ask_a_contact(app, client, signed_in, staff_account) -> Asked:
+    signed_in(client, Role.CASEWORKER)
+    contact = staff_account(Role.DEPARTMENT_CONTACT)
+    reference = new_case(app)
+    send(client, reference, contact.id)
+    [request] = stored(app, reference)
+    contact_client = app.test_client()
+    sign_in(contact_client, contact)
+    return Asked(
+        reference, contact, request, contact_client, f"/staff/department-requests/{request.id}"
+    )
+
+
+def upload(contact_client, url: str, title: str, content: bytes, name: str):
+    """The contact's upload form sent with one file, as a browser sends it."""
+    return contact_client.post(
+        f"{url}/records",
+        data={
+            "csrf_token": page_token(contact_client, url),
+            "title": title,
+            "document": (io.BytesIO(content), name),
+        },
+        content_type="multipart/form-data",
+    )
 
 
 def stored(app, reference: str) -> list[DepartmentRequest]:
@@ -186,14 +226,9 @@ def test_a_contact_lands_on_their_requests_and_sees_only_their_own(
 def test_none_held_answers_the_request_and_records_the_search(
     app, client, signed_in, staff_account
 ):
-    signed_in(client, Role.CASEWORKER)
-    contact = staff_account(Role.DEPARTMENT_CONTACT)
-    reference = new_case(app)
-    send(client, reference, contact.id)
-    [request] = stored(app, reference)
-    contact_client = app.test_client()
-    sign_in(contact_client, contact)
-    url = f"/staff/department-requests/{request.id}"
+    asked = ask_a_contact(app, client, signed_in, staff_account)
+    reference, request = asked.reference, asked.request
+    contact_client, url = asked.contact_client, asked.url
     token = page_token(contact_client, url)
     response = contact_client.post(
         f"{url}/none-held", data={"csrf_token": token, "note": "Searched Northgate by name"}
@@ -215,24 +250,12 @@ def test_none_held_answers_the_request_and_records_the_search(
 def test_an_upload_goes_into_the_case_and_records_records_found(
     app, client, signed_in, staff_account
 ):
-    signed_in(client, Role.CASEWORKER)
-    contact = staff_account(Role.DEPARTMENT_CONTACT)
-    reference = new_case(app)
-    send(client, reference, contact.id)
-    [request] = stored(app, reference)
-    contact_client = app.test_client()
-    sign_in(contact_client, contact)
-    url = f"/staff/department-requests/{request.id}"
+    asked = ask_a_contact(app, client, signed_in, staff_account)
+    reference, contact = asked.reference, asked.contact
+    contact_client, url = asked.contact_client, asked.url
 
-    token = page_token(contact_client, url)
-    wrong = contact_client.post(
-        f"{url}/records",
-        data={
-            "csrf_token": token,
-            "title": "Tenancy file",
-            "document": (io.BytesIO(b"MZ\x90\x00\x03\x00\x00\x00 a program"), "tenancy.exe"),
-        },
-        content_type="multipart/form-data",
+    wrong = upload(
+        contact_client, url, "Tenancy file", b"MZ\x90\x00\x03\x00\x00\x00 a program", "tenancy.exe"
     )
     assert wrong.status_code == 400
     assert (
@@ -240,15 +263,7 @@ def test_an_upload_goes_into_the_case_and_records_records_found(
         "or a Word document (.docx)"
     ) in element_text(wrong.get_data(as_text=True))
 
-    response = contact_client.post(
-        f"{url}/records",
-        data={
-            "csrf_token": token,
-            "title": "Tenancy file",
-            "document": (io.BytesIO(PDF), "tenancy.pdf"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = upload(contact_client, url, "Tenancy file", PDF, "tenancy.pdf")
     assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     page = get_page(contact_client, url, lang="en")
     assert f"Record uploaded to {reference}: Tenancy file" in page.text()
@@ -292,14 +307,9 @@ def test_a_department_may_send_an_email_or_a_word_document_as_a_record(
     """Housing and the police keep much of what they hold as emails and Word documents:
     the contact uploads them as they are, and the caseworker gets them as records to set
     as pages, search, redact and release (portal.documents.written_records)."""
-    signed_in(client, Role.CASEWORKER)
-    contact = staff_account(Role.DEPARTMENT_CONTACT)
-    reference = new_case(app)
-    send(client, reference, contact.id)
-    [request] = stored(app, reference)
-    contact_client = app.test_client()
-    sign_in(contact_client, contact)
-    url = f"/staff/department-requests/{request.id}"
+    asked = ask_a_contact(app, client, signed_in, staff_account)
+    reference, contact, request = asked.reference, asked.contact, asked.request
+    contact_client, url = asked.contact_client, asked.url
     form = get_page(contact_client, url, lang="en")
     assert "Word document (.docx)" in element_text(form.html, "main-content")
 
@@ -308,15 +318,7 @@ def test_a_department_may_send_an_email_or_a_word_document_as_a_record(
         ("Visit notes", word, "visit-notes.docx"),
         ("Email from the school", an_email(), "school.eml"),
     ):
-        response = contact_client.post(
-            f"{url}/records",
-            data={
-                "csrf_token": page_token(contact_client, url),
-                "title": title,
-                "document": (io.BytesIO(content), name),
-            },
-            content_type="multipart/form-data",
-        )
+        response = upload(contact_client, url, title, content, name)
         assert response.status_code == 303, response.get_data(as_text=True)[:2000]
     page = get_page(contact_client, url, lang="en")
     assert element_text(page.html, "uploaded-records") == (
